@@ -1,0 +1,10 @@
+#pragma once
+// Subcommands of the `leasecalc` command. Each takes its arguments after the subcommand name and
+// returns the process exit code: 0 success, 1 no result (e.g. no IRR), 2 bad input.
+#include <span>
+#include <string_view>
+
+namespace leasecalc::app {
+using Args = std::span<const std::string_view>;
+int calc(Args args);
+}  // namespace leasecalc::app

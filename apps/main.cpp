@@ -1,0 +1,44 @@
+// leasecalc: GPU-leasing economics from the command line. Dispatches to one subcommand.
+#include "commands.hpp"
+
+#include <cstdio>
+#include <iostream>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+struct Subcommand {
+  std::string_view name;
+  std::string_view summary;
+  int (*main)(leasecalc::app::Args);
+};
+
+constexpr Subcommand subcommands[] = {
+    {"calc", "spreadsheet financial functions (NPV, IRR, XIRR, PMT, VDB, ...)", leasecalc::app::calc},
+};
+
+void usage(std::ostream& out) {
+  out << "usage: leasecalc COMMAND [ARGS...]\n\ncommands:\n";
+  for (const auto& s : subcommands) out << "  " << s.name << "\t" << s.summary << "\n";
+  out << "\n'leasecalc COMMAND --help' describes one command.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    usage(std::cerr);
+    return 2;
+  }
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    usage(std::cout);
+    return 0;
+  }
+  for (const auto& s : subcommands)
+    if (s.name == args[0]) return s.main(leasecalc::app::Args(args).subspan(1));
+  std::cerr << "leasecalc: unknown command '" << args[0] << "'\n\n";
+  usage(std::cerr);
+  return 2;
+}

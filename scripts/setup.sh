@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs leasecalc's build dependencies from Debian packages. Idempotent: installs only what
+# is missing. Usage: scripts/setup.sh [--bench] [--golden]
+#   --bench   also QuantLib (the peer library the benchmarks compare against)
+#   --golden  also LibreOffice Calc and QuantLib (to regenerate golden test values)
+set -euo pipefail
+
+packages=(g++ cmake ninja-build pkg-config
+          libboost-dev libboost-date-time-dev libeigen3-dev libyaml-cpp-dev
+          libgtest-dev libgmock-dev)
+for arg in "$@"; do
+  case "$arg" in
+    --bench)  packages+=(libbenchmark-dev libquantlib0-dev) ;;
+    --golden) packages+=(libquantlib0-dev libreoffice-calc-nogui python3) ;;
+    *) echo "setup.sh: unknown option '$arg' (expected --bench or --golden)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup.sh: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,69 @@
+// Money: the decimal type is exact where double is not, and rounding follows the stated rule.
+#include <leasecalc/num/rounding.hpp>
+
+#include <gtest/gtest.h>
+
+namespace {
+using leasecalc::num::Decimal;
+using leasecalc::num::Rounding;
+using leasecalc::num::from_string;
+using leasecalc::num::round_cents;
+
+Decimal dec(const char* s) { return from_string<Decimal>(s); }
+
+TEST(Decimal, TenthsAddUpExactly) {
+  Decimal sum = 0;
+  for (int i = 0; i < 10; ++i) sum += dec("0.1");
+  EXPECT_EQ(sum, Decimal(1));
+  double d = 0;
+  for (int i = 0; i < 10; ++i) d += 0.1;
+  EXPECT_NE(d, 1.0);  // the reason the ledger is decimal
+}
+
+TEST(Decimal, HoldsAtLeast28SignificantDigits) {
+  EXPECT_GE(std::numeric_limits<Decimal>::digits10, 28);
+  const Decimal big = dec("2660000000.123456789012345678");
+  EXPECT_EQ(big - dec("2660000000"), dec("0.123456789012345678"));
+}
+
+TEST(Decimal, FromDoubleUsesShortestRepresentation) {
+  EXPECT_EQ(leasecalc::num::from_double<Decimal>(0.1), dec("0.1"));
+  EXPECT_EQ(leasecalc::num::from_double<Decimal>(2.6e6), dec("2600000"));
+  EXPECT_THROW(leasecalc::num::from_double<Decimal>(std::nan("")), std::domain_error);
+}
+
+TEST(Decimal, RejectsMalformedText) {
+  EXPECT_THROW(from_string<Decimal>("2.6x"), std::invalid_argument);
+  EXPECT_THROW(from_string<double>(""), std::invalid_argument);
+}
+
+TEST(Rounding, HalfEvenSendsTiesToTheEvenCent) {
+  EXPECT_EQ(round_cents(dec("2.665"), Rounding::half_even), dec("2.66"));
+  EXPECT_EQ(round_cents(dec("2.675"), Rounding::half_even), dec("2.68"));
+  EXPECT_EQ(round_cents(dec("-2.665"), Rounding::half_even), dec("-2.66"));
+  EXPECT_EQ(round_cents(dec("2.6651"), Rounding::half_even), dec("2.67"));
+}
+
+TEST(Rounding, HalfUpSendsTiesAwayFromZero) {
+  EXPECT_EQ(round_cents(dec("2.665"), Rounding::half_up), dec("2.67"));
+  EXPECT_EQ(round_cents(dec("-2.665"), Rounding::half_up), dec("-2.67"));
+  EXPECT_EQ(round_cents(dec("2.6649"), Rounding::half_up), dec("2.66"));
+}
+
+TEST(Rounding, DoubleRoundsTheScaledValueAsSpreadsheetsDo) {
+  // 2.675 is 2.67499999999999982... in binary, but 2.675 * 100 rounds to exactly 267.5, so the
+  // double path gives 2.68, the answer of the spreadsheet ROUND(2.675, 2).
+  EXPECT_EQ(round_cents(2.675, Rounding::half_up), 2.68);
+  EXPECT_EQ(round_cents(0.125, Rounding::half_even), 0.12);  // an exact binary tie
+  EXPECT_EQ(round_cents(0.125, Rounding::half_up), 0.13);
+}
+
+TEST(Rounding, CentsSumOfRoundedPartsIsExactInDecimal) {
+  // Split 1,000,000.00 into 7 equal parts; the rounded parts plus the remainder give it back.
+  const Decimal total = dec("1000000");
+  const Decimal part = round_cents(total / 7);
+  const Decimal last = total - part * 6;
+  EXPECT_EQ(part * 6 + last, total);
+  EXPECT_EQ(round_cents(last), last);
+}
+}  // namespace

@@ -1,0 +1,49 @@
+#pragma once
+// Depreciation (book and tax, chosen separately) and residual value.
+
+#include "leasecalc/deal/common.hpp"
+
+#include <variant>
+
+namespace leasecalc::deal {
+
+struct StraightLine {};
+struct DecliningBalance {
+  Decimal factor = 2;  // 2 = double-declining; switches to straight line when that is larger
+};
+struct SumOfYearsDigits {};
+// US MACRS (GDS): the IRS percentage table for the recovery class, by deal year.
+struct Macrs {
+  int recovery_years = 5;
+  bool mid_quarter = false;  // mid-quarter convention (placed in service in Q4) instead of half-year
+};
+using DepreciationMethod = std::variant<StraightLine, DecliningBalance, SumOfYearsDigits, Macrs>;
+
+struct Depreciation {
+  DepreciationMethod method = StraightLine{};
+  int life_months = 60;    // unused by MACRS, whose class sets the life
+  Decimal salvage_share = 0;  // of cost, not depreciated
+};
+
+// Value of the hardware when it is sold at the horizon, as a share of its cost by age.
+struct ResidualShare {
+  Decimal share = 0;
+};
+// A used-GPU price curve by age in months (points interpolated linearly).
+struct ResidualCurve {
+  Curve share_by_age;
+};
+// Exponential decay to a floor: share(t) = (1 - floor) e^(-decay t) + floor, t in years.
+struct ResidualExponential {
+  Decimal floor = 0;
+  Decimal annual_decay = 0;
+};
+using Residual = std::variant<ResidualShare, ResidualCurve, ResidualExponential>;
+
+struct AssetPolicy {
+  Depreciation book;
+  Depreciation tax;
+  Residual residual = ResidualShare{};
+};
+
+}  // namespace leasecalc::deal

@@ -1,0 +1,95 @@
+#pragma once
+// Revenue contracts: take-or-pay commitments and on-demand rental, each on a share of the fleet.
+
+#include "leasecalc/deal/common.hpp"
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace leasecalc::deal {
+
+// What a quoted price is per. Everything is converted to a price per unit (server or rack) per
+// month with the SKU's GPU count and `hours_per_month`.
+enum class PriceUnit { gpu_hour, gpu_month, unit_hour, unit_month };
+
+struct Price {
+  Decimal amount;
+  PriceUnit unit = PriceUnit::unit_month;
+};
+
+enum class BillingFrequency { monthly, quarterly };
+enum class BillingTiming { advance, arrears };
+
+// How a prepayment received at signing is consumed by later invoices.
+enum class PrepaymentApplication {
+  credit_first_invoices,  // invoices are paid from the prepayment until it is used up
+  spread_over_term,       // each invoice is reduced by an equal share of the prepayment
+};
+
+// Service credits: when availability falls below `availability_below`, the customer gets
+// `credit_share` of the month's fee back. The lowest tier that applies wins.
+struct SlaCreditTier {
+  Decimal availability_below;
+  Decimal credit_share;
+};
+
+struct Sla {
+  Decimal availability_target = 1;     // what the contract promises
+  Decimal expected_availability = 1;   // what the operator expects to deliver
+  std::vector<SlaCreditTier> credits;  // sorted by threshold, highest first
+};
+
+// The customer leaves after `after_months` and pays `fee_months` months of fees on the way out.
+struct EarlyTermination {
+  int after_months = 0;
+  Decimal fee_months = 0;
+};
+
+// What happens to the servers when a committed contract ends before the deal's horizon.
+struct ReLease {
+  enum class Mode { idle, on_demand, follow_on };
+  Mode mode = Mode::idle;
+  Decimal annual_price_decay = 0;  // market price falls from the expiring contract's price by this a year
+  Decimal price_discount = 0;      // follow-on: a further discount off that market price
+  int follow_on_term_months = 0;   // follow-on: its term
+  Curve utilisation = Curve::constant(Decimal(1));  // on-demand: billed share of the servers
+};
+
+struct TakeOrPay {
+  std::string name;
+  int servers = 0;  // committed units
+  Price price;      // before escalation
+  Date start;
+  int term_months = 0;
+  int ramp_months = 0;  // capacity ramps up linearly over these first months
+  Decimal prepayment_share = 0;  // of the total contract value, received at signing
+  PrepaymentApplication prepayment_application = PrepaymentApplication::credit_first_invoices;
+  BillingFrequency billing = BillingFrequency::monthly;
+  BillingTiming timing = BillingTiming::advance;
+  Escalator escalator;  // steps up on each contract anniversary
+  Sla sla;
+  std::optional<EarlyTermination> early_termination;
+  Decimal expected_credit_loss = 0;  // share of invoices never collected
+  Decimal vat_rate = 0;              // output VAT charged on top of the price
+  ReLease re_lease;
+};
+
+struct OnDemand {
+  std::string name;
+  int servers = 0;  // units offered on demand
+  Date start;
+  std::optional<Date> end;  // default: the deal's horizon
+  // Price per unit-month by month since the deal start (e.g. dated market history); after the last
+  // point it decays at `annual_price_decay`.
+  Curve price;
+  Decimal annual_price_decay = 0;
+  Curve utilisation = Curve::constant(Decimal(1));  // billed share of the servers
+  Decimal bad_debt = 0;                             // share of billings never collected
+  Decimal vat_rate = 0;
+};
+
+using Contract = std::variant<TakeOrPay, OnDemand>;
+
+}  // namespace leasecalc::deal

@@ -1,0 +1,30 @@
+#pragma once
+// A deal: everything that moves the money of one GPU cluster over its horizon.
+
+#include "leasecalc/deal/asset_policy.hpp"
+#include "leasecalc/deal/cluster.hpp"
+#include "leasecalc/deal/contract.hpp"
+#include "leasecalc/deal/financing.hpp"
+#include "leasecalc/deal/running_costs.hpp"
+#include "leasecalc/deal/tax.hpp"
+
+#include <string>
+#include <vector>
+
+namespace leasecalc::deal {
+
+struct Deal {
+  std::string name;
+  std::string currency;     // ISO code, e.g. "CNY"; every amount of the deal is in it
+  Date start;               // month 0 starts here; cash moves at month ends
+  int horizon_months = 60;  // the fleet is sold at residual value at the end
+  Decimal discount_rate = 0;  // annual, for NPV and the break-even price
+  Cluster cluster;
+  std::vector<Contract> contracts;
+  RunningCosts running_costs;
+  std::vector<DebtTranche> debt;
+  AssetPolicy assets;
+  Tax tax;
+};
+
+}  // namespace leasecalc::deal

@@ -1,0 +1,169 @@
+#pragma once
+// The figures a finance team signs off on, from a projected ledger.
+//
+// IRRs are computed on monthly cash flows and quoted as effective annual rates,
+// (1 + monthly)^12 - 1. NPVs discount each month-end flow at the deal's annual rate to the deal's
+// start. Paybacks are in months from the start.
+
+#include "leasecalc/deal/deal.hpp"
+#include "leasecalc/engine/schedules.hpp"
+#include "leasecalc/engine/statements.hpp"
+#include "leasecalc/fin/irr.hpp"
+
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace leasecalc::engine {
+
+// An IRR quoted annually, or why there is none.
+struct AnnualIrr {
+  std::optional<double> rate;  // effective annual
+  std::string note;            // empty when the IRR is unique; otherwise what happened
+};
+
+// The months in which equity must put in cash beyond the capex it funds: operating or debt-service
+// shortfalls that a real deal would need a facility or fresh equity for.
+struct FundingShortfall {
+  int month;
+  double amount;
+};
+
+template <num::Numeric Num>
+struct Metrics {
+  // Sources and uses over the capex months.
+  Num capex;          // paid, VAT included
+  Num debt_drawn;
+  Num equity_invested;  // equity contributed, all months
+  Num equity_returned;  // equity distributed, all months
+  Num total_revenue;
+  Num total_ebitda;
+  Num total_net_income;
+  Num total_interest;   // interest and financing fees
+  AnnualIrr project_irr_pre_tax;
+  AnnualIrr project_irr_post_tax;
+  AnnualIrr equity_irr;
+  Num project_npv;  // post-tax free cash flow to the firm at the discount rate
+  Num equity_npv;   // free cash flow to equity at the discount rate
+  std::optional<double> moic;  // equity returned / equity invested
+  std::optional<double> project_payback_months;
+  std::optional<double> equity_payback_months;
+  std::optional<double> minimum_dscr;
+  std::optional<double> average_dscr;
+  std::vector<std::optional<double>> dscr;           // by deal year
+  std::vector<std::optional<double>> ebitda_margin;  // by deal year, then the whole life
+  std::vector<std::optional<double>> net_margin;     // by deal year, then the whole life
+  std::vector<FundingShortfall> funding_shortfalls;
+};
+
+namespace detail {
+
+inline AnnualIrr annual_irr(const std::vector<double>& monthly_flows) {
+  const fin::IrrResult result = fin::irr(monthly_flows);
+  AnnualIrr irr;
+  if (result.has_rate()) irr.rate = std::pow(1.0 + result.rate, 12.0) - 1.0;
+  if (result.status != fin::IrrStatus::unique) irr.note = result.message;
+  return irr;
+}
+
+// Months until the cumulative flow turns non-negative for good, interpolated within the month.
+inline std::optional<double> payback_months(const std::vector<double>& flows) {
+  double cumulative = 0;
+  std::optional<double> payback;
+  for (std::size_t m = 0; m < flows.size(); ++m) {
+    const double before = cumulative;
+    cumulative += flows[m];
+    if (cumulative < 0) payback.reset();
+    else if (!payback && before < 0) payback = static_cast<double>(m) + (-before / flows[m]);
+    else if (!payback && before >= 0 && m == 0) payback = 0.0;
+  }
+  return payback;
+}
+
+inline std::optional<double> ratio(double numerator, double denominator) {
+  if (denominator == 0) return std::nullopt;
+  return numerator / denominator;
+}
+
+}  // namespace detail
+
+template <num::Numeric Num>
+Num npv_at_annual_rate(const std::vector<Num>& monthly_flows, const Num& annual_rate) {
+  // Discount factor per month (1 + r)^(-1/12), applied from the first month's end.
+  const Num monthly_factor = Num(1) / num::pow(Num(1) + annual_rate, Num(1) / Num(12));
+  Num factor = monthly_factor, total(0);
+  for (const auto& flow : monthly_flows) {
+    total += flow * factor;
+    factor *= monthly_factor;
+  }
+  return total;
+}
+
+template <num::Numeric Num>
+Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
+  Metrics<Num> r{};
+  const int months = l.months();
+  std::vector<Num> firm_post_tax, equity;
+  std::vector<double> firm_pre_tax_d, firm_post_tax_d, equity_d;
+  for (int m = 0; m < months; ++m) {
+    const Num pre = free_cash_flow_pre_tax(l, m);
+    const Num post = free_cash_flow_to_firm(l, m);
+    const Num to_equity = free_cash_flow_to_equity(l, m);
+    firm_post_tax.push_back(post);
+    equity.push_back(to_equity);
+    firm_pre_tax_d.push_back(num::to_double(pre));
+    firm_post_tax_d.push_back(num::to_double(post));
+    equity_d.push_back(num::to_double(to_equity));
+    if (to_equity < 0) r.equity_invested -= to_equity;
+    else r.equity_returned += to_equity;
+    if (to_equity < 0 && l(Line::capex, m) == 0)
+      r.funding_shortfalls.push_back({m, num::to_double(-to_equity)});
+    r.total_revenue += revenue(l, m);
+    r.total_ebitda += ebitda(l, m);
+    r.total_net_income += net_income(l, m);
+    r.total_interest -= l(Line::interest, m) + l(Line::financing_fees, m);
+  }
+  r.capex = -l.total(Line::capex);
+  r.debt_drawn = l.total(Line::debt_drawn);
+  r.project_irr_pre_tax = detail::annual_irr(firm_pre_tax_d);
+  r.project_irr_post_tax = detail::annual_irr(firm_post_tax_d);
+  r.equity_irr = detail::annual_irr(equity_d);
+  const Num rate = as<Num>(deal.discount_rate);
+  r.project_npv = npv_at_annual_rate(firm_post_tax, rate);
+  r.equity_npv = npv_at_annual_rate(equity, rate);
+  r.moic = detail::ratio(num::to_double(r.equity_returned), num::to_double(r.equity_invested));
+  r.project_payback_months = detail::payback_months(firm_post_tax_d);
+  r.equity_payback_months = detail::payback_months(equity_d);
+
+  // DSCR by year: cash available for debt service over scheduled debt service.
+  double dscr_sum = 0;
+  int dscr_years = 0;
+  Num life_revenue(0), life_ebitda(0), life_net(0);
+  for (const auto& year : deal_years(months)) {
+    Num available(0), service(0), year_revenue(0), year_ebitda(0), year_net(0);
+    for (int m = year.first_month; m < year.end_month; ++m) {
+      available += operating_cash_flow(l, m);
+      service -= l(Line::interest, m) + l(Line::principal_repaid, m);
+      year_revenue += revenue(l, m);
+      year_ebitda += ebitda(l, m);
+      year_net += net_income(l, m);
+    }
+    std::optional<double> dscr;
+    if (service > 0) {
+      dscr = num::to_double(available) / num::to_double(service);
+      r.minimum_dscr = r.minimum_dscr ? std::min(*r.minimum_dscr, *dscr) : *dscr;
+      dscr_sum += *dscr;
+      ++dscr_years;
+    }
+    r.dscr.push_back(dscr);
+    r.ebitda_margin.push_back(detail::ratio(num::to_double(year_ebitda), num::to_double(year_revenue)));
+    r.net_margin.push_back(detail::ratio(num::to_double(year_net), num::to_double(year_revenue)));
+  }
+  if (dscr_years > 0) r.average_dscr = dscr_sum / dscr_years;
+  r.ebitda_margin.push_back(detail::ratio(num::to_double(r.total_ebitda), num::to_double(r.total_revenue)));
+  r.net_margin.push_back(detail::ratio(num::to_double(r.total_net_income), num::to_double(r.total_revenue)));
+  return r;
+}
+
+}  // namespace leasecalc::engine

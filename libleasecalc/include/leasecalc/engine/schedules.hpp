@@ -1,0 +1,150 @@
+#pragma once
+// Building blocks of the projection: curves, escalation, prices per unit-month, depreciation
+// schedules and residual values. Each is a small pure function, tested on its own.
+
+#include "leasecalc/deal/asset_policy.hpp"
+#include "leasecalc/deal/cluster.hpp"
+#include "leasecalc/deal/contract.hpp"
+#include "leasecalc/deal/financing.hpp"
+#include "leasecalc/fin/depreciation.hpp"
+#include "leasecalc/num/numeric.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <variant>
+#include <vector>
+
+namespace leasecalc::engine {
+
+template <num::Numeric Num>
+Num as(const deal::Decimal& value) {
+  if constexpr (std::same_as<Num, double>) return num::to_double(value);
+  else return value;
+}
+
+// A curve's value at a month: linear between points, flat outside them.
+template <num::Numeric Num>
+Num curve_at(const deal::Curve& curve, int month) {
+  const auto& p = curve.points;
+  if (p.empty()) throw std::invalid_argument("a curve needs at least one point");
+  if (month <= p.front().month) return as<Num>(p.front().value);
+  if (month >= p.back().month) return as<Num>(p.back().value);
+  const auto next = std::upper_bound(p.begin(), p.end(), month,
+                                     [](int m, const deal::Curve::Point& q) { return m < q.month; });
+  const auto prev = next - 1;
+  const Num weight = Num(month - prev->month) / Num(next->month - prev->month);
+  return as<Num>(prev->value) + (as<Num>(next->value) - as<Num>(prev->value)) * weight;
+}
+
+// The escalation factor after `whole_years` anniversaries.
+template <num::Numeric Num>
+Num escalation(const deal::Escalator& escalator, int whole_years) {
+  return num::powi(Num(1) + as<Num>(escalator.annual_rate), whole_years);
+}
+
+// A quoted price as an amount per unit (server or rack) per month.
+inline deal::Decimal unit_month_price(const deal::Price& price, const deal::Sku& sku) {
+  const deal::Decimal gpus(sku.gpus_per_unit);
+  switch (price.unit) {
+    case deal::PriceUnit::gpu_hour: return price.amount * gpus * deal::hours_per_month;
+    case deal::PriceUnit::gpu_month: return price.amount * gpus;
+    case deal::PriceUnit::unit_hour: return price.amount * deal::hours_per_month;
+    case deal::PriceUnit::unit_month: return price.amount;
+  }
+  throw std::invalid_argument("unknown price unit");
+}
+
+// Monthly depreciation of an asset of `cost` placed in service at age 0, for ages [0, months).
+// Periods are months: straight line over life_months; declining balance at factor / life_months a
+// month, switching to straight line on the remaining base when that is larger (the VDB rule);
+// sum-of-years'-digits over life_months periods; MACRS by the IRS table, a twelfth of each
+// recovery year's percentage a month.
+template <num::Numeric Num>
+std::vector<Num> depreciation_schedule(const deal::Depreciation& policy, const Num& cost, int months) {
+  std::vector<Num> amounts(static_cast<std::size_t>(std::max(months, 0)), Num(0));
+  const Num salvage = cost * as<Num>(policy.salvage_share);
+  const int life = policy.life_months;
+  std::visit(
+      [&](const auto& method) {
+        using Method = std::decay_t<decltype(method)>;
+        if constexpr (std::is_same_v<Method, deal::StraightLine>) {
+          const Num monthly = fin::sln(cost, salvage, Num(life));
+          for (int k = 0; k < std::min(months, life); ++k) amounts[static_cast<std::size_t>(k)] = monthly;
+        } else if constexpr (std::is_same_v<Method, deal::DecliningBalance>) {
+          const Num rate = as<Num>(method.factor) / Num(life);
+          Num book = cost;
+          for (int k = 0; k < std::min(months, life); ++k) {
+            const Num declining = book * rate;
+            const Num straight = (book - salvage) / Num(life - k);
+            Num charge = std::max(declining, straight);
+            charge = std::min(charge, book - salvage);
+            if (charge < 0) charge = 0;
+            amounts[static_cast<std::size_t>(k)] = charge;
+            book -= charge;
+          }
+        } else if constexpr (std::is_same_v<Method, deal::SumOfYearsDigits>) {
+          for (int k = 0; k < std::min(months, life); ++k)
+            amounts[static_cast<std::size_t>(k)] = fin::syd(cost, salvage, Num(life), Num(k + 1));
+        } else {
+          const auto convention = method.mid_quarter ? fin::MacrsConvention::mid_quarter_4
+                                                     : fin::MacrsConvention::half_year;
+          const int years = method.recovery_years + 1;
+          for (int k = 0; k < std::min(months, years * 12); ++k) {
+            const double rate = fin::macrs_rate(method.recovery_years, k / 12 + 1, convention);
+            amounts[static_cast<std::size_t>(k)] = cost * num::from_double<Num>(rate) / Num(12);
+          }
+        }
+      },
+      policy.method);
+  return amounts;
+}
+
+// The residual value of hardware `age_months` old, as a share of its cost.
+template <num::Numeric Num>
+Num residual_share(const deal::Residual& residual, int age_months) {
+  return std::visit(
+      [&](const auto& rule) -> Num {
+        using Rule = std::decay_t<decltype(rule)>;
+        if constexpr (std::is_same_v<Rule, deal::ResidualShare>) {
+          return as<Num>(rule.share);
+        } else if constexpr (std::is_same_v<Rule, deal::ResidualCurve>) {
+          return curve_at<Num>(rule.share_by_age, age_months);
+        } else {
+          const Num floor = as<Num>(rule.floor);
+          const Num years = Num(age_months) / Num(12);
+          return (Num(1) - floor) * num::exp(-as<Num>(rule.annual_decay) * years) + floor;
+        }
+      },
+      residual);
+}
+
+// The year fraction over which a month's interest accrues, by the tranche's day count.
+template <num::Numeric Num>
+Num interest_year_fraction(deal::InterestDayCount day_count, deal::Date from, deal::Date to) {
+  const long days = (to - from).days();
+  switch (day_count) {
+    case deal::InterestDayCount::thirty_360: {
+      int d1 = from.day(), d2 = to.day();
+      if (d1 == 31) d1 = 30;
+      if (d2 == 31 && d1 >= 30) d2 = 30;
+      const long count = 360L * (to.year() - from.year()) + 30L * (to.month() - from.month()) + (d2 - d1);
+      return Num(count) / Num(360);
+    }
+    case deal::InterestDayCount::act_360: return Num(days) / Num(360);
+    case deal::InterestDayCount::act_365_fixed: return Num(days) / Num(365);
+    case deal::InterestDayCount::act_act: {
+      Num fraction(0);
+      for (deal::Date d = from; d < to;) {
+        const deal::Date year_end(d.year() + 1, 1, 1);
+        const deal::Date stop = std::min(year_end, to);
+        const bool leap = boost::gregorian::gregorian_calendar::is_leap_year(d.year());
+        fraction += Num((stop - d).days()) / Num(leap ? 366 : 365);
+        d = stop;
+      }
+      return fraction;
+    }
+  }
+  throw std::invalid_argument("unknown day count");
+}
+
+}  // namespace leasecalc::engine

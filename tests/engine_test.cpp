@@ -1,0 +1,193 @@
+// The deal engine: closed forms on a minimal deal, and the ledger's invariants on a deal with every
+// feature switched on, in both numeric types.
+#include "support/deals.hpp"
+
+#include <leasecalc/engine/metrics.hpp>
+#include <leasecalc/engine/project.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <thread>
+
+namespace {
+using namespace leasecalc;
+using engine::Line;
+using num::Decimal;
+using test::dec;
+
+double d(const Decimal& x) { return num::to_double(x); }
+
+Decimal sum_all(const engine::Ledger<Decimal>& l, Line line) { return l.total(line); }
+
+TEST(EngineMinimal, RevenueDepreciationAndCashMatchTheContract) {
+  const auto deal = test::minimal_deal();
+  const auto l = engine::project<Decimal>(deal);
+  EXPECT_EQ(l.total(Line::committed_revenue), dec("10800000"));  // 10 x 30,000 x 36
+  EXPECT_EQ(l.total(Line::customer_receipts), dec("10800000"));
+  EXPECT_EQ(l.total(Line::book_depreciation), dec("-10000000"));
+  EXPECT_EQ(l.total(Line::capex), dec("-10000000"));
+  // 10M / 36 a month, rounded so that 35 months have taken round(35 x 10M / 36) = 9,722,222.22.
+  EXPECT_EQ(l(Line::book_value, 34), dec("277777.78"));
+  EXPECT_EQ(l(Line::book_value, 35), Decimal(0));
+  EXPECT_EQ(l.total(Line::gain_on_sale), Decimal(0));
+}
+
+TEST(EngineMinimal, ProjectIrrIsTheAnnuityRateOfTheLease) {
+  // Capex of 10M against 36 payments of 300,000 in advance: the monthly IRR r solves the annuity-due
+  // equation 300,000 x (1 - (1+r)^-36) / r x (1+r) = 10,000,000.
+  const auto deal = test::minimal_deal();
+  const auto l = engine::project<double>(deal);
+  const auto m = engine::metrics(deal, l);
+  ASSERT_TRUE(m.project_irr_pre_tax.rate.has_value());
+  const double r = std::pow(1.0 + *m.project_irr_pre_tax.rate, 1.0 / 12.0) - 1.0;
+  const double annuity_due = 300000.0 * (1.0 - std::pow(1.0 + r, -36.0)) / r * (1.0 + r);
+  EXPECT_NEAR(annuity_due / 10000000.0, 1.0, 1e-9);
+  // No tax and no debt: every IRR is the same.
+  EXPECT_DOUBLE_EQ(*m.project_irr_post_tax.rate, *m.project_irr_pre_tax.rate);
+  EXPECT_DOUBLE_EQ(*m.equity_irr.rate, *m.project_irr_pre_tax.rate);
+  EXPECT_TRUE(m.project_irr_pre_tax.note.empty());
+}
+
+TEST(EngineMinimal, NetMarginIsProfitOverRevenue) {
+  const auto deal = test::minimal_deal();
+  const auto m = engine::metrics(deal, engine::project<Decimal>(deal));
+  EXPECT_NEAR(*m.net_margin.back(), 800000.0 / 10800000.0, 1e-12);
+  EXPECT_NEAR(*m.ebitda_margin.back(), 1.0, 1e-12);
+}
+
+TEST(EngineMinimal, AnnuityLoanChargesTheClosedFormInterest) {
+  auto deal = test::minimal_deal();
+  deal.horizon_months = 36;
+  deal::DebtTranche loan;
+  loan.name = "loan";
+  loan.amount = dec("6000000");
+  loan.annual_rate = dec("0.06");
+  loan.term_months = 24;
+  deal.debt.push_back(loan);
+  const auto l = engine::project<Decimal>(deal);
+  // Level payment of 6M over 24 months at 0.5% a month.
+  const double i = 0.005, payment = 6e6 * i / (1 - std::pow(1 + i, -24));
+  EXPECT_NEAR(d(-l.total(Line::interest)), payment * 24 - 6e6, 24 * 0.01);
+  EXPECT_EQ(-l.total(Line::principal_repaid), dec("6000000"));  // exactly, to the cent
+  EXPECT_EQ(l(Line::debt_outstanding, 24), Decimal(0));
+  EXPECT_EQ(l(Line::debt_outstanding, 23), -l(Line::principal_repaid, 24));
+  EXPECT_NEAR(d(-l(Line::interest, 1)), 6e6 * i, 0.005);
+}
+
+TEST(EngineMinimal, LossesCarryForwardAndExpire) {
+  auto deal = test::minimal_deal();
+  deal.tax.income = {dec("0.25"), 1, dec("1")};
+  deal.assets.tax = {deal::StraightLine{}, 1, 0};  // the whole cost deducted in month 0
+  const auto l = engine::project<Decimal>(deal);
+  // Year 1: 3.6M revenue - 10M deduction = -6.4M loss. Year 2: +3.6M, all absorbed (2.8M left).
+  // Year 3: the year-1 loss is now two years old and has expired under a one-year carry-forward.
+  EXPECT_EQ(l(Line::taxable_income, 11), dec("-6400000"));
+  EXPECT_EQ(l(Line::income_tax, 23), Decimal(0));
+  EXPECT_EQ(l(Line::income_tax, 35), dec("-900000"));
+  EXPECT_EQ(l(Line::tax_losses, 23), dec("2800000"));
+}
+
+// ---- invariants of the rich deal -------------------------------------------------------------
+
+class EngineRich : public ::testing::Test {
+ protected:
+  deal::Deal deal = test::rich_deal();
+  engine::Ledger<Decimal> exact = engine::project<Decimal>(deal);
+  engine::Ledger<double> fast = engine::project<double>(deal);
+  int last = deal.horizon_months - 1;
+};
+
+TEST_F(EngineRich, DepreciationPlusBookValueSoldEqualsCost) {
+  const Decimal cost = -exact.total(Line::capex);  // capex paid includes input VAT
+  const Decimal sold_book_value = exact(Line::sale_proceeds, last) - exact(Line::gain_on_sale, last);
+  const Decimal depreciated = -exact.total(Line::book_depreciation);
+  const Decimal vat_rate = dec("0.13");
+  // Capex is VAT-inclusive: the capitalised cost is capex less the VAT in it, to the cent.
+  EXPECT_NEAR(d(depreciated + sold_book_value), d(cost / (1 + vat_rate)), 0.02);
+  EXPECT_EQ(exact(Line::book_value, last), Decimal(0));
+}
+
+TEST_F(EngineRich, PrincipalRepaidEqualsPrincipalDrawn) {
+  EXPECT_EQ(-(exact.total(Line::principal_repaid) + exact.total(Line::debt_prepaid)),
+            exact.total(Line::debt_drawn));
+  EXPECT_EQ(exact(Line::debt_outstanding, last), Decimal(0));
+  // The balloon tranche runs past the horizon, so something is repaid from the sale.
+  EXPECT_LT(exact.total(Line::debt_prepaid), Decimal(0));
+}
+
+TEST_F(EngineRich, CashReconciles) {
+  // Free cash flow to equity is exactly the sum of every cash line.
+  Decimal equity(0), lines(0);
+  for (int m = 0; m <= last; ++m) equity += engine::free_cash_flow_to_equity(exact, m);
+  for (Line line : {Line::customer_receipts, Line::electricity, Line::data_centre_rent,
+                    Line::other_running_costs, Line::hardware_replacements, Line::vat_paid,
+                    Line::vat_refunded, Line::income_tax, Line::capex, Line::sale_proceeds,
+                    Line::debt_drawn, Line::interest, Line::financing_fees, Line::principal_repaid,
+                    Line::debt_prepaid})
+    lines += exact.total(line);
+  EXPECT_EQ(equity, lines);
+  // Customers pay what they were billed, less what is still receivable, plus prepayments unearned.
+  EXPECT_EQ(exact(Line::receivables, last), Decimal(0));
+}
+
+TEST_F(EngineRich, SourcesEqualUses) {
+  // Over the whole life: debt drawn + equity invested + operating receipts = uses + equity returned.
+  const auto m = engine::metrics(deal, exact);
+  Decimal net_equity(0);
+  for (int month = 0; month <= last; ++month) net_equity += engine::free_cash_flow_to_equity(exact, month);
+  EXPECT_EQ(m.equity_returned - m.equity_invested, net_equity);
+  EXPECT_EQ(m.debt_drawn, exact.total(Line::debt_drawn));
+}
+
+TEST_F(EngineRich, DecimalLedgerIsInWholeCents) {
+  for (std::size_t line = 0; line < engine::line_count; ++line) {
+    const auto which = static_cast<Line>(line);
+    if (which == Line::units_in_service || which == Line::units_contracted) continue;
+    for (int m = 0; m <= last; ++m) {
+      const Decimal cents = exact(which, m) * 100;
+      ASSERT_EQ(cents, num::floor(cents)) << engine::line_name(which) << " month " << m;
+    }
+  }
+}
+
+TEST_F(EngineRich, DecimalAndDoubleAgree) {
+  for (std::size_t line = 0; line < engine::line_count; ++line) {
+    const auto which = static_cast<Line>(line);
+    const double scale = std::max(1.0, std::abs(d(exact.total(which))));
+    for (int m = 0; m <= last; ++m)
+      ASSERT_NEAR(d(exact(which, m)), fast(which, m), 1e-6 * scale + 0.011)
+          << engine::line_name(which) << " month " << m;
+  }
+  const auto a = engine::metrics(deal, exact);
+  const auto b = engine::metrics(deal, fast);
+  ASSERT_TRUE(a.equity_irr.rate && b.equity_irr.rate);
+  EXPECT_NEAR(*a.equity_irr.rate, *b.equity_irr.rate, 1e-6);
+  EXPECT_NEAR(d(a.project_npv), b.project_npv, 1e-6 * std::abs(b.project_npv));
+}
+
+TEST_F(EngineRich, EveryFeatureLeavesATrace) {
+  EXPECT_LT(exact.total(Line::sla_credits), Decimal(0));
+  EXPECT_GT(exact.total(Line::termination_fees), Decimal(0));
+  EXPECT_GT(exact.total(Line::on_demand_revenue), Decimal(0));
+  EXPECT_GT(exact.total(Line::vat_refunded), Decimal(0));
+  EXPECT_LT(exact.total(Line::electricity), Decimal(0));
+  EXPECT_LT(exact.total(Line::hardware_replacements), Decimal(0));
+  EXPECT_LT(exact.total(Line::financing_fees), Decimal(0));
+  EXPECT_GT(exact(Line::deferred_revenue, 0), Decimal(0));  // the prepayment
+  EXPECT_EQ(exact(Line::units_in_service, 3), Decimal(96));
+  EXPECT_EQ(exact(Line::units_in_service, 4), Decimal(128));
+}
+
+TEST_F(EngineRich, SameDealSameLedgerOnEveryThread) {
+  std::vector<engine::Ledger<double>> results(4, fast);
+  std::vector<std::thread> threads;
+  for (auto& result : results) threads.emplace_back([&] { result = engine::project<double>(deal); });
+  for (auto& t : threads) t.join();
+  for (const auto& result : results)
+    for (std::size_t line = 0; line < engine::line_count; ++line)
+      for (int m = 0; m <= last; ++m)
+        ASSERT_EQ(result(static_cast<Line>(line), m), fast(static_cast<Line>(line), m));
+}
+
+}  // namespace

@@ -7,4 +7,7 @@
 namespace leasecalc::app {
 using Args = std::span<const std::string_view>;
 int calc(Args args);
+int run(Args args);
+int reproduce(Args args);
+int compare(Args args);
 }  // namespace leasecalc::app

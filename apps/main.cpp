@@ -15,7 +15,10 @@ struct Subcommand {
 };
 
 constexpr Subcommand subcommands[] = {
+    {"run", "project a deal (models/*.yaml): statements, IRR, margins, break-even", leasecalc::app::run},
     {"calc", "spreadsheet financial functions (NPV, IRR, XIRR, PMT, VDB, ...)", leasecalc::app::calc},
+    {"reproduce", "redo a broker estimate from the bundled models (guosen-2025)", leasecalc::app::reproduce},
+    {"compare", "deals side by side (A.yaml B.yaml ...): returns, costs, crossover", leasecalc::app::compare},
 };
 
 void usage(std::ostream& out) {

@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config
           libboost-dev libboost-date-time-dev libeigen3-dev libyaml-cpp-dev
-          libgtest-dev libgmock-dev)
+          libgtest-dev libgmock-dev nlohmann-json3-dev)
 for arg in "$@"; do
   case "$arg" in
     --bench)  packages+=(libbenchmark-dev libquantlib0-dev) ;;

@@ -18,8 +18,6 @@ using test::dec;
 
 double d(const Decimal& x) { return num::to_double(x); }
 
-Decimal sum_all(const engine::Ledger<Decimal>& l, Line line) { return l.total(line); }
-
 TEST(EngineMinimal, RevenueDepreciationAndCashMatchTheContract) {
   const auto deal = test::minimal_deal();
   const auto l = engine::project<Decimal>(deal);
@@ -43,9 +41,14 @@ TEST(EngineMinimal, ProjectIrrIsTheAnnuityRateOfTheLease) {
   const double r = std::pow(1.0 + *m.project_irr_pre_tax.rate, 1.0 / 12.0) - 1.0;
   const double annuity_due = 300000.0 * (1.0 - std::pow(1.0 + r, -36.0)) / r * (1.0 + r);
   EXPECT_NEAR(annuity_due / 10000000.0, 1.0, 1e-9);
-  // No tax and no debt: every IRR is the same.
+  // No tax: the post-tax IRR is the pre-tax one.
   EXPECT_DOUBLE_EQ(*m.project_irr_post_tax.rate, *m.project_irr_pre_tax.rate);
-  EXPECT_DOUBLE_EQ(*m.equity_irr.rate, *m.project_irr_pre_tax.rate);
+  // Shareholders put in 10M less the first month's rent, and receive the cash at each year's end:
+  // 11 months of rent, then 12, then 12.
+  ASSERT_TRUE(m.equity_irr.rate.has_value());
+  const double e = std::pow(1.0 + *m.equity_irr.rate, 1.0 / 12.0);
+  const double equity_npv = -9.7e6 / e + 3.3e6 / std::pow(e, 12) + 3.6e6 / std::pow(e, 24) + 3.6e6 / std::pow(e, 36);
+  EXPECT_NEAR(equity_npv / 9.7e6, 0.0, 1e-9);
   EXPECT_TRUE(m.project_irr_pre_tax.note.empty());
 }
 
@@ -70,9 +73,11 @@ TEST(EngineMinimal, AnnuityLoanChargesTheClosedFormInterest) {
   const double i = 0.005, payment = 6e6 * i / (1 - std::pow(1 + i, -24));
   EXPECT_NEAR(d(-l.total(Line::interest)), payment * 24 - 6e6, 24 * 0.01);
   EXPECT_EQ(-l.total(Line::principal_repaid), dec("6000000"));  // exactly, to the cent
-  EXPECT_EQ(l(Line::debt_outstanding, 24), Decimal(0));
-  EXPECT_EQ(l(Line::debt_outstanding, 23), -l(Line::principal_repaid, 24));
-  EXPECT_NEAR(d(-l(Line::interest, 1)), 6e6 * i, 0.005);
+  // Drawn at the start of month 0, repaid at the ends of months 0 to 23.
+  EXPECT_EQ(l(Line::debt_outstanding, 23), Decimal(0));
+  EXPECT_EQ(l(Line::debt_outstanding, 22), -l(Line::principal_repaid, 23));
+  EXPECT_NEAR(d(-l(Line::interest, 0)), 6e6 * i, 0.005);
+  EXPECT_NEAR(d(-(l(Line::interest, 0) + l(Line::principal_repaid, 0))), payment, 0.005);
 }
 
 TEST(EngineMinimal, LossesCarryForwardAndExpire) {
@@ -132,12 +137,24 @@ TEST_F(EngineRich, CashReconciles) {
 }
 
 TEST_F(EngineRich, SourcesEqualUses) {
-  // Over the whole life: debt drawn + equity invested + operating receipts = uses + equity returned.
-  const auto m = engine::metrics(deal, exact);
-  Decimal net_equity(0);
-  for (int month = 0; month <= last; ++month) net_equity += engine::free_cash_flow_to_equity(exact, month);
-  EXPECT_EQ(m.equity_returned - m.equity_invested, net_equity);
-  EXPECT_EQ(m.debt_drawn, exact.total(Line::debt_drawn));
+  // Each month: the cash brought forward, plus every source (receipts, debt, equity, sale), less
+  // every use, is the cash carried forward; the deal ends with none.
+  Decimal cash(0);
+  for (int m = 0; m <= last; ++m) {
+    cash += engine::free_cash_flow_to_equity(exact, m) + exact(Line::equity_contributed, m) +
+            exact(Line::equity_distributed, m);
+    ASSERT_EQ(cash, exact(Line::cash_balance, m)) << "month " << m;
+    ASSERT_GE(cash, Decimal(0)) << "month " << m;
+  }
+  EXPECT_EQ(cash, Decimal(0));
+  const auto metrics = engine::metrics(deal, exact);
+  EXPECT_EQ(metrics.equity_returned - metrics.equity_invested, exact.total(Line::customer_receipts) +
+            exact.total(Line::debt_drawn) + exact.total(Line::sale_proceeds) + exact.total(Line::vat_refunded) +
+            exact.total(Line::capex) + exact.total(Line::vat_paid) + exact.total(Line::income_tax) +
+            exact.total(Line::electricity) + exact.total(Line::data_centre_rent) +
+            exact.total(Line::other_running_costs) + exact.total(Line::hardware_replacements) +
+            exact.total(Line::interest) + exact.total(Line::financing_fees) +
+            exact.total(Line::principal_repaid) + exact.total(Line::debt_prepaid));
 }
 
 TEST_F(EngineRich, DecimalLedgerIsInWholeCents) {

@@ -112,7 +112,7 @@ inline deal::Deal rich_deal() {
   lease_finance.amount = dec("50000000");
   lease_finance.annual_rate = dec("0.065");
   lease_finance.compounding = deal::Compounding::annual;
-  lease_finance.day_count = deal::InterestDayCount::act_365_fixed;
+  lease_finance.day_count = time::DayCount::act_365_fixed;
   lease_finance.term_months = 72;
   lease_finance.amortisation = deal::Amortisation::balloon;
   lease_finance.balloon_share = dec("0.2");

@@ -27,12 +27,15 @@ std::string_view line_name(Line line) {
     case Line::debt_drawn: return "debt_drawn";
     case Line::principal_repaid: return "principal_repaid";
     case Line::debt_prepaid: return "debt_prepaid";
+    case Line::equity_contributed: return "equity_contributed";
+    case Line::equity_distributed: return "equity_distributed";
     case Line::tax_depreciation: return "tax_depreciation";
     case Line::taxable_income: return "taxable_income";
     case Line::unlevered_income_tax: return "unlevered_income_tax";
     case Line::deferred_revenue: return "deferred_revenue";
     case Line::receivables: return "receivables";
     case Line::debt_outstanding: return "debt_outstanding";
+    case Line::cash_balance: return "cash_balance";
     case Line::book_value: return "book_value";
     case Line::tax_value: return "tax_value";
     case Line::vat_credit: return "vat_credit";

@@ -59,7 +59,7 @@ struct ReLease {
 
 struct TakeOrPay {
   std::string name;
-  int servers = 0;  // committed units
+  Decimal servers = 0;  // committed units (whole in a model; solvers may scale them)
   Price price;      // before escalation
   Date start;
   int term_months = 0;
@@ -78,7 +78,7 @@ struct TakeOrPay {
 
 struct OnDemand {
   std::string name;
-  int servers = 0;  // units offered on demand
+  Decimal servers = 0;  // units offered on demand (whole in a model; solvers may scale them)
   Date start;
   std::optional<Date> end;  // default: the deal's horizon
   // Price per unit-month by month since the deal start (e.g. dated market history); after the last

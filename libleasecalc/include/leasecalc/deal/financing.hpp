@@ -2,6 +2,7 @@
 // Debt: term loans and finance leases drawn on the capex dates. Equity funds the rest.
 
 #include "leasecalc/deal/common.hpp"
+#include "leasecalc/time/day_count.hpp"
 
 #include <string>
 #include <vector>
@@ -19,9 +20,6 @@ enum class Amortisation {
 // nominal rate, e.g. 5%/12 a month under 30/360), `annual` compounds ((1 + rate)^fraction - 1).
 enum class Compounding { simple, annual };
 
-// Day counts for accruing interest; see time/day_count.hpp for the definitions.
-enum class InterestDayCount { thirty_360, act_360, act_365_fixed, act_act };
-
 struct DebtTranche {
   enum class Kind { term_loan, finance_lease };
   std::string name;
@@ -30,7 +28,7 @@ struct DebtTranche {
   Decimal share_of_capex = 0;   // a share of each capex payment (used when amount is 0)
   Decimal annual_rate = 0;
   Compounding compounding = Compounding::simple;
-  InterestDayCount day_count = InterestDayCount::thirty_360;
+  time::DayCount day_count = time::DayCount::thirty_360_us;  // accrual of each month's interest
   int term_months = 0;          // from the first drawing to maturity
   int grace_months = 0;         // interest-only months after the first drawing
   Amortisation amortisation = Amortisation::annuity;

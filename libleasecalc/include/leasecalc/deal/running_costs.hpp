@@ -32,11 +32,16 @@ struct RunningCost {
     share_of_hardware_per_year,  // of the cluster's capex, a year (O&M, insurance)
     per_gpu_month,               // per deployed GPU a month (software licences)
     share_of_revenue,            // of the month's revenue (SG&A)
+    rented_gpu_month,            // GPUs rented in from a cloud, per GPU-month of the share used
   };
   std::string name;
   Basis basis = Basis::per_year;
   Decimal value = 0;
   Escalator escalator;
+  // rented_gpu_month: a company renting compute for its own use instead of owning servers. It pays
+  // `value` per GPU-month for `rented_gpus` x `utilisation` GPUs: renting pays for what is used.
+  Decimal rented_gpus = 0;
+  Curve utilisation = Curve::constant(Decimal(1));
 };
 
 struct RunningCosts {

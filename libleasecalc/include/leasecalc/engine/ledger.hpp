@@ -41,6 +41,8 @@ enum class Line : std::size_t {
   debt_drawn,
   principal_repaid,       // scheduled repayments (negative)
   debt_prepaid,           // debt still outstanding, repaid when the fleet is sold at the horizon
+  equity_contributed,     // cash put in by the shareholders when the deal's cash would go negative
+  equity_distributed,     // cash paid out to the shareholders at each deal year's end (negative)
   // Memo: tax
   tax_depreciation,
   taxable_income,         // the year's tax base, at each deal year's end (before losses)
@@ -49,6 +51,7 @@ enum class Line : std::size_t {
   deferred_revenue,       // prepayments received, not yet earned
   receivables,            // billed or earned, not yet collected
   debt_outstanding,
+  cash_balance,           // cash retained in the deal between distributions
   book_value,             // net book value of the fleet
   tax_value,              // tax written-down value
   vat_credit,             // input-VAT credit carried forward

@@ -23,8 +23,8 @@ struct AnnualIrr {
   std::string note;            // empty when the IRR is unique; otherwise what happened
 };
 
-// The months in which equity must put in cash beyond the capex it funds: operating or debt-service
-// shortfalls that a real deal would need a facility or fresh equity for.
+// A month in which the deal's cash would go negative outside the capex months: an operating or
+// debt-service shortfall that shareholders (or a facility) must fund.
 struct FundingShortfall {
   int month;
   double amount;
@@ -35,8 +35,8 @@ struct Metrics {
   // Sources and uses over the capex months.
   Num capex;          // paid, VAT included
   Num debt_drawn;
-  Num equity_invested;  // equity contributed, all months
-  Num equity_returned;  // equity distributed, all months
+  Num equity_invested;  // contributed by shareholders, all months
+  Num equity_returned;  // distributed to shareholders, all months
   Num total_revenue;
   Num total_ebitda;
   Num total_net_income;
@@ -107,23 +107,22 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
   std::vector<Num> firm_post_tax, equity;
   std::vector<double> firm_pre_tax_d, firm_post_tax_d, equity_d;
   for (int m = 0; m < months; ++m) {
-    const Num pre = free_cash_flow_pre_tax(l, m);
     const Num post = free_cash_flow_to_firm(l, m);
-    const Num to_equity = free_cash_flow_to_equity(l, m);
+    const Num to_equity = equity_cash_flow(l, m);
     firm_post_tax.push_back(post);
     equity.push_back(to_equity);
-    firm_pre_tax_d.push_back(num::to_double(pre));
+    firm_pre_tax_d.push_back(num::to_double(free_cash_flow_pre_tax(l, m)));
     firm_post_tax_d.push_back(num::to_double(post));
     equity_d.push_back(num::to_double(to_equity));
-    if (to_equity < 0) r.equity_invested -= to_equity;
-    else r.equity_returned += to_equity;
-    if (to_equity < 0 && l(Line::capex, m) == 0)
-      r.funding_shortfalls.push_back({m, num::to_double(-to_equity)});
+    if (l(Line::equity_contributed, m) > 0 && l(Line::capex, m) == 0)
+      r.funding_shortfalls.push_back({m, num::to_double(l(Line::equity_contributed, m))});
     r.total_revenue += revenue(l, m);
     r.total_ebitda += ebitda(l, m);
     r.total_net_income += net_income(l, m);
     r.total_interest -= l(Line::interest, m) + l(Line::financing_fees, m);
   }
+  r.equity_invested = l.total(Line::equity_contributed);
+  r.equity_returned = -l.total(Line::equity_distributed);
   r.capex = -l.total(Line::capex);
   r.debt_drawn = l.total(Line::debt_drawn);
   r.project_irr_pre_tax = detail::annual_irr(firm_pre_tax_d);
@@ -139,7 +138,6 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
   // DSCR by year: cash available for debt service over scheduled debt service.
   double dscr_sum = 0;
   int dscr_years = 0;
-  Num life_revenue(0), life_ebitda(0), life_net(0);
   for (const auto& year : deal_years(months)) {
     Num available(0), service(0), year_revenue(0), year_ebitda(0), year_net(0);
     for (int m = year.first_month; m < year.end_month; ++m) {

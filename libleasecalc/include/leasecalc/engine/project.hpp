@@ -11,7 +11,10 @@
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/ledger.hpp"
 #include "leasecalc/engine/schedules.hpp"
+#include "leasecalc/engine/statements.hpp"
 #include "leasecalc/num/rounding.hpp"
+#include "leasecalc/time/date.hpp"
+#include "leasecalc/time/day_count.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -22,11 +25,12 @@
 
 namespace leasecalc::engine {
 
-// Whole months from `from` to `to` (a date mid-month counts from that month's start).
-inline int month_index(deal::Date from, deal::Date to) {
-  int months = (to.year() - from.year()) * 12 + (to.month() - from.month());
-  if (to.day() < from.day()) --months;
-  return months;
+// The deal month a date falls in (negative before the start).
+inline int month_index(deal::Date start, deal::Date date) { return time::months_between(start, date); }
+
+// The first day of deal month m.
+inline deal::Date month_start(deal::Date start, int m) {
+  return time::add_months(start, m, time::EndOfMonth::on);
 }
 
 namespace detail {
@@ -52,7 +56,7 @@ struct Segment {
   Kind kind = Kind::committed;
   const deal::TakeOrPay* take_or_pay = nullptr;  // committed: the contract, or the one followed on
   const deal::OnDemand* on_demand = nullptr;     // on demand: the contract, unless re-leased
-  int servers = 0;
+  deal::Decimal servers = 0;
   int first_month = 0;  // deal months [first_month, end_month)
   int end_month = 0;
   bool follow_on = false;
@@ -94,6 +98,7 @@ class Projection {
     for (const auto& tranche : deal_.debt) debt(tranche);
     income_tax();
     balances();
+    equity();
     return std::move(ledger_);
   }
 
@@ -216,7 +221,7 @@ class Projection {
   Num committed_units(const Segment& segment, int k) const {
     const int ramp_months = segment.follow_on ? 0 : segment.take_or_pay->ramp_months;
     const Num ramp = ramp_months > 0 ? std::min(Num(1), Num(k + 1) / Num(ramp_months)) : Num(1);
-    return Num(segment.servers) * ramp;
+    return as<Num>(segment.servers) * ramp;
   }
 
   // Fee for the k-th month of a committed segment, before service credits.
@@ -312,7 +317,7 @@ class Projection {
     const deal::Curve& utilisation =
         re_leased ? *segment.utilisation : segment.on_demand->utilisation;
     for (int m = std::max(segment.first_month, 0); m < std::min(segment.end_month, horizon_); ++m) {
-      const Num used = Num(segment.servers) * curve_at<Num>(utilisation, m - segment.first_month);
+      const Num used = as<Num>(segment.servers) * curve_at<Num>(utilisation, m - segment.first_month);
       const Num earned = booked(used * on_demand_price(segment, m));
       const Num vat = booked(earned * vat_rate);
       const Num lost = booked((earned + vat) * bad_debt);
@@ -396,6 +401,9 @@ class Projection {
             amount = in_service * Num(sku.gpus_per_unit) * value;
             break;
           case deal::RunningCost::Basis::share_of_revenue: amount = revenue * value; break;
+          case deal::RunningCost::Basis::rented_gpu_month:
+            amount = as<Num>(cost.rented_gpus) * value * curve_at<Num>(cost.utilisation, m);
+            break;
         }
         const Num charge = booked(amount * escalation<Num>(cost.escalator, year));
         ledger_.running_cost(i, m) -= charge;
@@ -484,9 +492,9 @@ class Projection {
 
   // Interest on `balance` over deal month m under the tranche's rate conventions.
   Num interest_for_month(const deal::DebtTranche& tranche, const Num& balance, int m) const {
-    const deal::Date from = deal_.start + boost::gregorian::months(m);
-    const deal::Date to = deal_.start + boost::gregorian::months(m + 1);
-    const Num fraction = interest_year_fraction<Num>(tranche.day_count, from, to);
+    const deal::Date from = month_start(deal_.start, m);
+    const deal::Date to = month_start(deal_.start, m + 1);
+    const Num fraction = time::year_fraction<Num>(tranche.day_count, from, to);
     const Num rate = as<Num>(tranche.annual_rate);
     if (tranche.compounding == deal::Compounding::simple) return balance * rate * fraction;
     return balance * (num::pow(Num(1) + rate, fraction) - Num(1));
@@ -517,21 +525,31 @@ class Projection {
     if (first_draw < 0) return;
     at(Line::financing_fees, first_draw) -= booked(commitment * as<Num>(tranche.upfront_fee));
 
-    const int maturity = first_draw + tranche.term_months;  // the last repayment month
-    const int amortisation_start = first_draw + tranche.grace_months + 1;
+    // Drawings arrive at the start of their month and accrue interest from it; interest and
+    // repayments are paid at month ends, from the first drawing's month: a 60-month loan drawn in
+    // month 0 is repaid by the end of month 59.
+    const int maturity = first_draw + tranche.term_months;  // repayments in [.., maturity)
+    const int amortisation_start = first_draw + tranche.grace_months;
     const Num nominal_monthly = tranche.compounding == deal::Compounding::simple
                                     ? as<Num>(tranche.annual_rate) / Num(12)
                                     : num::pow(Num(1) + as<Num>(tranche.annual_rate), Num(1) / Num(12)) - Num(1);
     const Num balloon = booked(commitment * as<Num>(tranche.balloon_share));
     Num balance(0), undrawn = commitment;
-    for (int m = first_draw; m < horizon_; ++m) {
-      // Interest and repayment on the balance brought forward, then this month's drawing.
-      if (m > first_draw && balance > 0) {
-        const Num interest = booked(interest_for_month(tranche, balance, m));
-        at(Line::interest, m) -= interest;
+    for (int m = 0; m < horizon_; ++m) {
+      if (at(draws, m) != 0) {
+        at(Line::debt_drawn, m) += at(draws, m);
+        balance += at(draws, m);
+        undrawn -= at(draws, m);
+      }
+      if (m < last_draw)  // on what stays undrawn through the month
+        at(Line::financing_fees, m) -= booked(undrawn * as<Num>(tranche.commitment_fee) / Num(12));
+      if (balance > 0) {
+        at(Line::interest, m) -= booked(interest_for_month(tranche, balance, m));
+        const int remaining = maturity - m;  // repayments left, this one included
         Num principal(0);
-        const int remaining = maturity - m + 1;  // repayments left, this one included
-        if (m >= amortisation_start && remaining >= 1) {
+        if (remaining <= 1) {
+          principal = balance;
+        } else if (m >= amortisation_start) {
           switch (tranche.amortisation) {
             case deal::Amortisation::annuity:
               principal = level_principal(balance, nominal_monthly, remaining, Num(0));
@@ -540,24 +558,16 @@ class Projection {
               principal = level_principal(balance, nominal_monthly, remaining, std::min(balloon, balance));
               break;
             case deal::Amortisation::straight_line: principal = balance / Num(remaining); break;
-            case deal::Amortisation::bullet: principal = remaining == 1 ? balance : Num(0); break;
+            case deal::Amortisation::bullet: break;
           }
         }
-        if (remaining <= 1) principal = balance;  // maturity
         principal = std::min(booked(principal), balance);
         at(Line::principal_repaid, m) -= principal;
         balance -= principal;
-        if (m == last()) {  // the rest is repaid from the sale of the fleet
-          at(Line::debt_prepaid, m) -= balance;
-          balance = 0;
-        }
       }
-      if (m <= last_draw && undrawn > 0) {
-        // Commitment fee on what is still undrawn during the month, then the drawing.
-        if (m > 0) at(Line::financing_fees, m) -= booked(undrawn * as<Num>(tranche.commitment_fee) / Num(12));
-        at(Line::debt_drawn, m) += at(draws, m);
-        balance += at(draws, m);
-        undrawn -= at(draws, m);
+      if (m == last() && balance > 0) {  // the rest is repaid from the sale of the fleet
+        at(Line::debt_prepaid, m) -= balance;
+        balance = 0;
       }
       at(Line::debt_outstanding, m) += balance;
     }
@@ -630,6 +640,25 @@ class Projection {
       deferred += at(deferred_flows_, m);
       at(Line::receivables, m) = receivables;
       at(Line::deferred_revenue, m) = deferred;
+    }
+  }
+
+  // The deal keeps its cash: shareholders fund whatever would take the balance below zero (the
+  // capex that debt does not cover, and any later shortfall) and receive the balance at each
+  // deal year's end and at the horizon.
+  void equity() {
+    Num cash(0);
+    for (int m = 0; m < horizon_; ++m) {
+      cash += free_cash_flow_to_equity(ledger_, m);
+      if (cash < 0) {
+        at(Line::equity_contributed, m) = -cash;
+        cash = 0;
+      }
+      if ((m % 12 == 11 || m == last()) && cash > 0) {
+        at(Line::equity_distributed, m) = -cash;
+        cash = 0;
+      }
+      at(Line::cash_balance, m) = cash;
     }
   }
 

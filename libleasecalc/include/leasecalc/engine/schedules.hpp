@@ -118,33 +118,4 @@ Num residual_share(const deal::Residual& residual, int age_months) {
       residual);
 }
 
-// The year fraction over which a month's interest accrues, by the tranche's day count.
-template <num::Numeric Num>
-Num interest_year_fraction(deal::InterestDayCount day_count, deal::Date from, deal::Date to) {
-  const long days = (to - from).days();
-  switch (day_count) {
-    case deal::InterestDayCount::thirty_360: {
-      int d1 = from.day(), d2 = to.day();
-      if (d1 == 31) d1 = 30;
-      if (d2 == 31 && d1 >= 30) d2 = 30;
-      const long count = 360L * (to.year() - from.year()) + 30L * (to.month() - from.month()) + (d2 - d1);
-      return Num(count) / Num(360);
-    }
-    case deal::InterestDayCount::act_360: return Num(days) / Num(360);
-    case deal::InterestDayCount::act_365_fixed: return Num(days) / Num(365);
-    case deal::InterestDayCount::act_act: {
-      Num fraction(0);
-      for (deal::Date d = from; d < to;) {
-        const deal::Date year_end(d.year() + 1, 1, 1);
-        const deal::Date stop = std::min(year_end, to);
-        const bool leap = boost::gregorian::gregorian_calendar::is_leap_year(d.year());
-        fraction += Num((stop - d).days()) / Num(leap ? 366 : 365);
-        d = stop;
-      }
-      return fraction;
-    }
-  }
-  throw std::invalid_argument("unknown day count");
-}
-
 }  // namespace leasecalc::engine

@@ -88,6 +88,12 @@ Num free_cash_flow_to_equity(const Ledger<Num>& l, int m) {
          debt_outflows(l, m);
 }
 
+// What the shareholders receive (positive) or put in (negative) in a month.
+template <num::Numeric Num>
+Num equity_cash_flow(const Ledger<Num>& l, int m) {
+  return -(l(Line::equity_contributed, m) + l(Line::equity_distributed, m));
+}
+
 // ---- tables ----------------------------------------------------------------------------------
 
 template <num::Numeric Num>
@@ -133,6 +139,15 @@ typename Table<Num>::Row annual_row(const Ledger<Num>& l, std::string name, Mont
     life += sum;
   }
   row.values.push_back(life);
+  return row;
+}
+
+// A balance at each deal year's end; the whole-life column holds the final balance.
+template <num::Numeric Num>
+typename Table<Num>::Row year_end_row(const Ledger<Num>& l, std::string name, Line balance) {
+  typename Table<Num>::Row row{std::move(name), {}, false};
+  for (const auto& year : deal_years(l.months())) row.values.push_back(l(balance, year.end_month - 1));
+  row.values.push_back(l(balance, l.months() - 1));
   return row;
 }
 
@@ -188,6 +203,7 @@ template <num::Numeric Num>
 Table<Num> cash_flow_statement(const Ledger<Num>& l) {
   using detail::annual_row;
   using detail::line;
+  using detail::year_end_row;
   Table<Num> t{detail::year_columns(l), {}};
   t.rows.push_back(annual_row(l, "Customer receipts", line<Num>(Line::customer_receipts)));
   t.rows.push_back(annual_row(l, "Running costs paid", running_costs_paid<Num>));
@@ -203,6 +219,9 @@ Table<Num> cash_flow_statement(const Ledger<Num>& l) {
   t.rows.push_back(annual_row(l, "Principal repaid", line<Num>(Line::principal_repaid)));
   t.rows.push_back(annual_row(l, "Debt repaid at sale", line<Num>(Line::debt_prepaid)));
   t.rows.push_back(annual_row(l, "Free cash flow to equity", free_cash_flow_to_equity<Num>, true));
+  t.rows.push_back(annual_row(l, "Equity contributed", line<Num>(Line::equity_contributed)));
+  t.rows.push_back(annual_row(l, "Equity distributed", line<Num>(Line::equity_distributed)));
+  t.rows.push_back(year_end_row(l, "Cash at year end", Line::cash_balance));
   t.rows.push_back(annual_row(l, "Free cash flow to firm (pre-tax)", free_cash_flow_pre_tax<Num>, true));
   t.rows.push_back(annual_row(l, "Free cash flow to firm (post-tax)", free_cash_flow_to_firm<Num>, true));
   return t;

@@ -1,0 +1,227 @@
+#pragma once
+// Time value of money with spreadsheet semantics (Excel / LibreOffice Calc argument order and
+// signs): money paid out is negative, money received positive; `type` 0 = payments at the end of
+// each period (arrears), 1 = at the start (advance). Written once over `Num`: exact in Decimal,
+// fast in double. Bad arguments throw std::invalid_argument naming the argument.
+
+#include "leasecalc/fin/irr.hpp"
+#include "leasecalc/num/numeric.hpp"
+
+#include <cmath>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace leasecalc::fin {
+
+namespace tvm_detail {
+
+inline void require(bool accepted, const std::string& message) {
+  if (!accepted) throw std::invalid_argument(message);
+}
+
+template <num::Numeric Num>
+void require_rate_above_minus_one(const Num& rate, const char* function) {
+  require(rate > Num(-1), std::string(function) + ": rate must be above -1 (-100%)");
+}
+
+template <num::Numeric Num>
+void require_type(const Num& type, const char* function) {
+  require(type == Num(0) || type == Num(1),
+          std::string(function) + ": type must be 0 (end of period) or 1 (start of period)");
+}
+
+// (1 + rate)^periods: by repeated squaring when `periods` is whole (exact in Decimal).
+template <num::Numeric Num>
+Num growth(const Num& rate, const Num& periods) {
+  const Num whole = num::floor(periods);
+  if (whole == periods && num::abs(periods) <= Num(1000000))
+    return num::powi(Num(1) + rate, static_cast<long long>(num::to_double(whole)));
+  return num::pow(Num(1) + rate, periods);
+}
+
+}  // namespace tvm_detail
+
+// NPV(rate, v1..vn) = sum v_i / (1+rate)^i, i from 1: the first value is discounted one period.
+template <num::Numeric Num>
+Num npv(const Num& rate, std::span<const Num> values) {
+  tvm_detail::require_rate_above_minus_one(rate, "NPV");
+  const Num factor = Num(1) + rate;
+  Num value(0);
+  for (std::size_t i = values.size(); i-- > 0;) value = (value + values[i]) / factor;  // Horner
+  return value;
+}
+
+// XNPV(rate, values, dates) = sum v_i / (1+rate)^((d_i - d_1)/365), d_1 the first date given.
+template <num::Numeric Num>
+Num xnpv(const Num& rate, std::span<const Num> values, std::span<const int> dates) {
+  tvm_detail::require_rate_above_minus_one(rate, "XNPV");
+  tvm_detail::require(values.size() == dates.size(), "XNPV: needs one date per value");
+  tvm_detail::require(!values.empty(), "XNPV: needs at least one value");
+  Num value(0);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    tvm_detail::require(dates[i] >= dates[0],
+                        "XNPV: date " + std::to_string(i + 1) + " precedes the first date");
+    const Num years = Num(dates[i] - dates[0]) / Num(365);
+    value += values[i] / tvm_detail::growth(rate, years);
+  }
+  return value;
+}
+
+// FV(rate, nper, pmt, pv=0, type=0): value after nper periods of pv and the payments.
+template <num::Numeric Num>
+Num fv(const Num& rate, const Num& nper, const Num& pmt, const Num& pv = Num(0), const Num& type = Num(0)) {
+  tvm_detail::require_type(type, "FV");
+  if (rate == Num(0)) return -(pv + pmt * nper);
+  const Num g = tvm_detail::growth(rate, nper);
+  return -(pv * g + pmt * (Num(1) + rate * type) * (g - Num(1)) / rate);
+}
+
+// PV(rate, nper, pmt, fv=0, type=0): value now of the payments and fv.
+template <num::Numeric Num>
+Num pv(const Num& rate, const Num& nper, const Num& pmt, const Num& fv = Num(0), const Num& type = Num(0)) {
+  tvm_detail::require_type(type, "PV");
+  if (rate == Num(0)) return -(fv + pmt * nper);
+  const Num g = tvm_detail::growth(rate, nper);
+  tvm_detail::require(g != Num(0), "PV: rate must be above -1 (-100%)");
+  return -(fv + pmt * (Num(1) + rate * type) * (g - Num(1)) / rate) / g;
+}
+
+// PMT(rate, nper, pv, fv=0, type=0): the level payment that takes pv to fv over nper periods.
+template <num::Numeric Num>
+Num pmt(const Num& rate, const Num& nper, const Num& pv, const Num& fv = Num(0), const Num& type = Num(0)) {
+  tvm_detail::require_type(type, "PMT");
+  tvm_detail::require(nper != Num(0), "PMT: nper must not be 0");
+  if (rate == Num(0)) return -(pv + fv) / nper;
+  const Num g = tvm_detail::growth(rate, nper);
+  tvm_detail::require(g != Num(1), "PMT: rate and nper give no growth; payment undefined");
+  return -(pv * g + fv) * rate / ((Num(1) + rate * type) * (g - Num(1)));
+}
+
+// IPMT(rate, per, nper, pv, fv=0, type=0): interest part of payment `per` (1 <= per <= nper).
+// With type 1 the first payment is made before any interest accrues, so its interest is 0.
+template <num::Numeric Num>
+Num ipmt(const Num& rate, const Num& per, const Num& nper, const Num& pv, const Num& fv = Num(0),
+         const Num& type = Num(0)) {
+  tvm_detail::require_type(type, "IPMT");
+  tvm_detail::require(per >= Num(1) && per <= nper, "IPMT: per must be between 1 and nper");
+  const Num payment = pmt(rate, nper, pv, fv, type);
+  if (per == Num(1)) return type == Num(1) ? Num(0) : -pv * rate;
+  if (type == Num(1)) return (fin::fv(rate, per - Num(2), payment, pv, Num(1)) - payment) * rate;
+  return fin::fv(rate, per - Num(1), payment, pv, Num(0)) * rate;
+}
+
+// PPMT(rate, per, nper, pv, fv=0, type=0) = PMT - IPMT: principal part of payment `per`.
+template <num::Numeric Num>
+Num ppmt(const Num& rate, const Num& per, const Num& nper, const Num& pv, const Num& fv = Num(0),
+         const Num& type = Num(0)) {
+  return pmt(rate, nper, pv, fv, type) - ipmt(rate, per, nper, pv, fv, type);
+}
+
+// NPER(rate, pmt, pv, fv=0, type=0): number of periods for the payments to take pv to fv.
+template <num::Numeric Num>
+Num nper(const Num& rate, const Num& pmt, const Num& pv, const Num& fv = Num(0), const Num& type = Num(0)) {
+  tvm_detail::require_type(type, "NPER");
+  if (rate == Num(0)) {
+    tvm_detail::require(pmt != Num(0), "NPER: pmt must not be 0 when rate is 0");
+    return -(pv + fv) / pmt;
+  }
+  tvm_detail::require_rate_above_minus_one(rate, "NPER");
+  const Num annuity = pmt * (Num(1) + rate * type);
+  const Num ratio = (annuity - fv * rate) / (annuity + pv * rate);
+  tvm_detail::require(ratio > Num(0), "NPER: the payments never take pv to fv at this rate");
+  return num::log(ratio) / num::log(Num(1) + rate);
+}
+
+// RATE(nper, pmt, pv, fv=0, type=0, guess=0.1): the rate per period of an annuity; a solver, so
+// in double. nper must be a whole number of periods: the annuity is then the cash flows
+// pv (+pmt if type 1), pmt, ..., pmt (+fv), whose IRR this is, with IRR's typed outcomes.
+inline IrrResult rate(double nper, double pmt, double pv, double fv = 0, double type = 0, double guess = 0.1) {
+  tvm_detail::require_type(type, "RATE");
+  tvm_detail::require(nper >= 1 && nper == std::floor(nper) && nper <= 1e7,
+                      "RATE: nper must be a whole number of periods, at least 1");
+  const auto periods = static_cast<std::size_t>(nper);
+  std::vector<double> flows(periods + 1, pmt);  // payment k at time k (type 0) or k - 1 (type 1)
+  flows[0] = type == 1 ? pv + pmt : pv;
+  flows[periods] = type == 1 ? fv : pmt + fv;
+  return irr(flows, guess);
+}
+
+// MIRR(values, finance_rate, reinvest_rate): negative flows financed at finance_rate, positive
+// flows reinvested at reinvest_rate, the first value at the end of period 1.
+template <num::Numeric Num>
+Num mirr(std::span<const Num> values, const Num& finance_rate, const Num& reinvest_rate) {
+  tvm_detail::require_rate_above_minus_one(finance_rate, "MIRR");
+  tvm_detail::require_rate_above_minus_one(reinvest_rate, "MIRR");
+  const std::size_t n = values.size();
+  tvm_detail::require(n >= 2, "MIRR: needs at least two values");
+  std::vector<Num> positives(n, Num(0)), negatives(n, Num(0));
+  for (std::size_t i = 0; i < n; ++i) (values[i] > Num(0) ? positives : negatives)[i] = values[i];
+  const Num npv_positive = npv(reinvest_rate, std::span<const Num>(positives));
+  const Num npv_negative = npv(finance_rate, std::span<const Num>(negatives));
+  tvm_detail::require(npv_positive != Num(0) && npv_negative != Num(0),
+                      "MIRR: needs at least one positive and one negative value");
+  const Num periods(static_cast<long long>(n));
+  const Num ratio = -npv_positive * tvm_detail::growth(reinvest_rate, periods) /
+                    (npv_negative * (Num(1) + finance_rate));
+  return num::pow(ratio, Num(1) / (periods - Num(1))) - Num(1);
+}
+
+// ---- payback ---------------------------------------------------------------------------------
+
+enum class PaybackStatus { pays_back, never_pays_back };
+
+template <num::Numeric Num>
+struct PaybackResult {
+  PaybackStatus status = PaybackStatus::never_pays_back;
+  Num period = Num(0);  // fractional periods from flow 0; meaningful only when pays_back
+  std::string message;
+  bool pays_back() const { return status == PaybackStatus::pays_back; }
+};
+
+// Payback: flow i at time i (flow 0 is the outlay now). The period at which cumulative cash turns
+// non-negative and stays so, interpolated linearly within the period in which it crosses zero.
+template <num::Numeric Num>
+PaybackResult<Num> payback(std::span<const Num> values) {
+  PaybackResult<Num> result;
+  Num cumulative(0);
+  std::vector<Num> cumulatives;
+  cumulatives.reserve(values.size());
+  for (const Num& v : values) cumulatives.push_back(cumulative += v);
+  if (values.empty() || cumulatives.back() < Num(0)) {
+    result.message = "never pays back: cumulative cash is still negative after the last period";
+    return result;
+  }
+  result.status = PaybackStatus::pays_back;
+  std::size_t last_negative = values.size();
+  for (std::size_t i = values.size(); i-- > 0;)
+    if (cumulatives[i] < Num(0)) {
+      last_negative = i;
+      break;
+    }
+  if (last_negative == values.size()) return result;  // never negative: paid back at once
+  // cumulatives[k] < 0 <= cumulatives[k+1], so values[k+1] > 0.
+  const std::size_t k = last_negative;
+  result.period = Num(static_cast<long long>(k)) - cumulatives[k] / values[k + 1];
+  return result;
+}
+
+// Discounted payback: the same on flows discounted at `rate` per period (flow 0 undiscounted).
+template <num::Numeric Num>
+PaybackResult<Num> discounted_payback(const Num& rate, std::span<const Num> values) {
+  tvm_detail::require_rate_above_minus_one(rate, "discounted payback");
+  std::vector<Num> discounted;
+  discounted.reserve(values.size());
+  Num factor(1);
+  for (const Num& v : values) {
+    discounted.push_back(v / factor);
+    factor *= Num(1) + rate;
+  }
+  auto result = payback(std::span<const Num>(discounted));
+  if (!result.pays_back())
+    result.message = "never pays back: cumulative discounted cash is still negative after the last period";
+  return result;
+}
+
+}  // namespace leasecalc::fin

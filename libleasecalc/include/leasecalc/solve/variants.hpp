@@ -1,0 +1,89 @@
+#pragma once
+// A deal with one input changed: the building blocks of scenario loops (the report's open
+// assumptions, the costs it leaves out, a lower utilisation). Each returns a modified copy and
+// owns no finance logic: the projection does all of it.
+
+#include "leasecalc/deal/deal.hpp"
+#include "leasecalc/solve/breakeven.hpp"
+
+#include <variant>
+#include <vector>
+
+namespace leasecalc::solve {
+
+// Every debt tranche at `annual_rate`.
+inline deal::Deal with_debt_rate(deal::Deal deal, const deal::Decimal& annual_rate) {
+  for (auto& tranche : deal.debt) tranche.annual_rate = annual_rate;
+  return deal;
+}
+
+inline deal::Deal with_income_tax_rate(deal::Deal deal, const deal::Decimal& rate) {
+  deal.tax.income.rate = rate;
+  return deal;
+}
+
+// The broker convention (VAT-inclusive capex, the refund booked as income) or proper accounting
+// (capex net of input VAT, the refund cash only).
+inline deal::Deal with_vat_refund_booked_as_income(deal::Deal deal, bool as_income) {
+  deal.tax.vat.refund_booked_as_income = as_income;
+  return deal;
+}
+
+// Power paid by the operator at `tariff_per_kwh` and `pue`, on the catalogue's power per server.
+inline deal::Deal with_operator_paid_electricity(deal::Deal deal, const deal::Decimal& tariff_per_kwh,
+                                                 const deal::Decimal& pue) {
+  auto& electricity = deal.running_costs.electricity;
+  electricity.paid_by_customer = false;
+  electricity.tariff_per_kwh = tariff_per_kwh;
+  electricity.pue = pue;
+  return deal;
+}
+
+// Data-centre rent paid by the operator per kW-month of the fleet's IT power at full load.
+inline deal::Deal with_data_centre_rent_per_kw_month(deal::Deal deal, const deal::Decimal& price) {
+  auto& data_centre = deal.running_costs.data_centre;
+  data_centre.basis = deal::DataCentre::Basis::per_kw_month;
+  data_centre.price = price;
+  return deal;
+}
+
+// The use made of the capacity multiplied by `factor`: contracts bill that share of their servers,
+// and rented GPUs are paid for that share. Owned servers cost the same whatever the use.
+inline deal::Deal with_usage_factor(deal::Deal deal, const deal::Decimal& factor) {
+  deal = with_volume_factor(std::move(deal), factor);
+  for (auto& cost : deal.running_costs.others) {
+    if (cost.basis != deal::RunningCost::Basis::rented_gpu_month) continue;
+    for (auto& point : cost.utilisation.points) point.value *= factor;
+  }
+  return deal;
+}
+
+// The assumptions the Guosen report leaves open, as one combination.
+struct OpenAssumptions {
+  deal::Decimal revenue_factor = 1;  // on every contract's price
+  deal::Decimal debt_rate = 0;       // annual, on every tranche
+  deal::Decimal income_tax_rate = 0;
+  bool vat_refund_as_income = true;
+};
+
+inline deal::Deal with_assumptions(const deal::Deal& deal, const OpenAssumptions& assumptions) {
+  return with_vat_refund_booked_as_income(
+      with_income_tax_rate(with_debt_rate(with_price_factor(deal, assumptions.revenue_factor), assumptions.debt_rate),
+                           assumptions.income_tax_rate),
+      assumptions.vat_refund_as_income);
+}
+
+// Every combination, revenue varying slowest and the VAT booking fastest.
+inline std::vector<OpenAssumptions> every_combination(const std::vector<deal::Decimal>& revenue_factors,
+                                                      const std::vector<deal::Decimal>& debt_rates,
+                                                      const std::vector<deal::Decimal>& income_tax_rates,
+                                                      const std::vector<bool>& vat_bookings) {
+  std::vector<OpenAssumptions> grid;
+  for (const auto& revenue : revenue_factors)
+    for (const auto& rate : debt_rates)
+      for (const auto& tax : income_tax_rates)
+        for (const bool as_income : vat_bookings) grid.push_back({revenue, rate, tax, as_income});
+  return grid;
+}
+
+}  // namespace leasecalc::solve

@@ -1,0 +1,120 @@
+#pragma once
+// Calendar dates: ISO parsing and printing, month arithmetic with an explicit end-of-month rule.
+//
+// Dates are Boost.Date_Time Gregorian dates (a value type, valid from 1400-01-01 to 9999-12-31).
+// Month arithmetic never drifts: a date k months on is always computed from the original date,
+// so Jan 31 + 2 months is Mar 31 whether or not February came in between.
+
+#include <boost/date_time/gregorian/gregorian_types.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace leasecalc::time {
+
+using Date = boost::gregorian::date;
+
+// What happens to a date on the last day of its month when months are added.
+//   on:  it stays on the last day (Jan 31 -> Feb 28 -> Mar 31; Feb 28 2025 -> Mar 31 2025).
+//   off: the day of month is kept, clamped to the target month's length (Feb 28 -> Mar 28).
+// Dates that are not a month end are clamped under both rules (Jan 30 + 1 month = Feb 28/29).
+enum class EndOfMonth { off, on };
+
+inline constexpr int first_supported_year = 1400;  // Boost.Date_Time's range
+inline constexpr int last_supported_year = 9999;
+
+inline bool is_leap_year(int year) { return boost::gregorian::gregorian_calendar::is_leap_year(year); }
+
+inline int days_in_month(int year, int month) {
+  return boost::gregorian::gregorian_calendar::end_of_month_day(year, month);
+}
+
+inline bool is_end_of_month(Date date) {
+  return date.day() == days_in_month(date.year(), date.month());
+}
+
+inline Date end_of_month(Date date) { return date.end_of_month(); }
+
+namespace detail {
+
+inline void require_valid(Date date, const char* what) {
+  if (date.is_special()) throw std::invalid_argument(std::string(what) + ": not a valid date");
+}
+
+}  // namespace detail
+
+// Strict ISO 8601 calendar date, "YYYY-MM-DD". Anything else (other separators, missing zero
+// padding, trailing text, Feb 30) throws std::invalid_argument naming the text and the problem.
+inline Date parse_date(std::string_view text) {
+  const auto fail = [&](const std::string& why) -> Date {
+    throw std::invalid_argument("invalid date '" + std::string(text) + "': " + why);
+  };
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-')
+    return fail("expected ISO format YYYY-MM-DD");
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
+    if (!is_digit(text[i])) return fail("expected ISO format YYYY-MM-DD");
+  const auto number = [&](std::size_t from, std::size_t length) {
+    int value = 0;
+    for (std::size_t i = from; i < from + length; ++i) value = value * 10 + (text[i] - '0');
+    return value;
+  };
+  const int year = number(0, 4), month = number(5, 2), day = number(8, 2);
+  if (year < first_supported_year || year > last_supported_year)
+    return fail("year must be between " + std::to_string(first_supported_year) + " and " +
+                std::to_string(last_supported_year));
+  if (month < 1 || month > 12) return fail("month must be between 01 and 12");
+  const int month_length = days_in_month(year, month);
+  if (day < 1 || day > month_length)
+    return fail("day must be between 01 and " + std::to_string(month_length) + " in that month");
+  return Date(static_cast<unsigned short>(year), static_cast<unsigned short>(month),
+              static_cast<unsigned short>(day));
+}
+
+// ISO 8601 "YYYY-MM-DD"; parse_date(format_date(d)) == d.
+inline std::string format_date(Date date) {
+  detail::require_valid(date, "format_date");
+  char buffer[32];  // room for any unsigned short fields, so the compiler sees no truncation
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", static_cast<int>(date.year()),
+                static_cast<int>(date.month()), static_cast<int>(date.day()));
+  return buffer;
+}
+
+// `date` moved by `months` calendar months (negative moves back), under the end-of-month rule.
+inline Date add_months(Date date, int months, EndOfMonth rule) {
+  detail::require_valid(date, "add_months");
+  // Month index counted from year 0 so that negative moves need no special case.
+  const long long index = static_cast<long long>(date.year()) * 12 + (date.month() - 1) + months;
+  const long long year = index >= 0 ? index / 12 : -1;
+  if (year < first_supported_year || year > last_supported_year)
+    throw std::out_of_range("add_months: " + format_date(date) + " moved by " +
+                            std::to_string(months) + " months leaves the years " +
+                            std::to_string(first_supported_year) + "-" +
+                            std::to_string(last_supported_year));
+  const int target_year = static_cast<int>(year);
+  const int target_month = static_cast<int>(index % 12) + 1;
+  const int target_length = days_in_month(target_year, target_month);
+  const int day = (rule == EndOfMonth::on && is_end_of_month(date))
+                      ? target_length
+                      : std::min(static_cast<int>(date.day()), target_length);
+  return Date(static_cast<unsigned short>(target_year), static_cast<unsigned short>(target_month),
+              static_cast<unsigned short>(day));
+}
+
+// Whole calendar months from `from` to `to`: the largest n with add_months(from, n, off) <= to
+// (Jan 31 -> Feb 28 is one month; Jan 15 -> Feb 14 is none). Antisymmetric: a later `from`
+// gives minus the months from `to` to `from`. Round trip: months_between(d, add_months(d, n, r))
+// == n for either rule.
+inline int months_between(Date from, Date to) {
+  detail::require_valid(from, "months_between");
+  detail::require_valid(to, "months_between");
+  if (to < from) return -months_between(to, from);
+  int months = (to.year() - from.year()) * 12 + (to.month() - from.month());
+  if (add_months(from, months, EndOfMonth::off) > to) --months;
+  return months;
+}
+
+}  // namespace leasecalc::time

@@ -1,0 +1,279 @@
+#include "leasecalc/fin/irr.hpp"
+
+#include "leasecalc/fin/root.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+#include <utility>
+
+namespace leasecalc::fin {
+namespace {
+
+// Newton runs on f(r) = log(PV of the inflows) - log(PV of the outflows), which has the sign of
+// NPV and the same roots, but is close to linear in log(1+r) for lease-like flows: Newton from a
+// distant guess lands near the root in a step or two instead of overshooting on convex NPV.
+// Both present values are scaled by (1+r)^T for r < 0 (the ratio is unchanged), so no term
+// overflows near -100%. When both underflow (extreme rates) the sign of NPV is that of the first
+// flow (r -> +inf) or of the last (r -> -1), given by `sign_high` / `sign_low`, with no slope.
+RootSample log_ratio(double inflow, double inflow_slope, double outflow, double outflow_slope, double rate,
+                     int sign_low, int sign_high) {
+  if (inflow == 0 && outflow == 0) return {rate >= 0 ? double(sign_high) : double(sign_low), 0.0};
+  // log1p of the relative difference keeps full precision near the root, where the two logs
+  // would cancel to a few digits.
+  return {std::log1p((inflow - outflow) / outflow), inflow_slope / inflow - outflow_slope / outflow};
+}
+
+// Periodic flows: both present values and their derivatives by Horner's rule in one pass.
+struct PeriodicNpv {
+  std::span<const double> flows;
+  int sign_low, sign_high;
+
+  RootSample operator()(double rate) const {
+    const std::size_t n = flows.size();
+    double in = 0, din = 0, out = 0, dout = 0;
+    if (rate >= 0) {
+      // sum c_i x^i with x = 1/(1+r) in (0, 1]; d/dr = d/dx * (-x^2).
+      const double x = 1.0 / (1.0 + rate);
+      for (std::size_t i = n; i-- > 0;) {
+        din = din * x + in;
+        in = in * x + (flows[i] > 0 ? flows[i] : 0.0);
+        dout = dout * x + out;
+        out = out * x + (flows[i] < 0 ? -flows[i] : 0.0);
+      }
+      return log_ratio(in, -din * x * x, out, -dout * x * x, rate, sign_low, sign_high);
+    }
+    // (1+r)^(n-1) times the same: sum c_i y^(n-1-i) with y = 1 + r in (0, 1).
+    const double y = 1.0 + rate;
+    for (std::size_t i = 0; i < n; ++i) {
+      din = din * y + in;
+      in = in * y + (flows[i] > 0 ? flows[i] : 0.0);
+      dout = dout * y + out;
+      out = out * y + (flows[i] < 0 ? -flows[i] : 0.0);
+    }
+    return log_ratio(in, din, out, dout, rate, sign_low, sign_high);
+  }
+};
+
+// Flows at real times (years), ordered by time.
+struct DatedNpv {
+  std::vector<double> times;
+  std::vector<double> flows;
+  int sign_low = 0, sign_high = 0;
+
+  RootSample operator()(double rate) const {
+    const double s = std::log1p(rate);
+    const double horizon = times.back();
+    double in = 0, din = 0, out = 0, dout = 0;
+    for (std::size_t i = 0; i < flows.size(); ++i) {
+      const double exponent = rate >= 0 ? -times[i] : horizon - times[i];
+      const double growth = std::exp(exponent * s);
+      const double term = std::fabs(flows[i]) * growth;
+      (flows[i] > 0 ? in : out) += term;
+      (flows[i] > 0 ? din : dout) += exponent * term;
+    }
+    // d/dr = d/ds / (1 + r)
+    return log_ratio(in, din / (1.0 + rate), out, dout / (1.0 + rate), rate, sign_low, sign_high);
+  }
+};
+
+std::string format_number(double value) {
+  char buffer[32];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, end);
+}
+
+int sign(double x) { return x > 0 ? 1 : (x < 0 ? -1 : 0); }
+
+struct SignPattern {
+  int changes = 0;
+  int first = 0;  // sign of the first non-zero flow: NPV's sign as r -> +inf
+  int last = 0;   // sign of the last non-zero flow: NPV's sign as r -> -1
+};
+
+SignPattern sign_pattern(std::span<const double> flows_in_time_order) {
+  SignPattern pattern;
+  for (const double c : flows_in_time_order) {
+    const int s = sign(c);
+    if (s == 0) continue;
+    if (pattern.first == 0) pattern.first = s;
+    if (pattern.last != 0 && s != pattern.last) ++pattern.changes;
+    pattern.last = s;
+  }
+  return pattern;
+}
+
+// Scan points in s = log(1 + r): fine near 0 where monthly and annual rates live, coarser
+// towards -100% (s = -30, r = -1 + 1e-13) and towards +10^5 % (s = 7).
+std::vector<double> scan_points() {
+  struct Segment {
+    double from, to, step;
+  };
+  constexpr Segment segments[] = {{-30, -3, 0.1},   {-3, -0.3, 0.01}, {-0.3, 0.3, 0.0005},
+                                  {0.3, 3, 0.01},   {3, 7, 0.05}};
+  std::vector<double> points;
+  for (const auto& segment : segments) {
+    const int count = static_cast<int>(std::lround((segment.to - segment.from) / segment.step));
+    for (int k = 0; k < count; ++k) points.push_back(segment.from + k * segment.step);
+  }
+  points.push_back(segments[std::size(segments) - 1].to);
+  return points;
+}
+
+bool same_root(double a, double b) { return std::fabs(a - b) <= 1e-10 * std::fmax(1e-6, std::fabs(a)); }
+
+IrrResult no_convergence_result(double guess) {
+  IrrResult result;
+  result.status = IrrStatus::no_convergence;
+  result.message = "IRR did not converge from guess " + format_number(guess);
+  return result;
+}
+
+template <class Npv>
+IrrResult solve(const Npv& npv, const SignPattern& pattern, double guess) {
+  IrrResult result;
+  if (pattern.changes == 0) {
+    result.status = IrrStatus::no_sign_change;
+    result.message = "no IRR: the cash flows never change sign (they need at least one positive and one negative value)";
+    return result;
+  }
+  if (pattern.changes == 1) {
+    // Descartes: exactly one root above -100%; NPV has the sign of the last flow below it.
+    const auto root = safeguarded_newton(npv, RootBracket{-1.0, INFINITY, pattern.last}, guess);
+    if (!root) return no_convergence_result(guess);
+    result.status = IrrStatus::unique;
+    result.rate = *root;
+    result.roots = {*root};
+    return result;
+  }
+
+  // Several sign changes: bracket every crossing on the scan, then polish each.
+  std::vector<double> roots;
+  const std::vector<double> points = scan_points();
+  double previous_rate = 0, previous_value = 0;
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    const double rate = std::expm1(points[k]);
+    const double value = npv(rate).value;
+    if (value == 0) {
+      roots.push_back(rate);
+    } else if (k > 0 && previous_value != 0 && sign(value) != sign(previous_value)) {
+      const double start = std::expm1(0.5 * (points[k - 1] + points[k]));
+      const auto root = safeguarded_newton(npv, RootBracket{previous_rate, rate, sign(previous_value)}, start);
+      if (!root) return no_convergence_result(guess);
+      roots.push_back(*root);
+    }
+    previous_rate = rate;
+    previous_value = value;
+  }
+  // Newton from the guess catches a root near it that a pair too close for the scan hides.
+  {
+    double rate = guess;
+    for (int iteration = 0; iteration < 60; ++iteration) {
+      const RootSample sample = npv(rate);
+      if (sample.value == 0) {
+        roots.push_back(rate);
+        break;
+      }
+      double s_step = -sample.value / sample.slope / (1.0 + rate);
+      if (!std::isfinite(s_step)) break;
+      s_step = std::clamp(s_step, -0.5, 0.5);
+      const double next = std::expm1(std::log1p(rate) + s_step);
+      if (std::fabs(next - rate) <= rate_tolerance(next)) {
+        roots.push_back(next);
+        break;
+      }
+      rate = next;
+    }
+  }
+  std::sort(roots.begin(), roots.end());
+  roots.erase(std::unique(roots.begin(), roots.end(), same_root), roots.end());
+
+  const std::string changes = std::to_string(pattern.changes);
+  if (roots.empty()) {
+    result.status = IrrStatus::no_root;
+    result.message = "no IRR: the cash flows change sign " + changes +
+                     " times but NPV is not zero at any rate above -100%";
+    return result;
+  }
+  result.rate = *std::min_element(roots.begin(), roots.end(), [guess](double a, double b) {
+    return std::fabs(a - guess) < std::fabs(b - guess);
+  });
+  result.roots = std::move(roots);
+  if (result.roots.size() == 1) {
+    result.status = IrrStatus::unique;
+    return result;
+  }
+  result.status = IrrStatus::multiple_roots;
+  std::string list;
+  for (const double r : result.roots) list += (list.empty() ? "" : ", ") + format_number(r);
+  result.message = "several IRRs: the cash flows change sign " + changes + " times and NPV is zero at " +
+                   list + "; returned " + format_number(result.rate) + ", the one nearest the guess " +
+                   format_number(guess);
+  return result;
+}
+
+void check_guess(double guess) {
+  if (!std::isfinite(guess) || guess <= -1)
+    throw std::invalid_argument("IRR guess must be a finite rate above -1 (-100%), got " + format_number(guess));
+}
+
+void check_flows(std::span<const double> values) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (!std::isfinite(values[i]))
+      throw std::invalid_argument("cash flow " + std::to_string(i + 1) + " is not a finite number");
+}
+
+}  // namespace
+
+IrrResult irr(std::span<const double> values, double guess) {
+  check_guess(guess);
+  check_flows(values);
+  const SignPattern pattern = sign_pattern(values);
+  return solve(PeriodicNpv{values, pattern.last, pattern.first}, pattern, guess);
+}
+
+IrrResult xirr(std::span<const double> values, std::span<const int> dates, double guess) {
+  check_guess(guess);
+  check_flows(values);
+  if (values.size() != dates.size())
+    throw std::invalid_argument("XIRR needs one date per value: got " + std::to_string(values.size()) +
+                                " values and " + std::to_string(dates.size()) + " dates");
+  std::vector<std::pair<int, double>> dated;
+  dated.reserve(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (dates[i] < dates[0])
+      throw std::invalid_argument("XIRR date " + std::to_string(i + 1) + " precedes the first date");
+    dated.emplace_back(dates[i], values[i]);
+  }
+  // Descartes needs the flows ordered by time; flows on the same day add up.
+  std::stable_sort(dated.begin(), dated.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  DatedNpv npv;
+  for (const auto& [day, amount] : dated) {
+    const double years = (day - (dated.empty() ? 0 : dated.front().first)) / 365.0;
+    if (!npv.times.empty() && npv.times.back() == years)
+      npv.flows.back() += amount;
+    else {
+      npv.times.push_back(years);
+      npv.flows.push_back(amount);
+    }
+  }
+  const SignPattern pattern = sign_pattern(npv.flows);
+  npv.sign_low = pattern.last;
+  npv.sign_high = pattern.first;
+  return solve(npv, pattern, guess);
+}
+
+const char* to_string(IrrStatus status) {
+  switch (status) {
+    case IrrStatus::unique: return "unique";
+    case IrrStatus::multiple_roots: return "multiple_roots";
+    case IrrStatus::no_sign_change: return "no_sign_change";
+    case IrrStatus::no_root: return "no_root";
+    case IrrStatus::no_convergence: return "no_convergence";
+  }
+  return "unknown";
+}
+
+}  // namespace leasecalc::fin

@@ -1,0 +1,284 @@
+#include "leasecalc/fin/spreadsheet.hpp"
+
+#include "leasecalc/fin/depreciation.hpp"
+#include "leasecalc/fin/irr.hpp"
+#include "leasecalc/fin/tvm.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <stdexcept>
+
+namespace leasecalc::fin {
+namespace {
+
+using Flow = CashFlowInput;
+
+std::vector<SpreadsheetFunction> make_functions() {
+  const SpreadsheetParameter rate{"RATE", "", "interest rate per period"};
+  const SpreadsheetParameter nper{"NPER", "", "number of periods"};
+  const SpreadsheetParameter per{"PER", "", "the period, 1 to NPER"};
+  const SpreadsheetParameter pv{"PV", "", "present value (loan amount: positive when received)"};
+  const SpreadsheetParameter pmt{"PMT", "", "payment per period"};
+  const SpreadsheetParameter fv_opt{"FV", "0", "future value left after the last period"};
+  const SpreadsheetParameter pv_opt{"PV", "0", "present value"};
+  const SpreadsheetParameter type{"TYPE", "0", "0 = payments at period end, 1 = at period start"};
+  const SpreadsheetParameter guess{"GUESS", "0.1", "starting rate; picks among several IRRs"};
+  const SpreadsheetParameter cost{"COST", "", "initial cost of the asset"};
+  const SpreadsheetParameter salvage{"SALVAGE", "", "value at the end of the life"};
+  const SpreadsheetParameter life{"LIFE", "", "number of periods of depreciation"};
+  return {
+      {"npv", "net present value; first flow discounted one period", {rate}, Flow::amounts},
+      {"xnpv", "net present value of dated flows (365-day years from the first date)", {rate}, Flow::dated_amounts},
+      {"irr", "internal rate of return per period", {guess}, Flow::amounts},
+      {"xirr", "internal rate of return per year of dated flows", {guess}, Flow::dated_amounts},
+      {"mirr", "modified IRR",
+       {{"FINANCE_RATE", "", "rate paid on negative flows"}, {"REINVEST_RATE", "", "rate earned on positive flows"}},
+       Flow::amounts},
+      {"pmt", "level payment of a loan or annuity", {rate, nper, pv, fv_opt, type}},
+      {"ipmt", "interest part of one payment", {rate, per, nper, pv, fv_opt, type}},
+      {"ppmt", "principal part of one payment", {rate, per, nper, pv, fv_opt, type}},
+      {"pv", "present value of an annuity", {rate, nper, pmt, fv_opt, type}},
+      {"fv", "future value of an annuity", {rate, nper, pmt, pv_opt, type}},
+      {"nper", "number of periods of an annuity", {rate, pmt, pv, fv_opt, type}},
+      {"rate", "interest rate per period of an annuity", {nper, pmt, pv, fv_opt, type, guess}},
+      {"payback", "periods until cumulative cash turns non-negative for good (flow 0 = now)", {}, Flow::amounts},
+      {"dpayback", "discounted payback period", {rate}, Flow::amounts},
+      {"sln", "straight-line depreciation per period", {cost, salvage, life}},
+      {"syd", "sum-of-years'-digits depreciation", {cost, salvage, life, per}},
+      {"db", "fixed-declining-balance depreciation",
+       {cost, salvage, life, {"PERIOD", "", "the period, 1 to LIFE (+1 if MONTH < 12)"},
+        {"MONTH", "12", "months in the first year"}}},
+      {"ddb", "double-declining-balance depreciation",
+       {cost, salvage, life, {"PERIOD", "", "the period, 1 to LIFE"}, {"FACTOR", "2", "rate of decline"}}},
+      {"vdb", "variable declining balance between two (fractional) periods",
+       {cost, salvage, life, {"START_PERIOD", "", "start, from 0"}, {"END_PERIOD", "", "end, up to LIFE"},
+        {"FACTOR", "2", "rate of decline"},
+        {"NO_SWITCH", "0", "1 = never switch to straight line"}}},
+      {"macrs", "US MACRS (GDS) tax depreciation of one recovery year",
+       {cost, {"RECOVERY_YEARS", "", "property class: 3, 5, 7, 10, 15 or 20"},
+        {"YEAR", "", "recovery year, from 1"},
+        {"CONVENTION", "half_year", "half_year or mid_quarter_1 .. mid_quarter_4"}}},
+  };
+}
+
+std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+std::optional<double> parse_number(std::string_view text) {
+  double value = 0;
+  const char* first = text.data();
+  const char* last = first + text.size();
+  if (first != last && *first == '+') ++first;
+  const auto [end, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc{} || end != last || first == last || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
+// The arguments of one call, defaults filled in, parsed on demand with messages naming them.
+class Arguments {
+ public:
+  Arguments(const SpreadsheetFunction& function, std::span<const std::string_view> given)
+      : function_(function) {
+    const auto& parameters = function.parameters;
+    if (given.size() < function.required_count() || given.size() > parameters.size()) {
+      const std::size_t required = function.required_count();
+      const std::string expected = required == parameters.size()
+                                       ? std::to_string(required)
+                                       : std::to_string(required) + " to " + std::to_string(parameters.size());
+      throw std::invalid_argument(std::string(function.name) + ": expected " + expected + " argument(s), got " +
+                                  std::to_string(given.size()) + "; usage: " + function.usage());
+    }
+    for (std::size_t i = 0; i < parameters.size(); ++i)
+      texts_.push_back(i < given.size() ? given[i] : parameters[i].default_text);
+  }
+
+  std::string_view text(std::size_t i) const { return texts_[i]; }
+
+  double number(std::size_t i) const {
+    if (const auto value = parse_number(texts_[i])) return *value;
+    throw std::invalid_argument(name(i) + ": expected a number, got " + quoted(texts_[i]));
+  }
+
+  int whole(std::size_t i) const {
+    const double value = number(i);
+    if (value != std::floor(value) || std::fabs(value) > 1e9)
+      throw std::invalid_argument(name(i) + ": expected a whole number, got " + quoted(texts_[i]));
+    return static_cast<int>(value);
+  }
+
+  bool flag(std::size_t i) const {
+    const std::string_view t = texts_[i];
+    if (t == "0" || t == "false" || t == "FALSE") return false;
+    if (t == "1" || t == "true" || t == "TRUE") return true;
+    throw std::invalid_argument(name(i) + ": expected 0 or 1 (false or true), got " + quoted(t));
+  }
+
+ private:
+  std::string name(std::size_t i) const {
+    return std::string(function_.name) + " argument " + std::to_string(i + 1) + " " +
+           std::string(function_.parameters[i].name);
+  }
+  const SpreadsheetFunction& function_;
+  std::vector<std::string_view> texts_;
+};
+
+MacrsConvention parse_convention(std::string_view text) {
+  if (text == "half_year") return MacrsConvention::half_year;
+  if (text == "mid_quarter_1") return MacrsConvention::mid_quarter_1;
+  if (text == "mid_quarter_2") return MacrsConvention::mid_quarter_2;
+  if (text == "mid_quarter_3") return MacrsConvention::mid_quarter_3;
+  if (text == "mid_quarter_4") return MacrsConvention::mid_quarter_4;
+  throw std::invalid_argument("macrs argument 4 CONVENTION: expected half_year or mid_quarter_1 .. mid_quarter_4, got " +
+                              quoted(text));
+}
+
+SpreadsheetOutcome from_irr(const IrrResult& result) {
+  if (!result.has_rate()) return SpreadsheetNoResult{result.message};
+  return SpreadsheetValue{result.rate, result.status == IrrStatus::multiple_roots ? result.message : ""};
+}
+
+template <class Payback>
+SpreadsheetOutcome from_payback(const Payback& result) {
+  if (!result.pays_back()) return SpreadsheetNoResult{result.message};
+  return SpreadsheetValue{result.period, ""};
+}
+
+// Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+long long days_from_civil(long long y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const long long era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<long long>(doe) - 719468;
+}
+
+}  // namespace
+
+std::size_t SpreadsheetFunction::required_count() const {
+  return static_cast<std::size_t>(std::count_if(parameters.begin(), parameters.end(),
+                                                [](const auto& p) { return p.default_text.empty(); }));
+}
+
+std::string SpreadsheetFunction::usage() const {
+  std::string text(name);
+  for (const auto& p : parameters) {
+    text.append(p.default_text.empty() ? " " : " [").append(p.name);
+    if (!p.default_text.empty()) text.append("=").append(p.default_text).append("]");
+  }
+  if (cash_flows == CashFlowInput::amounts) text += "  < one amount per line";
+  if (cash_flows == CashFlowInput::dated_amounts) text += "  < YYYY-MM-DD,amount per line";
+  return text;
+}
+
+const std::vector<SpreadsheetFunction>& spreadsheet_functions() {
+  static const std::vector<SpreadsheetFunction> functions = make_functions();  // immutable table
+  return functions;
+}
+
+const SpreadsheetFunction* find_spreadsheet_function(std::string_view name) {
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (const auto& f : spreadsheet_functions())
+    if (f.name == lower) return &f;
+  return nullptr;
+}
+
+int parse_serial_day(std::string_view iso_date) {
+  const auto bad = [&] {
+    return std::invalid_argument("expected a date YYYY-MM-DD, got " + quoted(iso_date));
+  };
+  if (iso_date.size() != 10 || iso_date[4] != '-' || iso_date[7] != '-') throw bad();
+  const auto field = [&](std::size_t from, std::size_t length) {
+    int value = 0;
+    const char* first = iso_date.data() + from;
+    const auto [end, ec] = std::from_chars(first, first + length, value);
+    if (ec != std::errc{} || end != first + length || !std::isdigit(static_cast<unsigned char>(*first))) throw bad();
+    return value;
+  };
+  const int year = field(0, 4), month = field(5, 2), day = field(8, 2);
+  if (month < 1 || month > 12 || day < 1) throw bad();
+  constexpr int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (day > month_days[month - 1] + (month == 2 && leap ? 1 : 0)) throw bad();
+  return static_cast<int>(days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) -
+                          days_from_civil(1899, 12, 30));
+}
+
+CashFlows parse_cash_flows(std::string_view text, CashFlowInput kind) {
+  CashFlows flows;
+  std::size_t line_number = 0;
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    const std::string_view line = trim(text.substr(0, end));
+    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+    ++line_number;
+    if (line.empty() || kind == CashFlowInput::none) continue;
+    const std::string where = "line " + std::to_string(line_number) + ": ";
+    std::string_view amount_text = line;
+    if (kind == CashFlowInput::dated_amounts) {
+      const std::size_t comma = line.find(',');
+      if (comma == std::string_view::npos)
+        throw std::invalid_argument(where + "expected YYYY-MM-DD,amount, got " + quoted(line));
+      try {
+        flows.days.push_back(parse_serial_day(trim(line.substr(0, comma))));
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(where + e.what());
+      }
+      amount_text = trim(line.substr(comma + 1));
+    }
+    const auto amount = parse_number(amount_text);
+    if (!amount) throw std::invalid_argument(where + "expected an amount (a number), got " + quoted(amount_text));
+    flows.amounts.push_back(*amount);
+  }
+  return flows;
+}
+
+SpreadsheetOutcome evaluate(const SpreadsheetFunction& function, std::span<const std::string_view> given,
+                            const CashFlows& cash_flows) {
+  const Arguments a(function, given);
+  const std::string_view name = function.name;
+  const std::span<const double> values(cash_flows.amounts);
+  const std::span<const int> days(cash_flows.days);
+  if (function.cash_flows != CashFlowInput::none && values.empty())
+    throw std::invalid_argument(std::string(name) + ": expected cash flows on standard input, got none");
+  if (function.cash_flows == CashFlowInput::dated_amounts && days.size() != values.size())
+    throw std::invalid_argument(std::string(name) + ": expected one date per amount");
+  const auto value = [](double v) -> SpreadsheetOutcome { return SpreadsheetValue{v, ""}; };
+
+  if (name == "npv") return value(npv(a.number(0), values));
+  if (name == "xnpv") return value(xnpv(a.number(0), values, days));
+  if (name == "irr") return from_irr(irr(values, a.number(0)));
+  if (name == "xirr") return from_irr(xirr(values, days, a.number(0)));
+  if (name == "mirr") return value(mirr(values, a.number(0), a.number(1)));
+  if (name == "pmt") return value(pmt(a.number(0), a.number(1), a.number(2), a.number(3), a.number(4)));
+  if (name == "ipmt")
+    return value(ipmt(a.number(0), a.number(1), a.number(2), a.number(3), a.number(4), a.number(5)));
+  if (name == "ppmt")
+    return value(ppmt(a.number(0), a.number(1), a.number(2), a.number(3), a.number(4), a.number(5)));
+  if (name == "pv") return value(pv(a.number(0), a.number(1), a.number(2), a.number(3), a.number(4)));
+  if (name == "fv") return value(fv(a.number(0), a.number(1), a.number(2), a.number(3), a.number(4)));
+  if (name == "nper") return value(nper(a.number(0), a.number(1), a.number(2), a.number(3), a.number(4)));
+  if (name == "rate")
+    return from_irr(rate(a.number(0), a.number(1), a.number(2), a.number(3), a.number(4), a.number(5)));
+  if (name == "payback") return from_payback(payback(values));
+  if (name == "dpayback") return from_payback(discounted_payback(a.number(0), values));
+  if (name == "sln") return value(sln(a.number(0), a.number(1), a.number(2)));
+  if (name == "syd") return value(syd(a.number(0), a.number(1), a.number(2), a.number(3)));
+  if (name == "db") return value(db(a.number(0), a.number(1), a.number(2), a.number(3), a.number(4)));
+  if (name == "ddb") return value(ddb(a.number(0), a.number(1), a.number(2), a.number(3), a.number(4)));
+  if (name == "vdb")
+    return value(vdb(a.number(0), a.number(1), a.number(2), a.number(3), a.number(4), a.number(5), a.flag(6)));
+  if (name == "macrs") return value(macrs(a.number(0), a.whole(1), a.whole(2), parse_convention(a.text(3))));
+  throw std::logic_error("spreadsheet function without an evaluator: " + std::string(name));
+}
+
+}  // namespace leasecalc::fin

@@ -1,0 +1,495 @@
+// The validating YAML reader: yaml-cpp nodes wrapped with their file, position and field path.
+#include "leasecalc/io/document.hpp"
+
+#include "wording.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+namespace leasecalc::io {
+
+using num::Decimal;
+
+struct SourceNode {
+  YAML::Node node;
+  SourcePosition position;
+  std::string path;
+};
+
+namespace {
+
+SourcePosition position_of(const YAML::Mark& mark, const std::string& file) {
+  if (mark.is_null() || mark.line < 0) return SourcePosition{file, 0, 0};
+  return SourcePosition{file, mark.line + 1, mark.column + 1};
+}
+
+std::string child_path(const std::string& parent, std::string_view key) {
+  return parent.empty() ? std::string(key) : parent + "." + std::string(key);
+}
+
+// A map entry's value. An empty value (`key:` with nothing after it) has no position of its own
+// (yaml-cpp reports the start of the next line), so it is placed at its key.
+std::shared_ptr<const SourceNode> entry_node(const SourceNode& map, const YAML::Node& key, const YAML::Node& value) {
+  const YAML::Mark mark = value.IsNull() ? key.Mark() : value.Mark();
+  return std::make_shared<const SourceNode>(
+      SourceNode{value, position_of(mark, map.position.file), child_path(map.path, key.Scalar())});
+}
+
+// The offending value as the message shows it: quoted text, or what kind of thing it is.
+std::string describe_value(const YAML::Node& node) {
+  if (node.IsScalar()) return "\"" + node.Scalar() + "\"";
+  if (node.IsMap()) return "a map";
+  if (node.IsSequence()) return "a list";
+  return "an empty value";
+}
+
+std::string value_text(const YAML::Node& node) { return node.IsScalar() ? node.Scalar() : describe_value(node); }
+
+InputError expected_error(const SourceNode& source, const std::string& expected, const std::string& note = {}) {
+  std::string detail = "expected " + expected + ", got " + describe_value(source.node);
+  if (!note.empty()) detail += " (" + note + ")";
+  return InputError(source.position, source.path, std::move(detail), expected, value_text(source.node));
+}
+
+// "a percentage from 0% to 100%": what a getter accepts, for range and missing-key messages.
+std::string describe(const wording::Kind& kind, Range range) {
+  std::string description(kind.noun);
+  switch (range) {
+    case Range::non_negative:
+      return description + " that is not negative";
+    case Range::positive:
+      return description + " greater than zero";
+    case Range::fraction:
+      return description + (kind.noun == wording::percent.noun ? " from 0% to 100%" : " from 0 to 1");
+    case Range::any:
+      break;
+  }
+  return description;
+}
+
+void check_range(const SourceNode& source, const Decimal& value, Range range, const wording::Kind& kind) {
+  bool within = true;
+  switch (range) {
+    case Range::non_negative:
+      within = value >= 0;
+      break;
+    case Range::positive:
+      within = value > 0;
+      break;
+    case Range::fraction:
+      within = value >= 0 && value <= 1;
+      break;
+    case Range::any:
+      break;
+  }
+  if (!within) throw expected_error(source, describe(kind, range));
+}
+
+// Parses a scalar with one of the unit parsers, re-raising its complaint at the value's position.
+template <class Parse>
+auto parse_scalar(const SourceNode& source, const wording::Kind& kind, Parse parse) {
+  if (!source.node.IsScalar()) throw expected_error(source, kind.with_examples());
+  try {
+    return parse(source.node.Scalar());
+  } catch (const ParseError& error) {
+    throw InputError(source.position, source.path, error.what(), error.expected(), error.text());
+  }
+}
+
+}  // namespace
+
+// ---- Field -------------------------------------------------------------------------------------
+
+Field::Field(std::shared_ptr<const SourceNode> node) : node_(std::move(node)) {}
+
+const SourcePosition& Field::position() const { return node_->position; }
+const std::string& Field::path() const { return node_->path; }
+bool Field::is_scalar() const { return node_->node.IsScalar(); }
+bool Field::is_object() const { return node_->node.IsMap(); }
+bool Field::is_list() const { return node_->node.IsSequence(); }
+
+std::string Field::as_string() const {
+  const SourceNode& source = *node_;
+  if (!source.node.IsScalar() || source.node.Scalar().empty())
+    throw expected_error(source, std::string(wording::text.noun));
+  return source.node.Scalar();
+}
+
+bool Field::as_bool() const { return parse_scalar(*node_, wording::boolean, parse_bool); }
+
+Decimal Field::as_number(Range range) const {
+  Decimal value = parse_scalar(*node_, wording::number, parse_number);
+  check_range(*node_, value, range, wording::number);
+  return value;
+}
+
+int Field::as_count(Range range) const {
+  const int value = parse_scalar(*node_, wording::count, parse_count);
+  check_range(*node_, Decimal(value), range, wording::count);
+  return value;
+}
+
+Money Field::as_money(Range range) const {
+  Money money = parse_scalar(*node_, wording::money, parse_money);
+  check_range(*node_, money.amount, range, wording::money);
+  return money;
+}
+
+Decimal Field::as_amount_in(std::string_view currency, Range range) const {
+  Money money = as_money(range);
+  if (!money.currency.empty() && money.currency != currency)
+    throw expected_error(*node_, "an amount in " + std::string(currency));
+  return std::move(money.amount);
+}
+
+std::string Field::as_currency() const { return parse_scalar(*node_, wording::currency, parse_currency); }
+
+Decimal Field::as_percent(Range range) const {
+  Decimal fraction = parse_scalar(*node_, wording::percent, parse_percent);
+  check_range(*node_, fraction, range, wording::percent);
+  return fraction;
+}
+
+int Field::as_months(Range range) const {
+  const int months = parse_scalar(*node_, wording::months, parse_months);
+  check_range(*node_, Decimal(months), range, wording::months);
+  return months;
+}
+
+Price Field::as_price(std::initializer_list<PriceUnit> units, Range range) const {
+  Price price = parse_scalar(*node_, wording::price, parse_price);
+  if (units.size() > 0 && std::find(units.begin(), units.end(), price.unit) == units.end()) {
+    std::vector<std::string> names;
+    for (PriceUnit unit : units) names.emplace_back(to_string(unit));
+    throw expected_error(*node_, "a price per " + wording::join_alternatives(names));
+  }
+  check_range(*node_, price.amount, range, wording::price);
+  return price;
+}
+
+Decimal Field::as_power_kw(Range range) const {
+  Decimal kilowatts = parse_scalar(*node_, wording::power, parse_power_kw);
+  check_range(*node_, kilowatts, range, wording::power);
+  return kilowatts;
+}
+
+boost::gregorian::date Field::as_date() const { return parse_scalar(*node_, wording::date, parse_date); }
+
+Object Field::as_object() const {
+  const SourceNode& source = *node_;
+  if (!source.node.IsMap()) throw expected_error(source, std::string(wording::object.noun));
+  // yaml-cpp keeps every entry of a map but looks keys up by their first occurrence: a repeated
+  // key would silently lose its second value, so it is an error here.
+  std::vector<std::pair<std::string, SourcePosition>> seen;
+  for (const auto& entry : source.node) {
+    const SourcePosition key_position = position_of(entry.first.Mark(), source.position.file);
+    if (!entry.first.IsScalar()) {
+      const SourceNode key{entry.first, key_position, source.path};
+      throw expected_error(key, "a key name");
+    }
+    const std::string& key = entry.first.Scalar();
+    const auto first = std::find_if(seen.begin(), seen.end(), [&](const auto& item) { return item.first == key; });
+    if (first != seen.end())
+      throw InputError(key_position, child_path(source.path, key),
+                       "duplicate key \"" + key + "\" (first given at line " + std::to_string(first->second.line) +
+                           ", column " + std::to_string(first->second.column) + ")",
+                       "a key given once", key);
+    seen.emplace_back(key, key_position);
+  }
+  return Object(*this);
+}
+
+List Field::as_list() const {
+  const SourceNode& source = *node_;
+  if (!source.node.IsSequence()) throw expected_error(source, std::string(wording::list.noun));
+  std::vector<Field> items;
+  items.reserve(source.node.size());
+  std::size_t index = 0;
+  for (const YAML::Node& item : source.node) {
+    // An empty item ("- " alone) has no position of its own: it takes the list's.
+    const SourcePosition position =
+        item.IsNull() ? source.position : position_of(item.Mark(), source.position.file);
+    items.push_back(Field(std::make_shared<const SourceNode>(
+        SourceNode{item, position, source.path + "[" + std::to_string(index) + "]"})));
+    ++index;
+  }
+  return List(*this, std::move(items));
+}
+
+std::vector<Object> Field::as_list_of_objects() const {
+  std::vector<Object> objects;
+  for (const Field& item : as_list()) objects.push_back(item.as_object());
+  return objects;
+}
+
+std::size_t Field::choose(const std::vector<std::string_view>& names) const {
+  std::vector<std::string> candidates(names.begin(), names.end());
+  const std::string expected = "one of " + wording::join_alternatives(candidates);
+  const SourceNode& source = *node_;
+  if (!source.node.IsScalar()) throw expected_error(source, expected);
+  const std::string& text = source.node.Scalar();
+  for (std::size_t index = 0; index < names.size(); ++index)
+    if (names[index] == text) return index;
+  const std::optional<std::string> suggestion = wording::closest_match(text, candidates);
+  throw expected_error(source, expected, suggestion ? "did you mean \"" + *suggestion + "\"?" : "");
+}
+
+void Field::fail(std::string_view detail) const {
+  throw InputError(node_->position, node_->path, std::string(detail), {}, value_text(node_->node));
+}
+
+void Field::fail_expected(std::string_view expected) const { throw expected_error(*node_, std::string(expected)); }
+
+// ---- Object ------------------------------------------------------------------------------------
+
+Object::Object(Field self) : self_(std::move(self)) {}
+
+void Object::accept(std::string_view key) {
+  if (std::find(accepted_keys_.begin(), accepted_keys_.end(), key) == accepted_keys_.end())
+    accepted_keys_.emplace_back(key);
+}
+
+bool Object::has(std::string_view key) { return optional_field(key).has_value(); }
+
+void Object::ignore(std::string_view key) { accept(key); }
+
+std::optional<Field> Object::optional_field(std::string_view key) {
+  accept(key);
+  const SourceNode& source = *self_.node_;
+  for (const auto& entry : source.node)
+    if (entry.first.Scalar() == key) return Field(entry_node(source, entry.first, entry.second));
+  return std::nullopt;
+}
+
+Field Object::required(std::string_view key, std::string_view expected) {
+  if (std::optional<Field> value = optional_field(key)) return *value;
+  std::string detail = "missing required key \"" + std::string(key) + "\"";
+  if (!expected.empty()) detail += " (expected " + std::string(expected) + ")";
+  throw InputError(position(), path(), std::move(detail), std::string(expected), {});
+}
+
+Field Object::field(std::string_view key) { return required(key, {}); }
+
+Object Object::object(std::string_view key) { return required(key, wording::object.noun).as_object(); }
+
+std::optional<Object> Object::optional_object(std::string_view key) {
+  if (std::optional<Field> value = optional_field(key)) return value->as_object();
+  return std::nullopt;
+}
+
+List Object::list(std::string_view key) { return required(key, wording::list.noun).as_list(); }
+
+std::optional<List> Object::optional_list(std::string_view key) {
+  if (std::optional<Field> value = optional_field(key)) return value->as_list();
+  return std::nullopt;
+}
+
+std::vector<Object> Object::list_of_objects(std::string_view key) {
+  return required(key, "a list of maps").as_list_of_objects();
+}
+
+std::vector<Object> Object::optional_list_of_objects(std::string_view key) {
+  if (std::optional<Field> value = optional_field(key)) return value->as_list_of_objects();
+  return {};
+}
+
+// Each typed getter comes in three forms; these keep them one line each.
+namespace {
+
+template <class Read>
+auto read_optional(Object& object, std::string_view key, Read read) -> std::optional<decltype(read(std::declval<Field>()))> {
+  if (std::optional<Field> value = object.optional_field(key)) return read(*value);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string Object::required_string(std::string_view key) { return required(key, wording::text.noun).as_string(); }
+std::optional<std::string> Object::optional_string(std::string_view key) {
+  return read_optional(*this, key, [](const Field& f) { return f.as_string(); });
+}
+std::string Object::optional_string(std::string_view key, std::string default_value) {
+  return optional_string(key).value_or(std::move(default_value));
+}
+
+bool Object::required_bool(std::string_view key) { return required(key, wording::boolean.noun).as_bool(); }
+std::optional<bool> Object::optional_bool(std::string_view key) {
+  return read_optional(*this, key, [](const Field& f) { return f.as_bool(); });
+}
+bool Object::optional_bool(std::string_view key, bool default_value) {
+  return optional_bool(key).value_or(default_value);
+}
+
+Decimal Object::required_number(std::string_view key, Range range) {
+  return required(key, describe(wording::number, range)).as_number(range);
+}
+std::optional<Decimal> Object::optional_number(std::string_view key, Range range) {
+  return read_optional(*this, key, [range](const Field& f) { return f.as_number(range); });
+}
+Decimal Object::optional_number(std::string_view key, Decimal default_value, Range range) {
+  return optional_number(key, range).value_or(std::move(default_value));
+}
+
+int Object::required_count(std::string_view key, Range range) {
+  return required(key, describe(wording::count, range)).as_count(range);
+}
+std::optional<int> Object::optional_count(std::string_view key, Range range) {
+  return read_optional(*this, key, [range](const Field& f) { return f.as_count(range); });
+}
+int Object::optional_count(std::string_view key, int default_value, Range range) {
+  return optional_count(key, range).value_or(default_value);
+}
+
+Money Object::required_money(std::string_view key, Range range) {
+  return required(key, describe(wording::money, range)).as_money(range);
+}
+std::optional<Money> Object::optional_money(std::string_view key, Range range) {
+  return read_optional(*this, key, [range](const Field& f) { return f.as_money(range); });
+}
+Money Object::optional_money(std::string_view key, Money default_value, Range range) {
+  return optional_money(key, range).value_or(std::move(default_value));
+}
+
+Decimal Object::required_amount_in(std::string_view key, std::string_view currency, Range range) {
+  return required(key, describe(wording::money, range) + " in " + std::string(currency)).as_amount_in(currency, range);
+}
+std::optional<Decimal> Object::optional_amount_in(std::string_view key, std::string_view currency, Range range) {
+  return read_optional(*this, key, [&](const Field& f) { return f.as_amount_in(currency, range); });
+}
+Decimal Object::optional_amount_in(std::string_view key, std::string_view currency, Decimal default_value,
+                                   Range range) {
+  return optional_amount_in(key, currency, range).value_or(std::move(default_value));
+}
+
+std::string Object::required_currency(std::string_view key) {
+  return required(key, wording::currency.with_examples()).as_currency();
+}
+std::optional<std::string> Object::optional_currency(std::string_view key) {
+  return read_optional(*this, key, [](const Field& f) { return f.as_currency(); });
+}
+std::string Object::optional_currency(std::string_view key, std::string default_value) {
+  return optional_currency(key).value_or(std::move(default_value));
+}
+
+Decimal Object::required_percent(std::string_view key, Range range) {
+  return required(key, describe(wording::percent, range)).as_percent(range);
+}
+std::optional<Decimal> Object::optional_percent(std::string_view key, Range range) {
+  return read_optional(*this, key, [range](const Field& f) { return f.as_percent(range); });
+}
+Decimal Object::optional_percent(std::string_view key, Decimal default_value, Range range) {
+  return optional_percent(key, range).value_or(std::move(default_value));
+}
+
+int Object::required_months(std::string_view key, Range range) {
+  return required(key, describe(wording::months, range)).as_months(range);
+}
+std::optional<int> Object::optional_months(std::string_view key, Range range) {
+  return read_optional(*this, key, [range](const Field& f) { return f.as_months(range); });
+}
+int Object::optional_months(std::string_view key, int default_value, Range range) {
+  return optional_months(key, range).value_or(default_value);
+}
+
+Price Object::required_price(std::string_view key, std::initializer_list<PriceUnit> units, Range range) {
+  return required(key, describe(wording::price, range)).as_price(units, range);
+}
+std::optional<Price> Object::optional_price(std::string_view key, std::initializer_list<PriceUnit> units,
+                                            Range range) {
+  return read_optional(*this, key, [&](const Field& f) { return f.as_price(units, range); });
+}
+
+Decimal Object::required_power_kw(std::string_view key, Range range) {
+  return required(key, describe(wording::power, range)).as_power_kw(range);
+}
+std::optional<Decimal> Object::optional_power_kw(std::string_view key, Range range) {
+  return read_optional(*this, key, [range](const Field& f) { return f.as_power_kw(range); });
+}
+Decimal Object::optional_power_kw(std::string_view key, Decimal default_value, Range range) {
+  return optional_power_kw(key, range).value_or(std::move(default_value));
+}
+
+boost::gregorian::date Object::required_date(std::string_view key) {
+  return required(key, wording::date.with_examples()).as_date();
+}
+std::optional<boost::gregorian::date> Object::optional_date(std::string_view key) {
+  return read_optional(*this, key, [](const Field& f) { return f.as_date(); });
+}
+boost::gregorian::date Object::optional_date(std::string_view key, boost::gregorian::date default_value) {
+  return optional_date(key).value_or(default_value);
+}
+
+std::vector<std::pair<std::string, Field>> Object::entries() {
+  std::vector<std::pair<std::string, Field>> entries;
+  const SourceNode& source = *self_.node_;
+  for (const auto& entry : source.node) {
+    accept(entry.first.Scalar());
+    entries.emplace_back(entry.first.Scalar(), Field(entry_node(source, entry.first, entry.second)));
+  }
+  return entries;
+}
+
+void Object::finish() const {
+  const SourceNode& source = *self_.node_;
+  for (const auto& entry : source.node) {
+    const std::string& key = entry.first.Scalar();
+    if (std::find(accepted_keys_.begin(), accepted_keys_.end(), key) != accepted_keys_.end()) continue;
+    std::string detail = "unknown key \"" + key + "\"";
+    if (const std::optional<std::string> suggestion = wording::closest_match(key, accepted_keys_))
+      detail += " (did you mean \"" + *suggestion + "\"?)";
+    std::string accepted;
+    for (const std::string& name : accepted_keys_) accepted += (accepted.empty() ? "" : ", ") + name;
+    detail += accepted.empty() ? "; no keys are accepted here" : "; accepted keys: " + accepted;
+    throw InputError(position_of(entry.first.Mark(), source.position.file), child_path(source.path, key),
+                     std::move(detail), "one of the keys " + accepted, key);
+  }
+}
+
+// ---- Document ----------------------------------------------------------------------------------
+
+Document Document::parse(std::string_view text, std::string file_name) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& error) {
+    throw InputError(position_of(error.mark, file_name), {}, "invalid YAML: " + error.msg);
+  }
+  // A stray "---" at the end adds an empty document, which is harmless; a second real one is not.
+  for (std::size_t index = 1; index < documents.size(); ++index)
+    if (!documents[index].IsNull())
+      throw InputError(position_of(documents[index].Mark(), file_name), {},
+                       "expected one YAML document, found a second one");
+  YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
+  SourcePosition position = position_of(root.Mark(), file_name);
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(position), {}})));
+}
+
+Document Document::load_file(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  std::error_code status;
+  if (!std::filesystem::exists(file, status))
+    throw InputError(SourcePosition{name}, {}, "cannot read the file: it does not exist");
+  if (std::filesystem::is_directory(file, status))
+    throw InputError(SourcePosition{name}, {}, "cannot read the file: it is a directory");
+  std::ifstream stream(file, std::ios::binary);
+  if (!stream)
+    throw InputError(SourcePosition{name}, {},
+                     "cannot read the file: " + std::error_code(errno, std::generic_category()).message());
+  std::ostringstream text;
+  text << stream.rdbuf();
+  if (stream.bad()) throw InputError(SourcePosition{name}, {}, "cannot read the file: a read error occurred");
+  return parse(text.str(), name);
+}
+
+Object Document::root() const {
+  if (root_.node_->node.IsNull())
+    throw InputError(root_.position(), {}, "expected a map of keys, got an empty document", "a map of keys", {});
+  return root_.as_object();
+}
+
+}  // namespace leasecalc::io

@@ -1,0 +1,783 @@
+// Model files to deals. The grammar of single values (amounts, percentages, durations) and the
+// position-aware YAML reading live in io::Document; this file holds the schema of a model file
+// and the rules that involve several fields (deliveries adding up, debt within capex, contracts
+// within the fleet).
+
+#include "leasecalc/io/load_deal.hpp"
+
+#include "leasecalc/io/document.hpp"
+#include "leasecalc/num/rounding.hpp"
+#include "leasecalc/time/date.hpp"
+#include "leasecalc/time/day_count.hpp"
+#include "wording.hpp"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace leasecalc::io {
+
+namespace {
+
+using deal::Curve;
+using deal::Decimal;
+using Date = boost::gregorian::date;
+
+// Decimals in messages: "1024", "2662400000", "0.05" (no exponent, no trailing zeros).
+std::string format_decimal(const Decimal& value) {
+  std::string text = value.str(0, std::ios_base::fixed);
+  if (text.find('.') != std::string::npos) {
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+  }
+  return text;
+}
+
+// Shares in messages, to two decimals: "103.85%".
+std::string format_percent(const Decimal& share) { return format_decimal(num::round_to(share * 100, 2)) + "%"; }
+
+// What the whole file shares: the currency every amount must be in and the horizon every date
+// must fall inside.
+struct DealFrame {
+  std::string currency;
+  Date start;
+  int horizon_months = 0;
+  Date horizon_end;  // first day after the horizon
+
+  int month_of(Date date) const { return time::months_between(start, date); }
+  bool inside(Date date) const { return date >= start && date < horizon_end; }
+  std::string inside_expectation() const {
+    return "a date inside the horizon, from " + time::format_date(start) + " to before " +
+           time::format_date(horizon_end);
+  }
+};
+
+// A key that the chosen variant does not use is an error rather than silently ignored.
+void reject_key(Object& object, std::string_view key, std::string_view reason) {
+  if (object.has(key)) object.field(key).fail_expected("no " + std::string(key) + " " + std::string(reason));
+}
+
+// For "exactly one of" groups: which of `keys` are present (each becomes accepted for finish()).
+std::vector<std::string_view> present_keys(Object& object, std::initializer_list<std::string_view> keys) {
+  std::vector<std::string_view> present;
+  for (std::string_view key : keys)
+    if (object.has(key)) present.push_back(key);
+  return present;
+}
+
+std::string alternatives(std::initializer_list<std::string_view> keys) {
+  std::vector<std::string> names(keys.begin(), keys.end());
+  return wording::join_alternatives(names);
+}
+
+// Exactly one of `keys`, returning it; an error at the object if none, and at the second one
+// written in the file if several.
+std::string_view exactly_one_of(Object& object, std::initializer_list<std::string_view> keys) {
+  std::vector<std::string_view> present = present_keys(object, keys);
+  if (present.empty()) object.fail("expected one of " + alternatives(keys) + ", got none");
+  if (present.size() > 1) {
+    const auto file_order = [&](std::string_view a, std::string_view b) {
+      const Field first = object.field(a), second = object.field(b);
+      return std::pair(first.line(), first.column()) < std::pair(second.line(), second.column());
+    };
+    std::sort(present.begin(), present.end(), file_order);
+    object.field(present[1]).fail("expected exactly one of " + alternatives(keys) + ", got both " +
+                                  std::string(present[0]) + " and " + std::string(present[1]));
+  }
+  return present.front();
+}
+
+// ---- prices ------------------------------------------------------------------------------------
+
+void require_currency(const Field& field, const std::string& written, const std::string& currency) {
+  if (!written.empty() && written != currency)
+    field.fail_expected("a price in " + currency + " (the deal's currency)");
+}
+
+// A rental price, as the contract structs keep it.
+deal::Price read_rental_price(const Field& field, const DealFrame& frame) {
+  const Price price = field.as_price({PriceUnit::gpu_hour, PriceUnit::gpu_month, PriceUnit::server_hour,
+                                      PriceUnit::server_month, PriceUnit::rack_hour, PriceUnit::rack_month});
+  require_currency(field, price.currency, frame.currency);
+  deal::Price result{price.amount, deal::PriceUnit::unit_month};
+  switch (price.unit) {
+    case PriceUnit::gpu_hour: result.unit = deal::PriceUnit::gpu_hour; break;
+    case PriceUnit::gpu_month: result.unit = deal::PriceUnit::gpu_month; break;
+    case PriceUnit::server_hour:
+    case PriceUnit::rack_hour: result.unit = deal::PriceUnit::unit_hour; break;
+    default: result.unit = deal::PriceUnit::unit_month; break;
+  }
+  return result;
+}
+
+// On-demand prices are curves of the price per unit-month.
+Decimal per_unit_month(const deal::Price& price, int gpus_per_unit) {
+  switch (price.unit) {
+    case deal::PriceUnit::gpu_hour: return price.amount * gpus_per_unit * deal::hours_per_month;
+    case deal::PriceUnit::gpu_month: return price.amount * gpus_per_unit;
+    case deal::PriceUnit::unit_hour: return price.amount * deal::hours_per_month;
+    case deal::PriceUnit::unit_month: return price.amount;
+  }
+  return price.amount;
+}
+
+// ---- curves ------------------------------------------------------------------------------------
+
+// A share that may vary: `70%`, or `[{month: 0, value: 40%}, {month: 12, value: 75%}]`.
+Curve read_share_curve(const Field& field) {
+  if (field.is_scalar()) return Curve::constant(field.as_percent());
+  const List points = field.as_list();
+  if (points.empty()) points.fail("expected a share such as \"70%\" or a list of {month, value} points, got an empty list");
+  Curve curve;
+  for (const Field& item : points) {
+    Object point = item.as_object();
+    Field month_field = point.field("month");
+    const int month = month_field.as_count(Range::non_negative);
+    const Decimal value = point.required_percent("value");
+    point.finish();
+    if (!curve.points.empty() && month <= curve.points.back().month)
+      month_field.fail_expected("a month after the previous point's (" +
+                                std::to_string(curve.points.back().month) + ")");
+    curve.points.push_back({month, value});
+  }
+  return curve;
+}
+
+// ---- catalogue ---------------------------------------------------------------------------------
+
+Catalogue read_catalogue(const Document& document) {
+  Object root = document.root();
+  Catalogue catalogue{document.file(), {}};
+  for (Object entry : root.list_of_objects("skus")) {
+    deal::Sku sku;
+    Field name_field = entry.field("name");
+    sku.name = name_field.as_string();
+    for (const deal::Sku& earlier : catalogue.skus)
+      if (earlier.name == sku.name) name_field.fail_expected("a name not used by an earlier entry");
+    sku.description = entry.required_string("description");
+    sku.gpus_per_unit = entry.required_count("gpus_per_unit");
+    Field price_field = entry.field("list_price");
+    const Money list_price = price_field.as_money();
+    if (list_price.currency.empty()) price_field.fail_expected("an amount naming its currency, such as \"2.6M CNY\"");
+    sku.list_price = list_price.amount;
+    sku.currency = list_price.currency;
+    sku.kw_load = entry.required_power_kw("load_power", Range::positive);
+    Field idle_field = entry.field("idle_power");
+    sku.kw_idle = idle_field.as_power_kw();
+    if (sku.kw_idle > sku.kw_load)
+      idle_field.fail_expected("a power not above load_power (" + format_decimal(sku.kw_load) + " kW)");
+    entry.finish();
+    catalogue.skus.push_back(std::move(sku));
+  }
+  root.finish();
+  return catalogue;
+}
+
+// ---- deal --------------------------------------------------------------------------------------
+
+DealFrame read_deal_head(Object head, deal::Deal& deal) {
+  deal.name = head.required_string("name");
+  deal.currency = head.required_currency("currency");
+  deal.start = head.required_date("start");
+  deal.horizon_months = head.required_months("horizon", Range::positive);
+  deal.discount_rate = head.optional_percent("discount_rate", 0, Range::non_negative);
+  head.finish();
+  return DealFrame{deal.currency, deal.start, deal.horizon_months,
+                   time::add_months(deal.start, deal.horizon_months, time::EndOfMonth::off)};
+}
+
+const deal::Sku& find_sku(const Field& sku_field, const Catalogue& catalogue) {
+  const std::string name = sku_field.as_string();
+  std::vector<std::string> known;
+  for (const deal::Sku& sku : catalogue.skus) {
+    if (sku.name == name) return sku;
+    known.push_back(sku.name);
+  }
+  std::string detail = "expected a SKU from " + catalogue.source + " (" + wording::join_alternatives(known) +
+                       "), got \"" + name + "\"";
+  if (const std::optional<std::string> meant = wording::closest_match(name, known))
+    detail += "; did you mean \"" + *meant + "\"?";
+  sku_field.fail(detail);
+}
+
+// The cluster's capex as paid (with VAT when the price includes it): the ceiling for debt.
+Decimal total_capex(const deal::Cluster& cluster) {
+  const Decimal servers_cost = cluster.price_per_server * cluster.servers * (1 + cluster.spares_share);
+  Decimal capex = servers_cost;
+  for (const deal::ExtraCapex& extra : cluster.extra_capex)
+    capex += extra.amount != 0 ? extra.amount : extra.share_of_servers * servers_cost;
+  return capex;
+}
+
+deal::Cluster read_cluster(Object cluster_object, const DealFrame& frame, const Catalogue& catalogue) {
+  deal::Cluster cluster;
+  Field sku_field = cluster_object.field("sku");
+  cluster.sku = find_sku(sku_field, catalogue);
+  // Zero servers: a company that owns no hardware (it rents compute, see `rented_gpus`).
+  cluster.servers = cluster_object.required_count("servers", Range::non_negative);
+  if (std::optional<Field> price = cluster_object.optional_field("price_per_server")) {
+    cluster.price_per_server = price->as_amount_in(frame.currency);
+  } else if (cluster.sku.currency != frame.currency) {
+    sku_field.fail("expected a SKU listed in " + frame.currency + " (the deal's currency) or a price_per_server in " +
+                   frame.currency + ", got \"" + cluster.sku.name + "\", listed at " +
+                   format_decimal(cluster.sku.list_price) + " " + cluster.sku.currency);
+  } else {
+    cluster.price_per_server = cluster.sku.list_price;
+  }
+  cluster.price_includes_vat = cluster_object.optional_bool("price_includes_vat", false);
+  cluster.capex_vat_rate = cluster_object.optional_percent("capex_vat_rate", 0, Range::non_negative);
+  cluster.spares_share = cluster_object.optional_percent("spares", 0);
+
+  if (cluster.servers == 0) reject_key(cluster_object, "extra_capex", "when cluster.servers is 0 (no owned hardware)");
+  for (Object item : cluster_object.optional_list_of_objects("extra_capex")) {
+    deal::ExtraCapex extra;
+    extra.name = item.required_string("name");
+    if (exactly_one_of(item, {"amount", "share_of_servers"}) == "amount")
+      extra.amount = item.required_amount_in("amount", frame.currency);
+    else
+      extra.share_of_servers = item.required_percent("share_of_servers");
+    item.finish();
+    cluster.extra_capex.push_back(std::move(extra));
+  }
+
+  if (std::optional<List> deliveries = cluster_object.optional_list("deliveries")) {
+    int delivered = 0;
+    for (const Field& item : *deliveries) {
+      Object delivery = item.as_object();
+      Field date_field = delivery.field("date");
+      const Date date = date_field.as_date();
+      if (!frame.inside(date)) date_field.fail_expected(frame.inside_expectation());
+      if (!cluster.deliveries.empty() && date < cluster.deliveries.back().date)
+        date_field.fail_expected("a date on or after the previous delivery's (" +
+                                 time::format_date(cluster.deliveries.back().date) + ")");
+      const int servers = delivery.required_count("servers");
+      delivery.finish();
+      delivered += servers;
+      cluster.deliveries.push_back({date, servers});
+    }
+    if (delivered != cluster.servers)
+      deliveries->fail("expected deliveries adding up to cluster.servers (" + std::to_string(cluster.servers) +
+                       "), got " + std::to_string(delivered));
+  } else {
+    cluster.deliveries.push_back({frame.start, cluster.servers});
+  }
+
+  cluster.annual_failure_rate = cluster_object.optional_percent("annual_failure_rate", 0);
+  cluster.replacement_cost = cluster_object.optional_amount_in("replacement_cost", frame.currency, 0);
+  cluster_object.finish();
+  return cluster;
+}
+
+// ---- contracts ---------------------------------------------------------------------------------
+
+// Months [first, end) during which a contract holds servers, for the fleet check.
+struct Occupancy {
+  int first_month = 0;
+  int end_month = 0;
+  int servers = 0;
+  Field servers_field;
+};
+
+Date read_contract_start(Object& contract, const DealFrame& frame) {
+  Field start_field = contract.field("start");
+  const Date start = start_field.as_date();
+  if (!frame.inside(start)) start_field.fail_expected(frame.inside_expectation());
+  return start;
+}
+
+deal::ReLease read_re_lease(Object object) {
+  deal::ReLease re_lease;
+  using Mode = deal::ReLease::Mode;
+  re_lease.mode = object.required_enum<Mode>(
+      "mode", {{"idle", Mode::idle}, {"on_demand", Mode::on_demand}, {"follow_on", Mode::follow_on}});
+  re_lease.annual_price_decay = object.optional_percent("price_decay", 0);
+  if (re_lease.mode == Mode::follow_on) {
+    re_lease.price_discount = object.optional_percent("discount", 0);
+    re_lease.follow_on_term_months = object.required_months("term", Range::positive);
+  } else {
+    reject_key(object, "discount", "unless mode is follow_on");
+    reject_key(object, "term", "unless mode is follow_on");
+  }
+  if (re_lease.mode == Mode::on_demand) {
+    if (std::optional<Field> utilisation = object.optional_field("utilisation"))
+      re_lease.utilisation = read_share_curve(*utilisation);
+  } else {
+    reject_key(object, "utilisation", "unless mode is on_demand");
+  }
+  object.finish();
+  return re_lease;
+}
+
+deal::Sla read_sla(Object object) {
+  deal::Sla sla;
+  sla.availability_target = object.required_percent("target");
+  sla.expected_availability = object.required_percent("expected");
+  for (Object tier : object.optional_list_of_objects("credits")) {
+    const Decimal below = tier.required_percent("below");
+    const Decimal credit = tier.required_percent("credit");
+    tier.finish();
+    sla.credits.push_back({below, credit});
+  }
+  // The engine reads the tiers highest threshold first.
+  std::stable_sort(sla.credits.begin(), sla.credits.end(),
+                   [](const auto& a, const auto& b) { return a.availability_below > b.availability_below; });
+  object.finish();
+  return sla;
+}
+
+deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, std::vector<Occupancy>& occupancy) {
+  using deal::TakeOrPay;
+  TakeOrPay contract;
+  contract.name = object.required_string("name");
+  Field servers_field = object.field("servers");
+  const int servers = servers_field.as_count();
+  contract.servers = servers;
+  contract.price = read_rental_price(object.field("price"), frame);
+  contract.start = read_contract_start(object, frame);
+  contract.term_months = object.required_months("term", Range::positive);
+  if (std::optional<Field> ramp = object.optional_field("ramp")) {
+    contract.ramp_months = ramp->as_months();
+    if (contract.ramp_months > contract.term_months)
+      ramp->fail_expected("a ramp not longer than the term (" + std::to_string(contract.term_months) + " months)");
+  }
+  if (std::optional<Object> prepayment = object.optional_object("prepayment")) {
+    contract.prepayment_share = prepayment->required_percent("share");
+    contract.prepayment_application = prepayment->optional_enum<deal::PrepaymentApplication>(
+        "applied",
+        {{"first_invoices", deal::PrepaymentApplication::credit_first_invoices},
+         {"spread_over_term", deal::PrepaymentApplication::spread_over_term}},
+        deal::PrepaymentApplication::credit_first_invoices);
+    prepayment->finish();
+  }
+  if (std::optional<Object> billing = object.optional_object("billing")) {
+    contract.billing = billing->optional_enum<deal::BillingFrequency>(
+        "frequency", {{"monthly", deal::BillingFrequency::monthly}, {"quarterly", deal::BillingFrequency::quarterly}},
+        deal::BillingFrequency::monthly);
+    contract.timing = billing->optional_enum<deal::BillingTiming>(
+        "timing", {{"advance", deal::BillingTiming::advance}, {"arrears", deal::BillingTiming::arrears}},
+        deal::BillingTiming::advance);
+    billing->finish();
+  }
+  contract.escalator.annual_rate = object.optional_percent("escalator", 0, Range::non_negative);
+  if (std::optional<Object> sla = object.optional_object("sla")) contract.sla = read_sla(*sla);
+  if (std::optional<Object> termination = object.optional_object("early_termination")) {
+    Field after_field = termination->field("after");
+    deal::EarlyTermination early{after_field.as_months(Range::positive), 0};
+    if (early.after_months >= contract.term_months)
+      after_field.fail_expected("a duration shorter than the term (" + std::to_string(contract.term_months) +
+                                " months)");
+    early.fee_months = termination->required_months("fee");
+    termination->finish();
+    contract.early_termination = early;
+  }
+  contract.expected_credit_loss = object.optional_percent("expected_credit_loss", 0);
+  contract.vat_rate = object.optional_percent("vat_rate", 0, Range::non_negative);
+  if (std::optional<Object> re_lease = object.optional_object("re_lease")) contract.re_lease = read_re_lease(*re_lease);
+  object.finish();
+
+  const int first_month = frame.month_of(contract.start);
+  occupancy.push_back({first_month, first_month + contract.term_months, servers, servers_field});
+  return contract;
+}
+
+deal::OnDemand read_on_demand(Object object, const DealFrame& frame, int gpus_per_unit,
+                              std::vector<Occupancy>& occupancy) {
+  deal::OnDemand contract;
+  contract.name = object.required_string("name");
+  Field servers_field = object.field("servers");
+  const int servers = servers_field.as_count();
+  contract.servers = servers;
+  contract.start = read_contract_start(object, frame);
+  if (std::optional<Field> end_field = object.optional_field("end")) {
+    const Date end = end_field->as_date();
+    if (end <= contract.start || end > frame.horizon_end)
+      end_field->fail_expected("a date after the start (" + time::format_date(contract.start) +
+                               ") and not after the horizon's end (" + time::format_date(frame.horizon_end) + ")");
+    contract.end = end;
+  }
+
+  if (exactly_one_of(object, {"price", "price_history"}) == "price") {
+    contract.price = Curve::constant(per_unit_month(read_rental_price(object.field("price"), frame), gpus_per_unit));
+  } else {
+    const List history = object.list("price_history");
+    if (history.empty()) history.fail("expected at least one {date, price} point, got an empty list");
+    Date previous;
+    for (const Field& item : history) {
+      Object point = item.as_object();
+      Field date_field = point.field("date");
+      const Date date = date_field.as_date();
+      const int month = frame.month_of(date);
+      if (!contract.price.points.empty() && month <= contract.price.points.back().month)
+        date_field.fail_expected("a date at least a month after the previous point's (" +
+                                 time::format_date(previous) + ")");
+      const Decimal price = per_unit_month(read_rental_price(point.field("price"), frame), gpus_per_unit);
+      point.finish();
+      contract.price.points.push_back({month, price});
+      previous = date;
+    }
+  }
+  contract.annual_price_decay = object.optional_percent("price_decay", 0);
+  if (std::optional<Field> utilisation = object.optional_field("utilisation"))
+    contract.utilisation = read_share_curve(*utilisation);
+  contract.bad_debt = object.optional_percent("bad_debt", 0);
+  contract.vat_rate = object.optional_percent("vat_rate", 0, Range::non_negative);
+  object.finish();
+
+  const int end_month = contract.end ? frame.month_of(*contract.end) : frame.horizon_months;
+  occupancy.push_back({frame.month_of(contract.start), end_month, servers, servers_field});
+  return contract;
+}
+
+// At no month may the contracts in force hold more servers than the fleet; the contract that
+// first tips a month over is the one reported.
+void check_fleet(const std::vector<Occupancy>& occupancy, const DealFrame& frame, int fleet) {
+  std::vector<int> committed(static_cast<std::size_t>(frame.horizon_months), 0);
+  for (const Occupancy& contract : occupancy) {
+    const int last = std::min(contract.end_month, frame.horizon_months);
+    for (int month = std::max(contract.first_month, 0); month < last; ++month) {
+      int& in_force = committed[static_cast<std::size_t>(month)];
+      in_force += contract.servers;
+      if (in_force > fleet)
+        contract.servers_field.fail(
+            "expected contracts holding at most cluster.servers (" + std::to_string(fleet) +
+            ") at any time, got " + std::to_string(in_force) + " in the month from " +
+            time::format_date(time::add_months(frame.start, month, time::EndOfMonth::off)));
+    }
+  }
+}
+
+std::vector<deal::Contract> read_contracts(Object& root, const DealFrame& frame, const deal::Cluster& cluster) {
+  std::vector<deal::Contract> contracts;
+  std::vector<Occupancy> occupancy;
+  if (std::optional<List> list = root.optional_list("contracts")) {
+    for (const Field& item : *list) {
+      Object wrapper = item.as_object();
+      // Unknown keys first, so that a misspelt kind is reported as such rather than as missing.
+      (void)present_keys(wrapper, {"take_or_pay", "on_demand"});
+      wrapper.finish();
+      if (exactly_one_of(wrapper, {"take_or_pay", "on_demand"}) == "take_or_pay")
+        contracts.emplace_back(read_take_or_pay(wrapper.object("take_or_pay"), frame, occupancy));
+      else
+        contracts.emplace_back(
+            read_on_demand(wrapper.object("on_demand"), frame, cluster.sku.gpus_per_unit, occupancy));
+    }
+  }
+  check_fleet(occupancy, frame, cluster.servers);
+  return contracts;
+}
+
+// ---- running costs -----------------------------------------------------------------------------
+
+deal::Electricity read_electricity(Object object, const DealFrame& frame) {
+  deal::Electricity electricity;
+  Field tariff_field = object.field("tariff");
+  const Price tariff = tariff_field.as_price({PriceUnit::kwh, PriceUnit::mwh});
+  require_currency(tariff_field, tariff.currency, frame.currency);
+  electricity.tariff_per_kwh = tariff.unit == PriceUnit::mwh ? tariff.amount / 1000 : tariff.amount;
+  Field pue_field = object.field("pue");
+  electricity.pue = pue_field.as_number();
+  if (electricity.pue < 1) pue_field.fail_expected("a PUE of at least 1 (facility power over IT power)");
+  electricity.paid_by_customer =
+      object.optional_enum<bool>("paid_by", {{"operator", false}, {"customer", true}}, false);
+  electricity.take_or_pay_load = object.optional_percent("take_or_pay_load", 1);
+  electricity.escalator.annual_rate = object.optional_percent("escalator", 0, Range::non_negative);
+  object.finish();
+  return electricity;
+}
+
+deal::DataCentre read_data_centre(Object object, const DealFrame& frame) {
+  deal::DataCentre data_centre;
+  Field rent_field = object.field("rent");
+  const Price rent = rent_field.as_price({PriceUnit::kw_month, PriceUnit::rack_month});
+  require_currency(rent_field, rent.currency, frame.currency);
+  data_centre.price = rent.amount;
+  if (rent.unit == PriceUnit::rack_month) {
+    data_centre.basis = deal::DataCentre::Basis::per_rack_month;
+    data_centre.units_per_rack = object.required_number("servers_per_rack", Range::positive);
+  } else {
+    data_centre.basis = deal::DataCentre::Basis::per_kw_month;
+    reject_key(object, "servers_per_rack", "with a rent per kW-month");
+  }
+  data_centre.escalator.annual_rate = object.optional_percent("escalator", 0, Range::non_negative);
+  object.finish();
+  return data_centre;
+}
+
+deal::RunningCost read_running_cost(Object object, const DealFrame& frame) {
+  using Basis = deal::RunningCost::Basis;
+  deal::RunningCost cost;
+  cost.name = object.required_string("name");
+  const std::string_view basis =
+      exactly_one_of(object, {"amount", "share_of_hardware", "per_gpu_month", "share_of_revenue", "rented_gpus"});
+  if (basis == "rented_gpus") {
+    // {gpus, price, utilisation}: compute rented in, paid per GPU-month for the share used.
+    Object rented = object.object("rented_gpus");
+    cost.basis = Basis::rented_gpu_month;
+    cost.rented_gpus = rented.required_count("gpus");
+    Field price_field = rented.field("price");
+    const Price price = price_field.as_price({PriceUnit::gpu_hour, PriceUnit::gpu_month});
+    require_currency(price_field, price.currency, frame.currency);
+    cost.value = price.unit == PriceUnit::gpu_hour ? price.amount * deal::hours_per_month : price.amount;
+    if (std::optional<Field> utilisation = rented.optional_field("utilisation"))
+      cost.utilisation = read_share_curve(*utilisation);
+    rented.finish();
+  } else if (basis == "amount") {
+    cost.basis = Basis::per_year;
+    cost.value = object.required_amount_in("amount", frame.currency);
+  } else if (basis == "share_of_hardware") {
+    cost.basis = Basis::share_of_hardware_per_year;
+    cost.value = object.required_percent("share_of_hardware");
+  } else if (basis == "per_gpu_month") {
+    cost.basis = Basis::per_gpu_month;
+    cost.value = object.required_amount_in("per_gpu_month", frame.currency);
+  } else {
+    cost.basis = Basis::share_of_revenue;
+    cost.value = object.required_percent("share_of_revenue");
+  }
+  cost.escalator.annual_rate = object.optional_percent("escalator", 0, Range::non_negative);
+  object.finish();
+  return cost;
+}
+
+deal::RunningCosts read_running_costs(std::optional<Object> object, const DealFrame& frame) {
+  deal::RunningCosts costs;
+  if (!object) return costs;
+  if (std::optional<Object> electricity = object->optional_object("electricity"))
+    costs.electricity = read_electricity(*electricity, frame);
+  if (std::optional<Object> data_centre = object->optional_object("data_centre"))
+    costs.data_centre = read_data_centre(*data_centre, frame);
+  for (Object item : object->optional_list_of_objects("other")) costs.others.push_back(read_running_cost(item, frame));
+  object->finish();
+  return costs;
+}
+
+// ---- financing ---------------------------------------------------------------------------------
+
+std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& frame, const deal::Cluster& cluster) {
+  std::vector<deal::DebtTranche> tranches;
+  const Decimal capex = total_capex(cluster);
+  Decimal debt_share = 0;  // of the capex, over the tranches so far
+  for (Object object : root.optional_list_of_objects("financing")) {
+    using deal::Amortisation;
+    deal::DebtTranche tranche;
+    tranche.name = object.required_string("name");
+    tranche.kind = object.optional_enum<deal::DebtTranche::Kind>(
+        "kind", {{"term_loan", deal::DebtTranche::Kind::term_loan}, {"finance_lease", deal::DebtTranche::Kind::finance_lease}},
+        deal::DebtTranche::Kind::term_loan);
+
+    const std::string_view sizing = exactly_one_of(object, {"share_of_capex", "amount"});
+    Field sizing_field = object.field(sizing);
+    if (sizing == "share_of_capex") {
+      tranche.share_of_capex = sizing_field.as_percent();
+      debt_share += tranche.share_of_capex;
+    } else {
+      tranche.amount = sizing_field.as_amount_in(frame.currency, Range::positive);
+      debt_share += capex > 0 ? tranche.amount / capex : Decimal(2);  // any debt exceeds a zero capex
+    }
+    if (debt_share > 1)
+      sizing_field.fail("expected debt not above the capex (" + format_decimal(capex) + " " + frame.currency +
+                        "), got tranches totalling " + format_percent(debt_share) + " of it");
+
+    tranche.annual_rate = object.required_percent("rate", Range::non_negative);
+    tranche.compounding = object.optional_enum<deal::Compounding>(
+        "compounding", {{"simple", deal::Compounding::simple}, {"annual", deal::Compounding::annual}},
+        deal::Compounding::simple);
+    if (std::optional<Field> day_count = object.optional_field("day_count")) {
+      std::array<Choice<time::DayCount>, time::all_day_counts.size()> choices;
+      for (std::size_t i = 0; i < choices.size(); ++i)
+        choices[i] = {time::to_string(time::all_day_counts[i]), time::all_day_counts[i]};
+      tranche.day_count = day_count->as_enum<time::DayCount>(std::span<const Choice<time::DayCount>>(choices));
+    }
+    tranche.term_months = object.required_months("term", Range::positive);
+    if (std::optional<Field> grace = object.optional_field("grace")) {
+      tranche.grace_months = grace->as_months();
+      if (tranche.grace_months >= tranche.term_months)
+        grace->fail_expected("a grace period shorter than the term (" + std::to_string(tranche.term_months) +
+                             " months)");
+    }
+    tranche.amortisation = object.optional_enum<Amortisation>("amortisation",
+                                                              {{"annuity", Amortisation::annuity},
+                                                               {"straight_line", Amortisation::straight_line},
+                                                               {"bullet", Amortisation::bullet},
+                                                               {"balloon", Amortisation::balloon}},
+                                                              Amortisation::annuity);
+    if (tranche.amortisation == Amortisation::balloon)
+      tranche.balloon_share = object.required_percent("balloon");
+    else
+      reject_key(object, "balloon", "unless amortisation is balloon");
+    tranche.upfront_fee = object.optional_percent("upfront_fee", 0);
+    tranche.commitment_fee = object.optional_percent("commitment_fee", 0, Range::non_negative);
+    object.finish();
+    tranches.push_back(std::move(tranche));
+  }
+  return tranches;
+}
+
+// ---- depreciation ------------------------------------------------------------------------------
+
+deal::Depreciation read_depreciation_method(Object object) {
+  enum class Method { straight_line, declining_balance, double_declining, sum_of_years_digits, macrs };
+  const Method method = object.required_enum<Method>("method", {{"straight_line", Method::straight_line},
+                                                                {"declining_balance", Method::declining_balance},
+                                                                {"double_declining", Method::double_declining},
+                                                                {"sum_of_years_digits", Method::sum_of_years_digits},
+                                                                {"macrs", Method::macrs}});
+  deal::Depreciation depreciation;
+  if (method == Method::macrs) {
+    reject_key(object, "life", "with method macrs (its class sets the life)");
+    reject_key(object, "salvage", "with method macrs (it depreciates the whole cost)");
+    reject_key(object, "factor", "unless method is declining_balance");
+    Field class_field = object.field("class");
+    const int class_months = class_field.as_months(Range::positive);
+    constexpr std::array recovery_classes{3, 5, 7, 10, 15, 20};
+    if (class_months % 12 != 0 ||
+        std::find(recovery_classes.begin(), recovery_classes.end(), class_months / 12) == recovery_classes.end())
+      class_field.fail_expected("a MACRS recovery class of 3, 5, 7, 10, 15 or 20 years");
+    const bool mid_quarter =
+        object.optional_enum<bool>("convention", {{"half_year", false}, {"mid_quarter", true}}, false);
+    depreciation.method = deal::Macrs{class_months / 12, mid_quarter};
+    object.finish();
+    return depreciation;
+  }
+  reject_key(object, "class", "unless method is macrs");
+  reject_key(object, "convention", "unless method is macrs");
+  switch (method) {
+    case Method::declining_balance:
+      depreciation.method = deal::DecliningBalance{object.required_number("factor", Range::positive)};
+      break;
+    case Method::double_declining: depreciation.method = deal::DecliningBalance{2}; break;
+    case Method::sum_of_years_digits: depreciation.method = deal::SumOfYearsDigits{}; break;
+    default: depreciation.method = deal::StraightLine{}; break;
+  }
+  if (method != Method::declining_balance) reject_key(object, "factor", "unless method is declining_balance");
+  depreciation.life_months = object.required_months("life", Range::positive);
+  depreciation.salvage_share = object.optional_percent("salvage", 0);
+  object.finish();
+  return depreciation;
+}
+
+deal::Residual read_residual(const Field& field) {
+  if (field.is_scalar()) return deal::ResidualShare{field.as_percent()};
+  Object object = field.as_object();
+  const bool curve = object.has("curve");
+  const bool floor = object.has("floor");
+  const bool decay = object.has("decay");
+  if (curve && (floor || decay))
+    object.field(floor ? "floor" : "decay")
+        .fail("expected either curve or {floor, decay}, got both curve and " + std::string(floor ? "floor" : "decay"));
+  if (curve) {
+    deal::ResidualCurve residual;
+    const List points = object.list("curve");
+    if (points.empty()) points.fail("expected at least one {age, share} point, got an empty list");
+    for (const Field& item : points) {
+      Object point = item.as_object();
+      Field age_field = point.field("age");
+      const int age = age_field.as_months();
+      if (!residual.share_by_age.points.empty() && age <= residual.share_by_age.points.back().month)
+        age_field.fail_expected("an age after the previous point's (" +
+                                std::to_string(residual.share_by_age.points.back().month) + " months)");
+      residual.share_by_age.points.push_back({age, point.required_percent("share")});
+      point.finish();
+    }
+    object.finish();
+    return residual;
+  }
+  deal::ResidualExponential residual{object.required_percent("floor"),
+                                     object.required_percent("decay", Range::non_negative)};
+  object.finish();
+  return residual;
+}
+
+deal::AssetPolicy read_asset_policy(Object object) {
+  deal::AssetPolicy policy;
+  policy.book = read_depreciation_method(object.object("book"));
+  if (std::optional<Object> tax = object.optional_object("tax"))
+    policy.tax = read_depreciation_method(*tax);
+  else
+    policy.tax = policy.book;
+  if (std::optional<Field> residual = object.optional_field("residual")) policy.residual = read_residual(*residual);
+  object.finish();
+  return policy;
+}
+
+// ---- tax ---------------------------------------------------------------------------------------
+
+deal::Tax read_tax(Object object, const DealFrame& frame) {
+  deal::Tax tax;
+  tax.income.rate = object.required_percent("income_tax");
+  if (std::optional<Field> carry = object.optional_field("loss_carry_forward")) {
+    const int months = carry->as_months();
+    if (months % 12 != 0) carry->fail_expected("a whole number of years, such as \"5 years\"");
+    tax.income.loss_carry_forward_years = months / 12;
+  }
+  tax.income.loss_offset_cap = object.optional_percent("loss_offset_cap", 1);
+  if (std::optional<Object> vat = object.optional_object("vat")) {
+    using Refund = deal::Vat::Refund;
+    tax.vat.refund = vat->optional_enum<Refund>(
+        "refund", {{"none", Refund::none}, {"annual", Refund::annual}, {"once", Refund::once}}, Refund::none);
+    if (tax.vat.refund == Refund::once) {
+      Field month_field = vat->field("refund_month");
+      tax.vat.refund_month = month_field.as_count(Range::non_negative);
+      if (tax.vat.refund_month >= frame.horizon_months)
+        month_field.fail_expected("a month inside the horizon, from 0 to " + std::to_string(frame.horizon_months - 1));
+    } else {
+      reject_key(*vat, "refund_month", "unless refund is once");
+    }
+    tax.vat.refund_share = vat->optional_percent("refund_share", 1);
+    tax.vat.refund_booked_as_income =
+        vat->optional_enum<bool>("refund_booked_as", {{"cash_only", false}, {"other_income", true}}, false);
+    vat->finish();
+  }
+  object.finish();
+  return tax;
+}
+
+deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
+  Object root = document.root();
+  // Top-level typos first: a misspelt section would otherwise surface as a missing one.
+  for (std::string_view section :
+       {"deal", "cluster", "contracts", "running_costs", "financing", "depreciation", "tax"})
+    (void)root.has(section);
+  root.finish();
+  deal::Deal deal;
+  const DealFrame frame = read_deal_head(root.object("deal"), deal);
+  deal.cluster = read_cluster(root.object("cluster"), frame, catalogue);
+  deal.contracts = read_contracts(root, frame, deal.cluster);
+  deal.running_costs = read_running_costs(root.optional_object("running_costs"), frame);
+  deal.debt = read_financing(root, frame, deal.cluster);
+  deal.assets = read_asset_policy(root.object("depreciation"));
+  deal.tax = read_tax(root.object("tax"), frame);
+  return deal;
+}
+
+}  // namespace
+
+std::filesystem::path default_catalogue_path(const std::filesystem::path& model) {
+  return model.parent_path() / "catalog" / "gpus.yaml";
+}
+
+Catalogue load_catalogue(const std::filesystem::path& catalogue) {
+  return read_catalogue(Document::load_file(catalogue));
+}
+
+Catalogue parse_catalogue(std::string_view text, std::string display_name) {
+  return read_catalogue(Document::parse(text, std::move(display_name)));
+}
+
+deal::Deal load_deal(const std::filesystem::path& model) { return load_deal(model, default_catalogue_path(model)); }
+
+deal::Deal load_deal(const std::filesystem::path& model, const std::filesystem::path& catalogue) {
+  // The model is parsed first so that a broken model is reported before a missing catalogue.
+  const Document document = Document::load_file(model);
+  return read_deal(document, load_catalogue(catalogue));
+}
+
+deal::Deal parse_deal(std::string_view text, std::string display_name, const Catalogue& catalogue) {
+  return read_deal(Document::parse(text, std::move(display_name)), catalogue);
+}
+
+}  // namespace leasecalc::io

@@ -1,0 +1,43 @@
+#pragma once
+// Text helpers shared by the terminal writers of `reproduce` and `compare`.
+
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+namespace leasecalc::report::text {
+
+inline std::string format(const char* pattern, double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, pattern, value);
+  return buffer;
+}
+
+// Display width of UTF-8 text, counting CJK characters (3-byte sequences here) as two columns.
+inline std::size_t width(const std::string& text) {
+  std::size_t columns = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const std::size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+    columns += length == 3 ? 2 : 1;
+    i += length;
+  }
+  return columns;
+}
+
+inline std::string pad_left(const std::string& text, std::size_t columns) {
+  const std::size_t w = width(text);
+  return w >= columns ? text : std::string(columns - w, ' ') + text;
+}
+
+inline std::string pad_right(const std::string& text, std::size_t columns) {
+  const std::size_t w = width(text);
+  return w >= columns ? text : text + std::string(columns - w, ' ');
+}
+
+inline std::string percent(const std::optional<double>& fraction, const char* pattern = "%.1f%%") {
+  return fraction ? format(pattern, *fraction * 100) : "n/a";
+}
+
+}  // namespace leasecalc::report::text

@@ -1,0 +1,159 @@
+// `leasecalc calc` end to end: stdout carries the result alone, stderr the messages, and the exit
+// code says 0 result, 1 no result, 2 bad input.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+struct CliRun {
+  int exit_code;
+  std::string out, err;
+};
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// Runs `leasecalc calc ARGS` with `input` on standard input.
+CliRun calc(const std::string& args, const std::string& input = "") {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("leasecalc-calc-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "in") << input;
+  const std::string command = std::string("'") + LEASECALC_EXE + "' calc " + args + " <'" + (dir / "in").string() +
+                              "' >'" + (dir / "out").string() + "' 2>'" + (dir / "err").string() + "'";
+  const int status = std::system(command.c_str());
+  CliRun run{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out"), slurp(dir / "err")};
+  std::filesystem::remove_all(dir);
+  return run;
+}
+
+double number(const std::string& out) { return std::stod(out); }
+
+TEST(CalcCli, PmtPrintsTheResultAloneWithFullPrecision) {
+  const CliRun run = calc("pmt 0.004 60 -2.26e9");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(run.out, "42442216.943254225\n");  // Calc: 42442216.94325442 (last digit is rounding)
+  EXPECT_NEAR(number(run.out), 42442216.94325442, 1e-6);
+  EXPECT_EQ(run.err, "");
+}
+
+TEST(CalcCli, OptionalArgumentsTakeSpreadsheetDefaults) {
+  EXPECT_EQ(calc("pmt 0.004 60 -2.26e9").out, calc("pmt 0.004 60 -2.26e9 0 0").out);
+  EXPECT_NE(calc("pmt 0.004 60 -2.26e9").out, calc("pmt 0.004 60 -2.26e9 0 1").out);
+  EXPECT_EQ(calc("vdb 2.66e9 1.33e8 5 0 1.5").out, calc("vdb 2.66e9 1.33e8 5 0 1.5 2 0").out);
+}
+
+TEST(CalcCli, VdbMatchesTheSpreadsheet) {
+  const CliRun run = calc("vdb 2.66e9 1.33e8 5 0 1.5 2 0");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NEAR(number(run.out), 1383200000, 1e-3);  // Calc: 2.66e9 * 0.4 + 2.66e9 * 0.6 * 0.4 / 2
+}
+
+TEST(CalcCli, IrrReadsFlowsFromStandardInputSkippingBlankLines) {
+  const CliRun run = calc("irr", "-1000\n\n  1210 \n");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NEAR(number(run.out), 0.21, 1e-15);
+}
+
+TEST(CalcCli, SeveralIrrsPrintTheOneNearTheGuessAndNameAllOnStderr) {
+  const CliRun run = calc("irr 0.3", "-100\n230\n-132\n");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NEAR(number(run.out), 0.2, 1e-13);
+  EXPECT_NE(run.err.find("several IRRs"), std::string::npos);
+  // Both roots, 10% and 20% (to rounding), are named.
+  EXPECT_TRUE(std::regex_search(run.err, std::regex(R"(zero at 0\.(1|0999999\d*|10000000\d*), 0\.(2|1999999\d*|20000000\d*);)")))
+      << run.err;
+}
+
+TEST(CalcCli, NoIrrExitsOneWithAMessage) {
+  const CliRun run = calc("irr", "100\n200\n");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(run.out, "");
+  EXPECT_NE(run.err.find("never change sign"), std::string::npos);
+}
+
+TEST(CalcCli, XirrAndXnpvReadDatedLines) {
+  const CliRun irr = calc("xirr", "2025-01-01,-1000\n2027-01-01,1210\n");  // 730 days
+  EXPECT_EQ(irr.exit_code, 0);
+  EXPECT_NEAR(number(irr.out), 0.1, 1e-14);
+  const CliRun npv = calc("xnpv 0.1", "2025-01-01,-1000\n2027-01-01,1210\n");
+  EXPECT_EQ(npv.exit_code, 0);
+  EXPECT_NEAR(number(npv.out), 0, 1e-9);
+}
+
+TEST(CalcCli, BadInputNamesTheLineOrArgumentAndExitsTwo) {
+  const CliRun line = calc("npv 0.1", "-100\n50\nfifty\n");
+  EXPECT_EQ(line.exit_code, 2);
+  EXPECT_NE(line.err.find("line 3"), std::string::npos);
+  EXPECT_NE(line.err.find("fifty"), std::string::npos);
+
+  const CliRun date = calc("xirr", "2025-01-01,-100\n2025-02-30,120\n");
+  EXPECT_EQ(date.exit_code, 2);
+  EXPECT_NE(date.err.find("line 2"), std::string::npos);
+  EXPECT_NE(date.err.find("YYYY-MM-DD"), std::string::npos);
+
+  const CliRun count = calc("pmt 0.01");
+  EXPECT_EQ(count.exit_code, 2);
+  EXPECT_NE(count.err.find("pmt RATE NPER PV"), std::string::npos);
+
+  const CliRun not_number = calc("pmt 0.01 sixty 1000");
+  EXPECT_EQ(not_number.exit_code, 2);
+  EXPECT_NE(not_number.err.find("NPER"), std::string::npos);
+
+  const CliRun domain = calc("sln 1000 100 0");
+  EXPECT_EQ(domain.exit_code, 2);
+  EXPECT_NE(domain.err.find("life"), std::string::npos);
+
+  const CliRun unknown = calc("npw 0.1");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("npw"), std::string::npos);
+
+  EXPECT_EQ(calc("irr", "").exit_code, 2);  // no flows at all
+  EXPECT_EQ(calc("", "").exit_code, 2);
+}
+
+TEST(CalcCli, PaybackNeverPaidBackExitsOne) {
+  const CliRun ok = calc("payback", "-1000\n300\n300\n300\n300\n");
+  EXPECT_EQ(ok.exit_code, 0);
+  EXPECT_NEAR(number(ok.out), 3 + 1.0 / 3, 1e-15);
+  const CliRun never = calc("dpayback 0.1", "-1000\n300\n300\n300\n300\n");
+  EXPECT_EQ(never.exit_code, 1);
+  EXPECT_NE(never.err.find("never pays back"), std::string::npos);
+}
+
+TEST(CalcCli, MacrsTakesAConventionName) {
+  const CliRun half = calc("macrs 1000 5 1");
+  EXPECT_EQ(half.exit_code, 0);
+  EXPECT_NEAR(number(half.out), 200, 1e-9);  // IRS Publication 946 table A-1: 20.00 %
+  EXPECT_EQ(calc("macrs 1000 5 1 mid_quarter_1").exit_code, 0);
+  EXPECT_EQ(calc("macrs 1000 5 1 quarterly").exit_code, 2);
+}
+
+TEST(CalcCli, HelpListsEveryFunctionWithItsArguments) {
+  const CliRun run = calc("--help");
+  EXPECT_EQ(run.exit_code, 0);
+  for (const char* usage : {"npv RATE", "xnpv RATE", "irr [GUESS=0.1]", "xirr [GUESS=0.1]",
+                            "mirr FINANCE_RATE REINVEST_RATE", "pmt RATE NPER PV [FV=0] [TYPE=0]",
+                            "ipmt RATE PER NPER PV", "ppmt RATE PER NPER PV", "pv RATE NPER PMT",
+                            "fv RATE NPER PMT [PV=0]", "nper RATE PMT PV", "rate NPER PMT PV",
+                            "payback", "dpayback RATE", "sln COST SALVAGE LIFE", "syd COST SALVAGE LIFE PER",
+                            "db COST SALVAGE LIFE PERIOD [MONTH=12]", "ddb COST SALVAGE LIFE PERIOD [FACTOR=2]",
+                            "vdb COST SALVAGE LIFE START_PERIOD END_PERIOD [FACTOR=2] [NO_SWITCH=0]",
+                            "macrs COST RECOVERY_YEARS YEAR [CONVENTION=half_year]"})
+    EXPECT_NE(run.out.find(usage), std::string::npos) << usage;
+}
+
+}  // namespace

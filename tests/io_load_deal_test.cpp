@@ -1,0 +1,1094 @@
+// io::load_deal: the bundled models load with the values their files state, exactly, and every
+// validation rule reports the file, line, column and field path of the offending text.
+
+#include "leasecalc/io/load_deal.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace {
+
+using namespace leasecalc;
+using deal::Decimal;
+
+std::filesystem::path models_dir() { return std::filesystem::path(LEASECALC_SOURCE_DIR) / "models"; }
+
+Decimal dec(const char* text) { return Decimal(text); }
+
+io::Catalogue bundled_catalogue() { return io::load_catalogue(models_dir() / "catalog" / "gpus.yaml"); }
+
+// ---- positions -----------------------------------------------------------------------------------
+
+// Line and column (1-based) of `part` inside the only occurrence of `context` in `text`, so that
+// a test names the offending text rather than counting lines by hand.
+struct Where {
+  int line = 0;
+  int column = 0;
+};
+
+Where locate(const std::string& text, std::string_view context, std::string_view part) {
+  const std::size_t at = text.find(context);
+  EXPECT_NE(at, std::string::npos) << "context not found: " << context;
+  EXPECT_EQ(text.find(context, at + 1), std::string::npos) << "context not unique: " << context;
+  const std::size_t within = std::string_view(context).find(part);
+  EXPECT_NE(within, std::string_view::npos) << part << " not in " << context;
+  const std::size_t offset = at + within;
+  const std::size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
+  const int column = static_cast<int>(offset - (line_start == std::string::npos ? 0 : line_start + 1)) + 1;
+  return {line, column};
+}
+
+// `text` with the only occurrence of `from` replaced by `to`.
+std::string edit(std::string text, std::string_view from, std::string_view to) {
+  const std::size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << "not found: " << from;
+  EXPECT_EQ(text.find(from, at + 1), std::string::npos) << "not unique: " << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// ---- a small valid model, edited by each error test ---------------------------------------------
+
+const char* const base_model = R"(deal:
+  name: test deal
+  currency: CNY
+  start: 2025-09-01
+  horizon: 60 months
+cluster:
+  sku: H800
+  servers: 100
+contracts:
+  - take_or_pay:
+      name: anchor
+      servers: 60
+      price: 60000 CNY/server-month
+      start: 2025-09-01
+      term: 36 months
+  - on_demand:
+      name: pool
+      servers: 40
+      start: 2025-09-01
+      price: 66000 CNY/server-month
+running_costs:
+  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}
+financing:
+  - name: loan
+    share_of_capex: 50%
+    rate: 5%
+    term: 60 months
+depreciation:
+  book: {method: straight_line, life: 60 months}
+tax:
+  income_tax: 25%
+)";
+
+constexpr const char* test_file = "test.yaml";
+
+// A catalogue of its own, so that the tests do not change when the bundled one grows.
+io::Catalogue test_catalogue() {
+  return io::parse_catalogue(R"(skus:
+  - {name: H800, description: test, gpus_per_unit: 8, list_price: 2.6M CNY, load_power: 10.2 kW, idle_power: 3.6 kW}
+  - {name: H100, description: test, gpus_per_unit: 8, list_price: 290k USD, load_power: 10.2 kW, idle_power: 3.6 kW}
+  - {name: GB200-NVL72, description: test, gpus_per_unit: 72, list_price: 2.5M USD, load_power: 120 kW,
+     idle_power: 42 kW}
+)",
+                             "catalogue.yaml");
+}
+
+deal::Deal parse(const std::string& text) { return io::parse_deal(text, test_file, test_catalogue()); }
+
+// The error loading `text` raises; a failed expectation if it loads.
+std::optional<io::InputError> error_of(const std::string& text) {
+  try {
+    parse(text);
+  } catch (const io::InputError& error) {
+    return error;
+  }
+  ADD_FAILURE() << "the model loaded without error:\n" << text;
+  return std::nullopt;
+}
+
+// Asserts the error's position (the text `part` within `context`), field path and detail, and
+// that what() reads FILE:LINE:COLUMN: PATH: DETAIL.
+void expect_error(const std::string& text, std::string_view context, std::string_view part, const std::string& path,
+                  const std::string& detail) {
+  const std::optional<io::InputError> error = error_of(text);
+  if (!error) return;
+  const Where where = locate(text, context, part);
+  EXPECT_EQ(error->file(), test_file);
+  EXPECT_EQ(error->line(), where.line) << error->what();
+  EXPECT_EQ(error->column(), where.column) << error->what();
+  EXPECT_EQ(error->path(), path) << error->what();
+  EXPECT_EQ(error->detail(), detail) << error->what();
+  EXPECT_EQ(std::string(error->what()), std::string(test_file) + ":" + std::to_string(where.line) + ":" +
+                                            std::to_string(where.column) + ": " + path + ": " + detail);
+}
+
+// Like expect_error for a model built by editing the base model.
+void expect_edit_error(std::string_view from, std::string_view to, std::string_view context, std::string_view part,
+                       const std::string& path, const std::string& detail) {
+  expect_error(edit(base_model, from, to), context, part, path, detail);
+}
+
+TEST(LoadDealBase, TheBaseModelLoads) {
+  const deal::Deal deal = parse(base_model);
+  EXPECT_EQ(deal.contracts.size(), 2u);
+  EXPECT_EQ(deal.cluster.price_per_server, dec("2600000"));  // the catalogue's list price
+}
+
+// ---- the bundled models ------------------------------------------------------------------------
+
+TEST(BundledModels, EveryModelLoadsWithTheDefaultCatalogue) {
+  int models = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(models_dir())) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++models;
+    EXPECT_NO_THROW(io::load_deal(entry.path())) << entry.path();
+  }
+  EXPECT_GE(models, 4);
+}
+
+TEST(BundledModels, CatalogueHasTheRequiredSkus) {
+  const io::Catalogue catalogue = bundled_catalogue();
+  for (const char* name : {"A800", "H800", "H20", "H100", "H200", "B200", "GB200-NVL72"}) {
+    const auto sku = std::find_if(catalogue.skus.begin(), catalogue.skus.end(),
+                                  [&](const deal::Sku& s) { return s.name == name; });
+    ASSERT_NE(sku, catalogue.skus.end()) << name;
+    EXPECT_GT(sku->list_price, 0) << name;
+    EXPECT_GT(sku->kw_load, sku->kw_idle) << name;
+    EXPECT_GT(sku->kw_idle, 0) << name;
+    EXPECT_EQ(sku->gpus_per_unit, std::string_view(name) == "GB200-NVL72" ? 72 : 8) << name;
+  }
+}
+
+TEST(BundledModels, CatalogueFiguresFromTheReferenceFacts) {
+  const io::Catalogue catalogue = bundled_catalogue();
+  const auto find = [&](std::string_view name) {
+    for (const deal::Sku& sku : catalogue.skus)
+      if (sku.name == name) return sku;
+    ADD_FAILURE() << name;
+    return deal::Sku{};
+  };
+  EXPECT_EQ(find("H800").list_price, dec("2600000"));
+  EXPECT_EQ(find("H800").currency, "CNY");
+  EXPECT_EQ(find("H100").list_price, dec("290000"));
+  EXPECT_EQ(find("H100").currency, "USD");
+  EXPECT_EQ(find("H100").kw_load, dec("10.2"));
+  EXPECT_EQ(find("H100-CN").list_price, dec("2100000"));
+  EXPECT_EQ(find("GB200-NVL72").kw_load, dec("120"));
+  EXPECT_EQ(find("GB200-NVL72").list_price, dec("2500000"));
+}
+
+TEST(BundledModels, GuosenStandardStatesTheReportsFigures) {
+  const deal::Deal deal = io::load_deal(models_dir() / "guosen-2025-standard-10k.yaml");
+  EXPECT_EQ(deal.currency, "CNY");
+  EXPECT_EQ(deal.start, deal::Date(2025, 9, 1));
+  EXPECT_EQ(deal.horizon_months, 60);
+  EXPECT_EQ(deal.discount_rate, dec("0.08"));
+
+  EXPECT_EQ(deal.cluster.sku.name, "H800");
+  EXPECT_EQ(deal.cluster.servers, 1024);
+  EXPECT_EQ(deal.cluster.price_per_server, dec("2600000"));
+  EXPECT_EQ(deal.cluster.price_per_server * deal.cluster.servers, dec("2662400000"));  // "26.6亿"
+  EXPECT_TRUE(deal.cluster.price_includes_vat);
+  EXPECT_EQ(deal.cluster.capex_vat_rate, dec("0.13"));
+  ASSERT_EQ(deal.cluster.deliveries.size(), 1u);  // all on the start date
+  EXPECT_EQ(deal.cluster.deliveries[0].date, deal.start);
+  EXPECT_EQ(deal.cluster.deliveries[0].servers, 1024);
+
+  ASSERT_EQ(deal.contracts.size(), 1u);
+  const auto& lease = std::get<deal::TakeOrPay>(deal.contracts[0]);
+  EXPECT_EQ(lease.servers, 1024);
+  EXPECT_EQ(lease.price.amount, dec("62663"));
+  EXPECT_EQ(lease.price.unit, deal::PriceUnit::unit_month);
+  EXPECT_EQ(lease.price.amount * 1024 * 60, dec("3850014720"));  // "37-40亿", midpoint 38.5亿
+  EXPECT_EQ(lease.term_months, 60);
+  EXPECT_EQ(lease.billing, deal::BillingFrequency::monthly);
+  EXPECT_EQ(lease.timing, deal::BillingTiming::advance);
+  EXPECT_EQ(lease.vat_rate, dec("0.06"));
+  EXPECT_EQ(lease.re_lease.mode, deal::ReLease::Mode::idle);
+
+  EXPECT_TRUE(deal.running_costs.electricity.paid_by_customer);
+  EXPECT_EQ(deal.running_costs.data_centre.price, 0);
+  ASSERT_EQ(deal.running_costs.others.size(), 1u);
+  EXPECT_EQ(deal.running_costs.others[0].basis, deal::RunningCost::Basis::share_of_hardware_per_year);
+  EXPECT_EQ(deal.running_costs.others[0].value, dec("0.012"));
+
+  ASSERT_EQ(deal.debt.size(), 1u);
+  EXPECT_EQ(deal.debt[0].share_of_capex, dec("0.85"));
+  EXPECT_EQ(deal.debt[0].amount, 0);
+  EXPECT_EQ(deal.debt[0].annual_rate, dec("0.05"));
+  EXPECT_EQ(deal.debt[0].term_months, 60);
+  EXPECT_EQ(deal.debt[0].amortisation, deal::Amortisation::annuity);
+  EXPECT_EQ(deal.debt[0].day_count, time::DayCount::thirty_360_us);
+  EXPECT_EQ(deal.debt[0].compounding, deal::Compounding::simple);
+
+  EXPECT_TRUE(std::holds_alternative<deal::StraightLine>(deal.assets.book.method));
+  EXPECT_EQ(deal.assets.book.life_months, 60);
+  EXPECT_EQ(deal.assets.book.salvage_share, dec("0.05"));
+  EXPECT_TRUE(std::holds_alternative<deal::StraightLine>(deal.assets.tax.method));  // tax defaults to book
+  EXPECT_EQ(deal.assets.tax.salvage_share, dec("0.05"));
+  EXPECT_EQ(std::get<deal::ResidualShare>(deal.assets.residual).share, dec("0.05"));
+
+  EXPECT_EQ(deal.tax.income.rate, dec("0.25"));
+  EXPECT_EQ(deal.tax.income.loss_carry_forward_years, 5);
+  EXPECT_EQ(deal.tax.income.loss_offset_cap, 1);
+  EXPECT_EQ(deal.tax.vat.refund, deal::Vat::Refund::once);
+  EXPECT_EQ(deal.tax.vat.refund_month, 1);
+  EXPECT_EQ(deal.tax.vat.refund_share, dec("0.608"));
+  EXPECT_TRUE(deal.tax.vat.refund_booked_as_income);
+}
+
+TEST(BundledModels, GuosenPremiumStatesTheReportsFigures) {
+  const deal::Deal deal = io::load_deal(models_dir() / "guosen-2025-premium-10k.yaml");
+  EXPECT_EQ(deal.cluster.price_per_server, dec("3760000"));
+  EXPECT_EQ(deal.cluster.price_per_server * deal.cluster.servers, dec("3850240000"));  // "37-40亿"
+  const auto& lease = std::get<deal::TakeOrPay>(deal.contracts.at(0));
+  EXPECT_EQ(lease.price.amount, dec("97656.25"));
+  EXPECT_EQ(lease.price.amount * 1024 * 60, dec("6000000000"));  // "about 60亿"
+  EXPECT_EQ(deal.debt.at(0).share_of_capex, dec("0.85"));
+  EXPECT_EQ(deal.tax.vat.refund_share, dec("0.608"));
+}
+
+TEST(BundledModels, ChinaOnDemandReadsHistoryCurvesAndRackRent) {
+  const deal::Deal deal = io::load_deal(models_dir() / "china-h800-on-demand.yaml");
+  EXPECT_EQ(deal.cluster.price_per_server, dec("2600000"));  // the catalogue's list price
+  EXPECT_EQ(deal.cluster.spares_share, dec("0.02"));
+  ASSERT_EQ(deal.cluster.extra_capex.size(), 2u);
+  EXPECT_EQ(deal.cluster.extra_capex[0].share_of_servers, dec("0.1"));
+  EXPECT_EQ(deal.cluster.extra_capex[1].amount, dec("2000000"));
+  EXPECT_EQ(deal.cluster.replacement_cost, dec("50000"));
+
+  const auto& pool = std::get<deal::OnDemand>(deal.contracts.at(0));
+  ASSERT_EQ(pool.price.points.size(), 2u);
+  EXPECT_EQ(pool.price.points[0].month, -27);  // Jun 2023, before the Sep 2025 start
+  EXPECT_EQ(pool.price.points[0].value, dec("100000"));
+  EXPECT_EQ(pool.price.points[1].month, -3);
+  EXPECT_EQ(pool.price.points[1].value, dec("66000"));
+  EXPECT_EQ(pool.annual_price_decay, dec("0.188"));
+  ASSERT_EQ(pool.utilisation.points.size(), 3u);
+  EXPECT_EQ(pool.utilisation.points[1].month, 12);
+  EXPECT_EQ(pool.utilisation.points[1].value, dec("0.7"));
+  EXPECT_FALSE(pool.end.has_value());
+
+  EXPECT_FALSE(deal.running_costs.electricity.paid_by_customer);
+  EXPECT_EQ(deal.running_costs.electricity.tariff_per_kwh, dec("0.65"));
+  EXPECT_EQ(deal.running_costs.electricity.pue, dec("1.3"));
+  EXPECT_EQ(deal.running_costs.data_centre.basis, deal::DataCentre::Basis::per_rack_month);
+  EXPECT_EQ(deal.running_costs.data_centre.price, dec("16000"));
+  EXPECT_EQ(deal.running_costs.data_centre.units_per_rack, 2);
+
+  EXPECT_EQ(deal.debt.at(0).kind, deal::DebtTranche::Kind::finance_lease);
+  EXPECT_EQ(deal.assets.tax.life_months, 36);
+  const auto& residual = std::get<deal::ResidualCurve>(deal.assets.residual);
+  ASSERT_EQ(residual.share_by_age.points.size(), 6u);
+  EXPECT_EQ(residual.share_by_age.points[1].month, 12);
+  EXPECT_EQ(residual.share_by_age.points[1].value, dec("0.78"));
+  EXPECT_EQ(deal.tax.vat.refund, deal::Vat::Refund::annual);
+  EXPECT_FALSE(deal.tax.vat.refund_booked_as_income);
+}
+
+TEST(BundledModels, UsTakeOrPayReadsPrepaymentMacrsAndSofrDebt) {
+  const deal::Deal deal = io::load_deal(models_dir() / "us-h100-take-or-pay.yaml");
+  EXPECT_EQ(deal.currency, "USD");
+  EXPECT_EQ(deal.horizon_months, 72);
+  EXPECT_EQ(deal.cluster.price_per_server, dec("290000"));
+  ASSERT_EQ(deal.cluster.deliveries.size(), 2u);
+  EXPECT_EQ(deal.cluster.deliveries[1].date, deal::Date(2025, 11, 1));
+
+  const auto& lease = std::get<deal::TakeOrPay>(deal.contracts.at(0));
+  EXPECT_EQ(lease.price.amount, dec("2.10"));
+  EXPECT_EQ(lease.price.unit, deal::PriceUnit::gpu_hour);
+  EXPECT_EQ(lease.ramp_months, 2);
+  EXPECT_EQ(lease.prepayment_share, dec("0.2"));
+  EXPECT_EQ(lease.prepayment_application, deal::PrepaymentApplication::spread_over_term);
+  EXPECT_EQ(lease.sla.availability_target, dec("0.995"));
+  ASSERT_EQ(lease.sla.credits.size(), 2u);
+  EXPECT_EQ(lease.sla.credits[0].availability_below, dec("0.995"));
+  EXPECT_EQ(lease.sla.credits[1].credit_share, dec("0.1"));
+  EXPECT_EQ(lease.expected_credit_loss, dec("0.005"));
+  EXPECT_EQ(lease.re_lease.mode, deal::ReLease::Mode::on_demand);
+  EXPECT_EQ(lease.re_lease.annual_price_decay, dec("0.25"));
+  EXPECT_EQ(lease.re_lease.utilisation.points.at(0).value, dec("0.6"));
+
+  EXPECT_EQ(deal.running_costs.electricity.tariff_per_kwh, dec("0.08"));
+  EXPECT_EQ(deal.running_costs.electricity.take_or_pay_load, dec("0.8"));
+  EXPECT_EQ(deal.running_costs.data_centre.basis, deal::DataCentre::Basis::per_kw_month);
+  EXPECT_EQ(deal.running_costs.data_centre.price, dec("184"));
+  EXPECT_EQ(deal.running_costs.others.at(3).basis, deal::RunningCost::Basis::per_gpu_month);
+
+  const deal::DebtTranche& loan = deal.debt.at(0);
+  EXPECT_EQ(loan.annual_rate, dec("0.1055"));
+  EXPECT_EQ(loan.day_count, time::DayCount::act_360);
+  EXPECT_EQ(loan.upfront_fee, dec("0.015"));
+  EXPECT_EQ(loan.commitment_fee, dec("0.005"));
+
+  EXPECT_EQ(deal.assets.book.life_months, 72);
+  const auto& macrs = std::get<deal::Macrs>(deal.assets.tax.method);
+  EXPECT_EQ(macrs.recovery_years, 5);
+  EXPECT_FALSE(macrs.mid_quarter);
+  const auto& residual = std::get<deal::ResidualExponential>(deal.assets.residual);
+  EXPECT_EQ(residual.floor, dec("0.1"));
+  EXPECT_EQ(residual.annual_decay, dec("0.3"));
+  EXPECT_EQ(deal.tax.income.rate, dec("0.21"));
+  EXPECT_EQ(deal.tax.income.loss_carry_forward_years, 20);
+  EXPECT_EQ(deal.tax.income.loss_offset_cap, dec("0.8"));
+}
+
+// ---- values and conversions ----------------------------------------------------------------------
+
+TEST(LoadDealValues, ChineseScalesAreExact) {
+  const deal::Deal deal = parse(edit(base_model, "    share_of_capex: 50%", "    amount: 1.3亿 CNY"));
+  EXPECT_EQ(deal.debt.at(0).amount, dec("130000000"));
+  EXPECT_EQ(deal.debt.at(0).share_of_capex, 0);
+  const deal::Deal big = parse(edit(edit(base_model, "servers: 100", "servers: 1024"), "    share_of_capex: 50%",
+                                    "    amount: 22.6亿 CNY"));
+  EXPECT_EQ(big.debt.at(0).amount, dec("2260000000"));
+}
+
+TEST(LoadDealValues, PricePerServerOverridesTheCatalogue) {
+  const deal::Deal deal = parse(edit(base_model, "  servers: 100\n", "  servers: 100\n  price_per_server: 2.5M CNY\n"));
+  EXPECT_EQ(deal.cluster.price_per_server, dec("2500000"));
+  EXPECT_EQ(deal.cluster.sku.list_price, dec("2600000"));
+}
+
+TEST(LoadDealValues, AnAmountWithoutCurrencyIsInTheDealsCurrency) {
+  const deal::Deal deal = parse(edit(base_model, "  servers: 100\n", "  servers: 100\n  price_per_server: 2.5M\n"));
+  EXPECT_EQ(deal.cluster.price_per_server, dec("2500000"));
+}
+
+TEST(LoadDealValues, OnDemandPricesBecomeUnitMonths) {
+  const deal::Deal deal = parse(edit(base_model, "price: 66000 CNY/server-month", "price: 2 CNY/GPU-hour"));
+  const auto& pool = std::get<deal::OnDemand>(deal.contracts.at(1));
+  ASSERT_EQ(pool.price.points.size(), 1u);
+  EXPECT_EQ(pool.price.points[0].month, 0);
+  EXPECT_EQ(pool.price.points[0].value, dec("11680"));  // 2 x 8 GPUs x 730 hours
+  EXPECT_EQ(pool.utilisation.points.size(), 1u);         // default: 100%
+  EXPECT_EQ(pool.utilisation.points[0].value, 1);
+}
+
+TEST(LoadDealValues, TakeOrPayPriceUnitsAreKept) {
+  const deal::Deal deal = parse(edit(base_model, "price: 60000 CNY/server-month", "price: 3000 CNY/GPU-month"));
+  const auto& lease = std::get<deal::TakeOrPay>(deal.contracts.at(0));
+  EXPECT_EQ(lease.price.amount, dec("3000"));
+  EXPECT_EQ(lease.price.unit, deal::PriceUnit::gpu_month);
+}
+
+TEST(LoadDealValues, DefaultsWhenOptionalFieldsAreLeftOut) {
+  const deal::Deal deal = parse(base_model);
+  EXPECT_EQ(deal.discount_rate, 0);
+  EXPECT_FALSE(deal.cluster.price_includes_vat);
+  EXPECT_EQ(deal.cluster.capex_vat_rate, 0);
+  const auto& lease = std::get<deal::TakeOrPay>(deal.contracts.at(0));
+  EXPECT_EQ(lease.ramp_months, 0);
+  EXPECT_EQ(lease.prepayment_share, 0);
+  EXPECT_EQ(lease.billing, deal::BillingFrequency::monthly);
+  EXPECT_EQ(lease.timing, deal::BillingTiming::advance);
+  EXPECT_FALSE(lease.early_termination.has_value());
+  EXPECT_EQ(deal.running_costs.electricity.take_or_pay_load, 1);
+  EXPECT_FALSE(deal.running_costs.electricity.paid_by_customer);
+  EXPECT_EQ(deal.debt.at(0).kind, deal::DebtTranche::Kind::term_loan);
+  EXPECT_EQ(deal.debt.at(0).amortisation, deal::Amortisation::annuity);
+  EXPECT_EQ(deal.debt.at(0).grace_months, 0);
+  EXPECT_EQ(deal.assets.book.salvage_share, 0);
+  EXPECT_EQ(std::get<deal::ResidualShare>(deal.assets.residual).share, 0);
+  EXPECT_EQ(deal.tax.income.loss_carry_forward_years, 5);
+  EXPECT_EQ(deal.tax.vat.refund, deal::Vat::Refund::none);
+}
+
+TEST(LoadDealValues, EveryDepreciationMethodMaps) {
+  const auto method_of = [](const std::string& book) {
+    return parse(edit(base_model, "book: {method: straight_line, life: 60 months}", book)).assets.book;
+  };
+  EXPECT_EQ(std::get<deal::DecliningBalance>(method_of("book: {method: double_declining, life: 48 months}").method).factor, 2);
+  EXPECT_EQ(std::get<deal::DecliningBalance>(
+                method_of("book: {method: declining_balance, factor: 1.5, life: 48 months}").method)
+                .factor,
+            dec("1.5"));
+  EXPECT_TRUE(std::holds_alternative<deal::SumOfYearsDigits>(
+      method_of("book: {method: sum_of_years_digits, life: 36 months, salvage: 10%}").method));
+  const deal::Depreciation macrs = method_of("book: {method: macrs, class: 7 years, convention: mid_quarter}");
+  EXPECT_EQ(std::get<deal::Macrs>(macrs.method).recovery_years, 7);
+  EXPECT_TRUE(std::get<deal::Macrs>(macrs.method).mid_quarter);
+}
+
+TEST(LoadDealValues, ReLeaseFollowOnAndEarlyTermination) {
+  const deal::Deal deal = parse(edit(
+      base_model, "      term: 36 months\n",
+      "      term: 36 months\n      early_termination: {after: 24 months, fee: 6 months}\n"
+      "      re_lease: {mode: follow_on, price_decay: 15%, discount: 5%, term: 24 months}\n"));
+  const auto& lease = std::get<deal::TakeOrPay>(deal.contracts.at(0));
+  ASSERT_TRUE(lease.early_termination.has_value());
+  EXPECT_EQ(lease.early_termination->after_months, 24);
+  EXPECT_EQ(lease.early_termination->fee_months, 6);
+  EXPECT_EQ(lease.re_lease.mode, deal::ReLease::Mode::follow_on);
+  EXPECT_EQ(lease.re_lease.price_discount, dec("0.05"));
+  EXPECT_EQ(lease.re_lease.follow_on_term_months, 24);
+}
+
+TEST(LoadDealValues, ContractsThatDoNotOverlapMayEachUseTheWholeFleet) {
+  // The take-or-pay ends after 36 months; a second one for the whole fleet starts then.
+  const deal::Deal deal = parse(edit(base_model, "  - on_demand:\n      name: pool\n      servers: 40\n      start: 2025-09-01\n      price: 66000 CNY/server-month\n",
+                                     "  - take_or_pay:\n      name: second\n      servers: 100\n      start: 2028-09-01\n      price: 50000 CNY/server-month\n      term: 24 months\n"));
+  EXPECT_EQ(deal.contracts.size(), 2u);
+}
+
+TEST(LoadDealValues, MegawattHourTariffIsPerKilowattHour) {
+  const deal::Deal deal = parse(edit(base_model, "tariff: 0.65 CNY/kWh", "tariff: 650 CNY/MWh"));
+  EXPECT_EQ(deal.running_costs.electricity.tariff_per_kwh, dec("0.65"));
+}
+
+TEST(LoadDealValues, ExplicitCataloguePath) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "leasecalc_io_load_deal_test";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream(dir / "model.yaml") << base_model;
+    std::ofstream(dir / "other.yaml") << "skus:\n  - {name: H800, description: x, gpus_per_unit: 8, list_price: 1M CNY,"
+                                         " load_power: 10 kW, idle_power: 3 kW}\n";
+  }
+  EXPECT_EQ(io::load_deal(dir / "model.yaml", dir / "other.yaml").cluster.price_per_server, dec("1000000"));
+  // Without a path the catalogue is <model dir>/catalog/gpus.yaml, which does not exist here.
+  try {
+    io::load_deal(dir / "model.yaml");
+    ADD_FAILURE() << "loaded without a catalogue";
+  } catch (const io::InputError& error) {
+    EXPECT_EQ(error.file(), (dir / "catalog" / "gpus.yaml").string());
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// ---- generic reading rules -------------------------------------------------------------------------
+
+TEST(LoadDealErrors, UnknownTopLevelKeySuggestsTheMeantOne) {
+  const std::optional<io::InputError> error = error_of(edit(base_model, "contracts:", "contract:"));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->line(), 9);
+  EXPECT_EQ(error->column(), 1);
+  EXPECT_EQ(error->path(), "contract");
+  EXPECT_NE(error->detail().find("unknown key \"contract\" (did you mean \"contracts\"?)"), std::string::npos)
+      << error->what();
+}
+
+TEST(LoadDealErrors, UnknownNestedKey) {
+  const std::string text = edit(base_model, "  servers: 100\n", "  servers: 100\n  spare: 2%\n");
+  const std::optional<io::InputError> error = error_of(text);
+  ASSERT_TRUE(error);
+  const Where where = locate(text, "spare: 2%", "spare");
+  EXPECT_EQ(error->line(), where.line);
+  EXPECT_EQ(error->column(), where.column);
+  EXPECT_EQ(error->path(), "cluster.spare");
+  EXPECT_NE(error->detail().find("(did you mean \"spares\"?)"), std::string::npos) << error->what();
+}
+
+TEST(LoadDealErrors, WrongType) {
+  expect_edit_error("servers: 100", "servers: many", "servers: many", "many", "cluster.servers",
+                    "expected a whole number such as \"1024\", got \"many\"");
+}
+
+TEST(LoadDealErrors, MissingRequiredField) {
+  const std::string text = edit(base_model, "  currency: CNY\n", "");
+  expect_error(text, "  name: test deal", "name", "deal",
+               "missing required key \"currency\" (expected a currency code such as \"CNY\" or \"USD\")");
+}
+
+TEST(LoadDealErrors, UnitIsRequiredOnDurations) {
+  expect_edit_error("horizon: 60 months", "horizon: 60", "horizon: 60", "60", "deal.horizon",
+                    "expected a duration such as \"60 months\" or \"5 years\", got \"60\" (write the unit, months or years)");
+}
+
+// ---- ranges ------------------------------------------------------------------------------------
+
+TEST(LoadDealErrors, CountsArePositive) {
+  expect_edit_error("servers: 60", "servers: 0", "servers: 0", "0", "contracts[0].take_or_pay.servers",
+                    "expected a whole number greater than zero, got \"0\"");
+}
+
+TEST(LoadDealErrors, HorizonIsPositive) {
+  expect_edit_error("horizon: 60 months", "horizon: 0 months", "horizon: 0 months", "0 months", "deal.horizon",
+                    "expected a duration greater than zero, got \"0 months\"");
+}
+
+TEST(LoadDealErrors, TermsArePositive) {
+  expect_edit_error("term: 36 months", "term: 0 months", "term: 0 months", "0 months",
+                    "contracts[0].take_or_pay.term", "expected a duration greater than zero, got \"0 months\"");
+}
+
+TEST(LoadDealErrors, AmountsAreNotNegative) {
+  const std::string text = edit(base_model, "  servers: 100\n", "  servers: 100\n  replacement_cost: -5k CNY\n");
+  expect_error(text, "-5k CNY", "-5k", "cluster.replacement_cost",
+               "expected an amount of money that is not negative, got \"-5k CNY\"");
+}
+
+TEST(LoadDealErrors, PricesAreNotNegative) {
+  expect_edit_error("price: 60000 CNY/server-month", "price: -60000 CNY/server-month", "-60000", "-60000",
+                    "contracts[0].take_or_pay.price", "expected a price that is not negative, got \"-60000 CNY/server-month\"");
+}
+
+TEST(LoadDealErrors, RatesAreNotNegative) {
+  expect_edit_error("rate: 5%", "rate: -1%", "rate: -1%", "-1%", "financing[0].rate",
+                    "expected a percentage that is not negative, got \"-1%\"");
+}
+
+TEST(LoadDealErrors, DiscountRateIsNotNegative) {
+  expect_edit_error("  horizon: 60 months\n", "  horizon: 60 months\n  discount_rate: -2%\n", "-2%", "-2%",
+                    "deal.discount_rate", "expected a percentage that is not negative, got \"-2%\"");
+}
+
+TEST(LoadDealErrors, UtilisationIsAShare) {
+  const std::string text = edit(base_model, "      price: 66000 CNY/server-month\n",
+                                "      price: 66000 CNY/server-month\n      utilisation: 120%\n");
+  expect_error(text, "120%", "120%", "contracts[1].on_demand.utilisation",
+               "expected a percentage from 0% to 100%, got \"120%\"");
+}
+
+TEST(LoadDealErrors, PrepaymentIsAShare) {
+  const std::string text = edit(base_model, "      term: 36 months\n",
+                                "      term: 36 months\n      prepayment: {share: 101%}\n");
+  expect_error(text, "101%", "101%", "contracts[0].take_or_pay.prepayment.share",
+               "expected a percentage from 0% to 100%, got \"101%\"");
+}
+
+TEST(LoadDealErrors, SalvageIsAShare) {
+  expect_edit_error("life: 60 months}", "life: 60 months, salvage: 150%}", "150%", "150%",
+                    "depreciation.book.salvage", "expected a percentage from 0% to 100%, got \"150%\"");
+}
+
+TEST(LoadDealErrors, ShareOfCapexIsAShare) {
+  expect_edit_error("share_of_capex: 50%", "share_of_capex: 120%", "120%", "120%", "financing[0].share_of_capex",
+                    "expected a percentage from 0% to 100%, got \"120%\"");
+}
+
+TEST(LoadDealErrors, SparesAreAShareOfServers) {
+  const std::string text = edit(base_model, "  servers: 100\n", "  servers: 100\n  spares: 200%\n");
+  expect_error(text, "200%", "200%", "cluster.spares", "expected a percentage from 0% to 100%, got \"200%\"");
+}
+
+TEST(LoadDealErrors, SlaCreditIsAShare) {
+  const std::string text = edit(base_model, "      term: 36 months\n",
+                                "      term: 36 months\n      sla: {target: 99.5%, expected: 99%, credits: "
+                                "[{below: 99%, credit: 110%}]}\n");
+  expect_error(text, "110%", "110%", "contracts[0].take_or_pay.sla.credits[0].credit",
+               "expected a percentage from 0% to 100%, got \"110%\"");
+}
+
+TEST(LoadDealErrors, PueIsAtLeastOne) {
+  expect_edit_error("pue: 1.3", "pue: 0.9", "pue: 0.9", "0.9", "running_costs.electricity.pue",
+                    "expected a PUE of at least 1 (facility power over IT power), got \"0.9\"");
+}
+
+TEST(LoadDealErrors, GraceIsShorterThanTheTerm) {
+  expect_edit_error("    term: 60 months\n", "    term: 60 months\n    grace: 60 months\n", "grace: 60 months",
+                    "60 months", "financing[0].grace",
+                    "expected a grace period shorter than the term (60 months), got \"60 months\"");
+}
+
+TEST(LoadDealErrors, RampIsNotLongerThanTheTerm) {
+  expect_edit_error("      term: 36 months\n", "      term: 36 months\n      ramp: 40 months\n", "ramp: 40 months",
+                    "40 months", "contracts[0].take_or_pay.ramp",
+                    "expected a ramp not longer than the term (36 months), got \"40 months\"");
+}
+
+TEST(LoadDealErrors, EarlyTerminationIsBeforeTheEndOfTheTerm) {
+  expect_edit_error("      term: 36 months\n",
+                    "      term: 36 months\n      early_termination: {after: 36 months, fee: 6 months}\n",
+                    "after: 36 months", "36 months", "contracts[0].take_or_pay.early_termination.after",
+                    "expected a duration shorter than the term (36 months), got \"36 months\"");
+}
+
+// ---- deliveries ----------------------------------------------------------------------------------
+
+TEST(LoadDealErrors, DeliveriesInsideTheHorizon) {
+  const std::string text = edit(base_model, "  servers: 100\n",
+                                "  servers: 100\n  deliveries:\n    - {date: 2025-09-01, servers: 50}\n"
+                                "    - {date: 2030-09-01, servers: 50}\n");
+  expect_error(text, "2030-09-01", "2030-09-01", "cluster.deliveries[1].date",
+               "expected a date inside the horizon, from 2025-09-01 to before 2030-09-01, got \"2030-09-01\"");
+}
+
+TEST(LoadDealErrors, DeliveriesBeforeTheStart) {
+  const std::string text = edit(base_model, "  servers: 100\n",
+                                "  servers: 100\n  deliveries:\n    - {date: 2025-08-01, servers: 100}\n");
+  expect_error(text, "2025-08-01", "2025-08-01", "cluster.deliveries[0].date",
+               "expected a date inside the horizon, from 2025-09-01 to before 2030-09-01, got \"2025-08-01\"");
+}
+
+TEST(LoadDealErrors, DeliveriesAddUpToTheFleet) {
+  const std::string text = edit(base_model, "  servers: 100\n",
+                                "  servers: 100\n  deliveries:\n    - {date: 2025-09-01, servers: 50}\n"
+                                "    - {date: 2025-10-01, servers: 40}\n");
+  expect_error(text, "- {date: 2025-09-01", "-", "cluster.deliveries",
+               "expected deliveries adding up to cluster.servers (100), got 90");
+}
+
+TEST(LoadDealErrors, DeliveriesInDateOrder) {
+  const std::string text = edit(base_model, "  servers: 100\n",
+                                "  servers: 100\n  deliveries:\n    - {date: 2025-10-01, servers: 50}\n"
+                                "    - {date: 2025-09-01, servers: 50}\n");
+  expect_error(text, "{date: 2025-09-01", "2025-09-01", "cluster.deliveries[1].date",
+               "expected a date on or after the previous delivery's (2025-10-01), got \"2025-09-01\"");
+}
+
+TEST(LoadDealErrors, DeliveryServersArePositive) {
+  const std::string text = edit(base_model, "  servers: 100\n",
+                                "  servers: 100\n  deliveries:\n    - {date: 2025-09-01, servers: 100}\n"
+                                "    - {date: 2025-10-01, servers: 0}\n");
+  expect_error(text, "servers: 0}", "0", "cluster.deliveries[1].servers",
+               "expected a whole number greater than zero, got \"0\"");
+}
+
+// ---- contracts -----------------------------------------------------------------------------------
+
+TEST(LoadDealErrors, ContractsNotAboveTheFleetAtAnyTime) {
+  expect_edit_error("      servers: 40\n", "      servers: 41\n", "servers: 41", "41",
+                    "contracts[1].on_demand.servers",
+                    "expected contracts holding at most cluster.servers (100) at any time, got 101 in the month "
+                    "from 2025-09-01");
+}
+
+TEST(LoadDealErrors, ContractsAboveTheFleetLaterInTheHorizon) {
+  // The on-demand pool starts when the take-or-pay is still running.
+  const std::string text = edit(base_model, "      servers: 40\n      start: 2025-09-01\n",
+                                "      servers: 100\n      start: 2028-08-01\n");
+  expect_error(text, "servers: 100\n      start: 2028", "100", "contracts[1].on_demand.servers",
+               "expected contracts holding at most cluster.servers (100) at any time, got 160 in the month "
+               "from 2028-08-01");
+}
+
+TEST(LoadDealErrors, ContractStartInsideTheHorizon) {
+  expect_edit_error("      start: 2025-09-01\n      term: 36 months", "      start: 2030-09-01\n      term: 36 months",
+                    "2030-09-01", "2030-09-01", "contracts[0].take_or_pay.start",
+                    "expected a date inside the horizon, from 2025-09-01 to before 2030-09-01, got \"2030-09-01\"");
+}
+
+TEST(LoadDealErrors, ContractStartNotBeforeTheDeal) {
+  expect_edit_error("      start: 2025-09-01\n      price: 66000", "      start: 2025-01-01\n      price: 66000",
+                    "2025-01-01", "2025-01-01", "contracts[1].on_demand.start",
+                    "expected a date inside the horizon, from 2025-09-01 to before 2030-09-01, got \"2025-01-01\"");
+}
+
+TEST(LoadDealErrors, OnDemandEndsAfterItsStartAndInsideTheHorizon) {
+  const std::string text = edit(base_model, "      price: 66000 CNY/server-month\n",
+                                "      price: 66000 CNY/server-month\n      end: 2031-01-01\n");
+  expect_error(text, "end: 2031-01-01", "2031-01-01", "contracts[1].on_demand.end",
+               "expected a date after the start (2025-09-01) and not after the horizon's end (2030-09-01), got "
+               "\"2031-01-01\"");
+}
+
+TEST(LoadDealErrors, ContractItemHasExactlyOneKind) {
+  const std::string text = edit(base_model, "      price: 66000 CNY/server-month\n",
+                                "      price: 66000 CNY/server-month\n    take_or_pay: {}\n");
+  const std::optional<io::InputError> error = error_of(text);
+  ASSERT_TRUE(error);
+  const Where where = locate(text, "take_or_pay: {}", "{}");
+  EXPECT_EQ(error->line(), where.line);
+  EXPECT_EQ(error->column(), where.column);
+  EXPECT_EQ(error->path(), "contracts[1].take_or_pay");
+  EXPECT_EQ(error->detail(), "expected exactly one of take_or_pay or on_demand, got both on_demand and take_or_pay");
+}
+
+TEST(LoadDealErrors, ContractItemNeedsAKind) {
+  expect_edit_error("  - on_demand:\n      name: pool\n      servers: 40\n      start: 2025-09-01\n"
+                    "      price: 66000 CNY/server-month\n",
+                    "  - {}\n", "- {}", "{}", "contracts[1]", "expected one of take_or_pay or on_demand, got none");
+}
+
+TEST(LoadDealErrors, ContractItemWithAnUnknownKind) {
+  const std::string text = edit(base_model, "  - on_demand:", "  - spot:");
+  const std::optional<io::InputError> error = error_of(text);
+  ASSERT_TRUE(error);
+  const Where where = locate(text, "- spot:", "spot");
+  EXPECT_EQ(error->line(), where.line);
+  EXPECT_EQ(error->column(), where.column);
+  EXPECT_EQ(error->path(), "contracts[1].spot");
+  EXPECT_NE(error->detail().find("unknown key \"spot\""), std::string::npos) << error->what();
+  EXPECT_NE(error->detail().find("take_or_pay, on_demand"), std::string::npos) << error->what();
+}
+
+TEST(LoadDealErrors, ContractPriceUnit) {
+  expect_edit_error("price: 60000 CNY/server-month", "price: 0.65 CNY/kWh", "price: 0.65 CNY/kWh", "0.65",
+                    "contracts[0].take_or_pay.price",
+                    "expected a price per GPU-hour, GPU-month, server-hour, server-month, rack-hour or rack-month, "
+                    "got \"0.65 CNY/kWh\"");
+}
+
+TEST(LoadDealErrors, PriceInAnotherCurrency) {
+  expect_edit_error("price: 60000 CNY/server-month", "price: 8000 USD/server-month", "8000 USD", "8000",
+                    "contracts[0].take_or_pay.price",
+                    "expected a price in CNY (the deal's currency), got \"8000 USD/server-month\"");
+}
+
+TEST(LoadDealErrors, OnDemandHasPriceOrHistoryNotBoth) {
+  const std::string text = edit(base_model, "      price: 66000 CNY/server-month\n",
+                                "      price: 66000 CNY/server-month\n      price_history: []\n");
+  expect_error(text, "price_history: []", "[]", "contracts[1].on_demand.price_history",
+               "expected exactly one of price or price_history, got both price and price_history");
+}
+
+TEST(LoadDealErrors, OnDemandNeedsAPrice) {
+  const std::string text = edit(base_model, "      price: 66000 CNY/server-month\n", "");
+  expect_error(text, "name: pool", "name", "contracts[1].on_demand",
+               "expected one of price or price_history, got none");
+}
+
+TEST(LoadDealErrors, PriceHistoryInDateOrder) {
+  const std::string text = edit(base_model, "      price: 66000 CNY/server-month\n",
+                                "      price_history:\n"
+                                "        - {date: 2024-06-01, price: 80000 CNY/server-month}\n"
+                                "        - {date: 2023-06-01, price: 100000 CNY/server-month}\n");
+  expect_error(text, "{date: 2023-06-01", "2023-06-01", "contracts[1].on_demand.price_history[1].date",
+               "expected a date at least a month after the previous point's (2024-06-01), got \"2023-06-01\"");
+}
+
+TEST(LoadDealErrors, PriceHistoryIsNotEmpty) {
+  const std::string text = edit(base_model, "      price: 66000 CNY/server-month\n", "      price_history: []\n");
+  expect_error(text, "price_history: []", "[]", "contracts[1].on_demand.price_history",
+               "expected at least one {date, price} point, got an empty list");
+}
+
+TEST(LoadDealErrors, UtilisationCurveMonthsIncrease) {
+  const std::string text = edit(base_model, "      price: 66000 CNY/server-month\n",
+                                "      price: 66000 CNY/server-month\n"
+                                "      utilisation: [{month: 12, value: 70%}, {month: 6, value: 50%}]\n");
+  expect_error(text, "month: 6", "6", "contracts[1].on_demand.utilisation[1].month",
+               "expected a month after the previous point's (12), got \"6\"");
+}
+
+TEST(LoadDealErrors, ReLeaseDiscountOnlyWithFollowOn) {
+  const std::string text = edit(base_model, "      term: 36 months\n",
+                                "      term: 36 months\n      re_lease: {mode: on_demand, discount: 5%}\n");
+  expect_error(text, "discount: 5%", "5%", "contracts[0].take_or_pay.re_lease.discount",
+               "expected no discount unless mode is follow_on, got \"5%\"");
+}
+
+TEST(LoadDealErrors, ReLeaseFollowOnNeedsATerm) {
+  const std::string text = edit(base_model, "      term: 36 months\n",
+                                "      term: 36 months\n      re_lease: {mode: follow_on}\n");
+  expect_error(text, "{mode: follow_on}", "{", "contracts[0].take_or_pay.re_lease",
+               "missing required key \"term\" (expected a duration greater than zero)");
+}
+
+TEST(LoadDealErrors, ReLeaseUtilisationOnlyOnDemand) {
+  const std::string text = edit(base_model, "      term: 36 months\n",
+                                "      term: 36 months\n      re_lease: {mode: idle, utilisation: 50%}\n");
+  expect_error(text, "utilisation: 50%", "50%", "contracts[0].take_or_pay.re_lease.utilisation",
+               "expected no utilisation unless mode is on_demand, got \"50%\"");
+}
+
+TEST(LoadDealErrors, UnknownEnumerationValue) {
+  const std::string text = edit(base_model, "      term: 36 months\n",
+                                "      term: 36 months\n      billing: {frequency: monthy}\n");
+  expect_error(text, "monthy", "monthy", "contracts[0].take_or_pay.billing.frequency",
+               "expected one of monthly or quarterly, got \"monthy\" (did you mean \"monthly\"?)");
+}
+
+// ---- cluster and catalogue -------------------------------------------------------------------------
+
+TEST(LoadDealErrors, UnknownSkuListsTheKnownOnes) {
+  expect_edit_error("sku: H800", "sku: H900", "sku: H900", "H900", "cluster.sku",
+                    "expected a SKU from catalogue.yaml (H800, H100 or GB200-NVL72), got \"H900\"; did you mean "
+                    "\"H800\"?");
+}
+
+TEST(LoadDealErrors, CatalogueCurrencyMustMatchWhenTheListPriceIsUsed) {
+  expect_edit_error("sku: H800", "sku: H100", "sku: H100", "H100", "cluster.sku",
+                    "expected a SKU listed in CNY (the deal's currency) or a price_per_server in CNY, got \"H100\", "
+                    "listed at 290000 USD");
+}
+
+TEST(LoadDealValues, CatalogueCurrencyDoesNotMatterWithAPricePerServer) {
+  const deal::Deal deal =
+      parse(edit(base_model, "  sku: H800\n  servers: 100\n", "  sku: H100\n  servers: 100\n  price_per_server: 2.1M CNY\n"));
+  EXPECT_EQ(deal.cluster.price_per_server, dec("2100000"));
+}
+
+TEST(LoadDealErrors, AmountInAnotherCurrency) {
+  const std::string text = edit(base_model, "  servers: 100\n", "  servers: 100\n  price_per_server: 300k USD\n");
+  expect_error(text, "300k USD", "300k", "cluster.price_per_server",
+               "expected an amount in CNY, got \"300k USD\"");
+}
+
+TEST(LoadDealErrors, ExtraCapexHasAmountOrShareNotBoth) {
+  const std::string text = edit(base_model, "  servers: 100\n",
+                                "  servers: 100\n  extra_capex:\n    - {name: fabric, amount: 1M CNY, "
+                                "share_of_servers: 10%}\n");
+  expect_error(text, "share_of_servers: 10%", "10%", "cluster.extra_capex[0].share_of_servers",
+               "expected exactly one of amount or share_of_servers, got both amount and share_of_servers");
+}
+
+TEST(LoadDealErrors, ExtraCapexNeedsAmountOrShare) {
+  const std::string text = edit(base_model, "  servers: 100\n", "  servers: 100\n  extra_capex:\n    - {name: fabric}\n");
+  expect_error(text, "{name: fabric}", "{", "cluster.extra_capex[0]",
+               "expected one of amount or share_of_servers, got none");
+}
+
+const char* const catalogue_text = R"(skus:
+  - name: H800
+    description: test server
+    gpus_per_unit: 8
+    list_price: 2.6M CNY
+    load_power: 10.2 kW
+    idle_power: 3.6 kW
+)";
+
+void expect_catalogue_error(const std::string& text, std::string_view context, std::string_view part,
+                            const std::string& path, const std::string& detail) {
+  try {
+    io::parse_catalogue(text, "gpus.yaml");
+    ADD_FAILURE() << "the catalogue loaded:\n" << text;
+  } catch (const io::InputError& error) {
+    const Where where = locate(text, context, part);
+    EXPECT_EQ(error.file(), "gpus.yaml");
+    EXPECT_EQ(error.line(), where.line) << error.what();
+    EXPECT_EQ(error.column(), where.column) << error.what();
+    EXPECT_EQ(error.path(), path) << error.what();
+    EXPECT_EQ(error.detail(), detail) << error.what();
+  }
+}
+
+TEST(CatalogueErrors, TheTestCatalogueLoads) {
+  const io::Catalogue catalogue = io::parse_catalogue(catalogue_text, "gpus.yaml");
+  ASSERT_EQ(catalogue.skus.size(), 1u);
+  EXPECT_EQ(catalogue.source, "gpus.yaml");
+  EXPECT_EQ(catalogue.skus[0].kw_idle, dec("3.6"));
+}
+
+TEST(CatalogueErrors, NamesAreUnique) {
+  const std::string text = std::string(catalogue_text) + "  - {name: H800, description: again, gpus_per_unit: 8, "
+                                                          "list_price: 1M CNY, load_power: 1 kW, idle_power: 1 kW}\n";
+  expect_catalogue_error(text, "{name: H800", "H800", "skus[1].name",
+                         "expected a name not used by an earlier entry, got \"H800\"");
+}
+
+TEST(CatalogueErrors, ListPriceNamesItsCurrency) {
+  expect_catalogue_error(edit(catalogue_text, "2.6M CNY", "2.6M"), "list_price: 2.6M", "2.6M", "skus[0].list_price",
+                         "expected an amount naming its currency, such as \"2.6M CNY\", got \"2.6M\"");
+}
+
+TEST(CatalogueErrors, IdlePowerNotAboveLoad) {
+  expect_catalogue_error(edit(catalogue_text, "idle_power: 3.6 kW", "idle_power: 11 kW"), "11 kW", "11",
+                         "skus[0].idle_power", "expected a power not above load_power (10.2 kW), got \"11 kW\"");
+}
+
+TEST(CatalogueErrors, UnknownKey) {
+  const std::string text = edit(catalogue_text, "    idle_power: 3.6 kW\n", "    idle_power: 3.6 kW\n    tdp: 700 W\n");
+  try {
+    io::parse_catalogue(text, "gpus.yaml");
+    ADD_FAILURE() << "loaded";
+  } catch (const io::InputError& error) {
+    EXPECT_EQ(error.path(), "skus[0].tdp");
+    EXPECT_EQ(error.line(), 8);
+    EXPECT_EQ(error.column(), 5);
+  }
+}
+
+// ---- running costs -------------------------------------------------------------------------------
+
+TEST(LoadDealErrors, RackRentNeedsServersPerRack) {
+  const std::string text = edit(base_model, "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n",
+                                "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n"
+                                "  data_centre: {rent: 30000 CNY/rack-month}\n");
+  expect_error(text, "{rent: 30000", "{", "running_costs.data_centre", "missing required key \"servers_per_rack\" "
+                                                                       "(expected a number greater than zero)");
+}
+
+TEST(LoadDealErrors, ServersPerRackOnlyWithRackRent) {
+  const std::string text = edit(base_model, "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n",
+                                "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n"
+                                "  data_centre: {rent: 184 CNY/kW-month, servers_per_rack: 4}\n");
+  expect_error(text, "servers_per_rack: 4", "4", "running_costs.data_centre.servers_per_rack",
+               "expected no servers_per_rack with a rent per kW-month, got \"4\"");
+}
+
+TEST(LoadDealErrors, TariffIsPerEnergy) {
+  expect_edit_error("tariff: 0.65 CNY/kWh", "tariff: 0.65 CNY/kW-month", "0.65 CNY/kW-month", "0.65",
+                    "running_costs.electricity.tariff", "expected a price per kWh or MWh, got \"0.65 CNY/kW-month\"");
+}
+
+TEST(LoadDealErrors, RunningCostHasExactlyOneBasis) {
+  const std::string text = edit(base_model, "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n",
+                                "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n"
+                                "  other:\n    - {name: O&M, share_of_hardware: 1%, amount: 1M CNY}\n");
+  expect_error(text, "amount: 1M CNY", "1M", "running_costs.other[0].amount",
+               "expected exactly one of amount, share_of_hardware, per_gpu_month, share_of_revenue or rented_gpus, "
+               "got both share_of_hardware and amount");
+}
+
+TEST(LoadDealErrors, RunningCostNeedsABasis) {
+  const std::string text = edit(base_model, "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n",
+                                "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n  other:\n    - {name: Staff}\n");
+  expect_error(text, "{name: Staff}", "{", "running_costs.other[0]",
+               "expected one of amount, share_of_hardware, per_gpu_month, share_of_revenue or rented_gpus, got none");
+}
+
+// ---- financing -----------------------------------------------------------------------------------
+
+TEST(LoadDealErrors, DebtSharesAboveTheCapex) {
+  const std::string text =
+      edit(base_model, "    term: 60 months\n",
+           "    term: 60 months\n  - {name: mezzanine, share_of_capex: 60%, rate: 9%, term: 36 months}\n");
+  expect_error(text, "share_of_capex: 60%", "60%", "financing[1].share_of_capex",
+               "expected debt not above the capex (260000000 CNY), got tranches totalling 110% of it");
+}
+
+TEST(LoadDealErrors, DebtAmountAboveTheCapex) {
+  // Capex: 100 servers x 2.6M = 2.6亿.
+  expect_edit_error("    share_of_capex: 50%", "    amount: 2.7亿 CNY", "2.7亿 CNY", "2.7亿", "financing[0].amount",
+                    "expected debt not above the capex (260000000 CNY), got tranches totalling "
+                    "103.85% of it");
+}
+
+TEST(LoadDealErrors, DebtHasAmountOrShareNotBoth) {
+  expect_edit_error("    share_of_capex: 50%\n", "    share_of_capex: 50%\n    amount: 1M CNY\n", "amount: 1M CNY",
+                    "1M", "financing[0].amount",
+                    "expected exactly one of share_of_capex or amount, got both share_of_capex and amount");
+}
+
+TEST(LoadDealErrors, DebtNeedsAmountOrShare) {
+  expect_edit_error("    share_of_capex: 50%\n", "", "- name: loan", "name", "financing[0]",
+                    "expected one of share_of_capex or amount, got none");
+}
+
+TEST(LoadDealErrors, BalloonOnlyWithBalloonAmortisation) {
+  expect_edit_error("    term: 60 months\n", "    term: 60 months\n    balloon: 20%\n", "balloon: 20%", "20%",
+                    "financing[0].balloon", "expected no balloon unless amortisation is balloon, got \"20%\"");
+}
+
+TEST(LoadDealErrors, BalloonAmortisationNeedsTheBalloon) {
+  expect_edit_error("    term: 60 months\n", "    term: 60 months\n    amortisation: balloon\n", "- name: loan", "name",
+                    "financing[0]", "missing required key \"balloon\" (expected a percentage from 0% to 100%)");
+}
+
+TEST(LoadDealValues, BalloonAndDayCount) {
+  const deal::Deal deal = parse(edit(base_model, "    term: 60 months\n",
+                                     "    term: 60 months\n    amortisation: balloon\n    balloon: 20%\n"
+                                     "    day_count: ACT/365F\n    compounding: annual\n    grace: 6 months\n"));
+  EXPECT_EQ(deal.debt.at(0).amortisation, deal::Amortisation::balloon);
+  EXPECT_EQ(deal.debt.at(0).balloon_share, dec("0.2"));
+  EXPECT_EQ(deal.debt.at(0).day_count, time::DayCount::act_365_fixed);
+  EXPECT_EQ(deal.debt.at(0).compounding, deal::Compounding::annual);
+  EXPECT_EQ(deal.debt.at(0).grace_months, 6);
+}
+
+TEST(LoadDealErrors, UnknownDayCount) {
+  expect_edit_error("    term: 60 months\n", "    term: 60 months\n    day_count: ACT/366\n", "ACT/366", "ACT/366",
+                    "financing[0].day_count",
+                    "expected one of ACT/360, ACT/365F, 30/360, 30E/360 or ACT/ACT, got \"ACT/366\" (did you mean "
+                    "\"ACT/360\"?)");
+}
+
+// ---- depreciation and residual -------------------------------------------------------------------------
+
+TEST(LoadDealErrors, MacrsTakesNoLife) {
+  expect_edit_error("book: {method: straight_line, life: 60 months}", "book: {method: macrs, class: 5 years, life: 60 months}",
+                    "life: 60 months", "60 months", "depreciation.book.life",
+                    "expected no life with method macrs (its class sets the life), got \"60 months\"");
+}
+
+TEST(LoadDealErrors, MacrsClassIsARecoveryClass) {
+  expect_edit_error("book: {method: straight_line, life: 60 months}", "book: {method: macrs, class: 6 years}", "6 years",
+                    "6 years", "depreciation.book.class",
+                    "expected a MACRS recovery class of 3, 5, 7, 10, 15 or 20 years, got \"6 years\"");
+}
+
+TEST(LoadDealErrors, FactorOnlyWithDecliningBalance) {
+  expect_edit_error("book: {method: straight_line, life: 60 months}",
+                    "book: {method: straight_line, life: 60 months, factor: 2}", "factor: 2", "2",
+                    "depreciation.book.factor", "expected no factor unless method is declining_balance, got \"2\"");
+}
+
+TEST(LoadDealErrors, DecliningBalanceNeedsAFactor) {
+  expect_edit_error("book: {method: straight_line, life: 60 months}", "book: {method: declining_balance, life: 60 months}",
+                    "{method: declining", "{", "depreciation.book",
+                    "missing required key \"factor\" (expected a number greater than zero)");
+}
+
+TEST(LoadDealErrors, LifeIsPositive) {
+  expect_edit_error("life: 60 months}", "life: 0 months}", "life: 0 months", "0 months", "depreciation.book.life",
+                    "expected a duration greater than zero, got \"0 months\"");
+}
+
+TEST(LoadDealErrors, ResidualCurveAgesIncrease) {
+  const std::string text =
+      edit(base_model, "  book: {method: straight_line, life: 60 months}\n",
+           "  book: {method: straight_line, life: 60 months}\n"
+           "  residual: {curve: [{age: 12 months, share: 78%}, {age: 12 months, share: 60%}]}\n");
+  expect_error(text, "age: 12 months, share: 60%", "12 months", "depreciation.residual.curve[1].age",
+               "expected an age after the previous point's (12 months), got \"12 months\"");
+}
+
+TEST(LoadDealErrors, ResidualIsCurveOrFloorAndDecay) {
+  const std::string text = edit(base_model, "  book: {method: straight_line, life: 60 months}\n",
+                                "  book: {method: straight_line, life: 60 months}\n"
+                                "  residual: {curve: [{age: 0 months, share: 100%}], floor: 10%}\n");
+  expect_error(text, "floor: 10%", "10%", "depreciation.residual.floor",
+               "expected either curve or {floor, decay}, got both curve and floor");
+}
+
+TEST(LoadDealErrors, ResidualShareIsAShare) {
+  const std::string text = edit(base_model, "  book: {method: straight_line, life: 60 months}\n",
+                                "  book: {method: straight_line, life: 60 months}\n  residual: 105%\n");
+  expect_error(text, "105%", "105%", "depreciation.residual", "expected a percentage from 0% to 100%, got \"105%\"");
+}
+
+TEST(LoadDealValues, ResidualFloorAndDecay) {
+  const deal::Deal deal = parse(edit(base_model, "  book: {method: straight_line, life: 60 months}\n",
+                                     "  book: {method: straight_line, life: 60 months}\n"
+                                     "  tax: {method: double_declining, life: 36 months}\n"
+                                     "  residual: {floor: 10%, decay: 30%}\n"));
+  const auto& residual = std::get<deal::ResidualExponential>(deal.assets.residual);
+  EXPECT_EQ(residual.floor, dec("0.1"));
+  EXPECT_EQ(residual.annual_decay, dec("0.3"));
+  EXPECT_EQ(deal.assets.tax.life_months, 36);
+  EXPECT_TRUE(std::holds_alternative<deal::DecliningBalance>(deal.assets.tax.method));
+}
+
+// ---- tax -----------------------------------------------------------------------------------------
+
+TEST(LoadDealErrors, LossCarryForwardInWholeYears) {
+  expect_edit_error("  income_tax: 25%\n", "  income_tax: 25%\n  loss_carry_forward: 30 months\n", "30 months",
+                    "30 months", "tax.loss_carry_forward",
+                    "expected a whole number of years, such as \"5 years\", got \"30 months\"");
+}
+
+TEST(LoadDealErrors, IncomeTaxIsAShare) {
+  expect_edit_error("income_tax: 25%", "income_tax: 125%", "125%", "125%", "tax.income_tax",
+                    "expected a percentage from 0% to 100%, got \"125%\"");
+}
+
+TEST(LoadDealErrors, RefundMonthOnlyWithOnce) {
+  expect_edit_error("  income_tax: 25%\n", "  income_tax: 25%\n  vat: {refund: annual, refund_month: 3}\n",
+                    "refund_month: 3", "3", "tax.vat.refund_month",
+                    "expected no refund_month unless refund is once, got \"3\"");
+}
+
+TEST(LoadDealErrors, RefundOnceNeedsItsMonth) {
+  expect_edit_error("  income_tax: 25%\n", "  income_tax: 25%\n  vat: {refund: once}\n", "{refund: once}", "{",
+                    "tax.vat", "missing required key \"refund_month\"");
+}
+
+TEST(LoadDealErrors, RefundMonthInsideTheHorizon) {
+  expect_edit_error("  income_tax: 25%\n", "  income_tax: 25%\n  vat: {refund: once, refund_month: 60}\n", "60}", "60",
+                    "tax.vat.refund_month", "expected a month inside the horizon, from 0 to 59, got \"60\"");
+}
+
+// ---- files -----------------------------------------------------------------------------------------
+
+TEST(LoadDealErrors, MissingModelFile) {
+  const std::filesystem::path missing = models_dir() / "no-such-model.yaml";
+  try {
+    io::load_deal(missing);
+    ADD_FAILURE() << "loaded a missing file";
+  } catch (const io::InputError& error) {
+    EXPECT_EQ(error.file(), missing.string());
+    EXPECT_EQ(error.detail(), "cannot read the file: it does not exist");
+  }
+}
+
+}  // namespace

@@ -11,7 +11,7 @@ packages=(g++ cmake ninja-build pkg-config
 for arg in "$@"; do
   case "$arg" in
     --bench)  packages+=(libbenchmark-dev libquantlib0-dev) ;;
-    --golden) packages+=(libquantlib0-dev libreoffice-calc-nogui python3) ;;
+    --golden) packages+=(libquantlib0-dev libreoffice-calc-nogui python3 python3-mpmath) ;;
     *) echo "setup.sh: unknown option '$arg' (expected --bench or --golden)" >&2; exit 2 ;;
   esac
 done

@@ -635,6 +635,19 @@ TEST(LoadDealErrors, DeliveriesInDateOrder) {
                "expected a date on or after the previous delivery's (2025-10-01), got \"2025-09-01\"");
 }
 
+TEST(LoadDealErrors, NoExtraCapexWithoutOwnedServers) {
+  const std::string text = edit(base_model, "  servers: 100\n",
+                                "  servers: 0\n  extra_capex: [{name: machine room, amount: 2M CNY}]\n");
+  expect_error(text, "[{name: machine room", "[", "cluster.extra_capex",
+               "expected no extra_capex when cluster.servers is 0 (no owned hardware), got a list");
+}
+
+TEST(LoadDealErrors, NoContractsWithoutOwnedServers) {
+  expect_edit_error("servers: 100", "servers: 0", "servers: 60", "60", "contracts[0].take_or_pay.servers",
+                    "expected contracts holding at most cluster.servers (0) at any time, got 60 in the month from "
+                    "2025-09-01");
+}
+
 TEST(LoadDealErrors, DeliveryServersArePositive) {
   const std::string text = edit(base_model, "  servers: 100\n",
                                 "  servers: 100\n  deliveries:\n    - {date: 2025-09-01, servers: 100}\n"
@@ -925,6 +938,33 @@ TEST(LoadDealErrors, RunningCostNeedsABasis) {
                                 "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n  other:\n    - {name: Staff}\n");
   expect_error(text, "{name: Staff}", "{", "running_costs.other[0]",
                "expected one of amount, share_of_hardware, per_gpu_month, share_of_revenue or rented_gpus, got none");
+}
+
+TEST(LoadDealValues, RentedGpusArePricedPerGpuMonth) {
+  const deal::Deal deal = parse(edit(base_model, "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n",
+                                     "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n  other:\n"
+                                     "    - {name: burst, rented_gpus: {gpus: 16, price: 2 CNY/GPU-hour, utilisation: 50%}}\n"));
+  const deal::RunningCost& rent = deal.running_costs.others.at(0);
+  EXPECT_EQ(rent.basis, deal::RunningCost::Basis::rented_gpu_month);
+  EXPECT_EQ(rent.rented_gpus, 16);
+  EXPECT_EQ(rent.value, dec("1460"));  // 2 x 730 hours
+  EXPECT_EQ(rent.utilisation.points.at(0).value, dec("0.5"));
+}
+
+TEST(LoadDealErrors, RentedGpusPricePerGpu) {
+  const std::string text = edit(base_model, "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n",
+                                "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n  other:\n"
+                                "    - {name: burst, rented_gpus: {gpus: 16, price: 9000 CNY/server-month}}\n");
+  expect_error(text, "9000 CNY/server-month", "9000", "running_costs.other[0].rented_gpus.price",
+               "expected a price per GPU-hour or GPU-month, got \"9000 CNY/server-month\"");
+}
+
+TEST(LoadDealErrors, RentedGpusCountIsPositive) {
+  const std::string text = edit(base_model, "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n",
+                                "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n  other:\n"
+                                "    - {name: burst, rented_gpus: {gpus: 0, price: 2 CNY/GPU-hour}}\n");
+  expect_error(text, "gpus: 0", "0", "running_costs.other[0].rented_gpus.gpus",
+               "expected a whole number greater than zero, got \"0\"");
 }
 
 // ---- financing -----------------------------------------------------------------------------------

@@ -164,9 +164,13 @@ void write_table(std::ostream& out, const CompareReport& r, const Scale& scale) 
   }
   out << "  Total cost: capex as paid + operating costs + interest and fees (before tax, VAT and residual).\n"
          "  Cost per GPU-hour: over owned GPUs in service and rented GPUs paid for, 730 hours a month.\n";
-  for (const auto& d : r.deals) {
-    if (!d.project_irr.note.empty()) out << "  " << d.name << ", project IRR: " << d.project_irr.note << "\n";
+  std::string on_cost;
+  for (std::size_t i = 0; i < r.deals.size(); ++i) {
+    const auto& d = r.deals[i];
+    if (d.total_revenue == 0) on_cost += (on_cost.empty() ? "" : ", ") + letter(i);
+    else if (!d.project_irr.note.empty()) out << "  " << letter(i) << ", project IRR: " << d.project_irr.note << "\n";
   }
+  if (!on_cost.empty()) out << "  Valued on cost (no revenue), so no IRR, margin or payback: " << on_cost << ".\n";
 
   for (const auto& p : r.crossovers) {
     const std::string a = letter(p.incumbent), b = letter(p.challenger);

@@ -99,7 +99,10 @@ void add_break_even(RunReport& report, const deal::Deal& deal) {
   }
   const auto volume = solve::volume_factor_for_return(deal, rate);
   report.break_even_utilisation_note = volume.note;
-  if (volume.factor) report.break_even_utilisation = report.utilisation * *volume.factor;
+  if (volume.factor && report.utilisation * *volume.factor <= 1.0)
+    report.break_even_utilisation = report.utilisation * *volume.factor;
+  else if (volume.factor)
+    report.break_even_utilisation_note = "none: the NPV stays negative even with every server billed";
 }
 
 }  // namespace detail
@@ -224,9 +227,17 @@ void write_table(std::ostream& out, const RunReport& r, const Scale& scale) {
   out << "\n";
 
   if (!m.funding_shortfalls.empty()) {
-    out << "\nFunding shortfalls (equity must add cash outside the capex months)\n";
-    for (const auto& shortfall : m.funding_shortfalls)
-      out << "  month " << shortfall.month + 1 << ": " << amount(shortfall.amount, scale) << "\n";
+    // Cash would go negative: shareholders (or a facility) must fund these months.
+    double total = 0;
+    const engine::FundingShortfall* largest = &m.funding_shortfalls.front();
+    for (const auto& shortfall : m.funding_shortfalls) {
+      total += shortfall.amount;
+      if (shortfall.amount > largest->amount) largest = &shortfall;
+    }
+    out << "\nCash goes negative in " << m.funding_shortfalls.size() << " month"
+        << (m.funding_shortfalls.size() == 1 ? "" : "s") << " outside the capex months, first in month "
+        << m.funding_shortfalls.front().month + 1 << "; equity must add " << amount(total, scale)
+        << " in all (largest " << amount(largest->amount, scale) << ", month " << largest->month + 1 << ")\n";
   }
 
   if (!r.ledger.empty()) {

@@ -1,0 +1,223 @@
+// `leasecalc reproduce guosen-2025`: the engine's figures for the broker report's line items
+// against a hand calculation from the report's stated inputs, the corner table's extremes, and
+// the command end to end.
+#include <leasecalc/io/load_deal.hpp>
+#include <leasecalc/report/reproduce.hpp>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+using namespace leasecalc;
+
+const std::filesystem::path models = std::filesystem::path(LEASECALC_SOURCE_DIR) / "models";
+
+deal::Deal standard() { return io::load_deal(models / "guosen-2025-standard-10k.yaml"); }
+
+report::ClusterReproduction reproduce_standard() {
+  return report::reproduce_cluster(report::GuosenCluster::standard, "standard", standard());
+}
+
+// The standard cluster's inputs as the model states them.
+constexpr double servers = 1024, price_per_server = 2.6e6, months = 60;
+constexpr double hardware = servers * price_per_server;  // VAT included: 26.624亿
+constexpr double lease_price = 62663;                    // per server-month, before VAT
+constexpr double debt_share = 0.85, om_share_a_year = 0.012, residual_share = 0.05, refund_share = 0.608;
+constexpr double output_vat_rate = 0.06;
+
+// Interest on a level-payment loan of `principal` over 60 monthly instalments at
+// `annual_rate` / 12: the instalments less the principal.
+double annuity_interest(double principal, double annual_rate) {
+  const double r = annual_rate / 12;
+  const double instalment = principal * r / (1 - std::pow(1 + r, -months));
+  return months * instalment - principal;
+}
+
+double net_of_vat(double amount) { return std::round(amount / 1.13 * 100) / 100; }
+
+TEST(Reproduce, LineItemsMatchTheHandCalculation) {
+  const auto r = reproduce_standard();
+  const auto& v = r.cash_basis;
+  const double revenue = lease_price * servers * months;
+  const double financing = annuity_interest(debt_share * hardware, 0.05);
+  // O&M at 1.2% a year of the hardware as capitalised for O&M: net of its 13% input VAT.
+  const double om = om_share_a_year * net_of_vat(hardware) * 5;
+  // The input VAT left at the refund in month 1, after output VAT on two months' rent used some.
+  const double input_vat = hardware - net_of_vat(hardware);
+  const double vat_refund = refund_share * (input_vat - 2 * output_vat_rate * lease_price * servers);
+  const double residual = residual_share * hardware;
+
+  EXPECT_NEAR(v.hardware, hardware, 0.01);
+  EXPECT_NEAR(v.financing_cost, financing, 60 * 0.01);
+  EXPECT_NEAR(v.running_costs, om, 60 * 0.01);
+  EXPECT_NEAR(v.lease_revenue, revenue, 0.01);
+  EXPECT_NEAR(v.vat_refund, vat_refund, 0.01);
+  EXPECT_NEAR(v.vat_refund_income, vat_refund, 0.01);  // the broker convention
+  EXPECT_NEAR(v.residual_value, residual, 0.01);
+
+  const double pre_tax = revenue + residual + vat_refund - hardware - financing - om;
+  EXPECT_NEAR(v.pre_tax_profit, pre_tax, 2.0);
+  EXPECT_NEAR(v.after_tax_profit, 0.75 * pre_tax, 2.0);
+  EXPECT_NEAR(v.after_tax_profit_a_year, 0.75 * pre_tax / 5, 1.0);
+  EXPECT_NEAR(*v.net_margin, 0.75 * pre_tax / revenue, 1e-9);
+
+  // Against the report: the financing is its "3亿+" within 1%, the O&M 12% under its 1.6亿 (the
+  // VAT is not part of the O&M base), and the profit a year well under its "about 2亿".
+  EXPECT_NEAR(v.financing_cost / 3e8, 1.0, 0.01);
+  EXPECT_LT(v.running_costs, 1.45e8);
+  EXPECT_LT(v.after_tax_profit_a_year, 1.7e8);
+}
+
+TEST(Reproduce, LineItemsQuoteTheReportAndSayTheDifference) {
+  const auto r = reproduce_standard();
+  ASSERT_EQ(r.line_items.front().item, "hardware");
+  const auto& hardware_item = r.line_items.front();
+  ASSERT_TRUE(hardware_item.report.has_value());
+  EXPECT_DOUBLE_EQ(hardware_item.report->value, 26.6e8);
+  EXPECT_NE(hardware_item.report->quote.find("26.6"), std::string::npos);
+  for (const auto& item : r.line_items) {
+    ASSERT_TRUE(item.engine.has_value()) << item.item;
+    ASSERT_TRUE(item.report.has_value()) << item.item;  // the standard cluster quotes every item
+  }
+  // The premium cluster quotes only hardware, lease revenue, profit a year and the margins.
+  const auto premium = report::reproduce_cluster(report::GuosenCluster::premium, "premium",
+                                                 io::load_deal(models / "guosen-2025-premium-10k.yaml"));
+  int quoted = 0;
+  for (const auto& item : premium.line_items) quoted += item.report.has_value();
+  EXPECT_EQ(quoted, 4);
+  EXPECT_NEAR(premium.cash_basis.lease_revenue, 60e8, 1.0);
+}
+
+TEST(Reproduce, AccrualAgreesWithCashBasisOverTheLifeWhenNoYearMakesALoss) {
+  const auto r = reproduce_standard();
+  EXPECT_NEAR(r.accrual.pre_tax_income, r.cash_basis.pre_tax_profit, 1.0);
+  EXPECT_NEAR(r.accrual.net_income, r.cash_basis.after_tax_profit, 10.0);
+}
+
+TEST(Reproduce, CornerTableSpansTheOpenAssumptions) {
+  const auto r = reproduce_standard();
+  ASSERT_EQ(r.corners.size(), 24u);
+  // The extremes by hand. Lowest: revenue 37亿, 5%, 25%, VAT refund as income (VAT-inclusive
+  // hardware). Highest: revenue 40亿, 4%, 15%, VAT refund cash only (hardware net of VAT, the
+  // residual 5% of that).
+  const double revenue = lease_price * servers * months;
+  const double om = om_share_a_year * net_of_vat(hardware) * 5;
+  const double input_vat = hardware - net_of_vat(hardware);
+  const double low_revenue = revenue * 37 / 38.5;
+  const double low_refund = refund_share * (input_vat - 2 * output_vat_rate * low_revenue / months);
+  const double low_pre_tax = low_revenue + residual_share * hardware + low_refund - hardware -
+                             annuity_interest(debt_share * hardware, 0.05) - om;
+  const double low_margin = 0.75 * low_pre_tax / low_revenue;
+  const double high_revenue = revenue * 40 / 38.5;
+  const double net_hardware = net_of_vat(hardware);
+  // Debt is sized on the capex as paid, VAT included, either way.
+  const double high_pre_tax = high_revenue + residual_share * net_hardware - net_hardware -
+                              annuity_interest(debt_share * hardware, 0.04) - om;
+  const double high_margin = 0.85 * high_pre_tax / high_revenue;
+
+  double lowest = 1, highest = 0;
+  for (const auto& corner : r.corners) {
+    lowest = std::min(lowest, *corner.cash_basis.net_margin);
+    highest = std::max(highest, *corner.cash_basis.net_margin);
+  }
+  EXPECT_NEAR(lowest, low_margin, 1e-6);
+  EXPECT_NEAR(highest, high_margin, 1e-6);
+  // Every corner stays above 15%: the headline margin needs something the report leaves out.
+  EXPECT_GT(lowest, 0.17);
+  EXPECT_LT(highest, 0.30);
+  EXPECT_NEAR(*r.corners[r.nearest_15].cash_basis.net_margin, low_margin, 1e-6);
+}
+
+TEST(Reproduce, FlagsTheHeadlineMarginThatNoCornerGives) {
+  const auto r = reproduce_standard();
+  bool margin_checked = false;
+  for (const auto& check : r.checks) {
+    if (check.figure == "net margin about 15%") {
+      margin_checked = true;
+      EXPECT_TRUE(check.corners.empty()) << check.view;
+    }
+    if (check.figure.rfind("total income about 43", 0) == 0) {
+      // 43亿 needs revenue near the top of the range with the VAT refund as income.
+      for (std::size_t i : check.corners) EXPECT_GE(r.corners[i].cash_basis.lease_revenue, 38e8);
+      EXPECT_FALSE(check.corners.empty());
+    }
+  }
+  EXPECT_TRUE(margin_checked);
+}
+
+TEST(Reproduce, OperatorPaidPowerTakesItsCostAfterTaxOffTheMargin) {
+  const auto r = reproduce_standard();
+  ASSERT_GE(r.omissions.size(), 2u);
+  EXPECT_EQ(r.omissions[0].name, "as modelled");
+  // 1,024 servers x 10.2 kW x PUE 1.3 x 730 hours x 0.65 CNY, 60 months, after 25% tax.
+  const double power = servers * 10.2 * 1.3 * 730 * 0.65 * months;
+  const double revenue = lease_price * servers * months;
+  const double change = *r.omissions[1].cash_basis.net_margin - *r.omissions[0].cash_basis.net_margin;
+  EXPECT_NEAR(change, -0.75 * power / revenue, 1e-6);
+  EXPECT_NEAR(*r.omissions[1].accrual.net_margin - *r.omissions[0].accrual.net_margin, change, 1e-4);
+}
+
+// ---- the command -------------------------------------------------------------------------------
+
+struct CliRun {
+  int exit_code;
+  std::string out;
+};
+
+CliRun leasecalc(const std::string& args) {
+  const auto out = std::filesystem::temp_directory_path() /
+                   ("leasecalc-reproduce-test-" + std::to_string(::getpid()) + ".out");
+  const std::string command = std::string("'") + LEASECALC_EXE + "' " + args + " >'" + out.string() + "' 2>&1";
+  const int status = std::system(command.c_str());
+  std::ifstream file(out);
+  std::stringstream text;
+  text << file.rdbuf();
+  std::filesystem::remove(out);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
+}
+
+TEST(ReproduceCli, PrintsBothClustersWithTheirSources) {
+  const auto run = leasecalc("reproduce guosen-2025 --models '" + models.string() + "'");
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_NE(run.out.find("standard-card 10k cluster"), std::string::npos);
+  EXPECT_NE(run.out.find("premium-card 10k cluster"), std::string::npos);
+  EXPECT_NE(run.out.find("net margin may reach about 15%"), std::string::npos);
+  EXPECT_NE(run.out.find("NO corner gives it"), std::string::npos);
+  EXPECT_NE(run.out.find("0.65 CNY/kWh"), std::string::npos);
+}
+
+TEST(ReproduceCli, JsonCarriesTheSameFigures) {
+  const auto run = leasecalc("reproduce guosen-2025 --format json --models '" + models.string() + "'");
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  const auto document = nlohmann::json::parse(run.out);
+  EXPECT_EQ(document["schema"], "leasecalc.reproduce/1");
+  ASSERT_EQ(document["clusters"].size(), 2u);
+  const auto& cluster = document["clusters"][0];
+  EXPECT_EQ(cluster["corners"].size(), 24u);
+  EXPECT_NEAR(cluster["cash_basis"]["net_margin"].get<double>(), *reproduce_standard().cash_basis.net_margin, 1e-12);
+}
+
+TEST(ReproduceCli, OmittedCostsFollowTheOptions) {
+  const auto cheap = leasecalc("reproduce guosen-2025 --format json --tariff 0 --models '" + models.string() + "'");
+  ASSERT_EQ(cheap.exit_code, 0) << cheap.out;
+  const auto omissions = nlohmann::json::parse(cheap.out)["clusters"][0]["omissions"];
+  // Free power takes nothing away.
+  EXPECT_DOUBLE_EQ(omissions[1]["cash_basis"]["net_margin"].get<double>(),
+                   omissions[0]["cash_basis"]["net_margin"].get<double>());
+}
+
+TEST(ReproduceCli, RejectsAnUnknownStudy) {
+  const auto run = leasecalc("reproduce guosen-2024");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.out.find("unknown study"), std::string::npos);
+}
+
+}  // namespace

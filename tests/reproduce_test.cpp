@@ -48,8 +48,8 @@ TEST(Reproduce, LineItemsMatchTheHandCalculation) {
   const auto& v = r.cash_basis;
   const double revenue = lease_price * servers * months;
   const double financing = annuity_interest(debt_share * hardware, 0.05);
-  // O&M at 1.2% a year of the hardware as capitalised for O&M: net of its 13% input VAT.
-  const double om = om_share_a_year * net_of_vat(hardware) * 5;
+  // O&M at 1.2% a year of the hardware as invoiced.
+  const double om = om_share_a_year * hardware * 5;
   // The input VAT left at the refund in month 1, after output VAT on two months' rent used some.
   const double input_vat = hardware - net_of_vat(hardware);
   const double vat_refund = refund_share * (input_vat - 2 * output_vat_rate * lease_price * servers);
@@ -69,10 +69,10 @@ TEST(Reproduce, LineItemsMatchTheHandCalculation) {
   EXPECT_NEAR(v.after_tax_profit_a_year, 0.75 * pre_tax / 5, 1.0);
   EXPECT_NEAR(*v.net_margin, 0.75 * pre_tax / revenue, 1e-9);
 
-  // Against the report: the financing is its "3亿+" within 1%, the O&M 12% under its 1.6亿 (the
-  // VAT is not part of the O&M base), and the profit a year well under its "about 2亿".
+  // Against the report: the financing is its "3亿+" within 1%, the O&M its 1.6亿 within 1%, and
+  // the profit a year well under its "about 2亿".
   EXPECT_NEAR(v.financing_cost / 3e8, 1.0, 0.01);
-  EXPECT_LT(v.running_costs, 1.45e8);
+  EXPECT_NEAR(v.running_costs / 1.6e8, 1.0, 0.01);
   EXPECT_LT(v.after_tax_profit_a_year, 1.7e8);
 }
 
@@ -109,7 +109,7 @@ TEST(Reproduce, CornerTableSpansTheOpenAssumptions) {
   // hardware). Highest: revenue 40亿, 4%, 15%, VAT refund cash only (hardware net of VAT, the
   // residual 5% of that).
   const double revenue = lease_price * servers * months;
-  const double om = om_share_a_year * net_of_vat(hardware) * 5;
+  const double om = om_share_a_year * hardware * 5;
   const double input_vat = hardware - net_of_vat(hardware);
   const double low_revenue = revenue * 37 / 38.5;
   const double low_refund = refund_share * (input_vat - 2 * output_vat_rate * low_revenue / months);

@@ -319,7 +319,7 @@ void write_cluster(std::ostream& out, const ClusterReproduction& r) {
 
   out << "\nThe report's figures against the corners (within 5% of an amount, 1 point of a margin, or in a range)\n";
   for (const auto& check : r.checks)
-    out << pad_right("  " + check.figure + " (" + check.view + ")", 62) << corner_list(r, check.corners) << "\n";
+    out << pad_right("  " + check.figure + " (" + check.view + ")", 66) << corner_list(r, check.corners) << "\n";
 
   out << "\nWhat the report leaves out (the model as it is, one change at a time)\n"
       << pad_right("", 44) << "  margin    change   margin    change\n"

@@ -1,5 +1,7 @@
 #include "leasecalc/report/run_report.hpp"
 
+#include "text.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -111,11 +113,9 @@ void add_break_even(RunReport& report, const deal::Deal& deal) {
 
 namespace {
 
-std::string format(const char* pattern, double value) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, pattern, value);
-  return buffer;
-}
+using text::format;
+using text::pad_left;
+using text::pad_right;
 
 std::string amount(double value, const Scale& scale) {
   const double shown = value / scale.divisor;
@@ -123,17 +123,7 @@ std::string amount(double value, const Scale& scale) {
   return format("%.2f", shown);
 }
 
-std::string percent(const std::optional<double>& value) {
-  return value ? format("%.2f%%", *value * 100) : "n/a";
-}
-
-std::string pad_left(const std::string& text, std::size_t width) {
-  return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
-}
-
-std::string pad_right(const std::string& text, std::size_t width) {
-  return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
-}
+std::string percent(const std::optional<double>& value) { return text::percent(value, "%.2f%%"); }
 
 constexpr std::size_t label_width = 34;
 constexpr std::size_t column_width = 10;

@@ -1,5 +1,5 @@
 #pragma once
-// Text helpers shared by the terminal writers of `reproduce` and `compare`.
+// Text helpers shared by the terminal writers of `run`, `reproduce` and `compare`.
 
 #include <cmath>
 #include <cstdio>

@@ -29,7 +29,7 @@ struct DataCentre {
 struct RunningCost {
   enum class Basis {
     per_year,                    // a fixed amount a year
-    share_of_hardware_per_year,  // of the cluster's capex, a year (O&M, insurance)
+    share_of_hardware_per_year,  // of the capex invoiced to date (VAT included), a year (O&M, insurance)
     per_gpu_month,               // per deployed GPU a month (software licences)
     share_of_revenue,            // of the month's revenue (SG&A)
     rented_gpu_month,            // GPUs rented in from a cloud, per GPU-month of the share used

@@ -359,10 +359,11 @@ class Projection {
     const Num hours = as<Num>(deal::hours_per_month);
     const Num take_or_pay_load = as<Num>(costs.electricity.take_or_pay_load);
     const Num failures_a_month = as<Num>(deal_.cluster.annual_failure_rate) / Num(12);
-    Num hardware_cost(0);  // capitalised to date
+    Num hardware_cost(0);  // invoiced to date, VAT included: the equipment value O&M is quoted on
     auto payment = payments_.begin();
     for (int m = 0; m < horizon_; ++m) {
-      for (; payment != payments_.end() && payment->month <= m; ++payment) hardware_cost += payment->net;
+      for (; payment != payments_.end() && payment->month <= m; ++payment)
+        hardware_cost += payment->net + payment->input_vat;
       const int year = m / 12;
       const Num in_service = at(Line::units_in_service, m);
       const Num committed = at(committed_units_, m);

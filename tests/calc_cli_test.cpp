@@ -1,5 +1,7 @@
 // `leasecalc calc` end to end: stdout carries the result alone, stderr the messages, and the exit
 // code says 0 result, 1 no result, 2 bad input.
+#include "support/cli.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -14,30 +16,11 @@
 
 namespace {
 
-struct CliRun {
-  int exit_code;
-  std::string out, err;
-};
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
+using leasecalc::test::CliRun;
 
 // Runs `leasecalc calc ARGS` with `input` on standard input.
 CliRun calc(const std::string& args, const std::string& input = "") {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("leasecalc-calc-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "in") << input;
-  const std::string command = std::string("'") + LEASECALC_EXE + "' calc " + args + " <'" + (dir / "in").string() +
-                              "' >'" + (dir / "out").string() + "' 2>'" + (dir / "err").string() + "'";
-  const int status = std::system(command.c_str());
-  CliRun run{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out"), slurp(dir / "err")};
-  std::filesystem::remove_all(dir);
-  return run;
+  return leasecalc::test::run_leasecalc("calc " + args, input);
 }
 
 double number(const std::string& out) { return std::stod(out); }

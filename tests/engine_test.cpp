@@ -148,6 +148,8 @@ TEST_F(EngineRich, SourcesEqualUses) {
   }
   EXPECT_EQ(cash, Decimal(0));
   const auto metrics = engine::metrics(deal, exact);
+  EXPECT_EQ(metrics.sources, metrics.uses + metrics.cash_left);
+  EXPECT_EQ(metrics.cash_left, Decimal(0));
   EXPECT_EQ(metrics.equity_returned - metrics.equity_invested, exact.total(Line::customer_receipts) +
             exact.total(Line::debt_drawn) + exact.total(Line::sale_proceeds) + exact.total(Line::vat_refunded) +
             exact.total(Line::capex) + exact.total(Line::vat_paid) + exact.total(Line::income_tax) +

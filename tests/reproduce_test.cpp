@@ -4,6 +4,8 @@
 #include <leasecalc/io/load_deal.hpp>
 #include <leasecalc/report/reproduce.hpp>
 
+#include "support/cli.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -167,21 +169,11 @@ TEST(Reproduce, OperatorPaidPowerTakesItsCostAfterTaxOffTheMargin) {
 
 // ---- the command -------------------------------------------------------------------------------
 
-struct CliRun {
-  int exit_code;
-  std::string out;
-};
-
-CliRun leasecalc(const std::string& args) {
-  const auto out = std::filesystem::temp_directory_path() /
-                   ("leasecalc-reproduce-test-" + std::to_string(::getpid()) + ".out");
-  const std::string command = std::string("'") + LEASECALC_EXE + "' " + args + " >'" + out.string() + "' 2>&1";
-  const int status = std::system(command.c_str());
-  std::ifstream file(out);
-  std::stringstream text;
-  text << file.rdbuf();
-  std::filesystem::remove(out);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
+// The command's output, standard error after standard output.
+leasecalc::test::CliRun leasecalc(const std::string& args) {
+  auto run = leasecalc::test::run_leasecalc(args);
+  run.out += run.err;
+  return run;
 }
 
 TEST(ReproduceCli, PrintsBothClustersWithTheirSources) {

@@ -50,6 +50,9 @@ engine::Metrics<double> to_double(const engine::Metrics<num::Decimal>& m) {
   r.total_ebitda = num::to_double(m.total_ebitda);
   r.total_net_income = num::to_double(m.total_net_income);
   r.total_interest = num::to_double(m.total_interest);
+  r.sources = num::to_double(m.sources);
+  r.uses = num::to_double(m.uses);
+  r.cash_left = num::to_double(m.cash_left);
   r.project_irr_pre_tax = m.project_irr_pre_tax;
   r.project_irr_post_tax = m.project_irr_post_tax;
   r.equity_irr = m.equity_irr;
@@ -176,6 +179,9 @@ void write_table(std::ostream& out, const RunReport& r, const Scale& scale) {
   line("Debt drawn", amount(m.debt_drawn, scale));
   line("Equity invested", amount(m.equity_invested, scale));
   line("Equity returned", amount(m.equity_returned, scale));
+  out << "  Sources " << format("%.2f", m.sources / scale.divisor) << " = uses "
+      << format("%.2f", m.uses / scale.divisor) << " + cash left " << format("%.2f", m.cash_left / scale.divisor)
+      << (std::abs(m.sources - m.uses - m.cash_left) < 0.005 ? ": balanced" : ": NOT BALANCED") << "\n";
 
   write_statement(out, "Income statement", r.income_statement, scale);
   write_statement(out, "Cash flow", r.cash_flow, scale);
@@ -355,7 +361,8 @@ void write_json(std::ostream& out, const RunReport& r) {
       {"summary", {{"capex", m.capex}, {"debt_drawn", m.debt_drawn}, {"equity_invested", m.equity_invested},
                    {"equity_returned", m.equity_returned}, {"total_revenue", m.total_revenue},
                    {"total_ebitda", m.total_ebitda}, {"total_net_income", m.total_net_income},
-                   {"total_interest", m.total_interest}}},
+                   {"total_interest", m.total_interest}, {"sources", m.sources}, {"uses", m.uses},
+                   {"cash_left", m.cash_left}}},
       {"returns", {{"project_irr_pre_tax", irr_json(m.project_irr_pre_tax)},
                    {"project_irr_post_tax", irr_json(m.project_irr_post_tax)},
                    {"equity_irr", irr_json(m.equity_irr)},

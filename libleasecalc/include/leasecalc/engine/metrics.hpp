@@ -41,6 +41,11 @@ struct Metrics {
   Num total_ebitda;
   Num total_net_income;
   Num total_interest;   // interest and financing fees
+  // Over the life: customer receipts, debt, equity, refunds and the sale, against capex, costs,
+  // VAT, tax, debt service and distributions. They differ by the cash left, which is zero.
+  Num sources;
+  Num uses;
+  Num cash_left;
   AnnualIrr project_irr_pre_tax;
   AnnualIrr project_irr_post_tax;
   AnnualIrr equity_irr;
@@ -121,6 +126,22 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
     r.total_net_income += net_income(l, m);
     r.total_interest -= l(Line::interest, m) + l(Line::financing_fees, m);
   }
+  for (std::size_t i = 0; i < line_count; ++i) {
+    const auto line = static_cast<Line>(i);
+    const bool cash = line == Line::customer_receipts || line == Line::debt_drawn || line == Line::equity_contributed ||
+                      line == Line::sale_proceeds || line == Line::vat_refunded || line == Line::capex ||
+                      line == Line::electricity || line == Line::data_centre_rent || line == Line::other_running_costs ||
+                      line == Line::hardware_replacements || line == Line::vat_paid || line == Line::income_tax ||
+                      line == Line::interest || line == Line::financing_fees || line == Line::principal_repaid ||
+                      line == Line::debt_prepaid || line == Line::equity_distributed;
+    if (!cash) continue;
+    for (int m = 0; m < months; ++m) {
+      const Num& amount = l(line, m);
+      if (amount > 0) r.sources += amount;
+      else r.uses -= amount;
+    }
+  }
+  r.cash_left = l(Line::cash_balance, months - 1);
   r.equity_invested = l.total(Line::equity_contributed);
   r.equity_returned = -l.total(Line::equity_distributed);
   r.capex = -l.total(Line::capex);

@@ -93,6 +93,21 @@ TEST(EngineMinimal, LossesCarryForwardAndExpire) {
   EXPECT_EQ(l(Line::tax_losses, 23), dec("2800000"));
 }
 
+TEST(EngineInput, NonsensicalDealsAreRefusedNotProjectedIntoNaN) {
+  auto no_life = test::minimal_deal();
+  no_life.assets.book.life_months = 0;
+  EXPECT_THROW(engine::project<double>(no_life), std::invalid_argument);
+  auto no_horizon = test::minimal_deal();
+  no_horizon.horizon_months = 0;
+  EXPECT_THROW(engine::project<double>(no_horizon), std::invalid_argument);
+  auto no_term = test::minimal_deal();
+  std::get<deal::TakeOrPay>(no_term.contracts.front()).term_months = 0;
+  EXPECT_THROW(engine::project<Decimal>(no_term), std::invalid_argument);
+  auto no_rack = test::minimal_deal();
+  no_rack.running_costs.data_centre = {deal::DataCentre::Basis::per_rack_month, dec("1000"), 0, {}};
+  EXPECT_THROW(engine::project<double>(no_rack), std::invalid_argument);
+}
+
 // ---- invariants of the rich deal -------------------------------------------------------------
 
 class EngineRich : public ::testing::Test {

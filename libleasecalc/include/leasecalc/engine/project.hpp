@@ -83,7 +83,7 @@ class Projection {
         receivable_flows_(month_zero_),
         deferred_flows_(month_zero_),
         tax_gain_on_sale_(0) {
-    if (horizon_ <= 0) throw std::invalid_argument("the horizon must be at least one month");
+    require_projectable(deal);
   }
 
   Ledger<Num> run() {
@@ -104,6 +104,37 @@ class Projection {
 
  private:
   using Months = std::vector<Num>;
+
+  // The loader validates model files field by field; a deal built in code gets these checks, which
+  // guard every division and curve lookup so that no input yields a NaN.
+  static void require_projectable(const deal::Deal& deal) {
+    const auto require = [](bool ok, const char* what) {
+      if (!ok) throw std::invalid_argument(what);
+    };
+    require(deal.horizon_months > 0, "the horizon must be at least one month");
+    require(deal.cluster.servers >= 0, "the cluster cannot have a negative number of servers");
+    for (const auto* policy : {&deal.assets.book, &deal.assets.tax})
+      require(std::holds_alternative<deal::Macrs>(policy->method) || policy->life_months > 0,
+              "a depreciation life must be at least one month");
+    require(deal.running_costs.data_centre.basis != deal::DataCentre::Basis::per_rack_month ||
+                deal.running_costs.data_centre.units_per_rack > 0,
+            "a rack must hold at least one server");
+    for (const auto& tranche : deal.debt)
+      require(tranche.term_months > 0, "a debt tranche's term must be at least one month");
+    for (const auto& contract : deal.contracts) {
+      if (const auto* take_or_pay = std::get_if<deal::TakeOrPay>(&contract)) {
+        require(take_or_pay->term_months > 0, "a take-or-pay term must be at least one month");
+        require(take_or_pay->ramp_months >= 0, "a ramp cannot be negative");
+        require(take_or_pay->re_lease.mode != deal::ReLease::Mode::on_demand ||
+                    !take_or_pay->re_lease.utilisation.points.empty(),
+                "a re-lease on demand needs a utilisation");
+      } else {
+        const auto& on_demand = std::get<deal::OnDemand>(contract);
+        require(!on_demand.price.points.empty(), "an on-demand contract needs a price");
+        require(!on_demand.utilisation.points.empty(), "an on-demand contract needs a utilisation");
+      }
+    }
+  }
 
   static std::vector<std::string> running_cost_names(const deal::Deal& deal) {
     std::vector<std::string> names;

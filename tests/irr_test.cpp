@@ -170,3 +170,56 @@ TEST(Rate, IsTheIrrOfTheAnnuityFlows) {
 }
 
 }  // namespace
+
+namespace {
+// Sign changes of NPV on a fine grid of rates from -99% to +1000% (in log(1 + r)): an independent
+// count of the roots that the solver's answer must agree with.
+int grid_root_count(std::span<const double> values) {
+  int count = 0, previous = 0;
+  for (double s = std::log(0.01); s <= std::log(11.0); s += 5e-4) {
+    const double rate = std::expm1(s);
+    double value = 0;  // NPV times (1 + r)^(n-1): the same sign, no overflow
+    for (const double flow : values) value = value * (1 + rate) + flow;
+    const int sign = value > 0 ? 1 : (value < 0 ? -1 : 0);
+    if (sign != 0 && previous != 0 && sign != previous) ++count;
+    if (sign != 0) previous = sign;
+  }
+  return count;
+}
+
+TEST(Irr, LeaseFlowsWithSeveralSignChangesButOneRootAreSolvedAsUnique) {
+  // Monthly rent with a tax payment at each year's end that exceeds the month's rent: the flows
+  // change sign 9 times, yet there is one IRR.
+  std::vector<double> flows{-1700.0};
+  for (int m = 1; m < 60; ++m) flows.push_back(m % 12 == 11 ? -40.0 : 64.0);
+  flows.back() += 133.0;
+  const auto result = fin::irr(flows);
+  ASSERT_EQ(result.status, fin::IrrStatus::unique) << result.message;
+  EXPECT_EQ(grid_root_count(flows), 1);
+  EXPECT_NEAR(relative_npv(flows, result.rate), 0.0, 1e-12);
+}
+
+TEST(Irr, RootCountsAgreeWithADenseScanOnRandomFlows) {
+  std::mt19937_64 generator(20251123);
+  std::uniform_real_distribution<double> amount(-1.0, 1.0);
+  int unique = 0, several = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<double> flows(24);
+    for (auto& flow : flows) flow = amount(generator);
+    const auto result = fin::irr(flows);
+    const int grid = grid_root_count(flows);
+    if (result.status == fin::IrrStatus::unique) {
+      ++unique;
+      EXPECT_LE(grid, 1) << "trial " << trial;
+      EXPECT_NEAR(relative_npv(flows, result.rate), 0.0, 1e-9);
+    } else if (result.status == fin::IrrStatus::multiple_roots) {
+      ++several;
+      EXPECT_GE(static_cast<int>(result.roots.size()), std::min(grid, 2)) << "trial " << trial;
+    } else {
+      EXPECT_EQ(grid, 0) << "trial " << trial << ": " << result.message;
+    }
+  }
+  EXPECT_GT(unique, 0);
+  EXPECT_GT(several, 0);
+}
+}  // namespace

@@ -67,3 +67,21 @@ TEST(Rounding, CentsSumOfRoundedPartsIsExactInDecimal) {
   EXPECT_EQ(round_cents(last), last);
 }
 }  // namespace
+
+namespace {
+TEST(Decimal, ToDoubleIsCorrectlyRoundedForShortDecimals) {
+  for (const char* text : {"0.1", "0.608", "62663", "2600000", "2.6e9", "0.0045", "-1234.57", "0.13",
+                           "1e-12", "9.99999999999999e20", "0.000001", "123456789.012345"})
+    EXPECT_EQ(leasecalc::num::to_double(dec(text)), std::stod(text)) << text;
+}
+
+TEST(Decimal, ToDoubleOfLongValuesIsWithinAnUlpOfBoost) {
+  const Decimal third = Decimal(1) / 3;
+  for (const Decimal& value : {third, third * dec("1e25"), Decimal(2) / 7 * dec("1e-30"), -third * 1000,
+                               dec("1.23456789012345678901234567"), dec("98765432109876543210.5")}) {
+    const double expected = value.convert_to<double>();
+    EXPECT_NEAR(leasecalc::num::to_double(value), expected, std::abs(expected) * 2.3e-16);
+  }
+  EXPECT_EQ(leasecalc::num::to_double(Decimal(0)), 0.0);
+}
+}  // namespace

@@ -6,6 +6,10 @@
 #include <charconv>
 #include <cmath>
 #include <numeric>
+#include <string>
+#include <vector>
+#include <optional>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -131,16 +135,69 @@ IrrResult no_convergence_result(double guess) {
   return result;
 }
 
+// An upper bound on the number of IRRs of periodic flows, or nothing when rounding could hide a
+// sign. NPV is a polynomial P(x) in x = 1/(1+r). Rates above 0 are x in (0, 1), where P(x)/(1-x)
+// is a power series whose coefficients are the cumulative flows, so by Descartes' rule there are
+// at most as many roots as the cumulative flows change sign (Norstrom's criterion). Rates between
+// -100% and 0 are x = 1 + t, t > 0, bounded by the sign changes of P's Taylor coefficients at 1.
+// A rate of exactly 0 is a root when the flows add up to zero. O(n^2), far cheaper than a scan.
+std::optional<int> root_bound(std::span<const double> flows) {
+  const std::size_t n = flows.size();
+  const auto changes = [](std::span<const double> coefficients) {
+    int count = 0, previous = 0;
+    for (const double c : coefficients) {
+      const int s = sign(c);
+      if (s == 0) continue;
+      if (previous != 0 && s != previous) ++count;
+      previous = s;
+    }
+    return count;
+  };
+  std::vector<double> cumulative(n), cumulative_size(n);
+  double sum = 0, size = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    sum += flows[k];
+    size += std::fabs(flows[k]);
+    cumulative[k] = sum;
+    cumulative_size[k] = size;
+  }
+  // Taylor shift by 1 (b_j = sum_k c_k C(k, j)), with the same sums of magnitudes to judge rounding.
+  std::vector<double> taylor(flows.begin(), flows.end()), taylor_size(n);
+  for (std::size_t k = 0; k < n; ++k) taylor_size[k] = std::fabs(flows[k]);
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    for (std::size_t k = n - 1; k-- > i;) {
+      taylor[k] += taylor[k + 1];
+      taylor_size[k] += taylor_size[k + 1];
+    }
+  }
+  const double tolerance = 4.0 * static_cast<double>(n) * std::numeric_limits<double>::epsilon();
+  for (std::size_t k = 0; k < n; ++k) {
+    const bool cumulative_unclear = cumulative[k] != 0 && std::fabs(cumulative[k]) <= tolerance * cumulative_size[k];
+    const bool taylor_unclear = taylor[k] != 0 && std::fabs(taylor[k]) <= tolerance * taylor_size[k];
+    if (cumulative_unclear || taylor_unclear || !std::isfinite(taylor[k])) return std::nullopt;
+  }
+  return changes(cumulative) + changes(taylor) + (sum == 0 ? 1 : 0);
+}
+
 template <class Npv>
-IrrResult solve(const Npv& npv, const SignPattern& pattern, double guess) {
+IrrResult solve(const Npv& npv, const SignPattern& pattern, double guess,
+                std::optional<int> most_roots = std::nullopt) {
   IrrResult result;
   if (pattern.changes == 0) {
     result.status = IrrStatus::no_sign_change;
     result.message = "no IRR: the cash flows never change sign (they need at least one positive and one negative value)";
     return result;
   }
-  if (pattern.changes == 1) {
-    // Descartes: exactly one root above -100%; NPV has the sign of the last flow below it.
+  const bool unique = pattern.changes == 1 || (most_roots == 1 && pattern.first != pattern.last);
+  if (most_roots == 0) {
+    result.status = IrrStatus::no_root;
+    result.message = "no IRR: the cash flows change sign " + std::to_string(pattern.changes) +
+                     " times but NPV is not zero at any rate above -100%";
+    return result;
+  }
+  if (unique) {
+    // Descartes: exactly one root above -100% (NPV takes opposite signs at the two ends and at most
+    // one root exists); NPV has the sign of the last flow below it.
     const auto root = safeguarded_newton(npv, RootBracket{-1.0, INFINITY, pattern.last}, guess);
     if (!root) return no_convergence_result(guess);
     result.status = IrrStatus::unique;
@@ -231,7 +288,8 @@ IrrResult irr(std::span<const double> values, double guess) {
   check_guess(guess);
   check_flows(values);
   const SignPattern pattern = sign_pattern(values);
-  return solve(PeriodicNpv{values, pattern.last, pattern.first}, pattern, guess);
+  const std::optional<int> most_roots = pattern.changes > 1 ? root_bound(values) : std::nullopt;
+  return solve(PeriodicNpv{values, pattern.last, pattern.first}, pattern, guess, most_roots);
 }
 
 IrrResult xirr(std::span<const double> values, std::span<const int> dates, double guess) {

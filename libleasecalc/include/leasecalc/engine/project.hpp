@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -84,6 +85,7 @@ class Projection {
         deferred_flows_(month_zero_),
         tax_gain_on_sale_(0) {
     require_projectable(deal);
+    for (int m = 0; m <= horizon_; ++m) month_starts_.push_back(month_start(deal.start, m));
   }
 
   Ledger<Num> run() {
@@ -248,17 +250,27 @@ class Projection {
     return share;
   }
 
+  // A committed segment's terms in the engine's number type, converted once.
+  struct CommittedTerms {
+    Num servers, unit_month_price, escalator;
+    int ramp_months;
+  };
+
+  CommittedTerms committed_terms(const Segment& segment) const {
+    return {as<Num>(segment.servers), as<Num>(segment.unit_month_price),
+            as<Num>(segment.take_or_pay->escalator.annual_rate),
+            segment.follow_on ? 0 : segment.take_or_pay->ramp_months};
+  }
+
   // Committed capacity billed in the k-th month of a segment (the ramp-up), in units.
-  Num committed_units(const Segment& segment, int k) const {
-    const int ramp_months = segment.follow_on ? 0 : segment.take_or_pay->ramp_months;
-    const Num ramp = ramp_months > 0 ? std::min(Num(1), Num(k + 1) / Num(ramp_months)) : Num(1);
-    return as<Num>(segment.servers) * ramp;
+  static Num committed_units(const CommittedTerms& terms, int k) {
+    const Num ramp = terms.ramp_months > 0 ? std::min(Num(1), Num(k + 1) / Num(terms.ramp_months)) : Num(1);
+    return terms.servers * ramp;
   }
 
   // Fee for the k-th month of a committed segment, before service credits.
-  Num committed_fee(const Segment& segment, int k) const {
-    return committed_units(segment, k) * as<Num>(segment.unit_month_price) *
-           escalation<Num>(segment.take_or_pay->escalator, k / 12);
+  static Num committed_fee(const CommittedTerms& terms, int k) {
+    return committed_units(terms, k) * terms.unit_month_price * escalation(terms.escalator, k / 12);
   }
 
   int billing_period(const Segment& segment) const {
@@ -284,12 +296,13 @@ class Projection {
     const Num loss_share = as<Num>(contract.expected_credit_loss);
     const Num vat_rate = as<Num>(contract.vat_rate);
     const int period = billing_period(segment);
+    const CommittedTerms terms = committed_terms(segment);
 
     // The prepayment: a share of the whole term's fees, received at signing.
     Num prepayment(0);
     if (!segment.follow_on && contract.prepayment_share > 0) {
       Num contract_value(0);
-      for (int k = 0; k < term; ++k) contract_value += committed_fee(segment, k);
+      for (int k = 0; k < term; ++k) contract_value += committed_fee(terms, k);
       prepayment = booked(contract_value * as<Num>(contract.prepayment_share));
       at(Line::customer_receipts, first) += prepayment;
       at(deferred_flows_, first) += prepayment;
@@ -299,7 +312,7 @@ class Projection {
 
     for (int k = 0; k < months; ++k) {
       const int m = first + k;
-      const Num fee = booked(committed_fee(segment, k));
+      const Num fee = booked(committed_fee(terms, k));
       const Num credit = booked(fee * credit_share);
       const Num earned = fee - credit;
       const Num vat = booked(earned * vat_rate);
@@ -308,8 +321,8 @@ class Projection {
       at(Line::committed_revenue, m) += fee;
       at(Line::sla_credits, m) -= credit;
       at(Line::credit_losses, m) -= lost;
-      at(Line::units_contracted, m) += committed_units(segment, k);
-      at(committed_units_, m) += committed_units(segment, k);
+      at(Line::units_contracted, m) += committed_units(terms, k);
+      at(committed_units_, m) += committed_units(terms, k);
       at(output_vat_, m) += vat;
 
       Num applied(0);  // the part of this invoice settled from the prepayment
@@ -331,7 +344,7 @@ class Projection {
     // which is refunded where it exceeds the fee.
     if (!segment.follow_on && contract.early_termination && segment.end_month <= horizon_) {
       const int exit = first + months - 1;
-      const Num fee = booked(committed_fee(segment, months - 1) *
+      const Num fee = booked(committed_fee(terms, months - 1) *
                              as<Num>(contract.early_termination->fee_months));
       at(Line::termination_fees, exit) += fee;
       at(Line::customer_receipts, exit) += fee - unapplied;
@@ -345,11 +358,12 @@ class Projection {
                                            : segment.on_demand->bad_debt);
     const Num vat_rate =
         as<Num>(re_leased ? segment.take_or_pay->vat_rate : segment.on_demand->vat_rate);
-    const deal::Curve& utilisation =
-        re_leased ? *segment.utilisation : segment.on_demand->utilisation;
+    const CurveValues<Num> utilisation(re_leased ? *segment.utilisation : segment.on_demand->utilisation);
+    const Num servers = as<Num>(segment.servers);
+    const OnDemandPrice price(segment);
     for (int m = std::max(segment.first_month, 0); m < std::min(segment.end_month, horizon_); ++m) {
-      const Num used = as<Num>(segment.servers) * curve_at<Num>(utilisation, m - segment.first_month);
-      const Num earned = booked(used * on_demand_price(segment, m));
+      const Num used = servers * utilisation.at(m - segment.first_month);
+      const Num earned = booked(used * price.at(m));
       const Num vat = booked(earned * vat_rate);
       const Num lost = booked((earned + vat) * bad_debt);
       const Num invoice = earned + vat - lost;
@@ -365,20 +379,25 @@ class Projection {
     }
   }
 
-  // On-demand price per unit-month in deal month m.
-  Num on_demand_price(const Segment& segment, int m) const {
-    if (segment.on_demand == nullptr) {  // re-leased: the expiring contract's price, decayed
-      const Num years = Num(m - segment.price_month) / Num(12);
-      return as<Num>(segment.unit_month_price) *
-             num::pow(Num(1) - as<Num>(segment.annual_price_decay), years);
+  // On-demand price per unit-month by deal month: the quoted curve, decaying after its last point;
+  // for servers re-leased on demand, the expiring contract's price decaying from its signing.
+  struct OnDemandPrice {
+    explicit OnDemandPrice(const Segment& segment)
+        : quoted(segment.on_demand ? segment.on_demand->price
+                                   : deal::Curve::constant(segment.unit_month_price)),
+          decay_from(segment.on_demand ? quoted.last_month() : segment.price_month),
+          retained(Num(1) - as<Num>(segment.on_demand ? segment.on_demand->annual_price_decay
+                                                      : segment.annual_price_decay)) {}
+
+    Num at(int m) const {
+      if (m <= decay_from || retained == 1) return quoted.at(m);
+      return quoted.at(m) * num::pow(retained, Num(m - decay_from) / Num(12));
     }
-    const auto& on_demand = *segment.on_demand;
-    const Num quoted = curve_at<Num>(on_demand.price, m);
-    const int last_point = on_demand.price.points.back().month;
-    if (m <= last_point || on_demand.annual_price_decay == 0) return quoted;
-    const Num years = Num(m - last_point) / Num(12);
-    return quoted * num::pow(Num(1) - as<Num>(on_demand.annual_price_decay), years);
-  }
+
+    CurveValues<Num> quoted;
+    int decay_from;
+    Num retained;  // share of the price kept after a year
+  };
 
   // ---- running costs -------------------------------------------------------------------------
 
@@ -390,6 +409,22 @@ class Projection {
     const Num hours = as<Num>(deal::hours_per_month);
     const Num take_or_pay_load = as<Num>(costs.electricity.take_or_pay_load);
     const Num failures_a_month = as<Num>(deal_.cluster.annual_failure_rate) / Num(12);
+    const Num replacement_cost = as<Num>(deal_.cluster.replacement_cost);
+    const auto& power = costs.electricity;
+    const Num power_price = as<Num>(power.pue) * hours * as<Num>(power.tariff_per_kwh);
+    const Num power_escalator = as<Num>(power.escalator.annual_rate);
+    const auto& dc = costs.data_centre;
+    const Num rent = as<Num>(dc.price), rent_escalator = as<Num>(dc.escalator.annual_rate);
+    const Num units_per_rack = as<Num>(dc.units_per_rack);
+    struct OtherCost {
+      Num value, escalator, rented_gpus;
+      std::optional<CurveValues<Num>> utilisation;
+    };
+    std::vector<OtherCost> others;
+    for (const auto& cost : costs.others) {
+      others.push_back({as<Num>(cost.value), as<Num>(cost.escalator.annual_rate), as<Num>(cost.rented_gpus), {}});
+      if (cost.basis == deal::RunningCost::Basis::rented_gpu_month) others.back().utilisation.emplace(cost.utilisation);
+    }
     Num hardware_cost(0);  // invoiced to date, VAT included: the equipment value O&M is quoted on
     auto payment = payments_.begin();
     for (int m = 0; m < horizon_; ++m) {
@@ -404,25 +439,22 @@ class Projection {
       if (!costs.electricity.paid_by_customer) {
         const Num kw = committed * (kw_idle + (kw_load - kw_idle) * take_or_pay_load) +
                        on_demand * kw_load + idle * kw_idle;
-        at(Line::electricity, m) -= booked(kw * as<Num>(costs.electricity.pue) * hours *
-                                           as<Num>(costs.electricity.tariff_per_kwh) *
-                                           escalation<Num>(costs.electricity.escalator, year));
+        at(Line::electricity, m) -= booked(kw * power_price * escalation(power_escalator, year));
       }
-      const auto& dc = costs.data_centre;
       const Num billed = dc.basis == deal::DataCentre::Basis::per_kw_month
                              ? in_service * kw_load
-                             : num::ceil(in_service / as<Num>(dc.units_per_rack));
+                             : num::ceil(in_service / units_per_rack);
       at(Line::data_centre_rent, m) -=
-          booked(billed * as<Num>(dc.price) * escalation<Num>(dc.escalator, year));
+          booked(billed * rent * escalation(rent_escalator, year));
 
       at(Line::hardware_replacements, m) -=
-          booked(in_service * failures_a_month * as<Num>(deal_.cluster.replacement_cost));
+          booked(in_service * failures_a_month * replacement_cost);
 
       const Num revenue = at(Line::committed_revenue, m) + at(Line::on_demand_revenue, m) +
                           at(Line::sla_credits, m);
       for (std::size_t i = 0; i < costs.others.size(); ++i) {
         const auto& cost = costs.others[i];
-        const Num value = as<Num>(cost.value);
+        const Num& value = others[i].value;
         Num amount(0);
         switch (cost.basis) {
           case deal::RunningCost::Basis::per_year: amount = value / Num(12); break;
@@ -434,10 +466,10 @@ class Projection {
             break;
           case deal::RunningCost::Basis::share_of_revenue: amount = revenue * value; break;
           case deal::RunningCost::Basis::rented_gpu_month:
-            amount = as<Num>(cost.rented_gpus) * value * curve_at<Num>(cost.utilisation, m);
+            amount = others[i].rented_gpus * value * others[i].utilisation->at(m);
             break;
         }
-        const Num charge = booked(amount * escalation<Num>(cost.escalator, year));
+        const Num charge = booked(amount * escalation(others[i].escalator, year));
         ledger_.running_cost(i, m) -= charge;
         at(Line::other_running_costs, m) -= charge;
       }
@@ -523,11 +555,9 @@ class Projection {
   // ---- debt ----------------------------------------------------------------------------------
 
   // Interest on `balance` over deal month m under the tranche's rate conventions.
-  Num interest_for_month(const deal::DebtTranche& tranche, const Num& balance, int m) const {
-    const deal::Date from = month_start(deal_.start, m);
-    const deal::Date to = month_start(deal_.start, m + 1);
-    const Num fraction = time::year_fraction<Num>(tranche.day_count, from, to);
-    const Num rate = as<Num>(tranche.annual_rate);
+  Num interest_for_month(const deal::DebtTranche& tranche, const Num& rate, const Num& balance, int m) const {
+    const Num fraction = time::year_fraction<Num>(tranche.day_count, month_starts_[static_cast<std::size_t>(m)],
+                                                  month_starts_[static_cast<std::size_t>(m) + 1]);
     if (tranche.compounding == deal::Compounding::simple) return balance * rate * fraction;
     return balance * (num::pow(Num(1) + rate, fraction) - Num(1));
   }
@@ -566,6 +596,8 @@ class Projection {
                                     ? as<Num>(tranche.annual_rate) / Num(12)
                                     : num::pow(Num(1) + as<Num>(tranche.annual_rate), Num(1) / Num(12)) - Num(1);
     const Num balloon = booked(commitment * as<Num>(tranche.balloon_share));
+    const Num rate = as<Num>(tranche.annual_rate);
+    const Num commitment_fee = as<Num>(tranche.commitment_fee);
     Num balance(0), undrawn = commitment;
     for (int m = 0; m < horizon_; ++m) {
       if (at(draws, m) != 0) {
@@ -574,9 +606,9 @@ class Projection {
         undrawn -= at(draws, m);
       }
       if (m < last_draw)  // on what stays undrawn through the month
-        at(Line::financing_fees, m) -= booked(undrawn * as<Num>(tranche.commitment_fee) / Num(12));
+        at(Line::financing_fees, m) -= booked(undrawn * commitment_fee / Num(12));
       if (balance > 0) {
-        at(Line::interest, m) -= booked(interest_for_month(tranche, balance, m));
+        at(Line::interest, m) -= booked(interest_for_month(tranche, rate, balance, m));
         const int remaining = maturity - m;  // repayments left, this one included
         Num principal(0);
         if (remaining <= 1) {
@@ -706,6 +738,7 @@ class Projection {
   Months deferred_flows_;    // prepayment received less applied, by month
   std::vector<CapexPayment<Num>> payments_;
   Num tax_gain_on_sale_;
+  std::vector<deal::Date> month_starts_;  // the first day of each month, and of the month after the horizon
 };
 
 }  // namespace detail

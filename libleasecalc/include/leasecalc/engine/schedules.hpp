@@ -22,24 +22,45 @@ Num as(const deal::Decimal& value) {
   else return value;
 }
 
-// A curve's value at a month: linear between points, flat outside them.
+// A curve converted once to the engine's number type, for month-by-month lookups (converting a
+// Decimal to double on every lookup would dominate a fast projection).
+template <num::Numeric Num>
+class CurveValues {
+ public:
+  explicit CurveValues(const deal::Curve& curve) {
+    if (curve.points.empty()) throw std::invalid_argument("a curve needs at least one point");
+    for (const auto& point : curve.points) {
+      months_.push_back(point.month);
+      values_.push_back(as<Num>(point.value));
+    }
+  }
+
+  // Linear between points, flat outside them.
+  Num at(int month) const {
+    if (month <= months_.front()) return values_.front();
+    if (month >= months_.back()) return values_.back();
+    const auto next = static_cast<std::size_t>(std::upper_bound(months_.begin(), months_.end(), month) - months_.begin());
+    const std::size_t prev = next - 1;
+    const Num weight = Num(month - months_[prev]) / Num(months_[next] - months_[prev]);
+    return values_[prev] + (values_[next] - values_[prev]) * weight;
+  }
+
+  int last_month() const { return months_.back(); }
+
+ private:
+  std::vector<int> months_;
+  std::vector<Num> values_;
+};
+
 template <num::Numeric Num>
 Num curve_at(const deal::Curve& curve, int month) {
-  const auto& p = curve.points;
-  if (p.empty()) throw std::invalid_argument("a curve needs at least one point");
-  if (month <= p.front().month) return as<Num>(p.front().value);
-  if (month >= p.back().month) return as<Num>(p.back().value);
-  const auto next = std::upper_bound(p.begin(), p.end(), month,
-                                     [](int m, const deal::Curve::Point& q) { return m < q.month; });
-  const auto prev = next - 1;
-  const Num weight = Num(month - prev->month) / Num(next->month - prev->month);
-  return as<Num>(prev->value) + (as<Num>(next->value) - as<Num>(prev->value)) * weight;
+  return CurveValues<Num>(curve).at(month);
 }
 
-// The escalation factor after `whole_years` anniversaries.
+// The escalation factor after `whole_years` anniversaries at an annual rate.
 template <num::Numeric Num>
-Num escalation(const deal::Escalator& escalator, int whole_years) {
-  return num::powi(Num(1) + as<Num>(escalator.annual_rate), whole_years);
+Num escalation(const Num& annual_rate, int whole_years) {
+  return num::powi(Num(1) + annual_rate, whole_years);
 }
 
 // A quoted price as an amount per unit (server or rack) per month.

@@ -4,6 +4,7 @@
 
 #include <boost/multiprecision/cpp_dec_float.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <concepts>
@@ -56,7 +57,32 @@ T from_double(double value) {
 }
 
 inline double to_double(double value) { return value; }
-inline double to_double(const Decimal& value) { return value.convert_to<double>(); }
+
+// Boost converts a Decimal to double through a string stream, which costs microseconds; the fast
+// (double) mode converts every model input, so this reads up to 17 significant digits as an exact
+// integer and divides by an exact power of ten: one correctly rounded operation for the short
+// decimals of model inputs, within an ulp otherwise. Longer values take Boost's path.
+inline double to_double(const Decimal& value) {
+  if (!boost::multiprecision::isfinite(value) || value == 0) return value.convert_to<double>();
+  double mantissa = 0;
+  int exponent = 0;  // value ~ mantissa x 10^exponent, 1 <= |mantissa| < 10
+  value.backend().extract_parts(mantissa, exponent);
+  const int shift = 16 - exponent;  // value x 10^shift has 17 digits before the point
+  if (shift < 0 || shift > 22) return value.convert_to<double>();
+  constexpr double exact_powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                            1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  constexpr long long integer_powers_of_ten[] = {1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL,
+                                                 10000000LL, 100000000LL, 1000000000LL, 10000000000LL,
+                                                 100000000000LL, 1000000000000LL, 10000000000000LL,
+                                                 100000000000000LL, 1000000000000000LL, 10000000000000000LL,
+                                                 100000000000000000LL, 1000000000000000000LL};
+  Decimal scaled = value * Decimal(integer_powers_of_ten[std::min(shift, 18)]);
+  if (shift > 18) scaled *= Decimal(integer_powers_of_ten[shift - 18]);
+  const long long digits = scaled.convert_to<long long>();
+  if (Decimal(digits) != scaled) return value.convert_to<double>();
+  return static_cast<double>(digits) / exact_powers_of_ten[shift];
+}
 
 // ---- elementary functions with one spelling for both types -----------------------------------
 

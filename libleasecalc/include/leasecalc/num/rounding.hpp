@@ -14,6 +14,12 @@ enum class Rounding {
 // Round `value` to `decimals` places after the point (2 = cents) under `rule`.
 template <Numeric T>
 T round_to(const T& value, int decimals, Rounding rule = Rounding::half_even) {
+  if constexpr (std::same_as<T, double>) {
+    // The same rule on the scaled double, in the hardware's rounding (ties to even by default).
+    const double scale = powi(10.0, decimals);
+    const double scaled = value * scale;
+    return (rule == Rounding::half_even ? std::nearbyint(scaled) : std::round(scaled)) / scale;
+  }
   const T scale = powi(T(10), decimals);
   const bool negative = value < 0;
   const T scaled = (negative ? -value : value) * scale;  // magnitude; sign restored at the end

@@ -30,34 +30,64 @@ RootSample log_ratio(double inflow, double inflow_slope, double outflow, double 
   return {std::log1p((inflow - outflow) / outflow), inflow_slope / inflow - outflow_slope / outflow};
 }
 
-// Periodic flows: both present values and their derivatives by Horner's rule in one pass.
+// Periodic flows: both present values and their derivatives in one pass.
 struct PeriodicNpv {
-  std::span<const double> flows;
+  std::vector<double> inflows, outflows;  // by period: the positive and the negative flows
   int sign_low, sign_high;
 
+  PeriodicNpv(std::span<const double> flows, int low, int high)
+      : inflows(flows.size()), outflows(flows.size()), sign_low(low), sign_high(high) {
+    for (std::size_t i = 0; i < flows.size(); ++i) {
+      inflows[i] = flows[i] > 0 ? flows[i] : 0.0;
+      outflows[i] = flows[i] < 0 ? -flows[i] : 0.0;
+    }
+  }
+
   RootSample operator()(double rate) const {
-    const std::size_t n = flows.size();
-    double in = 0, din = 0, out = 0, dout = 0;
+    const std::size_t n = inflows.size();
     if (rate >= 0) {
       // sum c_i x^i with x = 1/(1+r) in (0, 1]; d/dr = d/dx * (-x^2).
       const double x = 1.0 / (1.0 + rate);
-      for (std::size_t i = n; i-- > 0;) {
-        din = din * x + in;
-        in = in * x + (flows[i] > 0 ? flows[i] : 0.0);
-        dout = dout * x + out;
-        out = out * x + (flows[i] < 0 ? -flows[i] : 0.0);
-      }
-      return log_ratio(in, -din * x * x, out, -dout * x * x, rate, sign_low, sign_high);
+      const Parts p = parts(x, [](std::size_t i) { return i; });
+      return log_ratio(p.in, -p.din * x * x, p.out, -p.dout * x * x, rate, sign_low, sign_high);
     }
     // (1+r)^(n-1) times the same: sum c_i y^(n-1-i) with y = 1 + r in (0, 1).
-    const double y = 1.0 + rate;
-    for (std::size_t i = 0; i < n; ++i) {
-      din = din * y + in;
-      in = in * y + (flows[i] > 0 ? flows[i] : 0.0);
-      dout = dout * y + out;
-      out = out * y + (flows[i] < 0 ? -flows[i] : 0.0);
+    const Parts p = parts(1.0 + rate, [n](std::size_t j) { return n - 1 - j; });
+    return log_ratio(p.in, p.din, p.out, p.dout, rate, sign_low, sign_high);
+  }
+
+ private:
+  struct Parts {
+    double in, din, out, dout;
+  };
+
+  // The inflow and outflow parts of sum_j c_period(j) z^j and their derivatives in z. The even and
+  // odd powers are two polynomials in z^2 evaluated by Horner's rule side by side, so eight
+  // independent multiply-add chains, half as long, keep the processor busy:
+  // P(z) = E(z^2) + z O(z^2), P'(z) = 2z E'(z^2) + O(z^2) + 2z^2 O'(z^2).
+  template <class Period>
+  Parts parts(double z, const Period& period) const {
+    const std::size_t n = inflows.size();
+    const double w = z * z;
+    double e_in = 0, de_in = 0, o_in = 0, do_in = 0, e_out = 0, de_out = 0, o_out = 0, do_out = 0;
+    std::size_t pairs = n / 2;
+    if (n % 2 == 1) {  // the highest power is even: it starts the even chain
+      e_in = inflows[period(n - 1)];
+      e_out = outflows[period(n - 1)];
     }
-    return log_ratio(in, din, out, dout, rate, sign_low, sign_high);
+    while (pairs-- > 0) {
+      const std::size_t even = period(2 * pairs), odd = period(2 * pairs + 1);
+      de_in = de_in * w + e_in;
+      e_in = e_in * w + inflows[even];
+      do_in = do_in * w + o_in;
+      o_in = o_in * w + inflows[odd];
+      de_out = de_out * w + e_out;
+      e_out = e_out * w + outflows[even];
+      do_out = do_out * w + o_out;
+      o_out = o_out * w + outflows[odd];
+    }
+    return {e_in + z * o_in, 2 * z * de_in + o_in + 2 * w * do_in,  //
+            e_out + z * o_out, 2 * z * de_out + o_out + 2 * w * do_out};
   }
 };
 
@@ -289,7 +319,7 @@ IrrResult irr(std::span<const double> values, double guess) {
   check_flows(values);
   const SignPattern pattern = sign_pattern(values);
   const std::optional<int> most_roots = pattern.changes > 1 ? root_bound(values) : std::nullopt;
-  return solve(PeriodicNpv{values, pattern.last, pattern.first}, pattern, guess, most_roots);
+  return solve(PeriodicNpv(values, pattern.last, pattern.first), pattern, guess, most_roots);
 }
 
 IrrResult xirr(std::span<const double> values, std::span<const int> dates, double guess) {

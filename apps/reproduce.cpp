@@ -23,7 +23,7 @@ constexpr const char* reproduce_usage =
     "cash-basis arithmetic beside the engine's accrual model, the net margin across the assumptions\n"
     "the report leaves open, and what the costs it leaves out take away. Method: docs/reproduce.md.\n"
     "\n"
-    "  --models      directory holding the models (default: models)\n"
+    "  --models      directory holding the models (default: ./models, else the bundled ones)\n"
     "  --format      table (default) or json\n"
     "  --tariff      electricity price for the omitted-costs rows (default 0.65 CNY/kWh)\n"
     "  --pue         facility power over IT power for them (default 1.3)\n"
@@ -48,7 +48,8 @@ std::optional<double> number(std::string_view text) {
 
 int reproduce(Args args) {
   std::optional<std::string> study;
-  std::filesystem::path models = "models";
+  // The bundled models: ./models when run from the repository, else the ones this build came from.
+  std::filesystem::path models = std::filesystem::is_directory("models") ? "models" : LEASECALC_MODELS_DIR;
   std::string format = "table";
   report::Reproduction reproduction;
   auto& omitted = reproduction.omitted;

@@ -10,4 +10,6 @@ int calc(Args args);
 int run(Args args);
 int reproduce(Args args);
 int compare(Args args);
+int sensitivity(Args args);
+int montecarlo(Args args);
 }  // namespace leasecalc::app

@@ -19,6 +19,8 @@ constexpr Subcommand subcommands[] = {
     {"calc", "spreadsheet financial functions (NPV, IRR, XIRR, PMT, VDB, ...)", leasecalc::app::calc},
     {"reproduce", "redo a broker estimate from the bundled models (guosen-2025)", leasecalc::app::reproduce},
     {"compare", "deals side by side (A.yaml B.yaml ...): returns, costs, crossover", leasecalc::app::compare},
+    {"sensitivity", "tornado of one-at-a-time shocks, and a price x volume grid", leasecalc::app::sensitivity},
+    {"montecarlo", "ranges of IRR, NPV, margin and DSCR over drawn scenarios", leasecalc::app::montecarlo},
 };
 
 void usage(std::ostream& out) {

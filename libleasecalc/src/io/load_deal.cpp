@@ -741,8 +741,9 @@ deal::Tax read_tax(Object object, const DealFrame& frame) {
 deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
   Object root = document.root();
   // Top-level typos first: a misspelt section would otherwise surface as a missing one.
+  // `uncertainty` is read by io::load_uncertainty (Monte Carlo), not into the deal.
   for (std::string_view section :
-       {"deal", "cluster", "contracts", "running_costs", "financing", "depreciation", "tax"})
+       {"deal", "cluster", "contracts", "running_costs", "financing", "depreciation", "tax", "uncertainty"})
     (void)root.has(section);
   root.finish();
   deal::Deal deal;

@@ -1,5 +1,5 @@
 #pragma once
-// Text helpers shared by the terminal writers of `run`, `reproduce` and `compare`.
+// Text helpers shared by the writers of `run`, `reproduce`, `compare`, `sensitivity` and `montecarlo`.
 
 #include <cmath>
 #include <cstdio>
@@ -39,5 +39,16 @@ inline std::string pad_right(const std::string& text, std::size_t columns) {
 inline std::string percent(const std::optional<double>& fraction, const char* pattern = "%.1f%%") {
   return fraction ? format(pattern, *fraction * 100) : "n/a";
 }
+
+// A CSV field, quoted when it holds a comma, a quote or a line break.
+inline std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+// A number for CSV at full precision; empty when there is none.
+inline std::string csv_number(const std::optional<double>& value) { return value ? format("%.17g", *value) : ""; }
 
 }  // namespace leasecalc::report::text

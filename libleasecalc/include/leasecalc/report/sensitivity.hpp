@@ -1,0 +1,46 @@
+#pragma once
+// What `leasecalc sensitivity` and `leasecalc montecarlo` show: a tornado (and optionally the
+// price x volume grid), and Monte Carlo ranges, each as a terminal table, CSV or JSON.
+
+#include "leasecalc/report/run_report.hpp"
+#include "leasecalc/solve/monte_carlo.hpp"
+#include "leasecalc/solve/sensitivity.hpp"
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace leasecalc::report {
+
+struct SensitivityReport {
+  std::string deal_name;
+  std::string currency;
+  solve::Tornado tornado;
+  std::optional<solve::TwoWayGrid> grid;
+};
+
+// The tornado, and with `with_grid` the price x billed-volume grid of the tornado's measure at
+// steps of the shock (two down and two up on price; four down and two up on volume).
+SensitivityReport make_sensitivity_report(const deal::Deal& deal, const solve::TornadoOptions& options, bool with_grid);
+
+void write_table(std::ostream& out, const SensitivityReport& report, const Scale& scale);
+void write_csv(std::ostream& out, const SensitivityReport& report);
+void write_json(std::ostream& out, const SensitivityReport& report);
+
+struct MonteCarloReport {
+  std::string deal_name;
+  std::string currency;
+  bool uncertainty_from_model = false;  // or the documented defaults
+  unsigned threads = 1;
+  double seconds = 0;  // wall-clock time of the scenarios
+  solve::MonteCarloResult result;
+};
+
+// "triangular: low -15%, mode 0%, high +5%"; debt rate and price decay changes in points.
+std::string describe(const solve::UncertainInput& input);
+
+void write_table(std::ostream& out, const MonteCarloReport& report, const Scale& scale);
+void write_csv(std::ostream& out, const MonteCarloReport& report);
+void write_json(std::ostream& out, const MonteCarloReport& report);
+
+}  // namespace leasecalc::report

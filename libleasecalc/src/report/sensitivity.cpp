@@ -1,0 +1,344 @@
+#include "leasecalc/report/sensitivity.hpp"
+
+#include "text.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <ostream>
+
+namespace leasecalc::report {
+
+using solve::Measure;
+using text::format;
+using text::pad_left;
+using text::pad_right;
+
+SensitivityReport make_sensitivity_report(const deal::Deal& deal, const solve::TornadoOptions& options, bool with_grid) {
+  SensitivityReport report{deal.name, deal.currency, solve::tornado(deal, options), std::nullopt};
+  if (with_grid)
+    report.grid = solve::price_volume_grid(deal, options.sort_by, solve::factors_around_one(options.shock, 2, 2),
+                                           solve::factors_around_one(options.shock, 4, 2));
+  return report;
+}
+
+namespace {
+
+bool is_rate(Measure measure) {
+  return measure == Measure::project_irr || measure == Measure::equity_irr || measure == Measure::net_margin ||
+         measure == Measure::first_year_net_margin;
+}
+
+// A measure's value for the reader: rates in %, NPV in the scale, DSCR as a multiple.
+std::string shown(Measure measure, const std::optional<double>& value, const Scale& scale) {
+  if (!value) return "n/a";
+  if (is_rate(measure)) return format("%.2f%%", *value * 100);
+  if (measure == Measure::npv) return format("%.2f", *value / scale.divisor);
+  return format("%.2fx", *value);
+}
+
+// A change in a measure: rates in points, NPV in the scale, DSCR as a multiple.
+std::optional<double> change(Measure measure, const std::optional<solve::ShockedCase>& shocked, const solve::Outcome& base) {
+  if (!shocked) return std::nullopt;
+  const auto after = solve::value_of(shocked->outcome, measure), before = solve::value_of(base, measure);
+  if (!after || !before) return std::nullopt;
+  return *after - *before;
+}
+
+std::string shown_change(Measure measure, const std::optional<double>& value, const Scale& scale) {
+  if (!value) return "n/a";
+  const double shown = is_rate(measure) ? *value * 100 : measure == Measure::npv ? *value / scale.divisor : *value;
+  return std::abs(shown) < 0.005 ? "0.00" : format("%+.2f", shown);  // no "-0.00" for a rounding residue
+}
+
+std::string amount(double value) {
+  if (std::abs(value) < 100) return format("%.4g", value);
+  std::string digits = format("%.0f", std::abs(value));
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
+  return (value < 0 ? "-" : "") + digits;
+}
+
+std::string input_value(solve::InputUnit unit, const std::optional<double>& value) {
+  if (!value) return "-";
+  switch (unit) {
+    case solve::InputUnit::factor: return format("x%.2f", *value);
+    case solve::InputUnit::rate: return format("%.2f%%", *value * 100);
+    case solve::InputUnit::amount: return amount(*value);
+    case solve::InputUnit::months: return format("%.0f", *value);
+  }
+  return "";
+}
+
+std::string unit_of(Measure measure, const Scale& scale, const std::string& currency) {
+  if (is_rate(measure)) return "pts";
+  if (measure == Measure::npv) return (scale.label.empty() ? "" : scale.label + " ") + currency;
+  return "x";
+}
+
+}  // namespace
+
+void write_table(std::ostream& out, const SensitivityReport& r, const Scale& scale) {
+  const auto& t = r.tornado;
+  out << "Sensitivity of " << r.deal_name << ": each input " << format("%g%%", t.options.shock * 100)
+      << " down and up, one at a time (depreciation lives " << t.options.life_change_months
+      << " months shorter and longer);\nsorted by the swing in " << solve::measure_label(t.options.sort_by) << ".\n\n";
+  constexpr std::size_t input_width = 30, case_width = 6, value_width = 12, column_width = 13;
+  out << pad_right("", input_width + case_width) << pad_left("input", value_width);
+  for (Measure m : solve::all_measures) out << pad_left(std::string(solve::measure_key(m)), column_width + (m == Measure::first_year_net_margin ? 4 : 0));
+  out << "\n" << pad_right("", input_width + case_width + value_width);
+  for (Measure m : solve::all_measures)
+    out << pad_left("(" + unit_of(m, scale, r.currency) + ")", column_width + (m == Measure::first_year_net_margin ? 4 : 0));
+  out << "\n" << pad_right("  Base case", input_width + case_width + value_width);
+  for (Measure m : solve::all_measures)
+    out << pad_left(shown(m, solve::value_of(t.base, m), scale), column_width + (m == Measure::first_year_net_margin ? 4 : 0));
+  out << "\n  Change from the base case:\n";
+  for (const auto& row : t.rows) {
+    for (const bool raised : {false, true}) {
+      const auto& shocked = raised ? row.high : row.low;
+      out << pad_right(raised ? "" : "  " + std::string(solve::input_label(row.input)), input_width)
+          << pad_right(raised ? "high" : "low", case_width)
+          << pad_left(shocked ? input_value(row.unit, shocked->input_value) : "skipped", value_width);
+      if (shocked)
+        for (Measure m : solve::all_measures)
+          out << pad_left(shown_change(m, change(m, shocked, t.base), scale),
+                          column_width + (m == Measure::first_year_net_margin ? 4 : 0));
+      out << "\n";
+    }
+  }
+  out << "  Inputs as modelled: ";
+  bool first = true;
+  for (const auto& row : t.rows) {
+    if (row.unit == solve::InputUnit::factor) continue;
+    out << (first ? "" : ", ") << solve::input_label(row.input) << " " << input_value(row.unit, row.base_value)
+        << (row.unit == solve::InputUnit::months ? " months" : "");
+    first = false;
+  }
+  out << "\n";
+  for (const auto& row : t.rows)
+    if (!row.note.empty()) out << "  " << solve::input_label(row.input) << ": " << row.note << "\n";
+  if (!t.skipped.empty()) {
+    out << "\nNot shocked (they cannot change this deal):\n";
+    for (const auto& row : t.skipped) out << "  " << solve::input_label(row.input) << ": " << row.note << "\n";
+  }
+  if (r.grid) {
+    const auto& g = *r.grid;
+    out << "\n" << solve::measure_label(g.measure)
+        << (g.measure == Measure::npv ? " (" + unit_of(g.measure, scale, r.currency) + ")" : "")
+        << " by contract price (rows) and billed volume (columns), as shares of the model's\n"
+        << pad_left("price \\ volume", 16);
+    for (double v : g.volume_factors) out << pad_left(format("%.0f%%", v * 100), 11);
+    out << "\n";
+    for (std::size_t i = 0; i < g.price_factors.size(); ++i) {
+      out << pad_left(format("%.0f%%", g.price_factors[i] * 100), 16);
+      for (std::size_t j = 0; j < g.volume_factors.size(); ++j) out << pad_left(shown(g.measure, g.at(i, j), scale), 11);
+      out << "\n";
+    }
+    if (!g.note.empty()) out << "  " << g.note << "\n";
+  }
+}
+
+void write_csv(std::ostream& out, const SensitivityReport& r) {
+  using text::csv_field;
+  using text::csv_number;
+  const auto& t = r.tornado;
+  out << "input,case,input_value";
+  for (Measure m : solve::all_measures) out << "," << solve::measure_key(m) << ",change_in_" << solve::measure_key(m);
+  out << ",note\n";
+  const auto line = [&](std::string_view input, const char* which, const std::optional<double>& value,
+                        const std::optional<solve::ShockedCase>& shocked, const std::string& note) {
+    out << input << "," << which << "," << csv_number(value);
+    for (Measure m : solve::all_measures)
+      out << "," << csv_number(shocked ? solve::value_of(shocked->outcome, m) : std::nullopt) << ","
+          << csv_number(change(m, shocked, t.base));
+    out << "," << csv_field(note) << "\n";
+  };
+  line("base", "base", std::nullopt, solve::ShockedCase{1, t.base}, "");
+  for (const auto& row : t.rows) {
+    line(solve::input_key(row.input), "low", row.low ? std::optional(row.low->input_value) : std::nullopt, row.low, row.note);
+    line(solve::input_key(row.input), "high", row.high ? std::optional(row.high->input_value) : std::nullopt, row.high,
+         row.note);
+  }
+  for (const auto& row : t.skipped) line(solve::input_key(row.input), "skipped", std::nullopt, std::nullopt, row.note);
+  if (r.grid) {
+    out << "\nprice_factor,volume_factor," << solve::measure_key(r.grid->measure) << "\n";
+    for (std::size_t i = 0; i < r.grid->price_factors.size(); ++i)
+      for (std::size_t j = 0; j < r.grid->volume_factors.size(); ++j)
+        out << csv_number(r.grid->price_factors[i]) << "," << csv_number(r.grid->volume_factors[j]) << ","
+            << csv_number(r.grid->at(i, j)) << "\n";
+  }
+}
+
+namespace {
+
+using nlohmann::json;
+
+json optional_json(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
+
+json outcome_json(const solve::Outcome& outcome) {
+  json values = json::object();
+  for (Measure m : solve::all_measures) values[std::string(solve::measure_key(m))] = optional_json(solve::value_of(outcome, m));
+  return values;
+}
+
+json case_json(const std::optional<solve::ShockedCase>& shocked) {
+  if (!shocked) return nullptr;
+  return {{"input_value", shocked->input_value}, {"outcome", outcome_json(shocked->outcome)}};
+}
+
+std::string_view unit_key(solve::InputUnit unit) {
+  switch (unit) {
+    case solve::InputUnit::factor: return "factor";
+    case solve::InputUnit::rate: return "rate";
+    case solve::InputUnit::amount: return "amount";
+    case solve::InputUnit::months: return "months";
+  }
+  return "";
+}
+
+}  // namespace
+
+void write_json(std::ostream& out, const SensitivityReport& r) {
+  const auto& t = r.tornado;
+  json rows = json::array(), skipped = json::array();
+  for (const auto& row : t.rows)
+    rows.push_back({{"input", solve::input_key(row.input)}, {"unit", unit_key(row.unit)}, {"base_value", row.base_value},
+                    {"low", case_json(row.low)}, {"high", case_json(row.high)},
+                    {"swing", optional_json(row.swing(t.options.sort_by, t.base))}, {"note", row.note}});
+  for (const auto& row : t.skipped) skipped.push_back({{"input", solve::input_key(row.input)}, {"note", row.note}});
+  json document = {{"schema", "leasecalc.sensitivity/1"},
+                   {"deal", {{"name", r.deal_name}, {"currency", r.currency}}},
+                   {"shock", t.options.shock},
+                   {"life_change_months", t.options.life_change_months},
+                   {"sorted_by", solve::measure_key(t.options.sort_by)},
+                   {"base", outcome_json(t.base)},
+                   {"tornado", rows},
+                   {"skipped", skipped}};
+  if (r.grid) {
+    json values = json::array();
+    for (std::size_t i = 0; i < r.grid->price_factors.size(); ++i) {
+      json row = json::array();
+      for (std::size_t j = 0; j < r.grid->volume_factors.size(); ++j) row.push_back(optional_json(r.grid->at(i, j)));
+      values.push_back(row);
+    }
+    document["grid"] = {{"measure", solve::measure_key(r.grid->measure)}, {"price_factors", r.grid->price_factors},
+                        {"volume_factors", r.grid->volume_factors}, {"values", values}, {"note", r.grid->note}};
+  }
+  out << document.dump(2) << "\n";
+}
+
+// ---- Monte Carlo -----------------------------------------------------------------------------
+
+std::string describe(const solve::UncertainInput& input) {
+  // Relative changes in %, absolute ones in points of the annual rate.
+  const char* unit = solve::is_relative_change(input.input) ? "%" : " pts";
+  const auto v = [unit](double x) { return format("%+g", x * 100) + unit; };
+  return std::visit(
+      [&](const auto& d) -> std::string {
+        using D = std::decay_t<decltype(d)>;
+        if constexpr (std::is_same_v<D, solve::Normal>) {
+          std::string text = "normal: mean " + v(d.mean) + ", sd " + format("%g", d.sd * 100) + unit;
+          if (d.min) text += ", min " + v(*d.min);
+          if (d.max) text += ", max " + v(*d.max);
+          return text;
+        } else if constexpr (std::is_same_v<D, solve::Uniform>) {
+          return "uniform: low " + v(d.low) + ", high " + v(d.high);
+        } else {
+          return "triangular: low " + v(d.low) + ", mode " + v(d.mode) + ", high " + v(d.high);
+        }
+      },
+      input.change);
+}
+
+void write_table(std::ostream& out, const MonteCarloReport& r, const Scale& scale) {
+  const auto& mc = r.result;
+  const auto& u = mc.uncertainty;
+  out << "Monte Carlo ranges of " << r.deal_name << ": " << u.runs << " scenarios, seed " << u.seed << ", "
+      << r.threads << (r.threads == 1 ? " thread, " : " threads, ") << format("%.2f s", r.seconds) << "\n"
+      << "Uncertain inputs (" << (r.uncertainty_from_model ? "the model's uncertainty section" : "the defaults")
+      << "), as changes from the model:\n";
+  for (const auto& input : u.inputs)
+    out << "  " << pad_right(std::string(solve::uncertainty_key(input.input)), 14) << describe(input) << "\n";
+  out << "\n" << pad_right("", 26);
+  for (const char* column : {"base", "mean", "sd", "P5", "P25", "P50", "P75", "P95"}) out << pad_left(column, 10);
+  out << pad_left("without", 10) << "\n";
+  for (Measure m : solve::all_measures) {
+    std::string label = std::string(solve::measure_label(m));
+    if (m == Measure::npv) label = "NPV, project (" + (scale.label.empty() ? "" : scale.label + " ") + r.currency + ")";
+    out << pad_right("  " + label, 26) << pad_left(shown(m, solve::value_of(mc.base, m), scale), 10);
+    const auto& s = mc.summary(m);
+    const auto spread = [&](double value) {
+      return is_rate(m) ? format("%.2f%%", value * 100) : m == Measure::npv ? format("%.2f", value / scale.divisor)
+                                                                             : format("%.2fx", value);
+    };
+    if (s)
+      for (double value : {s->mean, s->standard_deviation, s->p5, s->p25, s->p50, s->p75, s->p95})
+        out << pad_left(spread(value), 10);
+    else
+      for (int i = 0; i < 7; ++i) out << pad_left("n/a", 10);
+    out << pad_left(std::to_string(mc.scenarios_without(m)), 10) << "\n";
+  }
+  out << "  'without': scenarios with no value (no IRR: flows without a unique root; no DSCR: no debt\n"
+         "  service), left out of the statistics.\n\n";
+  out << "Probability that the project NPV is negative: " << format("%.1f%%", mc.probability_npv_negative * 100) << "\n";
+  out << "Probability that the minimum DSCR is below " << format("%.2fx", u.dscr_covenant) << ": ";
+  if (mc.probability_dscr_below_covenant)
+    out << format("%.1f%%", *mc.probability_dscr_below_covenant * 100) << " (of the "
+        << mc.summary(Measure::minimum_dscr)->scenarios << " scenarios with debt service)\n";
+  else
+    out << "n/a (no debt service)\n";
+  for (const auto& note : mc.notes) out << "  " << note << "\n";
+}
+
+void write_csv(std::ostream& out, const MonteCarloReport& r) {
+  using text::csv_number;
+  const auto& mc = r.result;
+  out << "measure,base,scenarios,without,mean,sd,p5,p25,p50,p75,p95\n";
+  for (Measure m : solve::all_measures) {
+    out << solve::measure_key(m) << "," << csv_number(solve::value_of(mc.base, m));
+    const auto& s = mc.summary(m);
+    out << "," << (s ? s->scenarios : 0) << "," << mc.scenarios_without(m);
+    if (s)
+      for (double value : {s->mean, s->standard_deviation, s->p5, s->p25, s->p50, s->p75, s->p95})
+        out << "," << csv_number(value);
+    else
+      out << ",,,,,,,";
+    out << "\n";
+  }
+  out << "\nprobability,value\n"
+      << "npv_negative," << csv_number(mc.probability_npv_negative) << "\n"
+      << "minimum_dscr_below_covenant," << csv_number(mc.probability_dscr_below_covenant) << "\n";
+}
+
+void write_json(std::ostream& out, const MonteCarloReport& r) {
+  const auto& mc = r.result;
+  json inputs = json::array();
+  for (const auto& input : mc.uncertainty.inputs)
+    inputs.push_back({{"input", solve::uncertainty_key(input.input)},
+                      {"change", solve::is_relative_change(input.input) ? "relative" : "points"},
+                      {"distribution", describe(input)}});
+  json measures = json::object();
+  for (Measure m : solve::all_measures) {
+    const auto& s = mc.summary(m);
+    json summary = {{"base", optional_json(solve::value_of(mc.base, m))}, {"without", mc.scenarios_without(m)}};
+    summary["scenarios"] = s ? s->scenarios : 0;
+    if (s)
+      for (const auto& [key, value] : {std::pair{"mean", s->mean}, {"sd", s->standard_deviation}, {"p5", s->p5},
+                                       {"p25", s->p25}, {"p50", s->p50}, {"p75", s->p75}, {"p95", s->p95}})
+        summary[key] = value;
+    measures[std::string(solve::measure_key(m))] = summary;
+  }
+  json document = {{"schema", "leasecalc.montecarlo/1"},
+                   {"deal", {{"name", r.deal_name}, {"currency", r.currency}}},
+                   {"runs", mc.uncertainty.runs},
+                   {"seed", mc.uncertainty.seed},
+                   {"uncertainty_from_model", r.uncertainty_from_model},
+                   {"inputs", inputs},
+                   {"measures", measures},
+                   {"probability_npv_negative", mc.probability_npv_negative},
+                   {"dscr_covenant", mc.uncertainty.dscr_covenant},
+                   {"probability_dscr_below_covenant", optional_json(mc.probability_dscr_below_covenant)},
+                   {"notes", mc.notes}};
+  out << document.dump(2) << "\n";
+}
+
+}  // namespace leasecalc::report

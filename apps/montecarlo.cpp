@@ -1,11 +1,9 @@
 // leasecalc montecarlo MODEL.yaml: ranges of the returns over scenarios drawn from the model's
 // `uncertainty:` section (or the documented defaults).
-#include "commands.hpp"
+#include "command_line.hpp"
 
-#include <leasecalc/io/input_error.hpp>
 #include <leasecalc/io/load_deal.hpp>
 #include <leasecalc/io/load_uncertainty.hpp>
-#include <leasecalc/io/units.hpp>
 #include <leasecalc/report/sensitivity.hpp>
 
 #include <algorithm>
@@ -36,66 +34,27 @@ constexpr const char* montecarlo_usage =
     "  --format    table (default), csv or json\n"
     "  --scale     amounts divided by 亿 (default for CNY), 万, bn, M (default otherwise), k or 1\n";
 
-int bad_usage(const std::string& message) {
-  std::cerr << "leasecalc montecarlo: " << message << "\n\n" << montecarlo_usage;
-  return 2;
-}
-
-std::optional<int> count(std::optional<std::string_view> text) {
-  if (!text) return std::nullopt;
-  try {
-    return io::parse_count(*text);
-  } catch (const io::ParseError&) {
-    return std::nullopt;
-  }
-}
-
 }  // namespace
 
 int montecarlo(Args args) {
-  std::optional<std::string> model;
-  std::string format = "table";
-  std::optional<report::Scale> scale;
-  std::optional<int> runs, seed;
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view arg = args[i];
-    const auto value = [&]() -> std::optional<std::string_view> {
-      if (i + 1 >= args.size()) return std::nullopt;
-      return args[++i];
-    };
-    if (arg == "--help" || arg == "-h") {
-      std::cout << montecarlo_usage;
-      return 0;
-    } else if (arg == "--runs") {
-      runs = count(value());
-      if (!runs || *runs < 1 || *runs > 10'000'000) return bad_usage("--runs expects a whole number from 1 to 10,000,000");
-    } else if (arg == "--seed") {
-      seed = count(value());
-      if (!seed) return bad_usage("--seed expects a whole number such as 42");
-    } else if (arg == "--threads") {
-      const auto n = count(value());
-      if (!n || *n < 1 || *n > 256) return bad_usage("--threads expects a whole number from 1 to 256");
-      threads = static_cast<unsigned>(*n);
-    } else if (arg == "--format") {
-      const auto text = value();
-      if (!text || (*text != "table" && *text != "csv" && *text != "json"))
-        return bad_usage("--format expects table, csv or json");
-      format = *text;
-    } else if (arg == "--scale") {
-      const auto text = value();
-      if (!text || !(scale = report::parse_scale(*text))) return bad_usage("--scale expects 亿, 万, bn, M, k or 1");
-    } else if (!arg.empty() && arg[0] == '-') {
-      return bad_usage("unknown option '" + std::string(arg) + "'");
-    } else if (model) {
-      return bad_usage("one model file at a time (got '" + *model + "' and '" + std::string(arg) + "')");
-    } else {
-      model = std::string(arg);
+  return run_command("montecarlo", montecarlo_usage, args, [&] {
+    std::optional<std::string> model;
+    std::string format = "table";
+    std::optional<report::Scale> scale;
+    std::optional<int> runs, seed;
+    unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    for (CommandLine line(args); line.next();) {
+      if (line.is("--runs")) runs = whole_number_option(line, 1, 10'000'000);
+      else if (line.is("--seed")) seed = whole_number_option(line, 0, 2'000'000'000);
+      else if (line.is("--threads")) threads = static_cast<unsigned>(whole_number_option(line, 1, 256));
+      else if (line.is("--format")) format = format_option(line);
+      else if (line.is("--scale")) scale = scale_option(line);
+      else if (line.is_option()) line.unknown();
+      else if (model) throw UsageError("one model file at a time (got '" + *model + "' and '" + std::string(line.arg()) + "')");
+      else model = std::string(line.arg());
     }
-  }
-  if (!model) return bad_usage("which model? e.g. leasecalc montecarlo models/guosen-2025-standard-10k.yaml");
+    if (!model) throw UsageError("which model? e.g. leasecalc montecarlo models/guosen-2025-standard-10k.yaml");
 
-  try {
     const deal::Deal deal = io::load_deal(*model);
     const std::optional<solve::Uncertainty> from_model = io::load_uncertainty(*model);
     solve::Uncertainty uncertainty = from_model.value_or(solve::Uncertainty::defaults());
@@ -109,13 +68,7 @@ int montecarlo(Args args) {
     else if (format == "csv") report::write_csv(std::cout, result);
     else report::write_table(std::cout, result, scale.value_or(report::default_scale(deal.currency)));
     return 0;
-  } catch (const io::InputError& error) {
-    std::cerr << error.what() << "\n";
-    return 2;
-  } catch (const std::invalid_argument& error) {
-    std::cerr << "leasecalc montecarlo: " << *model << ": " << error.what() << "\n";
-    return 2;
-  }
+  });
 }
 
 }  // namespace leasecalc::app

@@ -1,7 +1,6 @@
 // leasecalc run MODEL.yaml: projects a deal and prints its statements, returns and break-even.
-#include "commands.hpp"
+#include "command_line.hpp"
 
-#include <leasecalc/io/input_error.hpp>
 #include <leasecalc/io/load_deal.hpp>
 #include <leasecalc/report/run_report.hpp>
 
@@ -25,51 +24,25 @@ constexpr const char* run_usage =
     "  --scale     amounts divided by 亿 (default for CNY), 万, bn, M (default otherwise), k or 1\n"
     "  --fast      double arithmetic instead of the exact decimal ledger (for sweeps)\n";
 
-int bad_usage(const std::string& message) {
-  std::cerr << "leasecalc run: " << message << "\n\n" << run_usage;
-  return 2;
-}
-
 }  // namespace
 
 int run(Args args) {
-  std::optional<std::string> model;
-  std::string format = "table";
-  std::optional<report::Scale> scale;
-  bool monthly = false, fast = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view arg = args[i];
-    const auto value = [&]() -> std::optional<std::string_view> {
-      if (i + 1 >= args.size()) return std::nullopt;
-      return args[++i];
-    };
-    if (arg == "--help" || arg == "-h") {
-      std::cout << run_usage;
-      return 0;
-    } else if (arg == "--monthly") {
-      monthly = true;
-    } else if (arg == "--fast") {
-      fast = true;
-    } else if (arg == "--format") {
-      const auto text = value();
-      if (!text || (*text != "table" && *text != "csv" && *text != "json"))
-        return bad_usage("--format expects table, csv or json");
-      format = *text;
-    } else if (arg == "--scale") {
-      const auto text = value();
-      if (!text || !(scale = report::parse_scale(*text)))
-        return bad_usage("--scale expects 亿, 万, bn, M, k or 1");
-    } else if (!arg.empty() && arg[0] == '-') {
-      return bad_usage("unknown option '" + std::string(arg) + "'");
-    } else if (model) {
-      return bad_usage("one model file at a time (got '" + *model + "' and '" + std::string(arg) + "')");
-    } else {
-      model = std::string(arg);
+  return run_command("run", run_usage, args, [&] {
+    std::optional<std::string> model;
+    std::string format = "table";
+    std::optional<report::Scale> scale;
+    bool monthly = false, fast = false;
+    for (CommandLine line(args); line.next();) {
+      if (line.is("--monthly")) monthly = true;
+      else if (line.is("--fast")) fast = true;
+      else if (line.is("--format")) format = format_option(line);
+      else if (line.is("--scale")) scale = scale_option(line);
+      else if (line.is_option()) line.unknown();
+      else if (model) throw UsageError("one model file at a time (got '" + *model + "' and '" + std::string(line.arg()) + "')");
+      else model = std::string(line.arg());
     }
-  }
-  if (!model) return bad_usage("which model? e.g. leasecalc run models/guosen-2025-standard-10k.yaml");
+    if (!model) throw UsageError("which model? e.g. leasecalc run models/guosen-2025-standard-10k.yaml");
 
-  try {
     const deal::Deal deal = io::load_deal(*model);
     const report::RunReport result = fast ? report::make_run_report<double>(deal, monthly)
                                           : report::make_run_report<num::Decimal>(deal, monthly);
@@ -77,13 +50,7 @@ int run(Args args) {
     else if (format == "csv") report::write_csv(std::cout, result);
     else report::write_table(std::cout, result, scale.value_or(report::default_scale(deal.currency)));
     return 0;
-  } catch (const io::InputError& error) {
-    std::cerr << error.what() << "\n";
-    return 2;
-  } catch (const std::invalid_argument& error) {
-    std::cerr << "leasecalc run: " << *model << ": " << error.what() << "\n";
-    return 2;
-  }
+  });
 }
 
 }  // namespace leasecalc::app

@@ -1,0 +1,108 @@
+#pragma once
+// The grammar the subcommands share: options with a value, positional words, --help, the common
+// --format and --scale options, and one place that turns a usage error or a bad model file into a
+// message on stderr and exit code 2.
+
+#include "commands.hpp"
+
+#include <leasecalc/io/input_error.hpp>
+#include <leasecalc/io/units.hpp>
+#include <leasecalc/report/run_report.hpp>
+
+#include <initializer_list>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace leasecalc::app {
+
+// A wrong argument: printed with the command's usage; exit code 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Walks a subcommand's arguments one word at a time.
+class CommandLine {
+ public:
+  explicit CommandLine(Args args) : args_(args) {}
+
+  // Moves to the next argument; false when none is left.
+  bool next() {
+    if (index_ >= args_.size()) return false;
+    current_ = args_[index_++];
+    return true;
+  }
+  std::string_view arg() const { return current_; }
+  bool is(std::string_view option) const { return current_ == option; }
+  bool is_option() const { return current_.size() > 1 && current_[0] == '-'; }
+
+  // The word after the current option, or a UsageError saying what it expects.
+  std::string_view value(std::string_view expected) {
+    if (index_ >= args_.size()) throw UsageError(std::string(current_) + " expects " + std::string(expected));
+    return args_[index_++];
+  }
+
+  [[noreturn]] void unknown() const {
+    throw UsageError("unknown option '" + std::string(current_) + "'");
+  }
+
+ private:
+  Args args_;
+  std::size_t index_ = 0;
+  std::string_view current_;
+};
+
+// --format: one of `allowed`.
+inline std::string format_option(CommandLine& line, std::initializer_list<std::string_view> allowed = {"table", "csv", "json"}) {
+  std::string expected;  // "table, csv or json"
+  std::size_t left = allowed.size();
+  for (const auto& name : allowed) expected += std::string(name) + (--left > 1 ? ", " : left == 1 ? " or " : "");
+  const std::string_view text = line.value(expected);
+  for (const auto& name : allowed)
+    if (text == name) return std::string(text);
+  throw UsageError("--format expects " + expected + ", got '" + std::string(text) + "'");
+}
+
+// --scale: the divisor amounts are shown in.
+inline report::Scale scale_option(CommandLine& line) {
+  const auto scale = report::parse_scale(line.value("亿, 万, bn, M, k or 1"));
+  if (!scale) throw UsageError("--scale expects 亿, 万, bn, M, k or 1");
+  return *scale;
+}
+
+// A whole number in [low, high] after the current option.
+inline int whole_number_option(CommandLine& line, int low, int high) {
+  const std::string expected = "a whole number from " + std::to_string(low) + " to " + std::to_string(high);
+  const std::string_view text = line.value(expected);
+  try {
+    const int value = io::parse_count(text);
+    if (value >= low && value <= high) return value;
+  } catch (const io::ParseError&) {
+  }
+  throw UsageError(std::string(line.arg()) + " expects " + expected + ", got '" + std::string(text) + "'");
+}
+
+// Runs a subcommand: --help prints the usage (exit 0); a usage error prints its message and the
+// usage, a bad model file or an input the library refuses prints what is wrong (exit 2).
+template <class Body>
+int run_command(std::string_view name, std::string_view usage, Args args, const Body& body) {
+  for (const auto arg : args) {
+    if (arg == "--help" || arg == "-h") {
+      std::cout << usage;
+      return 0;
+    }
+  }
+  try {
+    return body();
+  } catch (const UsageError& error) {
+    std::cerr << "leasecalc " << name << ": " << error.what() << "\n\n" << usage;
+  } catch (const io::InputError& error) {
+    std::cerr << error.what() << "\n";
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "leasecalc " << name << ": " << error.what() << "\n";
+  }
+  return 2;
+}
+
+}  // namespace leasecalc::app

@@ -195,18 +195,8 @@ void write_table(std::ostream& out, const CompareReport& r, const Scale& scale) 
 
 // ---- CSV -------------------------------------------------------------------------------------
 
-namespace {
-
-std::string csv_number(const std::optional<double>& value) { return value ? format("%.17g", *value) : ""; }
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
-}  // namespace
+using text::csv_field;
+using text::csv_number;
 
 void write_csv(std::ostream& out, const CompareReport& r) {
   out << "metric";

@@ -251,20 +251,8 @@ void write_table(std::ostream& out, const RunReport& r, const Scale& scale) {
 
 // ---- CSV -------------------------------------------------------------------------------------
 
-namespace {
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
-std::string csv_number(double value) { return format("%.17g", value); }
-
-std::string csv_optional(const std::optional<double>& value) { return value ? csv_number(*value) : ""; }
-
-}  // namespace
+using text::csv_field;
+using text::csv_number;
 
 void write_csv(std::ostream& out, const RunReport& r) {
   const auto& m = r.metrics;
@@ -281,7 +269,7 @@ void write_csv(std::ostream& out, const RunReport& r) {
   }
   const auto by_year = [&](const char* name, const std::vector<std::optional<double>>& values) {
     out << "margins," << name;
-    for (const auto& value : values) out << "," << csv_optional(value);
+    for (const auto& value : values) out << "," << csv_number(value);
     out << "\n";
   };
   by_year("ebitda_margin", m.ebitda_margin);
@@ -292,19 +280,19 @@ void write_csv(std::ostream& out, const RunReport& r) {
   metric("debt_drawn", csv_number(m.debt_drawn));
   metric("equity_invested", csv_number(m.equity_invested));
   metric("equity_returned", csv_number(m.equity_returned));
-  metric("project_irr_pre_tax", csv_optional(m.project_irr_pre_tax.rate));
-  metric("project_irr_post_tax", csv_optional(m.project_irr_post_tax.rate));
-  metric("equity_irr", csv_optional(m.equity_irr.rate));
+  metric("project_irr_pre_tax", csv_number(m.project_irr_pre_tax.rate));
+  metric("project_irr_post_tax", csv_number(m.project_irr_post_tax.rate));
+  metric("equity_irr", csv_number(m.equity_irr.rate));
   metric("project_npv", csv_number(m.project_npv));
   metric("equity_npv", csv_number(m.equity_npv));
-  metric("moic", csv_optional(m.moic));
-  metric("project_payback_months", csv_optional(m.project_payback_months));
-  metric("equity_payback_months", csv_optional(m.equity_payback_months));
-  metric("minimum_dscr", csv_optional(m.minimum_dscr));
-  metric("average_dscr", csv_optional(m.average_dscr));
+  metric("moic", csv_number(m.moic));
+  metric("project_payback_months", csv_number(m.project_payback_months));
+  metric("equity_payback_months", csv_number(m.equity_payback_months));
+  metric("minimum_dscr", csv_number(m.minimum_dscr));
+  metric("average_dscr", csv_number(m.average_dscr));
   metric("total_interest", csv_number(m.total_interest));
   metric("utilisation", csv_number(r.utilisation));
-  metric("break_even_utilisation", csv_optional(r.break_even_utilisation));
+  metric("break_even_utilisation", csv_number(r.break_even_utilisation));
   for (const auto& contract : r.break_even_prices)
     out << "break_even_price," << csv_field(contract.contract) << "," << csv_number(contract.break_even_price) << "\n";
   if (!r.ledger.empty()) {

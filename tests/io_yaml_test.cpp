@@ -360,14 +360,16 @@ TEST_F(YamlFile, MissingFileOrDirectoryIsAnInputError) {
             directory_.string() + ": cannot read the file: it is a directory");
 }
 
-TEST_F(YamlFile, ReadsTheShippedModelsIfAny) {
+TEST_F(YamlFile, ReadsTheShippedModels) {
   // Every shipped model must at least be well-formed YAML with a map at the top.
   const std::filesystem::path models = std::filesystem::path(LEASECALC_SOURCE_DIR) / "models";
-  if (!std::filesystem::exists(models)) GTEST_SKIP() << "no models directory";
+  int read = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(models)) {
     if (entry.path().extension() != ".yaml") continue;
     EXPECT_NO_THROW(io::Document::load_file(entry.path()).root()) << entry.path();
+    ++read;
   }
+  EXPECT_GE(read, 7);  // six models and the catalogue
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <leasecalc/fin/irr.hpp>
 #include <leasecalc/fin/tvm.hpp>
 
+#include "support/csv.hpp"
+
 #include <gtest/gtest.h>
 
 #include <charconv>
@@ -16,14 +18,7 @@
 namespace {
 namespace fin = leasecalc::fin;
 
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::stringstream stream(text);
-  std::string part;
-  while (std::getline(stream, part, separator)) parts.push_back(part);
-  if (!text.empty() && text.back() == separator) parts.emplace_back();
-  return parts;
-}
+using leasecalc::test::split;
 
 // NPV at `rate` relative to the size of the discounted flows: 0 up to rounding at a true root.
 double relative_npv(std::span<const double> values, double rate) {

@@ -3,6 +3,8 @@
 
 #include "leasecalc/time/schedule.hpp"
 
+#include "support/csv.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -16,13 +18,7 @@ using namespace leasecalc::time;
 
 Date d(const char* iso) { return parse_date(iso); }
 
-std::vector<std::string> split(const std::string& line, char separator) {
-  std::vector<std::string> fields;
-  std::stringstream stream(line);
-  std::string field;
-  while (std::getline(stream, field, separator)) fields.push_back(field);
-  return fields;
-}
+using leasecalc::test::split;
 
 Frequency frequency_of_months(int months) {
   for (const Frequency frequency : all_frequencies)

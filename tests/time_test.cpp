@@ -5,6 +5,8 @@
 #include "leasecalc/time/day_count.hpp"
 #include "leasecalc/time/frequency.hpp"
 
+#include "support/csv.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/date_time/gregorian/gregorian.hpp>
@@ -22,13 +24,7 @@ using leasecalc::num::Decimal;
 
 Date d(const char* iso) { return parse_date(iso); }
 
-std::vector<std::string> split(const std::string& line, char separator) {
-  std::vector<std::string> fields;
-  std::stringstream stream(line);
-  std::string field;
-  while (std::getline(stream, field, separator)) fields.push_back(field);
-  return fields;
-}
+using leasecalc::test::split;
 
 // Every day from 2019 to 2029: covers each month length, leap Februaries and year ends.
 std::vector<Date> every_day_2019_to_2029() {

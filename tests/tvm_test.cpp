@@ -4,6 +4,8 @@
 #include <leasecalc/fin/tvm.hpp>
 #include <leasecalc/num/rounding.hpp>
 
+#include "support/csv.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -24,15 +26,7 @@ struct GoldenRow {
   std::string libreoffice, reference;
 };
 
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  if (text.empty()) return parts;
-  std::stringstream stream(text);
-  std::string part;
-  while (std::getline(stream, part, separator)) parts.push_back(part);
-  if (text.back() == separator) parts.emplace_back();
-  return parts;
-}
+using leasecalc::test::split;
 
 std::vector<GoldenRow> read_golden() {
   std::ifstream file(std::string(LEASECALC_SOURCE_DIR) + "/tests/golden/fin_golden.csv");

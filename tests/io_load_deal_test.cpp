@@ -1132,3 +1132,28 @@ TEST(LoadDealErrors, MissingModelFile) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ContractUnits, ACommitmentInGpusIsWholeServers) {
+  const auto deal = parse(edit(base_model, "      servers: 60\n      price: 60000", "      gpus: 480\n      price: 60000"));
+  EXPECT_EQ(std::get<deal::TakeOrPay>(deal.contracts[0]).servers, Decimal(60));
+}
+
+TEST(ContractUnits, GpusMustFillWholeServersAndNotBeGivenTwice) {
+  const std::string partial = edit(base_model, "      servers: 60\n      price: 60000", "      gpus: 484\n      price: 60000");
+  const auto error = error_of(partial);
+  ASSERT_TRUE(error.has_value());
+  const Where where = locate(partial, "gpus: 484", "484");
+  EXPECT_EQ(error->line(), where.line);
+  EXPECT_EQ(error->column(), where.column);
+  EXPECT_EQ(error->path(), "contracts[0].take_or_pay.gpus");
+  EXPECT_NE(error->detail().find("a multiple of 8"), std::string::npos) << error->what();
+
+  const auto both = error_of(edit(base_model, "      servers: 60\n      price: 60000",
+                                  "      servers: 60\n      gpus: 480\n      price: 60000"));
+  ASSERT_TRUE(both.has_value());
+  EXPECT_NE(both->detail().find("servers or gpus, not both"), std::string::npos) << both->what();
+}
+
+}  // namespace

@@ -331,12 +331,27 @@ deal::Sla read_sla(Object object) {
   return sla;
 }
 
-deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, std::vector<Occupancy>& occupancy) {
+// A contract's units: `servers: N`, or `gpus: N` for a commitment in GPUs (whole servers' worth).
+std::pair<Field, int> read_contract_units(Object& object, int gpus_per_unit) {
+  if (object.has("gpus")) {
+    if (object.has("servers")) object.field("servers").fail("give servers or gpus, not both");
+    Field gpus = object.field("gpus");
+    const int count = gpus.as_count();
+    if (count % gpus_per_unit != 0)
+      gpus.fail_expected("a whole number of servers' GPUs (a multiple of " + std::to_string(gpus_per_unit) + ")");
+    return {gpus, count / gpus_per_unit};
+  }
+  Field servers = object.field("servers");
+  const int count = servers.as_count();
+  return {servers, count};
+}
+
+deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, int gpus_per_unit,
+                                 std::vector<Occupancy>& occupancy) {
   using deal::TakeOrPay;
   TakeOrPay contract;
   contract.name = object.required_string("name");
-  Field servers_field = object.field("servers");
-  const int servers = servers_field.as_count();
+  const auto [servers_field, servers] = read_contract_units(object, gpus_per_unit);
   contract.servers = servers;
   contract.price = read_rental_price(object.field("price"), frame);
   contract.start = read_contract_start(object, frame);
@@ -390,8 +405,7 @@ deal::OnDemand read_on_demand(Object object, const DealFrame& frame, int gpus_pe
                               std::vector<Occupancy>& occupancy) {
   deal::OnDemand contract;
   contract.name = object.required_string("name");
-  Field servers_field = object.field("servers");
-  const int servers = servers_field.as_count();
+  const auto [servers_field, servers] = read_contract_units(object, gpus_per_unit);
   contract.servers = servers;
   contract.start = read_contract_start(object, frame);
   if (std::optional<Field> end_field = object.optional_field("end")) {
@@ -462,7 +476,7 @@ std::vector<deal::Contract> read_contracts(Object& root, const DealFrame& frame,
       (void)present_keys(wrapper, {"take_or_pay", "on_demand"});
       wrapper.finish();
       if (exactly_one_of(wrapper, {"take_or_pay", "on_demand"}) == "take_or_pay")
-        contracts.emplace_back(read_take_or_pay(wrapper.object("take_or_pay"), frame, occupancy));
+        contracts.emplace_back(read_take_or_pay(wrapper.object("take_or_pay"), frame, cluster.sku.gpus_per_unit, occupancy));
       else
         contracts.emplace_back(
             read_on_demand(wrapper.object("on_demand"), frame, cluster.sku.gpus_per_unit, occupancy));

@@ -83,6 +83,17 @@ inline int whole_number_option(CommandLine& line, int low, int high) {
   throw UsageError(std::string(line.arg()) + " expects " + expected + ", got '" + std::string(text) + "'");
 }
 
+// A percentage strictly between `low` and `high` (as fractions) after the current option: "12%", "250bp".
+inline double percent_option(CommandLine& line, double low, double high, std::string_view expected) {
+  const std::string_view text = line.value(expected);
+  try {
+    const double value = num::to_double(io::parse_percent(text));
+    if (value > low && value < high) return value;
+  } catch (const io::ParseError&) {
+  }
+  throw UsageError(std::string(line.arg()) + " expects " + std::string(expected) + ", got '" + std::string(text) + "'");
+}
+
 // Runs a subcommand: --help prints the usage (exit 0); a usage error prints its message and the
 // usage, a bad model file or an input the library refuses prints what is wrong (exit 2).
 template <class Body>

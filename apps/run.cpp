@@ -14,15 +14,27 @@ namespace {
 
 constexpr const char* run_usage =
     "usage: leasecalc run MODEL.yaml [--monthly] [--format table|csv|json] [--scale 亿|万|bn|M|k|1] [--fast]\n"
+    "                     [--target-irr RATE] [--basis project|project-pre-tax|equity]\n"
     "\n"
     "Projects the deal month by month and prints the deal summary, the annual income statement and\n"
     "cash flow, the IRR table (project pre- and post-tax, equity), the margin table and the\n"
-    "break-even price and utilisation.\n"
+    "break-even price and utilisation: the lowest contract prices (all scaled by one factor) and\n"
+    "billed volume that still earn the target return.\n"
     "\n"
-    "  --monthly   add the monthly ledger (every line item x month)\n"
-    "  --format    table (default), csv, or json (documented in docs/json-output.md)\n"
-    "  --scale     amounts divided by 亿 (default for CNY), 万, bn, M (default otherwise), k or 1\n"
-    "  --fast      double arithmetic instead of the exact decimal ledger (for sweeps)\n";
+    "  --monthly      add the monthly ledger (every line item x month)\n"
+    "  --format       table (default), csv, or json (documented in docs/json-output.md)\n"
+    "  --scale        amounts divided by 亿 (default for CNY), 万, bn, M (default otherwise), k or 1\n"
+    "  --fast         double arithmetic instead of the exact decimal ledger (for sweeps)\n"
+    "  --target-irr   the return the break-even prices earn, e.g. 12% (default: the model's discount_rate)\n"
+    "  --basis        whose IRR: project (post-tax, the default), project-pre-tax or equity\n";
+
+solve::ReturnBasis basis_option(CommandLine& line) {
+  const std::string_view text = line.value("project, project-pre-tax or equity");
+  if (text == "project") return solve::ReturnBasis::project_post_tax;
+  if (text == "project-pre-tax") return solve::ReturnBasis::project_pre_tax;
+  if (text == "equity") return solve::ReturnBasis::equity;
+  throw UsageError("--basis expects project, project-pre-tax or equity, got '" + std::string(text) + "'");
+}
 
 }  // namespace
 
@@ -32,11 +44,15 @@ int run(Args args) {
     std::string format = "table";
     std::optional<report::Scale> scale;
     bool monthly = false, fast = false;
+    std::optional<double> target_irr;
+    std::optional<solve::ReturnBasis> basis;
     for (CommandLine line(args); line.next();) {
       if (line.is("--monthly")) monthly = true;
       else if (line.is("--fast")) fast = true;
       else if (line.is("--format")) format = format_option(line);
       else if (line.is("--scale")) scale = scale_option(line);
+      else if (line.is("--target-irr")) target_irr = percent_option(line, -1, 100, "an annual rate above -100%, such as 12%");
+      else if (line.is("--basis")) basis = basis_option(line);
       else if (line.is_option()) line.unknown();
       else if (model) throw UsageError("one model file at a time (got '" + *model + "' and '" + std::string(line.arg()) + "')");
       else model = std::string(line.arg());
@@ -44,8 +60,10 @@ int run(Args args) {
     if (!model) throw UsageError("which model? e.g. leasecalc run models/guosen-2025-standard-10k.yaml");
 
     const deal::Deal deal = io::load_deal(*model);
-    const report::RunReport result = fast ? report::make_run_report<double>(deal, monthly)
-                                          : report::make_run_report<num::Decimal>(deal, monthly);
+    const solve::ReturnTarget target{target_irr.value_or(num::to_double(deal.discount_rate)),
+                                     basis.value_or(solve::ReturnBasis::project_post_tax)};
+    const report::RunReport result = fast ? report::make_run_report<double>(deal, monthly, target)
+                                          : report::make_run_report<num::Decimal>(deal, monthly, target);
     if (format == "json") report::write_json(std::cout, result);
     else if (format == "csv") report::write_csv(std::cout, result);
     else report::write_table(std::cout, result, scale.value_or(report::default_scale(deal.currency)));

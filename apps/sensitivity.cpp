@@ -43,14 +43,7 @@ int sensitivity(Args args) {
       if (line.is("--grid")) {
         grid = true;
       } else if (line.is("--shock")) {
-        const std::string_view text = line.value("a percentage above 0% and below 100%, such as 10%");
-        try {
-          options.shock = num::to_double(io::parse_percent(text));
-        } catch (const io::ParseError&) {
-          options.shock = 0;
-        }
-        if (options.shock <= 0 || options.shock >= 1)
-          throw UsageError("--shock expects a percentage above 0% and below 100%, such as 10%");
+        options.shock = percent_option(line, 0, 1, "a percentage above 0% and below 100%, such as 10%");
       } else if (line.is("--life-change")) {
         options.life_change_months = whole_number_option(line, 1, 600);
       } else if (line.is("--metric")) {

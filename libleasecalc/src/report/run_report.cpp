@@ -81,9 +81,9 @@ std::string price_unit_name(deal::PriceUnit unit, const deal::Sku& sku) {
   return "";
 }
 
-void add_break_even(RunReport& report, const deal::Deal& deal) {
-  const double rate = num::to_double(deal.discount_rate);
-  const auto price = solve::price_factor_for_return(deal, rate);
+void add_break_even(RunReport& report, const deal::Deal& deal, const solve::ReturnTarget& target) {
+  report.target = target;
+  const auto price = solve::price_factor_for_return(deal, target.annual_rate, target.basis);
   report.break_even_price_note = price.note;
   if (price.factor) {
     for (const auto& contract : deal.contracts) {
@@ -102,7 +102,7 @@ void add_break_even(RunReport& report, const deal::Deal& deal) {
       report.break_even_prices.push_back(row);
     }
   }
-  const auto volume = solve::volume_factor_for_return(deal, rate);
+  const auto volume = solve::volume_factor_for_return(deal, target.annual_rate, target.basis);
   report.break_even_utilisation_note = volume.note;
   if (volume.factor && report.utilisation * *volume.factor <= 1.0)
     report.break_even_utilisation = report.utilisation * *volume.factor;
@@ -210,12 +210,16 @@ void write_table(std::ostream& out, const RunReport& r, const Scale& scale) {
   for (const auto& value : dscr) out << pad_left(value ? format("%.2fx", *value) : "-", column_width);
   out << "\n";
 
-  out << "\nBreak-even at " << format("%.2f%%", r.discount_rate * 100) << " (project NPV, post-tax, = 0)\n";
+  const std::string rate = format("%.2f%%", r.target.annual_rate * 100);
+  out << "\nBreak-even: the lowest price and use that earn a " << rate << " " << solve::return_name(r.target.basis)
+      << " (NPV at " << rate << " = 0)\n";
   if (!r.break_even_price_note.empty()) out << "  price: " << r.break_even_price_note << "\n";
   for (const auto& contract : r.break_even_prices) {
     out << "  " << contract.contract << ": " << format("%.2f", contract.break_even_price) << " "
-        << r.currency << " " << contract.price_unit << " (model: " << format("%.2f", contract.quoted_price)
-        << ", " << format("%+.1f%%", (contract.break_even_price / contract.quoted_price - 1) * 100) << ")\n";
+        << r.currency << " " << contract.price_unit << " (model: " << format("%.2f", contract.quoted_price);
+    if (contract.quoted_price > 0)
+      out << ", " << format("%+.1f%%", (contract.break_even_price / contract.quoted_price - 1) * 100);
+    out << ")\n";
   }
   out << "  utilisation: " << format("%.1f%%", r.utilisation * 100) << " billed in the model";
   if (r.break_even_utilisation) out << ", break-even " << format("%.1f%%", *r.break_even_utilisation * 100);
@@ -291,6 +295,8 @@ void write_csv(std::ostream& out, const RunReport& r) {
   metric("minimum_dscr", csv_number(m.minimum_dscr));
   metric("average_dscr", csv_number(m.average_dscr));
   metric("total_interest", csv_number(m.total_interest));
+  metric("target_irr", csv_number(r.target.annual_rate));
+  metric("target_basis", std::string(solve::return_key(r.target.basis)));
   metric("utilisation", csv_number(r.utilisation));
   metric("break_even_utilisation", csv_number(r.break_even_utilisation));
   for (const auto& contract : r.break_even_prices)
@@ -364,7 +370,8 @@ void write_json(std::ostream& out, const RunReport& r) {
                    {"ebitda_margin", optionals_json(m.ebitda_margin)},
                    {"net_margin", optionals_json(m.net_margin)},
                    {"dscr", optionals_json(m.dscr)}}},
-      {"break_even", {{"prices", prices}, {"price_note", r.break_even_price_note},
+      {"break_even", {{"target_irr", r.target.annual_rate}, {"basis", solve::return_key(r.target.basis)},
+                      {"prices", prices}, {"price_note", r.break_even_price_note},
                       {"utilisation", r.utilisation},
                       {"break_even_utilisation", optional_json(r.break_even_utilisation)},
                       {"utilisation_note", r.break_even_utilisation_note}}},

@@ -42,7 +42,9 @@ struct RunReport {
   engine::Metrics<double> metrics;
   engine::Table<double> income_statement;
   engine::Table<double> cash_flow;
-  // Break-even at the discount rate (project, post-tax).
+  // Break-even: the prices and billed volume that just earn the target return (by default the
+  // post-tax project IRR equal to the discount rate, i.e. a zero project NPV).
+  solve::ReturnTarget target;
   std::vector<ContractBreakEven> break_even_prices;
   std::string break_even_price_note;
   double utilisation = 0;  // billed units over units in service, over the life
@@ -59,12 +61,14 @@ engine::Table<double> to_double(const engine::Table<num::Decimal>& table);
 engine::Metrics<double> to_double(const engine::Metrics<double>& metrics);
 engine::Metrics<double> to_double(const engine::Metrics<num::Decimal>& metrics);
 std::string price_unit_name(deal::PriceUnit unit, const deal::Sku& sku);
-void add_break_even(RunReport& report, const deal::Deal& deal);
+void add_break_even(RunReport& report, const deal::Deal& deal, const solve::ReturnTarget& target);
 }  // namespace detail
 
-// Projects the deal (exactly in Decimal, or fast in double) and assembles the report.
+// Projects the deal (exactly in Decimal, or fast in double) and assembles the report. The
+// break-even figures earn `target`: by default a post-tax project IRR of the discount rate.
 template <num::Numeric Num>
-RunReport make_run_report(const deal::Deal& deal, bool with_ledger) {
+RunReport make_run_report(const deal::Deal& deal, bool with_ledger,
+                          std::optional<solve::ReturnTarget> target = std::nullopt) {
   const engine::Ledger<Num> ledger = engine::project<Num>(deal);
   RunReport report;
   report.deal_name = deal.name;
@@ -77,7 +81,7 @@ RunReport make_run_report(const deal::Deal& deal, bool with_ledger) {
   report.income_statement = detail::to_double(engine::income_statement(ledger));
   report.cash_flow = detail::to_double(engine::cash_flow_statement(ledger));
   report.utilisation = solve::average_utilisation(ledger);
-  detail::add_break_even(report, deal);
+  detail::add_break_even(report, deal, target.value_or(solve::ReturnTarget{report.discount_rate}));
   if (with_ledger) {
     for (int m = 0; m < ledger.months(); ++m) {
       report.months.push_back(time::format_date(engine::month_start(deal.start, m)).substr(0, 7));

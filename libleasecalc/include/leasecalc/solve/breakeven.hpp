@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 namespace leasecalc::solve {
@@ -39,13 +40,41 @@ inline deal::Deal with_volume_factor(deal::Deal deal, const deal::Decimal& facto
 // Whose cash flows must have a zero NPV.
 enum class ReturnBasis { project_post_tax, project_pre_tax, equity };
 
-// Net present value of a deal's flows at an annual rate, in the fast (double) mode.
+// For readers: "post-tax project IRR", "pre-tax project IRR", "equity IRR".
+inline std::string_view return_name(ReturnBasis basis) {
+  switch (basis) {
+    case ReturnBasis::project_pre_tax: return "pre-tax project IRR";
+    case ReturnBasis::equity: return "equity IRR";
+    case ReturnBasis::project_post_tax: break;
+  }
+  return "post-tax project IRR";
+}
+
+// For programs: "project_post_tax", "project_pre_tax", "equity".
+inline std::string_view return_key(ReturnBasis basis) {
+  switch (basis) {
+    case ReturnBasis::project_pre_tax: return "project_pre_tax";
+    case ReturnBasis::equity: return "equity";
+    case ReturnBasis::project_post_tax: break;
+  }
+  return "project_post_tax";
+}
+
+// The return a price must earn: an IRR of `annual_rate` on the `basis` flows, that is a zero NPV
+// of those flows at that rate. The break-even price is the target at the deal's discount rate.
+struct ReturnTarget {
+  double annual_rate = 0;
+  ReturnBasis basis = ReturnBasis::project_post_tax;
+};
+
+// Net present value at an annual rate, in the fast (double) mode, of the flows whose IRR the
+// metrics report on that basis (engine/metrics.hpp).
 inline double npv(const deal::Deal& deal, ReturnBasis basis, double annual_rate) {
   const auto ledger = engine::project<double>(deal);
   std::vector<double> flows(static_cast<std::size_t>(ledger.months()));
   for (int m = 0; m < ledger.months(); ++m) {
     flows[static_cast<std::size_t>(m)] =
-        basis == ReturnBasis::equity             ? engine::free_cash_flow_to_equity(ledger, m)
+        basis == ReturnBasis::equity             ? engine::equity_cash_flow(ledger, m)
         : basis == ReturnBasis::project_pre_tax ? engine::free_cash_flow_pre_tax(ledger, m)
                                                  : engine::free_cash_flow_to_firm(ledger, m);
   }

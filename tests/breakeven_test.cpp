@@ -1,0 +1,152 @@
+// Break-even and bid prices: a closed form for the simplest lease, the round trip (the deal
+// re-priced at the solved price earns exactly the target IRR, on every basis), and
+// `leasecalc run --target-irr` end to end.
+#include <leasecalc/engine/metrics.hpp>
+#include <leasecalc/engine/project.hpp>
+#include <leasecalc/solve/breakeven.hpp>
+
+#include "support/cli.hpp"
+#include "support/deals.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+
+namespace {
+using namespace leasecalc;
+using solve::ReturnBasis;
+using test::dec;
+
+const std::filesystem::path models = std::filesystem::path(LEASECALC_SOURCE_DIR) / "models";
+
+// The minimal deal: 10 servers bought for 1M each, leased for 36 months, billed in advance, no
+// costs or tax. Cash lands at month ends, so the capex and the first rent share month 0 and the
+// break-even rent at an annual rate r is 1M over the annuity-due factor sum_{m<36} v^m, with
+// v = (1 + r)^(-1/12): P = 1M (1 - v) / (1 - v^36), or 1M / 36 at r = 0.
+double minimal_deal_break_even_rent(double annual_rate) {
+  if (annual_rate == 0) return 1e6 / 36;
+  const double v = std::pow(1 + annual_rate, -1.0 / 12);
+  return 1e6 * (1 - v) / (1 - std::pow(v, 36));
+}
+
+// The ledger books each month's invoice for the 10 servers to the cent, so the NPV moves in
+// cent steps and the break-even rent is found to a tenth of a cent per server-month.
+constexpr double invoice_cent_per_server = 0.01 / 10;
+constexpr double invoice_cent_as_factor = invoice_cent_per_server / 30000;
+
+TEST(BreakEvenPrice, MinimalLeaseMatchesTheAnnuityDueClosedForm) {
+  const auto deal = test::minimal_deal();  // quoted at 30,000 a server-month
+  for (const double rate : {0.0, 0.08, 0.12, 0.35}) {
+    for (const auto basis : {ReturnBasis::project_post_tax, ReturnBasis::project_pre_tax}) {
+      const auto solution = solve::price_factor_for_return(deal, rate, basis);
+      ASSERT_TRUE(solution.factor) << solution.note;
+      EXPECT_NEAR(30000 * *solution.factor, minimal_deal_break_even_rent(rate), invoice_cent_per_server)
+          << "rate " << rate;
+    }
+  }
+}
+
+TEST(BreakEvenPrice, MinimalLeaseBreakEvenVolumeIsTheSameFactor) {
+  // With one contract and no costs that depend on use, billing fewer servers is the same as a
+  // lower price: both scale the rent.
+  const auto deal = test::minimal_deal();
+  const auto price = solve::price_factor_for_return(deal, 0.12);
+  const auto volume = solve::volume_factor_for_return(deal, 0.12);
+  ASSERT_TRUE(price.factor && volume.factor);
+  EXPECT_NEAR(*volume.factor, minimal_deal_break_even_rent(0.12) / 30000, invoice_cent_as_factor);
+  EXPECT_NEAR(*price.factor, *volume.factor, invoice_cent_as_factor);
+}
+
+std::optional<double> irr_of(const engine::Metrics<double>& metrics, ReturnBasis basis) {
+  switch (basis) {
+    case ReturnBasis::project_post_tax: return metrics.project_irr_post_tax.rate;
+    case ReturnBasis::project_pre_tax: return metrics.project_irr_pre_tax.rate;
+    case ReturnBasis::equity: return metrics.equity_irr.rate;
+  }
+  return std::nullopt;
+}
+
+// The solver and the metrics must speak of the same flows: re-priced at the solved factor, the
+// deal's reported IRR on that basis is the target.
+TEST(BreakEvenPrice, RepricedDealEarnsTheTargetOnEveryBasis) {
+  for (const auto& deal : {test::minimal_deal(), test::rich_deal()}) {
+    for (const auto basis : {ReturnBasis::project_post_tax, ReturnBasis::project_pre_tax, ReturnBasis::equity}) {
+      for (const double target : {0.05, 0.12, 0.20}) {
+        const auto solution = solve::price_factor_for_return(deal, target, basis);
+        ASSERT_TRUE(solution.factor) << deal.name << ": " << solution.note;
+        const auto repriced = solve::with_price_factor(deal, num::from_double<deal::Decimal>(*solution.factor));
+        const auto metrics = engine::metrics(repriced, engine::project<double>(repriced));
+        const auto irr = irr_of(metrics, basis);
+        ASSERT_TRUE(irr) << deal.name << " " << solve::return_name(basis);
+        EXPECT_NEAR(*irr, target, 1e-7) << deal.name << " " << solve::return_name(basis) << " at " << target;
+      }
+    }
+  }
+}
+
+TEST(BreakEvenPrice, HigherTargetsNeedHigherPrices) {
+  const auto deal = test::rich_deal();
+  double previous = 0;
+  for (const double target : {0.0, 0.05, 0.10, 0.15, 0.25}) {
+    const auto solution = solve::price_factor_for_return(deal, target, ReturnBasis::equity);
+    ASSERT_TRUE(solution.factor) << solution.note;
+    EXPECT_GT(*solution.factor, previous) << target;
+    previous = *solution.factor;
+  }
+}
+
+TEST(BreakEvenPrice, ATargetNoPriceReachesSaysSo) {
+  auto deal = test::minimal_deal();
+  deal.contracts.clear();  // nothing to re-price: the NPV never reaches zero
+  const auto solution = solve::price_factor_for_return(deal, 0.08);
+  EXPECT_FALSE(solution.factor);
+  EXPECT_NE(solution.note.find("no factor"), std::string::npos) << solution.note;
+}
+
+// ---- leasecalc run --target-irr --------------------------------------------------------------
+
+std::string standard_model() { return "'" + (models / "guosen-2025-standard-10k.yaml").string() + "'"; }
+
+TEST(RunTargetIrr, DefaultsToAPostTaxProjectIrrOfTheDiscountRate) {
+  const auto run = test::run_leasecalc("run " + standard_model() + " --format json --fast");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto doc = nlohmann::json::parse(run.out);
+  EXPECT_EQ(doc["break_even"]["basis"], "project_post_tax");
+  EXPECT_DOUBLE_EQ(doc["break_even"]["target_irr"].get<double>(), doc["deal"]["discount_rate"].get<double>());
+}
+
+TEST(RunTargetIrr, AnEquityTargetNeedsALowerPriceThanTheSameProjectTargetUnderCheapDebt) {
+  // 85% debt at 5%: leverage lifts the equity IRR above the project IRR, so 12% on equity is
+  // reached at a lower price than 12% on the project.
+  const auto project = nlohmann::json::parse(
+      test::run_leasecalc("run " + standard_model() + " --format json --fast --target-irr 12%").out);
+  const auto equity = nlohmann::json::parse(
+      test::run_leasecalc("run " + standard_model() + " --format json --fast --target-irr 12% --basis equity").out);
+  EXPECT_EQ(equity["break_even"]["basis"], "equity");
+  EXPECT_DOUBLE_EQ(equity["break_even"]["target_irr"].get<double>(), 0.12);
+  const double at_project = project["break_even"]["prices"][0]["break_even_price"];
+  const double at_equity = equity["break_even"]["prices"][0]["break_even_price"];
+  EXPECT_LT(at_equity, at_project);
+  EXPECT_GT(at_equity, 0);
+}
+
+TEST(RunTargetIrr, TableNamesTheTarget) {
+  const auto run = test::run_leasecalc("run " + standard_model() + " --fast --target-irr 12% --basis equity");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("earn a 12.00% equity IRR"), std::string::npos) << run.out;
+}
+
+TEST(RunTargetIrr, BadValuesAreUsageErrors) {
+  for (const char* bad : {"--target-irr 12", "--target-irr -100%", "--target-irr twelve", "--target-irr",
+                          "--basis firm", "--basis"}) {
+    const auto run = test::run_leasecalc("run " + standard_model() + " " + bad);
+    EXPECT_EQ(run.exit_code, 2) << bad;
+    EXPECT_EQ(run.out, "") << bad;
+    EXPECT_NE(run.err.find(std::string(bad).substr(0, std::string(bad).find(' '))), std::string::npos) << bad << ": " << run.err;
+  }
+}
+
+}  // namespace

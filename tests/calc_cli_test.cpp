@@ -28,8 +28,10 @@ double number(const std::string& out) { return std::stod(out); }
 TEST(CalcCli, PmtPrintsTheResultAloneWithFullPrecision) {
   const CliRun run = calc("pmt 0.004 60 -2.26e9");
   EXPECT_EQ(run.exit_code, 0);
-  EXPECT_EQ(run.out, "42442216.943254225\n");  // Calc: 42442216.94325442 (last digit is rounding)
-  EXPECT_NEAR(number(run.out), 42442216.94325442, 1e-6);
+  EXPECT_TRUE(std::regex_match(run.out, std::regex(R"(\d{8}\.\d{7,9}\n)"))) << run.out;  // 15+ digits, nothing else
+  // 2.26e9 x 0.004 / (1 - 1.004^-60) = 42442216.9432544237339 (to 21 digits, by exact arithmetic);
+  // Calc shows 42442216.94325442.
+  EXPECT_NEAR(number(run.out), 42442216.9432544237339, 42442216.9432544237339 * 1e-15);
   EXPECT_EQ(run.err, "");
 }
 
@@ -66,6 +68,33 @@ TEST(CalcCli, NoIrrExitsOneWithAMessage) {
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_EQ(run.out, "");
   EXPECT_NE(run.err.find("never change sign"), std::string::npos);
+}
+
+TEST(CalcCli, AResultBeyondTheDoublesIsNoResultNeverInfOrNan) {
+  // (1 + 1e10)^1e10 and 1.05^1e308 overflow; a spreadsheet shows #NUM!.
+  for (const char* args : {"fv 1e10 1e10 1", "fv 0.05 1e308 1", "ipmt 0.05 1e308 1e308 1"}) {
+    const CliRun run = calc(args);
+    EXPECT_EQ(run.exit_code, 1) << args << ": " << run.out;
+    EXPECT_EQ(run.out, "") << args;
+    EXPECT_NE(run.err.find("no finite result"), std::string::npos) << args << ": " << run.err;
+  }
+  const CliRun npv = calc("npv -1", "1\n");  // discounting at -100% divides by zero: refused up front
+  EXPECT_EQ(npv.exit_code, 2) << npv.out;
+  EXPECT_NE(npv.err.find("rate must be above -1"), std::string::npos) << npv.err;
+}
+
+TEST(CalcCli, ResultsWithAFiniteLimitStayFinite) {
+  // The PV of 1 a period for 1e308 periods is the perpetuity 1 / 5% = 20; the payment on a loan at
+  // a rate of 1e10 a period over 1e10 periods is the interest alone, rate x PV.
+  EXPECT_NEAR(number(calc("pv 0.05 1e308 1").out), -20, 1e-13);
+  EXPECT_NEAR(number(calc("pmt 1e10 1e10 1").out), -1e10, 1e-5);
+}
+
+TEST(CalcCli, NegativeZeroPrintsAsZero) {
+  // At a rate of -100% a loan's balance vanishes after one period: the payment is 0, not -0.
+  const CliRun run = calc("pmt -1 10 100");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "0\n");
 }
 
 TEST(CalcCli, XirrAndXnpvReadDatedLines) {

@@ -137,6 +137,33 @@ TEST(Annuity, PvAndFvAreInverseThroughGrowth) {
   }
 }
 
+// At small rates a spreadsheet's (1 + rate)^n - 1 cancels away most of its digits (PMT at 1e-9 a
+// period is wrong in the fifth digit); the double functions must keep 13 digits there. The
+// reference is the Decimal instantiation: 34 digits, the power taken by exact repeated squaring.
+TEST(Annuity, SmallRatesKeepTheirDigitsInDouble) {
+  const auto relative = [](double got, const Decimal& exact) {
+    return std::abs(got - to_double(exact)) / std::abs(to_double(exact));
+  };
+  for (const char* rate_text : {"1e-5", "1e-7", "1e-9", "1e-12", "-1e-9"}) {
+    const Decimal exact_rate = from_string<Decimal>(rate_text);
+    const double rate = to_double(exact_rate);
+    for (int type : {0, 1}) {
+      const Decimal t(type), n(360), principal(-1000000), balloon(250000), payment(-5000);
+      const double td = type;
+      EXPECT_LT(relative(fin::pmt(rate, 360.0, -1e6, 2.5e5, td), fin::pmt(exact_rate, n, principal, balloon, t)), 1e-13)
+          << "PMT at " << rate_text;
+      EXPECT_LT(relative(fin::fv(rate, 360.0, -5000.0, 0.0, td), fin::fv(exact_rate, n, payment, Decimal(0), t)), 1e-13)
+          << "FV at " << rate_text;
+      EXPECT_LT(relative(fin::pv(rate, 360.0, -5000.0, 2.5e5, td), fin::pv(exact_rate, n, payment, balloon, t)), 1e-13)
+          << "PV at " << rate_text;
+      EXPECT_LT(relative(fin::nper(rate, -5000.0, 1e6, 0.0, td), fin::nper(exact_rate, payment, -principal, Decimal(0), t)), 1e-13)
+          << "NPER at " << rate_text;
+      EXPECT_LT(relative(fin::ipmt(rate, 7.0, 360.0, -1e6, 0.0, td), fin::ipmt(exact_rate, Decimal(7), n, principal, Decimal(0), t)), 1e-11)
+          << "IPMT at " << rate_text;
+    }
+  }
+}
+
 TEST(Npv, IsTheSpreadsheetSumWithTheFirstFlowDiscountedOnePeriod) {
   const std::vector<double> flows = {-100, 50, 60};
   EXPECT_NEAR(fin::npv(0.1, std::span<const double>(flows)), -100 / 1.1 + 50 / 1.21 + 60 / 1.331, 1e-12);

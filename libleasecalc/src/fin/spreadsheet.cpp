@@ -252,7 +252,13 @@ SpreadsheetOutcome evaluate(const SpreadsheetFunction& function, std::span<const
     throw std::invalid_argument(std::string(name) + ": expected cash flows on standard input, got none");
   if (function.cash_flows == CashFlowInput::dated_amounts && days.size() != values.size())
     throw std::invalid_argument(std::string(name) + ": expected one date per amount");
-  const auto value = [](double v) -> SpreadsheetOutcome { return SpreadsheetValue{v, ""}; };
+  // A spreadsheet shows #NUM! where the arithmetic leaves the doubles (PV of 1e308 periods, FV at
+  // a rate of 1e10): no result, never an inf or a NaN. -0 prints as 0.
+  const auto value = [&](double v) -> SpreadsheetOutcome {
+    if (!std::isfinite(v))
+      return SpreadsheetNoResult{std::string(name) + ": no finite result for these arguments (the value overflows a double)"};
+    return SpreadsheetValue{v + 0.0, ""};
+  };
 
   if (name == "npv") return value(npv(a.number(0), values));
   if (name == "xnpv") return value(xnpv(a.number(0), values, days));

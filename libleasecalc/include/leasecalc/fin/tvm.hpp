@@ -8,6 +8,7 @@
 #include "leasecalc/num/numeric.hpp"
 
 #include <cmath>
+#include <concepts>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -41,6 +42,38 @@ Num growth(const Num& rate, const Num& periods) {
   return num::pow(Num(1) + rate, periods);
 }
 
+// (1 + rate)^periods - 1. In double, subtracting 1 from the power loses the digits small rates
+// live in (at 1e-9 a period, PMT would be wrong in its fifth digit), so it is expm1(n log1p(rate)).
+template <num::Numeric Num>
+Num growth_minus_one(const Num& rate, const Num& periods) {
+  if constexpr (std::same_as<Num, double>) {
+    if (rate > -1) return std::expm1(periods * std::log1p(rate));
+  }
+  return growth(rate, periods) - Num(1);
+}
+
+// (1 + rate)^-periods and 1 minus it, for present values: the same care as above, and finite
+// as periods grow without bound (the PV of a perpetuity).
+template <num::Numeric Num>
+struct Discounting {
+  Num factor;      // (1 + rate)^-periods
+  Num complement;  // 1 - factor
+};
+
+template <num::Numeric Num>
+Discounting<Num> discounting(const Num& rate, const Num& periods, const char* function) {
+  if constexpr (std::same_as<Num, double>) {
+    if (rate > -1) {
+      const double exponent = -periods * std::log1p(rate);
+      return {std::exp(exponent), -std::expm1(exponent)};
+    }
+  }
+  const Num g = growth(rate, periods);
+  require(g != Num(0), std::string(function) + ": rate must be above -1 (-100%)");
+  const Num factor = Num(1) / g;
+  return {factor, Num(1) - factor};
+}
+
 }  // namespace tvm_detail
 
 // NPV(rate, v1..vn) = sum v_i / (1+rate)^i, i from 1: the first value is discounted one period.
@@ -69,34 +102,39 @@ Num xnpv(const Num& rate, std::span<const Num> values, std::span<const int> date
   return value;
 }
 
-// FV(rate, nper, pmt, pv=0, type=0): value after nper periods of pv and the payments.
+// The three closed forms below are written in g - 1 = (1 + rate)^nper - 1 or 1 - 1 / g alone, so
+// that no difference of nearly equal numbers is formed: in double they hold 15 digits at any rate.
+
+// FV(rate, nper, pmt, pv=0, type=0) = -(pv g + pmt (1 + rate type) (g - 1) / rate): value after
+// nper periods of pv and the payments.
 template <num::Numeric Num>
 Num fv(const Num& rate, const Num& nper, const Num& pmt, const Num& pv = Num(0), const Num& type = Num(0)) {
   tvm_detail::require_type(type, "FV");
   if (rate == Num(0)) return -(pv + pmt * nper);
-  const Num g = tvm_detail::growth(rate, nper);
-  return -(pv * g + pmt * (Num(1) + rate * type) * (g - Num(1)) / rate);
+  const Num g_minus_one = tvm_detail::growth_minus_one(rate, nper);
+  return -(pv + g_minus_one * (pv + pmt * (Num(1) + rate * type) / rate));
 }
 
-// PV(rate, nper, pmt, fv=0, type=0): value now of the payments and fv.
+// PV(rate, nper, pmt, fv=0, type=0) = -(fv + pmt (1 + rate type) (g - 1) / rate) / g: value now
+// of the payments and fv, computed as -(fv / g + pmt (1 + rate type) (1 - 1 / g) / rate).
 template <num::Numeric Num>
 Num pv(const Num& rate, const Num& nper, const Num& pmt, const Num& fv = Num(0), const Num& type = Num(0)) {
   tvm_detail::require_type(type, "PV");
   if (rate == Num(0)) return -(fv + pmt * nper);
-  const Num g = tvm_detail::growth(rate, nper);
-  tvm_detail::require(g != Num(0), "PV: rate must be above -1 (-100%)");
-  return -(fv + pmt * (Num(1) + rate * type) * (g - Num(1)) / rate) / g;
+  const auto discount = tvm_detail::discounting(rate, nper, "PV");
+  return -(fv * discount.factor + pmt * (Num(1) + rate * type) * discount.complement / rate);
 }
 
-// PMT(rate, nper, pv, fv=0, type=0): the level payment that takes pv to fv over nper periods.
+// PMT(rate, nper, pv, fv=0, type=0) = -(pv g + fv) rate / ((1 + rate type) (g - 1)): the level
+// payment that takes pv to fv over nper periods.
 template <num::Numeric Num>
 Num pmt(const Num& rate, const Num& nper, const Num& pv, const Num& fv = Num(0), const Num& type = Num(0)) {
   tvm_detail::require_type(type, "PMT");
   tvm_detail::require(nper != Num(0), "PMT: nper must not be 0");
   if (rate == Num(0)) return -(pv + fv) / nper;
-  const Num g = tvm_detail::growth(rate, nper);
-  tvm_detail::require(g != Num(1), "PMT: rate and nper give no growth; payment undefined");
-  return -(pv * g + fv) * rate / ((Num(1) + rate * type) * (g - Num(1)));
+  const Num g_minus_one = tvm_detail::growth_minus_one(rate, nper);
+  tvm_detail::require(g_minus_one != Num(0), "PMT: rate and nper give no growth; payment undefined");
+  return -rate / (Num(1) + rate * type) * (pv + (pv + fv) / g_minus_one);
 }
 
 // IPMT(rate, per, nper, pv, fv=0, type=0): interest part of payment `per` (1 <= per <= nper).
@@ -131,7 +169,8 @@ Num nper(const Num& rate, const Num& pmt, const Num& pv, const Num& fv = Num(0),
   const Num annuity = pmt * (Num(1) + rate * type);
   const Num ratio = (annuity - fv * rate) / (annuity + pv * rate);
   tvm_detail::require(ratio > Num(0), "NPER: the payments never take pv to fv at this rate");
-  return num::log(ratio) / num::log(Num(1) + rate);
+  // log(ratio) as log1p(ratio - 1), the difference formed without cancellation.
+  return num::log1p(-rate * (pv + fv) / (annuity + pv * rate)) / num::log1p(rate);
 }
 
 // RATE(nper, pmt, pv, fv=0, type=0, guess=0.1): the rate per period of an annuity; a solver, so

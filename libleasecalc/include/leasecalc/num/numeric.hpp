@@ -90,6 +90,7 @@ inline double abs(double x) { return std::fabs(x); }
 inline double pow(double x, double y) { return std::pow(x, y); }
 inline double exp(double x) { return std::exp(x); }
 inline double log(double x) { return std::log(x); }
+inline double log1p(double x) { return std::log1p(x); }  // log(1 + x), exact for small x
 inline double floor(double x) { return std::floor(x); }
 inline double ceil(double x) { return std::ceil(x); }
 inline double sqrt(double x) { return std::sqrt(x); }
@@ -99,6 +100,8 @@ inline Decimal abs(const Decimal& x) { return boost::multiprecision::abs(x); }
 inline Decimal pow(const Decimal& x, const Decimal& y) { return boost::multiprecision::pow(x, y); }
 inline Decimal exp(const Decimal& x) { return boost::multiprecision::exp(x); }
 inline Decimal log(const Decimal& x) { return boost::multiprecision::log(x); }
+// 1 + x keeps 34 digits, so the small rates that defeat double keep 20 or more here.
+inline Decimal log1p(const Decimal& x) { return boost::multiprecision::log(Decimal(1) + x); }
 inline Decimal floor(const Decimal& x) { return boost::multiprecision::floor(x); }
 inline Decimal ceil(const Decimal& x) { return boost::multiprecision::ceil(x); }
 inline Decimal sqrt(const Decimal& x) { return boost::multiprecision::sqrt(x); }

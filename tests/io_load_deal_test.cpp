@@ -454,12 +454,43 @@ TEST(LoadDealValues, ExplicitCataloguePath) {
                                          " load_power: 10 kW, idle_power: 3 kW}\n";
   }
   EXPECT_EQ(io::load_deal(dir / "model.yaml", dir / "other.yaml").cluster.price_per_server, dec("1000000"));
-  // Without a path the catalogue is <model dir>/catalog/gpus.yaml, which does not exist here.
+  // Without a path the catalogue is <model dir>/catalog/gpus.yaml, which does not exist here: the
+  // model is blamed, and told both ways to name one.
   try {
     io::load_deal(dir / "model.yaml");
     ADD_FAILURE() << "loaded without a catalogue";
   } catch (const io::InputError& error) {
-    EXPECT_EQ(error.file(), (dir / "catalog" / "gpus.yaml").string());
+    EXPECT_EQ(error.file(), (dir / "model.yaml").string());
+    EXPECT_NE(error.detail().find((dir / "catalog" / "gpus.yaml").string()), std::string::npos) << error.what();
+    EXPECT_NE(error.detail().find("`catalog:`"), std::string::npos) << error.what();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LoadDealValues, ModelNamesItsCatalogueRelativeToItself) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "leasecalc_io_catalog_field_test";
+  std::filesystem::create_directories(dir / "deals");
+  std::filesystem::create_directories(dir / "shared");
+  {
+    std::ofstream(dir / "deals" / "model.yaml") << "catalog: ../shared/skus.yaml\n" << base_model;
+    std::ofstream(dir / "shared" / "skus.yaml") << "skus:\n  - {name: H800, description: x, gpus_per_unit: 8, "
+                                                   "list_price: 1.5M CNY, load_power: 10 kW, idle_power: 3 kW}\n";
+    std::ofstream(dir / "other.yaml") << "skus:\n  - {name: H800, description: x, gpus_per_unit: 8, list_price: 1M CNY,"
+                                         " load_power: 10 kW, idle_power: 3 kW}\n";
+    std::ofstream(dir / "deals" / "lost.yaml") << "catalog: ../nowhere.yaml\n" << base_model;
+  }
+  EXPECT_EQ(io::load_deal(dir / "deals" / "model.yaml").cluster.price_per_server, dec("1500000"));
+  // A catalogue the caller gives takes precedence over the one the model names.
+  EXPECT_EQ(io::load_deal(dir / "deals" / "model.yaml", dir / "other.yaml").cluster.price_per_server, dec("1000000"));
+  try {
+    io::load_deal(dir / "deals" / "lost.yaml");
+    ADD_FAILURE() << "loaded with a missing catalogue";
+  } catch (const io::InputError& error) {
+    EXPECT_EQ(error.file(), (dir / "deals" / "lost.yaml").string());
+    EXPECT_EQ(error.line(), 1);
+    EXPECT_EQ(error.column(), 10);
+    EXPECT_EQ(error.path(), "catalog");
+    EXPECT_NE(error.detail().find("nowhere.yaml is not a readable file"), std::string::npos) << error.what();
   }
   std::filesystem::remove_all(dir);
 }

@@ -757,7 +757,7 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
   // Top-level typos first: a misspelt section would otherwise surface as a missing one.
   // `uncertainty` is read by io::load_uncertainty (Monte Carlo), not into the deal.
   for (std::string_view section :
-       {"deal", "cluster", "contracts", "running_costs", "financing", "depreciation", "tax", "uncertainty"})
+       {"catalog", "deal", "cluster", "contracts", "running_costs", "financing", "depreciation", "tax", "uncertainty"})
     (void)root.has(section);
   root.finish();
   deal::Deal deal;
@@ -785,7 +785,27 @@ Catalogue parse_catalogue(std::string_view text, std::string display_name) {
   return read_catalogue(Document::parse(text, std::move(display_name)));
 }
 
-deal::Deal load_deal(const std::filesystem::path& model) { return load_deal(model, default_catalogue_path(model)); }
+deal::Deal load_deal(const std::filesystem::path& model) {
+  // The model is parsed first so that a broken model is reported before a missing catalogue.
+  const Document document = Document::load_file(model);
+  Object root = document.root();
+  const std::optional<Field> named = root.optional_field("catalog");
+  if (!named) {
+    const auto path = default_catalogue_path(model);
+    if (!std::filesystem::exists(path))
+      throw InputError(SourcePosition{model.string()}, {},
+                       "no GPU catalogue: expected " + path.string() +
+                           " next to the model, or a top-level `catalog:` path to one (relative to the model)");
+    return read_deal(document, load_catalogue(path));
+  }
+  const std::string text = named->as_string();
+  if (text.empty()) named->fail_expected("the path of a GPU catalogue file, relative to the model");
+  const std::filesystem::path path = model.parent_path() / std::filesystem::path(text);  // an absolute text stays absolute
+  std::error_code status;
+  if (!std::filesystem::is_regular_file(path, status))
+    named->fail("expected a GPU catalogue file, but " + path.string() + " is not a readable file");
+  return read_deal(document, load_catalogue(path));
+}
 
 deal::Deal load_deal(const std::filesystem::path& model, const std::filesystem::path& catalogue) {
   // The model is parsed first so that a broken model is reported before a missing catalogue.

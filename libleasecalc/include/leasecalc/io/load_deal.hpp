@@ -5,7 +5,8 @@
 //
 //   deal::Deal deal = io::load_deal("models/guosen-2025-standard-10k.yaml");
 //
-// The catalogue is `catalog/gpus.yaml` in the model's directory unless a path is given.
+// The catalogue is the model's top-level `catalog:` path (relative to the model's directory), else
+// `catalog/gpus.yaml` in the model's directory, unless the caller gives one.
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/io/input_error.hpp"
@@ -30,7 +31,8 @@ Catalogue load_catalogue(const std::filesystem::path& catalogue);
 // `display_name` names the text in error messages.
 Catalogue parse_catalogue(std::string_view text, std::string display_name);
 
-// The deal in `model`, with SKUs from the default catalogue or from `catalogue`.
+// The deal in `model`, with SKUs from the catalogue the model names (or the default one), or from
+// `catalogue`, which then takes precedence.
 deal::Deal load_deal(const std::filesystem::path& model);
 deal::Deal load_deal(const std::filesystem::path& model, const std::filesystem::path& catalogue);
 

@@ -80,8 +80,8 @@ TEST(BreakEvenPrice, RepricedDealEarnsTheTargetOnEveryBasis) {
         const auto repriced = solve::with_price_factor(deal, num::from_double<deal::Decimal>(*solution.factor));
         const auto metrics = engine::metrics(repriced, engine::project<double>(repriced));
         const auto irr = irr_of(metrics, basis);
-        ASSERT_TRUE(irr) << deal.name << " " << solve::return_name(basis);
-        EXPECT_NEAR(*irr, target, 1e-7) << deal.name << " " << solve::return_name(basis) << " at " << target;
+        ASSERT_TRUE(irr) << deal.name << " " << solve::names_of(basis).name;
+        EXPECT_NEAR(*irr, target, 1e-7) << deal.name << " " << solve::names_of(basis).name << " at " << target;
       }
     }
   }

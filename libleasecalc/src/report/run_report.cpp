@@ -211,7 +211,7 @@ void write_table(std::ostream& out, const RunReport& r, const Scale& scale) {
   out << "\n";
 
   const std::string rate = format("%.2f%%", r.target.annual_rate * 100);
-  out << "\nBreak-even: the lowest price and use that earn a " << rate << " " << solve::return_name(r.target.basis)
+  out << "\nBreak-even: the lowest price and use that earn a " << rate << " " << solve::names_of(r.target.basis).name
       << " (NPV at " << rate << " = 0)\n";
   if (!r.break_even_price_note.empty()) out << "  price: " << r.break_even_price_note << "\n";
   for (const auto& contract : r.break_even_prices) {
@@ -296,7 +296,7 @@ void write_csv(std::ostream& out, const RunReport& r) {
   metric("average_dscr", csv_number(m.average_dscr));
   metric("total_interest", csv_number(m.total_interest));
   metric("target_irr", csv_number(r.target.annual_rate));
-  metric("target_basis", std::string(solve::return_key(r.target.basis)));
+  metric("target_basis", std::string(solve::names_of(r.target.basis).key));
   metric("utilisation", csv_number(r.utilisation));
   metric("break_even_utilisation", csv_number(r.break_even_utilisation));
   for (const auto& contract : r.break_even_prices)
@@ -370,7 +370,7 @@ void write_json(std::ostream& out, const RunReport& r) {
                    {"ebitda_margin", optionals_json(m.ebitda_margin)},
                    {"net_margin", optionals_json(m.net_margin)},
                    {"dscr", optionals_json(m.dscr)}}},
-      {"break_even", {{"target_irr", r.target.annual_rate}, {"basis", solve::return_key(r.target.basis)},
+      {"break_even", {{"target_irr", r.target.annual_rate}, {"basis", solve::names_of(r.target.basis).key},
                       {"prices", prices}, {"price_note", r.break_even_price_note},
                       {"utilisation", r.utilisation},
                       {"break_even_utilisation", optional_json(r.break_even_utilisation)},

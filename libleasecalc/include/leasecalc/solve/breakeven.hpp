@@ -40,24 +40,18 @@ inline deal::Deal with_volume_factor(deal::Deal deal, const deal::Decimal& facto
 // Whose cash flows must have a zero NPV.
 enum class ReturnBasis { project_post_tax, project_pre_tax, equity };
 
-// For readers: "post-tax project IRR", "pre-tax project IRR", "equity IRR".
-inline std::string_view return_name(ReturnBasis basis) {
-  switch (basis) {
-    case ReturnBasis::project_pre_tax: return "pre-tax project IRR";
-    case ReturnBasis::equity: return "equity IRR";
-    case ReturnBasis::project_post_tax: break;
-  }
-  return "post-tax project IRR";
-}
+// How a basis is named: `key` for programs (JSON, CSV), `name` for readers.
+struct ReturnBasisNames {
+  std::string_view key, name;
+};
 
-// For programs: "project_post_tax", "project_pre_tax", "equity".
-inline std::string_view return_key(ReturnBasis basis) {
+inline ReturnBasisNames names_of(ReturnBasis basis) {
   switch (basis) {
-    case ReturnBasis::project_pre_tax: return "project_pre_tax";
-    case ReturnBasis::equity: return "equity";
+    case ReturnBasis::project_pre_tax: return {"project_pre_tax", "pre-tax project IRR"};
+    case ReturnBasis::equity: return {"equity", "equity IRR"};
     case ReturnBasis::project_post_tax: break;
   }
-  return "project_post_tax";
+  return {"project_post_tax", "post-tax project IRR"};
 }
 
 // The return a price must earn: an IRR of `annual_rate` on the `basis` flows, that is a zero NPV

@@ -650,6 +650,8 @@ class Projection {
   // Tax by deal year on the year's taxable income, after losses carried forward (first in,
   // first out, expiring after the stated years, offsetting at most the stated share).
   void income_tax() {
+    const auto& rules = deal_.tax.income;
+    const Num offset_cap = as<Num>(rules.loss_offset_cap), tax_rate = as<Num>(rules.rate);
     for (const bool levered : {true, false}) {
       std::deque<std::pair<int, Num>> losses;  // (year incurred, amount left)
       for (int year = 0; year * 12 < horizon_; ++year) {
@@ -665,14 +667,13 @@ class Projection {
           if (levered) base += at(Line::interest, m) + at(Line::financing_fees, m);
         }
         if (close == last()) base += tax_gain_on_sale_;
-        const auto& rules = deal_.tax.income;
         while (!losses.empty() && year - losses.front().first > rules.loss_carry_forward_years) losses.pop_front();
         Num taxable = base;
         if (base < 0) {
           losses.emplace_back(year, -base);
           taxable = 0;
         } else {
-          Num allowance = booked(base * as<Num>(rules.loss_offset_cap));
+          Num allowance = booked(base * offset_cap);
           for (auto& [incurred, left] : losses) {
             const Num used = std::min(left, allowance);
             left -= used;
@@ -681,7 +682,7 @@ class Projection {
           }
           while (!losses.empty() && losses.front().second == 0) losses.pop_front();
         }
-        const Num tax = booked(taxable * as<Num>(rules.rate));
+        const Num tax = booked(taxable * tax_rate);
         if (levered) {
           at(Line::taxable_income, close) = base;
           at(Line::income_tax, close) -= tax;

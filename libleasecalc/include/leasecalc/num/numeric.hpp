@@ -72,15 +72,13 @@ inline double to_double(const Decimal& value) {
   constexpr double exact_powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                             1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                             1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  constexpr long long integer_powers_of_ten[] = {1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL,
-                                                 10000000LL, 100000000LL, 1000000000LL, 10000000000LL,
-                                                 100000000000LL, 1000000000000LL, 10000000000000LL,
-                                                 100000000000000LL, 1000000000000000LL, 10000000000000000LL,
-                                                 100000000000000000LL, 1000000000000000000LL};
-  Decimal scaled = value * Decimal(integer_powers_of_ten[std::min(shift, 18)]);
-  if (shift > 18) scaled *= Decimal(integer_powers_of_ten[shift - 18]);
-  const long long digits = scaled.convert_to<long long>();
-  if (Decimal(digits) != scaled) return value.convert_to<double>();
+  // Scaled by single-limb multiplications (a cpp_dec_float limb holds 8 digits), which Boost does
+  // in one short loop, instead of full products.
+  constexpr unsigned long long limb_powers_of_ten[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+  Decimal scaled = value;
+  for (int left = shift; left > 0; left -= 7) scaled.backend().mul_unsigned_long_long(limb_powers_of_ten[std::min(left, 7)]);
+  if (!scaled.backend().isint()) return value.convert_to<double>();
+  const long long digits = scaled.backend().extract_signed_long_long();
   return static_cast<double>(digits) / exact_powers_of_ten[shift];
 }
 

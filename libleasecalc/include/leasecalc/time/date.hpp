@@ -33,7 +33,8 @@ inline int days_in_month(int year, int month) {
 }
 
 inline bool is_end_of_month(Date date) {
-  return date.day() == days_in_month(date.year(), date.month());
+  const auto ymd = date.year_month_day();  // one calendar conversion, not one per field
+  return ymd.day == days_in_month(ymd.year, ymd.month);
 }
 
 inline Date end_of_month(Date date) { return date.end_of_month(); }
@@ -86,8 +87,9 @@ inline std::string format_date(Date date) {
 // `date` moved by `months` calendar months (negative moves back), under the end-of-month rule.
 inline Date add_months(Date date, int months, EndOfMonth rule) {
   detail::require_valid(date, "add_months");
+  const auto ymd = date.year_month_day();  // one calendar conversion, not one per field
   // Month index counted from year 0 so that negative moves need no special case.
-  const long long index = static_cast<long long>(date.year()) * 12 + (date.month() - 1) + months;
+  const long long index = static_cast<long long>(ymd.year) * 12 + (ymd.month - 1) + months;
   const long long year = index >= 0 ? index / 12 : -1;
   if (year < first_supported_year || year > last_supported_year)
     throw std::out_of_range("add_months: " + format_date(date) + " moved by " +
@@ -97,9 +99,9 @@ inline Date add_months(Date date, int months, EndOfMonth rule) {
   const int target_year = static_cast<int>(year);
   const int target_month = static_cast<int>(index % 12) + 1;
   const int target_length = days_in_month(target_year, target_month);
-  const int day = (rule == EndOfMonth::on && is_end_of_month(date))
-                      ? target_length
-                      : std::min(static_cast<int>(date.day()), target_length);
+  const bool end_of_month = ymd.day == days_in_month(ymd.year, ymd.month);
+  const int day = (rule == EndOfMonth::on && end_of_month) ? target_length
+                                                           : std::min(static_cast<int>(ymd.day), target_length);
   return Date(static_cast<unsigned short>(target_year), static_cast<unsigned short>(target_month),
               static_cast<unsigned short>(day));
 }

@@ -62,8 +62,6 @@ inline void require_ordered(Date start, Date end, const char* what) {
                                 " is before start " + format_date(start));
 }
 
-inline bool is_last_of_february(Date date) { return date.month() == 2 && is_end_of_month(date); }
-
 inline std::int64_t thirty_360_days(int year1, int month1, int day1, int year2, int month2, int day2) {
   return 360LL * (year2 - year1) + 30LL * (month2 - month1) + (day2 - day1);
 }
@@ -81,20 +79,25 @@ inline std::int64_t thirty_360_days(int year1, int month1, int day1, int year2, 
 // 30 days for Feb 28 2023 -> Mar 31 2023 and 359 for Feb 28 2023 -> Feb 29 2024 (here 31 and 360).
 // Excel documents both as "US (NASD)"; where a model must tie to an Excel workbook, check those
 // end-of-February dates.
+// (Each date is split into year, month and day once: every Date accessor recomputes all three.)
 inline std::int64_t thirty_360_us_days(Date start, Date end) {
-  int day1 = start.day(), day2 = end.day();
+  const auto a = start.year_month_day(), b = end.year_month_day();
+  const bool start_last_of_february = a.month == 2 && a.day == days_in_month(a.year, 2);
+  const bool end_last_of_february = b.month == 2 && b.day == days_in_month(b.year, 2);
+  int day1 = a.day, day2 = b.day;
   if (day1 == 31) day1 = 30;
   if (day2 == 31 && day1 >= 30) day2 = 30;
-  if (is_last_of_february(end) && is_last_of_february(start)) day2 = 30;
-  if (is_last_of_february(start)) day1 = 30;
-  return thirty_360_days(start.year(), start.month(), day1, end.year(), end.month(), day2);
+  if (end_last_of_february && start_last_of_february) day2 = 30;
+  if (start_last_of_february) day1 = 30;
+  return thirty_360_days(a.year, a.month, day1, b.year, b.month, day2);
 }
 
 // 30E/360 (Eurobond basis): any 31st, start or end, becomes the 30th; February is left alone.
 inline std::int64_t thirty_e_360_days(Date start, Date end) {
-  const int day1 = start.day() == 31 ? 30 : static_cast<int>(start.day());
-  const int day2 = end.day() == 31 ? 30 : static_cast<int>(end.day());
-  return thirty_360_days(start.year(), start.month(), day1, end.year(), end.month(), day2);
+  const auto a = start.year_month_day(), b = end.year_month_day();
+  const int day1 = a.day == 31 ? 30 : static_cast<int>(a.day);
+  const int day2 = b.day == 31 ? 30 : static_cast<int>(b.day);
+  return thirty_360_days(a.year, a.month, day1, b.year, b.month, day2);
 }
 
 inline std::int64_t actual_days(Date start, Date end) { return (end - start).days(); }

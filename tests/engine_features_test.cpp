@@ -225,6 +225,38 @@ TEST(Depreciation, MacrsTaxDepreciationFollowsTheIrsTable) {
   EXPECT_EQ(l.total(Line::tax_depreciation), dec("-10000000"));
 }
 
+TEST(Depreciation, BonusIsDeductedAtOnceAndTheMethodTakesTheRest) {
+  auto deal = test::minimal_deal();  // 10M of servers placed in service in month 0
+  deal.horizon_months = 72;
+  deal.assets.tax = {deal::Macrs{5, false}, 60, 0, dec("0.6")};  // 60% bonus, MACRS on the other 40%
+  const auto l = engine::project<Decimal>(deal);
+  // Month 0: 6M of bonus plus a month of MACRS year 1 (20% / 12) on the remaining 4M.
+  EXPECT_EQ(l(Line::tax_depreciation, 0), dec("-6000000") + num::round_cents(dec("-4000000") * dec("0.2") / 12));
+  EXPECT_EQ(l.total(Line::tax_depreciation, 12, 24), dec("-1280000"));  // 32% of 4M
+  EXPECT_EQ(l.total(Line::tax_depreciation), dec("-10000000"));         // bonus + table = cost
+}
+
+TEST(Depreciation, FullExpensingMovesTaxEarlierButNotItsTotal) {
+  auto base = test::minimal_deal();
+  base.tax.income.rate = dec("0.25");
+  base.tax.income.loss_carry_forward_years = 10;  // no loss expires inside the 3 years
+  auto expensed = base;
+  expensed.assets.tax.bonus_share = 1;  // China's one-off deduction of equipment under 5M CNY a unit
+  const auto slow = engine::project<Decimal>(base);
+  const auto fast = engine::project<Decimal>(expensed);
+  EXPECT_EQ(fast(Line::tax_depreciation, 0), dec("-10000000"));
+  EXPECT_EQ(fast.total(Line::tax_depreciation, 1, 36), Decimal(0));
+  EXPECT_EQ(fast.total(Line::tax_depreciation), slow.total(Line::tax_depreciation));
+  // Year 1 is a tax loss carried into years 2 and 3: less tax early, the same tax in all.
+  EXPECT_EQ(fast.total(Line::income_tax, 0, 12), Decimal(0));
+  EXPECT_GT(fast.total(Line::income_tax, 0, 12), slow.total(Line::income_tax, 0, 12));
+  EXPECT_EQ(fast.total(Line::income_tax), slow.total(Line::income_tax));
+  const auto slow_metrics = engine::metrics(base, slow);
+  const auto fast_metrics = engine::metrics(expensed, fast);
+  ASSERT_TRUE(slow_metrics.equity_irr.rate && fast_metrics.equity_irr.rate);
+  EXPECT_GT(*fast_metrics.equity_irr.rate, *slow_metrics.equity_irr.rate);
+}
+
 TEST(Residual, UsedPriceCurveByAgeSetsTheSaleProceeds) {
   auto deal = test::minimal_deal();
   deal.assets.residual = deal::ResidualCurve{deal::Curve{{{0, 1}, {24, dec("0.6")}, {48, dec("0.35")}}}};

@@ -332,6 +332,7 @@ TEST(BundledModels, UsTakeOrPayReadsPrepaymentMacrsAndSofrDebt) {
 
   EXPECT_EQ(deal.assets.book.life_months, 72);
   const auto& macrs = std::get<deal::Macrs>(deal.assets.tax.method);
+  EXPECT_EQ(deal.assets.tax.bonus_share, 1);  // 100% bonus for property acquired after 19 Jan 2025
   EXPECT_EQ(macrs.recovery_years, 5);
   EXPECT_FALSE(macrs.mid_quarter);
   const auto& residual = std::get<deal::ResidualExponential>(deal.assets.residual);
@@ -1078,6 +1079,34 @@ TEST(LoadDealErrors, DecliningBalanceNeedsAFactor) {
   expect_edit_error("book: {method: straight_line, life: 60 months}", "book: {method: declining_balance, life: 60 months}",
                     "{method: declining", "{", "depreciation.book",
                     "missing required key \"factor\" (expected a number greater than zero)");
+}
+
+TEST(LoadDealErrors, BonusDepreciationIsForTaxOnly) {
+  expect_edit_error("book: {method: straight_line, life: 60 months}",
+                    "book: {method: straight_line, life: 60 months, bonus: 100%}", "bonus: 100%", "100%",
+                    "depreciation.book.bonus",
+                    "expected no bonus in book depreciation (bonus depreciation is a tax deduction; give "
+                    "depreciation.tax), got \"100%\"");
+}
+
+TEST(LoadDealErrors, BonusAndSalvageFitInTheCost) {
+  expect_edit_error("  book: {method: straight_line, life: 60 months}\n",
+                    "  book: {method: straight_line, life: 60 months}\n"
+                    "  tax: {method: straight_line, life: 36 months, salvage: 10%, bonus: 95%}\n",
+                    "bonus: 95%", "95%", "depreciation.tax.bonus",
+                    "expected a bonus share that leaves room for the salvage (bonus + salvage at most 100%), got \"95%\"");
+  expect_edit_error("  book: {method: straight_line, life: 60 months}\n",
+                    "  book: {method: straight_line, life: 60 months}\n  tax: {method: macrs, class: 5 years, bonus: 120%}\n",
+                    "bonus: 120%", "120%", "depreciation.tax.bonus", "expected a percentage from 0% to 100%, got \"120%\"");
+}
+
+TEST(LoadDealValues, TaxBonusDepreciation) {
+  const deal::Deal deal = parse(edit(base_model, "  book: {method: straight_line, life: 60 months}\n",
+                                     "  book: {method: straight_line, life: 60 months}\n"
+                                     "  tax: {method: macrs, class: 5 years, bonus: 40%}\n"));
+  EXPECT_EQ(deal.assets.tax.bonus_share, dec("0.4"));
+  EXPECT_EQ(deal.assets.book.bonus_share, 0);
+  EXPECT_TRUE(std::holds_alternative<deal::Macrs>(deal.assets.tax.method));
 }
 
 TEST(LoadDealErrors, LifeIsPositive) {

@@ -635,7 +635,20 @@ std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& fra
 
 // ---- depreciation ------------------------------------------------------------------------------
 
-deal::Depreciation read_depreciation_method(Object object) {
+void read_bonus(Object& object, deal::Depreciation& depreciation, bool for_tax) {
+  if (!for_tax) {
+    reject_key(object, "bonus", "in book depreciation (bonus depreciation is a tax deduction; give depreciation.tax)");
+    return;
+  }
+  const std::optional<Field> bonus = object.optional_field("bonus");
+  if (!bonus) return;
+  depreciation.bonus_share = bonus->as_percent();
+  if (depreciation.bonus_share + depreciation.salvage_share > 1)
+    bonus->fail_expected("a bonus share that leaves room for the salvage (bonus + salvage at most 100%)");
+}
+
+// `bonus` (tax only) is read here too, so that the key is accepted where it may stand.
+deal::Depreciation read_depreciation_method(Object object, bool for_tax) {
   enum class Method { straight_line, declining_balance, double_declining, sum_of_years_digits, macrs };
   const Method method = object.required_enum<Method>("method", {{"straight_line", Method::straight_line},
                                                                 {"declining_balance", Method::declining_balance},
@@ -656,6 +669,7 @@ deal::Depreciation read_depreciation_method(Object object) {
     const bool mid_quarter =
         object.optional_enum<bool>("convention", {{"half_year", false}, {"mid_quarter", true}}, false);
     depreciation.method = deal::Macrs{class_months / 12, mid_quarter};
+    read_bonus(object, depreciation, for_tax);
     object.finish();
     return depreciation;
   }
@@ -672,6 +686,7 @@ deal::Depreciation read_depreciation_method(Object object) {
   if (method != Method::declining_balance) reject_key(object, "factor", "unless method is declining_balance");
   depreciation.life_months = object.required_months("life", Range::positive);
   depreciation.salvage_share = object.optional_percent("salvage", 0);
+  read_bonus(object, depreciation, for_tax);
   object.finish();
   return depreciation;
 }
@@ -710,9 +725,9 @@ deal::Residual read_residual(const Field& field) {
 
 deal::AssetPolicy read_asset_policy(Object object) {
   deal::AssetPolicy policy;
-  policy.book = read_depreciation_method(object.object("book"));
+  policy.book = read_depreciation_method(object.object("book"), false);
   if (std::optional<Object> tax = object.optional_object("tax"))
-    policy.tax = read_depreciation_method(*tax);
+    policy.tax = read_depreciation_method(*tax, true);
   else
     policy.tax = policy.book;
   if (std::optional<Field> residual = object.optional_field("residual")) policy.residual = read_residual(*residual);

@@ -23,6 +23,10 @@ struct Depreciation {
   DepreciationMethod method = StraightLine{};
   int life_months = 60;    // unused by MACRS, whose class sets the life
   Decimal salvage_share = 0;  // of cost, not depreciated
+  // Tax only: the share of cost deducted in the month the hardware is placed in service (US bonus
+  // depreciation; China's one-off deduction of equipment up to 5M CNY a unit is 100%). The method
+  // depreciates the rest.
+  Decimal bonus_share = 0;
 };
 
 // Value of the hardware when it is sold at the horizon, as a share of its cost by age.

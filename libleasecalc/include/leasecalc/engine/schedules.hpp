@@ -81,9 +81,12 @@ inline deal::Decimal unit_month_price(const deal::Price& price, const deal::Sku&
 // sum-of-years'-digits over life_months periods; MACRS by the IRS table, a twelfth of each
 // recovery year's percentage a month.
 template <num::Numeric Num>
-std::vector<Num> depreciation_schedule(const deal::Depreciation& policy, const Num& cost, int months) {
+std::vector<Num> depreciation_schedule(const deal::Depreciation& policy, const Num& full_cost, int months) {
   std::vector<Num> amounts(static_cast<std::size_t>(std::max(months, 0)), Num(0));
-  const Num salvage = cost * as<Num>(policy.salvage_share);
+  // Bonus depreciation comes off first; the method depreciates what is left.
+  const Num bonus = full_cost * as<Num>(policy.bonus_share);
+  const Num cost = full_cost - bonus;
+  const Num salvage = full_cost * as<Num>(policy.salvage_share);
   const int life = policy.life_months;
   std::visit(
       [&](const auto& method) {
@@ -117,6 +120,7 @@ std::vector<Num> depreciation_schedule(const deal::Depreciation& policy, const N
         }
       },
       policy.method);
+  if (!amounts.empty()) amounts.front() += bonus;
   return amounts;
 }
 

@@ -136,7 +136,7 @@ TEST(RunTargetIrr, AnEquityTargetNeedsALowerPriceThanTheSameProjectTargetUnderCh
 TEST(RunTargetIrr, TableNamesTheTarget) {
   const auto run = test::run_leasecalc("run " + standard_model() + " --fast --target-irr 12% --basis equity");
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_NE(run.out.find("earn a 12.00% equity IRR"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("earn the target, equity IRR 12.00%"), std::string::npos) << run.out;
 }
 
 TEST(RunTargetIrr, BadValuesAreUsageErrors) {

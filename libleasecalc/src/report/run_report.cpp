@@ -211,8 +211,8 @@ void write_table(std::ostream& out, const RunReport& r, const Scale& scale) {
   out << "\n";
 
   const std::string rate = format("%.2f%%", r.target.annual_rate * 100);
-  out << "\nBreak-even: the lowest price and use that earn a " << rate << " " << solve::names_of(r.target.basis).name
-      << " (NPV at " << rate << " = 0)\n";
+  out << "\nBreak-even: the lowest price and use that earn the target, " << solve::names_of(r.target.basis).name
+      << " " << rate << " (NPV at " << rate << " = 0)\n";
   if (!r.break_even_price_note.empty()) out << "  price: " << r.break_even_price_note << "\n";
   for (const auto& contract : r.break_even_prices) {
     out << "  " << contract.contract << ": " << format("%.2f", contract.break_even_price) << " "

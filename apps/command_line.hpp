@@ -10,6 +10,7 @@
 #include <leasecalc/report/run_report.hpp>
 
 #include <initializer_list>
+#include <optional>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -92,6 +93,27 @@ inline double percent_option(CommandLine& line, double low, double high, std::st
   } catch (const io::ParseError&) {
   }
   throw UsageError(std::string(line.arg()) + " expects " + std::string(expected) + ", got '" + std::string(text) + "'");
+}
+
+// The one model file a subcommand takes, as its positional word: a second one is a usage error.
+inline void model_argument(CommandLine& line, std::optional<std::string>& model) {
+  if (model) throw UsageError("one model file at a time (got '" + *model + "' and '" + std::string(line.arg()) + "')");
+  model = std::string(line.arg());
+}
+
+// The model file, or a usage error with an example of the command.
+inline std::string required_model(const std::optional<std::string>& model, std::string_view command) {
+  if (!model) throw UsageError("which model? e.g. leasecalc " + std::string(command) + " models/guosen-2025-standard-10k.yaml");
+  return *model;
+}
+
+// Writes a report in the chosen --format: its JSON, its CSV, or its terminal table at `scale`.
+// (Unqualified calls, so that the writers of each report type are found in its namespace.)
+template <class Report>
+void write_report(std::string_view format, const Report& result, const report::Scale& scale) {
+  if (format == "json") write_json(std::cout, result);
+  else if (format == "csv") write_csv(std::cout, result);
+  else write_table(std::cout, result, scale);
 }
 
 // Runs a subcommand: --help prints the usage (exit 0); a usage error prints its message and the

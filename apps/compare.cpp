@@ -45,9 +45,7 @@ int compare(Args args) {
     std::vector<report::ModelDeal> deals;
     for (const auto& model : models) deals.push_back({model, io::load_deal(model)});
     const report::CompareReport result = report::make_compare_report(deals);
-    if (format == "json") report::write_json(std::cout, result);
-    else if (format == "csv") report::write_csv(std::cout, result);
-    else report::write_table(std::cout, result, scale.value_or(report::compare_scale(result)));
+    write_report(format, result, scale.value_or(report::compare_scale(result)));
     return 0;
   });
 }

@@ -50,13 +50,11 @@ int montecarlo(Args args) {
       else if (line.is("--format")) format = format_option(line);
       else if (line.is("--scale")) scale = scale_option(line);
       else if (line.is_option()) line.unknown();
-      else if (model) throw UsageError("one model file at a time (got '" + *model + "' and '" + std::string(line.arg()) + "')");
-      else model = std::string(line.arg());
+      else model_argument(line, model);
     }
-    if (!model) throw UsageError("which model? e.g. leasecalc montecarlo models/guosen-2025-standard-10k.yaml");
-
-    const deal::Deal deal = io::load_deal(*model);
-    const std::optional<solve::Uncertainty> from_model = io::load_uncertainty(*model);
+    const std::string path = required_model(model, "montecarlo");
+    const deal::Deal deal = io::load_deal(path);
+    const std::optional<solve::Uncertainty> from_model = io::load_uncertainty(path);
     solve::Uncertainty uncertainty = from_model.value_or(solve::Uncertainty::defaults());
     if (runs) uncertainty.runs = *runs;
     if (seed) uncertainty.seed = static_cast<std::uint64_t>(*seed);
@@ -64,9 +62,7 @@ int montecarlo(Args args) {
     report::MonteCarloReport result{deal.name, deal.currency, from_model.has_value(), threads, 0,
                                     solve::monte_carlo(deal, uncertainty, threads)};
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (format == "json") report::write_json(std::cout, result);
-    else if (format == "csv") report::write_csv(std::cout, result);
-    else report::write_table(std::cout, result, scale.value_or(report::default_scale(deal.currency)));
+    write_report(format, result, scale.value_or(report::default_scale(deal.currency)));
     return 0;
   });
 }

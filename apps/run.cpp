@@ -54,19 +54,14 @@ int run(Args args) {
       else if (line.is("--target-irr")) target_irr = percent_option(line, -1, 100, "an annual rate above -100%, such as 12%");
       else if (line.is("--basis")) basis = basis_option(line);
       else if (line.is_option()) line.unknown();
-      else if (model) throw UsageError("one model file at a time (got '" + *model + "' and '" + std::string(line.arg()) + "')");
-      else model = std::string(line.arg());
+      else model_argument(line, model);
     }
-    if (!model) throw UsageError("which model? e.g. leasecalc run models/guosen-2025-standard-10k.yaml");
-
-    const deal::Deal deal = io::load_deal(*model);
+    const deal::Deal deal = io::load_deal(required_model(model, "run"));
     const solve::ReturnTarget target{target_irr.value_or(num::to_double(deal.discount_rate)),
                                      basis.value_or(solve::ReturnBasis::project_post_tax)};
     const report::RunReport result = fast ? report::make_run_report<double>(deal, monthly, target)
                                           : report::make_run_report<num::Decimal>(deal, monthly, target);
-    if (format == "json") report::write_json(std::cout, result);
-    else if (format == "csv") report::write_csv(std::cout, result);
-    else report::write_table(std::cout, result, scale.value_or(report::default_scale(deal.currency)));
+    write_report(format, result, scale.value_or(report::default_scale(deal.currency)));
     return 0;
   });
 }

@@ -56,19 +56,13 @@ int sensitivity(Args args) {
         scale = scale_option(line);
       } else if (line.is_option()) {
         line.unknown();
-      } else if (model) {
-        throw UsageError("one model file at a time (got '" + *model + "' and '" + std::string(line.arg()) + "')");
       } else {
-        model = std::string(line.arg());
+        model_argument(line, model);
       }
     }
-    if (!model) throw UsageError("which model? e.g. leasecalc sensitivity models/guosen-2025-standard-10k.yaml");
-
-    const deal::Deal deal = io::load_deal(*model);
+    const deal::Deal deal = io::load_deal(required_model(model, "sensitivity"));
     const report::SensitivityReport result = report::make_sensitivity_report(deal, options, grid);
-    if (format == "json") report::write_json(std::cout, result);
-    else if (format == "csv") report::write_csv(std::cout, result);
-    else report::write_table(std::cout, result, scale.value_or(report::default_scale(deal.currency)));
+    write_report(format, result, scale.value_or(report::default_scale(deal.currency)));
     return 0;
   });
 }

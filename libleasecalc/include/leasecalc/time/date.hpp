@@ -32,10 +32,10 @@ inline int days_in_month(int year, int month) {
   return boost::gregorian::gregorian_calendar::end_of_month_day(year, month);
 }
 
-inline bool is_end_of_month(Date date) {
-  const auto ymd = date.year_month_day();  // one calendar conversion, not one per field
-  return ymd.day == days_in_month(ymd.year, ymd.month);
-}
+// On a date already split into year, month and day (Date's accessors each redo the split).
+inline bool is_end_of_month(const Date::ymd_type& ymd) { return ymd.day == days_in_month(ymd.year, ymd.month); }
+
+inline bool is_end_of_month(Date date) { return is_end_of_month(date.year_month_day()); }
 
 inline Date end_of_month(Date date) { return date.end_of_month(); }
 
@@ -99,9 +99,8 @@ inline Date add_months(Date date, int months, EndOfMonth rule) {
   const int target_year = static_cast<int>(year);
   const int target_month = static_cast<int>(index % 12) + 1;
   const int target_length = days_in_month(target_year, target_month);
-  const bool end_of_month = ymd.day == days_in_month(ymd.year, ymd.month);
-  const int day = (rule == EndOfMonth::on && end_of_month) ? target_length
-                                                           : std::min(static_cast<int>(ymd.day), target_length);
+  const int day = (rule == EndOfMonth::on && is_end_of_month(ymd)) ? target_length
+                                                                  : std::min(static_cast<int>(ymd.day), target_length);
   return Date(static_cast<unsigned short>(target_year), static_cast<unsigned short>(target_month),
               static_cast<unsigned short>(day));
 }

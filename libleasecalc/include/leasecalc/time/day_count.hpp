@@ -82,8 +82,8 @@ inline std::int64_t thirty_360_days(int year1, int month1, int day1, int year2, 
 // (Each date is split into year, month and day once: every Date accessor recomputes all three.)
 inline std::int64_t thirty_360_us_days(Date start, Date end) {
   const auto a = start.year_month_day(), b = end.year_month_day();
-  const bool start_last_of_february = a.month == 2 && a.day == days_in_month(a.year, 2);
-  const bool end_last_of_february = b.month == 2 && b.day == days_in_month(b.year, 2);
+  const bool start_last_of_february = a.month == 2 && is_end_of_month(a);
+  const bool end_last_of_february = b.month == 2 && is_end_of_month(b);
   int day1 = a.day, day2 = b.day;
   if (day1 == 31) day1 = 30;
   if (day2 == 31 && day1 >= 30) day2 = 30;

@@ -800,26 +800,33 @@ Catalogue parse_catalogue(std::string_view text, std::string display_name) {
   return read_catalogue(Document::parse(text, std::move(display_name)));
 }
 
-deal::Deal load_deal(const std::filesystem::path& model) {
-  // The model is parsed first so that a broken model is reported before a missing catalogue.
-  const Document document = Document::load_file(model);
-  Object root = document.root();
-  const std::optional<Field> named = root.optional_field("catalog");
+namespace {
+
+// The catalogue a model uses: its top-level `catalog:` path (relative to the model), else the
+// default next to it; either must exist, and the error points at what to fix.
+std::filesystem::path catalogue_path_of(const Document& document, const std::filesystem::path& model) {
+  const std::optional<Field> named = document.root().optional_field("catalog");
   if (!named) {
     const auto path = default_catalogue_path(model);
     if (!std::filesystem::exists(path))
       throw InputError(SourcePosition{model.string()}, {},
                        "no GPU catalogue: expected " + path.string() +
                            " next to the model, or a top-level `catalog:` path to one (relative to the model)");
-    return read_deal(document, load_catalogue(path));
+    return path;
   }
-  const std::string text = named->as_string();
-  if (text.empty()) named->fail_expected("the path of a GPU catalogue file, relative to the model");
-  const std::filesystem::path path = model.parent_path() / std::filesystem::path(text);  // an absolute text stays absolute
+  const auto path = model.parent_path() / std::filesystem::path(named->as_string());  // an absolute text stays absolute
   std::error_code status;
   if (!std::filesystem::is_regular_file(path, status))
     named->fail("expected a GPU catalogue file, but " + path.string() + " is not a readable file");
-  return read_deal(document, load_catalogue(path));
+  return path;
+}
+
+}  // namespace
+
+deal::Deal load_deal(const std::filesystem::path& model) {
+  // The model is parsed first so that a broken model is reported before a missing catalogue.
+  const Document document = Document::load_file(model);
+  return read_deal(document, load_catalogue(catalogue_path_of(document, model)));
 }
 
 deal::Deal load_deal(const std::filesystem::path& model, const std::filesystem::path& catalogue) {

@@ -1,0 +1,63 @@
+#pragma once
+// What every phase of the projection shares: deal months, and how an amount is booked (rounded
+// to the cent, half-even, once, where it is booked) so that a decimal ledger reconciles to the cent.
+
+#include "leasecalc/deal/common.hpp"
+#include "leasecalc/num/numeric.hpp"
+#include "leasecalc/num/rounding.hpp"
+#include "leasecalc/time/date.hpp"
+
+#include <cstddef>
+#include <vector>
+
+namespace leasecalc::engine {
+
+// The deal month a date falls in (negative before the start).
+inline int month_index(deal::Date start, deal::Date date) { return time::months_between(start, date); }
+
+// The first day of deal month m.
+inline deal::Date month_start(deal::Date start, int m) {
+  return time::add_months(start, m, time::EndOfMonth::on);
+}
+
+namespace phases {
+
+// An amount for each deal month, month 0 first.
+template <num::Numeric Num>
+using Months = std::vector<Num>;
+
+template <num::Numeric Num>
+Months<Num> zero_months(int horizon) {
+  return Months<Num>(static_cast<std::size_t>(horizon), Num(0));
+}
+
+template <num::Numeric Num>
+Num& at(Months<Num>& months, int month) {
+  return months[static_cast<std::size_t>(month)];
+}
+
+template <num::Numeric Num>
+const Num& at(const Months<Num>& months, int month) {
+  return months[static_cast<std::size_t>(month)];
+}
+
+template <num::Numeric Num>
+Num booked(const Num& amount) {
+  return num::round_cents(amount);
+}
+
+// Adds a schedule starting at `first` to `totals`, each month rounded to the cent such that the
+// rounded amounts add up to the rounded total: no cent is lost or invented over the life.
+template <num::Numeric Num>
+void add_rounded_cumulatively(const std::vector<Num>& schedule, int first, std::vector<Num>& totals) {
+  Num cumulative(0), booked_so_far(0);
+  for (std::size_t k = 0; k < schedule.size(); ++k) {
+    cumulative += schedule[k];
+    const Num charge = booked(cumulative) - booked_so_far;
+    booked_so_far += charge;
+    totals[static_cast<std::size_t>(first) + k] += charge;
+  }
+}
+
+}  // namespace phases
+}  // namespace leasecalc::engine

@@ -1,0 +1,81 @@
+#pragma once
+// The contracts as stretches of months ("segments") during which some servers earn one
+// contract's revenue, with re-leasing once a committed term ends: the revenue phase bills them.
+
+#include "leasecalc/deal/deal.hpp"
+#include "leasecalc/engine/phases/booking.hpp"
+#include "leasecalc/engine/schedules.hpp"
+
+#include <variant>
+#include <vector>
+
+namespace leasecalc::engine::phases {
+
+struct Segment {
+  enum class Kind { committed, on_demand };
+  Kind kind = Kind::committed;
+  const deal::TakeOrPay* take_or_pay = nullptr;  // committed: the contract, or the one followed on
+  const deal::OnDemand* on_demand = nullptr;     // on demand: the contract, unless re-leased
+  deal::Decimal servers = 0;
+  int first_month = 0;  // deal months [first_month, end_month)
+  int end_month = 0;
+  bool follow_on = false;
+  // Committed: price per unit-month at signing. Re-leased on demand: the expiring contract's
+  // price, decaying at `annual_price_decay` from `price_month`.
+  deal::Decimal unit_month_price = 0;
+  int price_month = 0;
+  deal::Decimal annual_price_decay = 0;
+  const deal::Curve* utilisation = nullptr;  // re-leased on demand
+};
+
+// The segments point into `deal`, which must outlive them.
+inline std::vector<Segment> contract_segments(const deal::Deal& deal) {
+  const int horizon = deal.horizon_months;
+  std::vector<Segment> result;
+  for (const auto& contract : deal.contracts) {
+    if (const auto* take_or_pay = std::get_if<deal::TakeOrPay>(&contract)) {
+      Segment committed;
+      committed.take_or_pay = take_or_pay;
+      committed.servers = take_or_pay->servers;
+      committed.first_month = month_index(deal.start, take_or_pay->start);
+      committed.end_month = committed.first_month + (take_or_pay->early_termination
+                                                         ? take_or_pay->early_termination->after_months
+                                                         : take_or_pay->term_months);
+      committed.unit_month_price = unit_month_price(take_or_pay->price, deal.cluster.sku);
+      result.push_back(committed);
+
+      const auto& re_lease = take_or_pay->re_lease;
+      if (committed.end_month >= horizon || re_lease.mode == deal::ReLease::Mode::idle) continue;
+      Segment next = committed;
+      next.first_month = committed.end_month;
+      next.price_month = committed.first_month;
+      next.annual_price_decay = re_lease.annual_price_decay;
+      if (re_lease.mode == deal::ReLease::Mode::on_demand) {
+        next.kind = Segment::Kind::on_demand;
+        next.end_month = horizon;
+        next.utilisation = &re_lease.utilisation;
+      } else {
+        // Signed at the market price then: the expiring price decayed, less a discount.
+        next.follow_on = true;
+        next.end_month = next.first_month + re_lease.follow_on_term_months;
+        const deal::Decimal years = deal::Decimal(next.first_month - committed.first_month) / 12;
+        next.unit_month_price = committed.unit_month_price *
+                                num::pow(deal::Decimal(1) - re_lease.annual_price_decay, years) *
+                                (deal::Decimal(1) - re_lease.price_discount);
+      }
+      result.push_back(next);
+    } else {
+      const auto& on_demand = std::get<deal::OnDemand>(contract);
+      Segment segment;
+      segment.kind = Segment::Kind::on_demand;
+      segment.on_demand = &on_demand;
+      segment.servers = on_demand.servers;
+      segment.first_month = month_index(deal.start, on_demand.start);
+      segment.end_month = on_demand.end ? month_index(deal.start, *on_demand.end) : horizon;
+      result.push_back(segment);
+    }
+  }
+  return result;
+}
+
+}  // namespace leasecalc::engine::phases

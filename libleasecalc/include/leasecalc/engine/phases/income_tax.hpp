@@ -1,0 +1,101 @@
+#pragma once
+// Income-tax phase: tax by deal year on the year's taxable income, after losses carried forward
+// (first in, first out, expiring after the stated years, offsetting at most the stated share of
+// the year's income); booked and paid at each deal year's end. Assessed twice: on the deal as it
+// is (levered), and as if it had no debt (unlevered, for the post-tax project IRR).
+//
+// Reads: the deal; the ledger lines of tax_base_lines(), complete once the running costs are
+// charged (revenue before them), the VAT settled and the debt scheduled; the taxable gain on the
+// sale. Writes: Line::taxable_income, income_tax, unlevered_income_tax, tax_losses.
+
+#include "leasecalc/deal/deal.hpp"
+#include "leasecalc/engine/ledger.hpp"
+#include "leasecalc/engine/phases/booking.hpp"
+#include "leasecalc/engine/phases/debt.hpp"
+#include "leasecalc/engine/phases/fleet_value.hpp"
+#include "leasecalc/engine/phases/running_costs.hpp"
+#include "leasecalc/engine/phases/vat.hpp"
+#include "leasecalc/engine/schedules.hpp"
+
+#include <algorithm>
+#include <array>
+#include <deque>
+#include <span>
+#include <utility>
+
+namespace leasecalc::engine::phases {
+
+// The ledger lines whose monthly sum is taxable income: the P&L before book depreciation and
+// the gain on sale, with the tax depreciation instead. Interest and financing fees are deducted
+// only in the levered assessment.
+struct TaxBaseLines {
+  std::span<const Line> operating;
+  std::span<const Line> financing;
+};
+
+inline TaxBaseLines tax_base_lines() {
+  static constexpr std::array operating{
+      Line::committed_revenue, Line::on_demand_revenue,     Line::sla_credits,
+      Line::termination_fees,  Line::vat_refund_income,     Line::electricity,
+      Line::data_centre_rent,  Line::other_running_costs,   Line::hardware_replacements,
+      Line::credit_losses,     Line::tax_depreciation};
+  static constexpr std::array financing{Line::interest, Line::financing_fees};
+  return {operating, financing};
+}
+
+// Income tax is assessed: every cash line of the ledger is complete.
+struct IncomeTaxAssessed {};
+
+template <num::Numeric Num>
+IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCharged&, const VatSettled&,
+                                    const DebtScheduled&, const SaleGain<Num>& sale_gain, Ledger<Num>& ledger) {
+  const int horizon = deal.horizon_months, last = horizon - 1;
+  const auto& rules = deal.tax.income;
+  const Num offset_cap = as<Num>(rules.loss_offset_cap), tax_rate = as<Num>(rules.rate);
+  const TaxBaseLines lines = tax_base_lines();
+  const auto month_sum = [&ledger](std::span<const Line> of, int m) {
+    Num sum(0);
+    for (const Line line : of) sum += ledger(line, m);
+    return sum;
+  };
+  for (const bool levered : {true, false}) {
+    std::deque<std::pair<int, Num>> losses;  // (year incurred, amount left)
+    for (int year = 0; year * 12 < horizon; ++year) {
+      const int first = year * 12, end = std::min(first + 12, horizon), close = end - 1;
+      Num base(0);
+      for (int m = first; m < end; ++m) {
+        base += month_sum(lines.operating, m);
+        if (levered) base += month_sum(lines.financing, m);
+      }
+      if (close == last) base += sale_gain.taxable;
+      while (!losses.empty() && year - losses.front().first > rules.loss_carry_forward_years) losses.pop_front();
+      Num taxable = base;
+      if (base < 0) {
+        losses.emplace_back(year, -base);
+        taxable = 0;
+      } else {
+        Num allowance = booked(base * offset_cap);
+        for (auto& [incurred, left] : losses) {
+          const Num used = std::min(left, allowance);
+          left -= used;
+          allowance -= used;
+          taxable -= used;
+        }
+        while (!losses.empty() && losses.front().second == 0) losses.pop_front();
+      }
+      const Num tax = booked(taxable * tax_rate);
+      if (levered) {
+        ledger(Line::taxable_income, close) = base;
+        ledger(Line::income_tax, close) -= tax;
+        Num pool(0);
+        for (const auto& loss : losses) pool += loss.second;
+        for (int m = first; m < end; ++m) ledger(Line::tax_losses, m) = pool;
+      } else {
+        ledger(Line::unlevered_income_tax, close) -= tax;
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace leasecalc::engine::phases

@@ -1,0 +1,223 @@
+#pragma once
+// Revenue phase: every contract segment billed month by month (fees, service credits, credit
+// losses, output VAT) and collected when its invoice falls due.
+//
+// Reads: the deal. Writes: Line::committed_revenue, on_demand_revenue, sla_credits,
+// termination_fees, credit_losses, customer_receipts, units_contracted. Returns the units earning
+// revenue (the running costs' power draw), the output VAT (the VAT phase) and the flows into
+// receivables and deferred revenue (the balances phase).
+
+#include "leasecalc/deal/deal.hpp"
+#include "leasecalc/engine/ledger.hpp"
+#include "leasecalc/engine/phases/booking.hpp"
+#include "leasecalc/engine/phases/contract_segments.hpp"
+#include "leasecalc/engine/schedules.hpp"
+
+#include <algorithm>
+
+namespace leasecalc::engine::phases {
+
+// Units with a customer, by month: committed capacity billed, and on-demand capacity used.
+template <num::Numeric Num>
+struct RevenueUnits {
+  Months<Num> committed;
+  Months<Num> on_demand_used;
+};
+
+// VAT charged on the revenue earned, by month.
+template <num::Numeric Num>
+struct OutputVat {
+  Months<Num> by_month;
+};
+
+// Changes of the customer balances, by month.
+template <num::Numeric Num>
+struct CustomerBalanceFlows {
+  Months<Num> receivable;  // invoices earned less invoices collected
+  Months<Num> deferred;    // prepayments received less prepayments applied to invoices
+};
+
+template <num::Numeric Num>
+struct Revenue {
+  RevenueUnits<Num> units;
+  OutputVat<Num> output_vat;
+  CustomerBalanceFlows<Num> balance_flows;
+};
+
+namespace revenue_detail {
+
+// The share of the worst tier of service credits that the expected availability triggers.
+template <num::Numeric Num>
+Num sla_credit_share(const deal::Sla& sla) {
+  Num share(0);
+  for (const auto& tier : sla.credits)
+    if (sla.expected_availability < tier.availability_below) share = std::max(share, as<Num>(tier.credit_share));
+  return share;
+}
+
+// A committed segment's terms in the engine's number type, converted once.
+template <num::Numeric Num>
+struct CommittedTerms {
+  Num servers, unit_month_price, escalator;
+  int ramp_months;
+
+  explicit CommittedTerms(const Segment& segment)
+      : servers(as<Num>(segment.servers)),
+        unit_month_price(as<Num>(segment.unit_month_price)),
+        escalator(as<Num>(segment.take_or_pay->escalator.annual_rate)),
+        ramp_months(segment.follow_on ? 0 : segment.take_or_pay->ramp_months) {}
+
+  // Committed capacity billed in the k-th month of the segment (the ramp-up), in units.
+  Num units(int k) const {
+    const Num ramp = ramp_months > 0 ? std::min(Num(1), Num(k + 1) / Num(ramp_months)) : Num(1);
+    return servers * ramp;
+  }
+
+  // Fee for the k-th month of the segment, before service credits.
+  Num fee(int k) const { return units(k) * unit_month_price * escalation(escalator, k / 12); }
+};
+
+inline int billing_period(const Segment& segment) {
+  return segment.take_or_pay->billing == deal::BillingFrequency::quarterly ? 3 : 1;
+}
+
+// The deal month in which the invoice for the k-th service month is paid: at the start of its
+// billing period (advance) or one month after the period (arrears); at the latest, the horizon.
+inline int payment_month(const Segment& segment, int k, int last) {
+  const int period = billing_period(segment);
+  const int period_start = segment.first_month + (k / period) * period;
+  const bool advance = segment.take_or_pay->timing == deal::BillingTiming::advance;
+  return std::clamp(advance ? period_start : period_start + period, 0, last);
+}
+
+template <num::Numeric Num>
+void bill_committed(const Segment& segment, int horizon, Ledger<Num>& ledger, Revenue<Num>& revenue) {
+  const auto& contract = *segment.take_or_pay;
+  const int first = segment.first_month;
+  const int months = std::min(segment.end_month, horizon) - first;
+  if (months <= 0) return;
+  const int term = segment.follow_on ? contract.re_lease.follow_on_term_months : contract.term_months;
+  const Num credit_share = sla_credit_share<Num>(contract.sla);
+  const Num loss_share = as<Num>(contract.expected_credit_loss);
+  const Num vat_rate = as<Num>(contract.vat_rate);
+  const int period = billing_period(segment);
+  const CommittedTerms<Num> terms(segment);
+  auto& receivable = revenue.balance_flows.receivable;
+  auto& deferred = revenue.balance_flows.deferred;
+
+  // The prepayment: a share of the whole term's fees, received at signing.
+  Num prepayment(0);
+  if (!segment.follow_on && contract.prepayment_share > 0) {
+    Num contract_value(0);
+    for (int k = 0; k < term; ++k) contract_value += terms.fee(k);
+    prepayment = booked(contract_value * as<Num>(contract.prepayment_share));
+    ledger(Line::customer_receipts, first) += prepayment;
+    at(deferred, first) += prepayment;
+  }
+  const Num spread_per_invoice = booked(prepayment / Num((term + period - 1) / period));
+  Num unapplied = prepayment;
+
+  for (int k = 0; k < months; ++k) {
+    const int m = first + k;
+    const Num fee = booked(terms.fee(k));
+    const Num credit = booked(fee * credit_share);
+    const Num earned = fee - credit;
+    const Num vat = booked(earned * vat_rate);
+    const Num lost = booked((earned + vat) * loss_share);
+    const Num invoice = earned + vat - lost;
+    ledger(Line::committed_revenue, m) += fee;
+    ledger(Line::sla_credits, m) -= credit;
+    ledger(Line::credit_losses, m) -= lost;
+    ledger(Line::units_contracted, m) += terms.units(k);
+    at(revenue.units.committed, m) += terms.units(k);
+    at(revenue.output_vat.by_month, m) += vat;
+
+    Num applied(0);  // the part of this invoice settled from the prepayment
+    if (unapplied > 0) {
+      if (contract.prepayment_application == deal::PrepaymentApplication::credit_first_invoices)
+        applied = std::min(unapplied, invoice);
+      else if (k % period == 0)
+        applied = std::min(unapplied, spread_per_invoice);
+      unapplied -= applied;
+    }
+    const int due = payment_month(segment, k, horizon - 1);
+    ledger(Line::customer_receipts, due) += invoice - applied;
+    at(receivable, m) += invoice;
+    at(receivable, due) -= invoice;
+    at(deferred, due) -= applied;
+  }
+
+  // An early exit: the fee is due in the last month of service, net of the prepayment left,
+  // which is refunded where it exceeds the fee.
+  if (!segment.follow_on && contract.early_termination && segment.end_month <= horizon) {
+    const int exit = first + months - 1;
+    const Num fee = booked(terms.fee(months - 1) * as<Num>(contract.early_termination->fee_months));
+    ledger(Line::termination_fees, exit) += fee;
+    ledger(Line::customer_receipts, exit) += fee - unapplied;
+    at(deferred, exit) -= unapplied;
+  }
+}
+
+// On-demand price per unit-month by deal month: the quoted curve, decaying after its last point;
+// for servers re-leased on demand, the expiring contract's price decaying from its signing.
+template <num::Numeric Num>
+struct OnDemandPrice {
+  explicit OnDemandPrice(const Segment& segment)
+      : quoted(segment.on_demand ? segment.on_demand->price : deal::Curve::constant(segment.unit_month_price)),
+        decay_from(segment.on_demand ? quoted.last_month() : segment.price_month),
+        retained(Num(1) - as<Num>(segment.on_demand ? segment.on_demand->annual_price_decay
+                                                    : segment.annual_price_decay)) {}
+
+  Num at(int m) const {
+    if (m <= decay_from || retained == 1) return quoted.at(m);
+    return quoted.at(m) * num::pow(retained, Num(m - decay_from) / Num(12));
+  }
+
+  CurveValues<Num> quoted;
+  int decay_from;
+  Num retained;  // share of the price kept after a year
+};
+
+template <num::Numeric Num>
+void bill_on_demand(const Segment& segment, int horizon, Ledger<Num>& ledger, Revenue<Num>& revenue) {
+  const bool re_leased = segment.on_demand == nullptr;
+  const Num bad_debt = as<Num>(re_leased ? segment.take_or_pay->expected_credit_loss : segment.on_demand->bad_debt);
+  const Num vat_rate = as<Num>(re_leased ? segment.take_or_pay->vat_rate : segment.on_demand->vat_rate);
+  const CurveValues<Num> utilisation(re_leased ? *segment.utilisation : segment.on_demand->utilisation);
+  const Num servers = as<Num>(segment.servers);
+  const OnDemandPrice<Num> price(segment);
+  auto& receivable = revenue.balance_flows.receivable;
+  for (int m = std::max(segment.first_month, 0); m < std::min(segment.end_month, horizon); ++m) {
+    const Num used = servers * utilisation.at(m - segment.first_month);
+    const Num earned = booked(used * price.at(m));
+    const Num vat = booked(earned * vat_rate);
+    const Num lost = booked((earned + vat) * bad_debt);
+    const Num invoice = earned + vat - lost;
+    ledger(Line::on_demand_revenue, m) += earned;
+    ledger(Line::credit_losses, m) -= lost;
+    ledger(Line::units_contracted, m) += used;
+    at(revenue.units.on_demand_used, m) += used;
+    at(revenue.output_vat.by_month, m) += vat;
+    const int due = std::min(m + 1, horizon - 1);  // billed monthly in arrears
+    ledger(Line::customer_receipts, due) += invoice;
+    at(receivable, m) += invoice;
+    at(receivable, due) -= invoice;
+  }
+}
+
+}  // namespace revenue_detail
+
+template <num::Numeric Num>
+Revenue<Num> book_revenue(const deal::Deal& deal, Ledger<Num>& ledger) {
+  const int horizon = deal.horizon_months;
+  Revenue<Num> revenue{{zero_months<Num>(horizon), zero_months<Num>(horizon)},
+                       {zero_months<Num>(horizon)},
+                       {zero_months<Num>(horizon), zero_months<Num>(horizon)}};
+  for (const auto& segment : contract_segments(deal)) {
+    if (segment.kind == Segment::Kind::committed) revenue_detail::bill_committed(segment, horizon, ledger, revenue);
+    else revenue_detail::bill_on_demand(segment, horizon, ledger, revenue);
+  }
+  return revenue;
+}
+
+}  // namespace leasecalc::engine::phases

@@ -1,0 +1,49 @@
+#pragma once
+// VAT phase: output VAT is remitted net of the input-VAT credit; the credit left is carried
+// forward and refunded, wholly or in part, under the deal's refund rule.
+//
+// Reads: the deal, the capex payments (input VAT, credited in the delivery month) and the output
+// VAT. Writes: Line::vat_paid, vat_refunded, vat_refund_income (when the refund is booked as
+// income), vat_credit.
+
+#include "leasecalc/deal/deal.hpp"
+#include "leasecalc/engine/ledger.hpp"
+#include "leasecalc/engine/phases/booking.hpp"
+#include "leasecalc/engine/phases/capex.hpp"
+#include "leasecalc/engine/phases/revenue.hpp"
+#include "leasecalc/engine/schedules.hpp"
+
+#include <algorithm>
+
+namespace leasecalc::engine::phases {
+
+// VAT is settled: its cash lines and the refund booked as income are complete.
+struct VatSettled {};
+
+template <num::Numeric Num>
+VatSettled settle_vat(const deal::Deal& deal, const CapexPayments<Num>& capex, const OutputVat<Num>& output_vat,
+                      Ledger<Num>& ledger) {
+  const int horizon = deal.horizon_months, last = horizon - 1;
+  const auto& rule = deal.tax.vat;
+  Num credit(0);
+  auto payment = capex.deliveries.begin();
+  for (int m = 0; m < horizon; ++m) {
+    for (; payment != capex.deliveries.end() && payment->month == m; ++payment) credit += payment->input_vat;
+    const Num output = at(output_vat.by_month, m);
+    const Num offset = std::min(credit, output);
+    credit -= offset;
+    ledger(Line::vat_paid, m) -= output - offset;
+    const bool refund_due = (rule.refund == deal::Vat::Refund::annual && (m % 12 == 11 || m == last)) ||
+                            (rule.refund == deal::Vat::Refund::once && m == rule.refund_month);
+    if (refund_due && credit > 0) {
+      const Num refund = booked(credit * as<Num>(rule.refund_share));
+      credit -= refund;
+      ledger(Line::vat_refunded, m) += refund;
+      if (rule.refund_booked_as_income) ledger(Line::vat_refund_income, m) += refund;
+    }
+    ledger(Line::vat_credit, m) = credit;
+  }
+  return {};
+}
+
+}  // namespace leasecalc::engine::phases

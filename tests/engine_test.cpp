@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <thread>
+#include <utility>
 
 namespace {
 using namespace leasecalc;
@@ -103,6 +104,9 @@ TEST(EngineInput, NonsensicalDealsAreRefusedNotProjectedIntoNaN) {
   auto no_term = test::minimal_deal();
   std::get<deal::TakeOrPay>(no_term.contracts.front()).term_months = 0;
   EXPECT_THROW(engine::project<Decimal>(no_term), std::invalid_argument);
+  auto deliveries_out_of_order = test::rich_deal();
+  std::swap(deliveries_out_of_order.cluster.deliveries.front(), deliveries_out_of_order.cluster.deliveries.back());
+  EXPECT_THROW(engine::project<Decimal>(deliveries_out_of_order), std::invalid_argument);
   auto no_rack = test::minimal_deal();
   no_rack.running_costs.data_centre = {deal::DataCentre::Basis::per_rack_month, dec("1000"), 0, {}};
   EXPECT_THROW(engine::project<double>(no_rack), std::invalid_argument);

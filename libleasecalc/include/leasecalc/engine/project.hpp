@@ -25,6 +25,7 @@
 #include "leasecalc/engine/phases/running_costs.hpp"
 #include "leasecalc/engine/phases/vat.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -40,6 +41,9 @@ inline void require_projectable(const deal::Deal& deal) {
   };
   require(deal.horizon_months > 0, "the horizon must be at least one month");
   require(deal.cluster.servers >= 0, "the cluster cannot have a negative number of servers");
+  // The phases after capex walk the deliveries and the months in step.
+  require(std::ranges::is_sorted(deal.cluster.deliveries, {}, [](const auto& delivery) { return delivery.date; }),
+          "deliveries must be in date order");
   for (const auto* policy : {&deal.assets.book, &deal.assets.tax})
     require(std::holds_alternative<deal::Macrs>(policy->method) || policy->life_months > 0,
             "a depreciation life must be at least one month");

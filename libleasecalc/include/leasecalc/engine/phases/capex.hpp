@@ -28,7 +28,7 @@ struct CapexPayment {
 
 template <num::Numeric Num>
 struct CapexPayments {
-  std::vector<CapexPayment<Num>> deliveries;  // in the deal's order of deliveries
+  std::vector<CapexPayment<Num>> deliveries;  // in month order, as the deal's deliveries
   Months<Num> cash;                           // paid in each month, VAT included (positive)
 };
 

@@ -45,8 +45,8 @@ TEST(Prepayment, SpreadOverTheTerm) {
 
 TEST(Billing, QuarterlyInArrearsIsPaidTheMonthAfterEachQuarter) {
   auto deal = test::minimal_deal();
-  lease(deal).billing = deal::BillingFrequency::quarterly;
-  lease(deal).timing = deal::BillingTiming::arrears;
+  lease(deal).billing = leasecalc::time::Frequency::quarterly;
+  lease(deal).timing = leasecalc::time::PaymentTiming::in_arrears;
   const auto l = engine::project<Decimal>(deal);
   EXPECT_EQ(l(Line::customer_receipts, 0), Decimal(0));
   EXPECT_EQ(l(Line::customer_receipts, 2), Decimal(0));
@@ -179,6 +179,39 @@ TEST(Vat, InputCreditOffsetsOutputThenIsRefundedOnce) {
   const Decimal output = 36 * dec("18000");
   const Decimal used = output + l.total(Line::vat_paid);  // output VAT not paid in cash
   EXPECT_EQ(used + l.total(Line::vat_refunded) + l(Line::vat_credit, 35), input);
+}
+
+// Booking the refund as income and capitalising input VAT are two choices: each moves only its
+// own lines (the broker convention makes both).
+TEST(Vat, RefundAsIncomeAndCapitalisedInputVatAreSeparateChoices) {
+  auto deal = test::minimal_deal();
+  deal.cluster.price_includes_vat = true;
+  deal.cluster.capex_vat_rate = dec("0.13");
+  deal.tax.vat.refund = deal::Vat::Refund::once;
+  deal.tax.vat.refund_month = 6;
+  const Decimal net = num::round_cents(dec("10000000") / dec("1.13"));
+  const auto depreciated = [](const engine::Ledger<Decimal>& l) {
+    const int last = l.months() - 1;
+    return -l.total(Line::book_depreciation) + l(Line::sale_proceeds, last) - l(Line::gain_on_sale, last);
+  };
+
+  const auto proper = engine::project<Decimal>(deal);
+  EXPECT_EQ(depreciated(proper), net);
+  EXPECT_EQ(proper.total(Line::vat_refund_income), Decimal(0));
+
+  auto income_only = deal;
+  income_only.tax.vat.refund_booked_as_income = true;
+  const auto income = engine::project<Decimal>(income_only);
+  EXPECT_EQ(depreciated(income), net);  // the asset is still net of VAT
+  EXPECT_GT(income.total(Line::vat_refund_income), Decimal(0));
+  EXPECT_EQ(income.total(Line::vat_refund_income), income.total(Line::vat_refunded));
+
+  auto capitalised_only = deal;
+  capitalised_only.tax.vat.input_vat_capitalised = true;
+  const auto capitalised = engine::project<Decimal>(capitalised_only);
+  EXPECT_EQ(depreciated(capitalised), dec("10000000"));  // the VAT-inclusive price
+  EXPECT_EQ(capitalised.total(Line::vat_refund_income), Decimal(0));
+  EXPECT_EQ(capitalised.total(Line::vat_refunded), proper.total(Line::vat_refunded));
 }
 
 }  // namespace

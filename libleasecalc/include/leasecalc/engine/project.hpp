@@ -48,7 +48,7 @@ struct CapexPayment {
   int servers = 0;
   Num net{0};          // excluding VAT
   Num input_vat{0};
-  Num capitalised{0};  // the asset's cost: net, or net plus VAT under the broker convention
+  Num capitalised{0};  // the asset's cost: net, or net plus VAT when input VAT is capitalised
 };
 
 // A stretch of months during which some servers earn a contract's revenue.
@@ -156,7 +156,7 @@ class Projection {
     if (deliveries.empty()) deliveries.push_back({deal_.start, cluster.servers});
     const Num vat_rate = as<Num>(cluster.capex_vat_rate);
     const Num units_per_server = Num(1) + as<Num>(cluster.spares_share);
-    const bool broker = deal_.tax.vat.refund_booked_as_income;
+    const bool vat_capitalised = deal_.tax.vat.input_vat_capitalised;
     for (const auto& delivery : deliveries) {
       CapexPayment<Num> payment;
       payment.month = month_index(deal_.start, delivery.date);
@@ -180,7 +180,7 @@ class Projection {
         payment.net = quoted;
         payment.input_vat = booked(quoted * vat_rate);
       }
-      payment.capitalised = broker ? payment.net + payment.input_vat : payment.net;
+      payment.capitalised = vat_capitalised ? payment.net + payment.input_vat : payment.net;
       at(Line::capex, payment.month) -= payment.net + payment.input_vat;
       at(capex_cash_, payment.month) += payment.net + payment.input_vat;
       for (int m = payment.month; m < horizon_; ++m)
@@ -274,7 +274,7 @@ class Projection {
   }
 
   int billing_period(const Segment& segment) const {
-    return segment.take_or_pay->billing == deal::BillingFrequency::quarterly ? 3 : 1;
+    return time::months_per_period(segment.take_or_pay->billing);
   }
 
   // The deal month in which the invoice for the k-th service month is paid: at the start of its
@@ -282,7 +282,7 @@ class Projection {
   int payment_month(const Segment& segment, int k) const {
     const int period = billing_period(segment);
     const int period_start = segment.first_month + (k / period) * period;
-    const bool advance = segment.take_or_pay->timing == deal::BillingTiming::advance;
+    const bool advance = segment.take_or_pay->timing == time::PaymentTiming::in_advance;
     return std::clamp(advance ? period_start : period_start + period, 0, last());
   }
 

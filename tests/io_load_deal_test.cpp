@@ -944,7 +944,8 @@ TEST(CatalogueErrors, UnitIsAServerOrARack) {
     io::parse_catalogue(text, "gpus.yaml");
     ADD_FAILURE() << "a catalogue entry without its unit loaded";
   } catch (const io::InputError& error) {
-    EXPECT_EQ(error.path(), "skus[0].unit") << error.what();
+    EXPECT_EQ(error.path(), "skus[0]") << error.what();
+    EXPECT_EQ(error.detail(), "missing required key \"unit\" (expected one of server or rack)") << error.what();
   }
 }
 
@@ -963,7 +964,7 @@ TEST(CatalogueErrors, UnknownKey) {
     ADD_FAILURE() << "loaded";
   } catch (const io::InputError& error) {
     EXPECT_EQ(error.path(), "skus[0].tdp");
-    EXPECT_EQ(error.line(), 8);
+    EXPECT_EQ(error.line(), 9);
     EXPECT_EQ(error.column(), 5);
   }
 }

@@ -19,12 +19,12 @@ enum class UnitKind { server, rack };
 struct Sku {
   std::string name;         // "H800-8x"
   std::string description;  // "NVIDIA H800 SXM, 8 GPUs per server"
-  UnitKind unit_kind = UnitKind::server;  // stated in the catalogue, never guessed from the GPU count
   int gpus_per_unit = 8;    // GPUs in one unit (server or rack)
   Decimal list_price;       // per unit, in `currency`
   std::string currency;
   Decimal kw_load;          // IT power per unit at full load
   Decimal kw_idle;          // IT power per unit when idle
+  UnitKind unit_kind = UnitKind::server;  // stated in the catalogue, never guessed from the GPU count
 };
 
 // A capex line beyond the servers: network fabric, storage, installation.

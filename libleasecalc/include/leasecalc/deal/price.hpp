@@ -64,7 +64,7 @@ constexpr std::string_view to_string(PriceUnit unit) {
 struct Price {
   Decimal amount;
   PriceUnit unit = PriceUnit::gpu_hour;
-  std::string currency;  // ISO 4217 code; empty when the text named none (the deal's currency)
+  std::string currency{};  // ISO 4217 code; empty when the text named none (the deal's currency)
 
   friend bool operator==(const Price&, const Price&) = default;
 };

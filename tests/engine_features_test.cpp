@@ -18,6 +18,25 @@ using test::dec;
 
 deal::TakeOrPay& lease(deal::Deal& deal) { return std::get<deal::TakeOrPay>(deal.contracts.front()); }
 
+// The one conversion of a quoted rental price to a price per unit (server or rack) per month.
+TEST(RentalPrice, ConvertsPerGpuAndPerHourWithTheSkusUnit) {
+  deal::Sku rack;
+  rack.gpus_per_unit = 72;
+  rack.unit_kind = deal::UnitKind::rack;
+  using deal::PriceUnit;
+  EXPECT_EQ(deal::unit_month_price({dec("2"), PriceUnit::gpu_hour, ""}, rack), dec("2") * 72 * 730);
+  EXPECT_EQ(deal::unit_month_price({dec("1500"), PriceUnit::gpu_month, ""}, rack), dec("108000"));
+  EXPECT_EQ(deal::unit_month_price({dec("150"), PriceUnit::rack_hour, ""}, rack), dec("109500"));
+  EXPECT_EQ(deal::unit_month_price({dec("100000"), PriceUnit::rack_month, ""}, rack), dec("100000"));
+  EXPECT_THROW(deal::unit_month_price({dec("0.65"), PriceUnit::kwh, ""}, rack), std::invalid_argument);
+  EXPECT_EQ(deal::unit_month(rack), PriceUnit::rack_month);
+  EXPECT_TRUE(deal::rental_unit_fits(PriceUnit::rack_hour, rack));
+  EXPECT_FALSE(deal::rental_unit_fits(PriceUnit::server_month, rack));
+  deal::Sku server;
+  EXPECT_EQ(deal::unit_month(server), PriceUnit::server_month);
+  EXPECT_FALSE(deal::rental_unit_fits(PriceUnit::rack_month, server));
+}
+
 TEST(Prepayment, CreditedAgainstTheFirstInvoices) {
   auto deal = test::minimal_deal();
   lease(deal).prepayment_share = dec("0.2");  // 20% of 10.8M = 2.16M, i.e. 7.2 months of rent

@@ -134,7 +134,7 @@ TEST(RunCli, ModelCopiedAnywhereFindsTheBundledCatalogue) {
   const auto a = nlohmann::json::parse(copied.out), b = nlohmann::json::parse(in_place.out);
   EXPECT_EQ(a["summary"], b["summary"]);
   EXPECT_EQ(a["ledger"], b["ledger"]);
-  EXPECT_GT(a["summary"]["capex"].get<double>(), 0.0 * 1);  // not an empty deal
+  EXPECT_GT(a["summary"]["capex"].get<double>(), 0.0);  // not an empty deal
 }
 
 TEST(RunCli, UsageErrorsExitTwo) {

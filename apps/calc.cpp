@@ -18,7 +18,8 @@ void help(std::ostream& out) {
   out << "usage: leasecalc calc FUNCTION [ARGS...]\n\n"
          "Spreadsheet financial functions with Excel/LibreOffice argument order and signs (money paid\n"
          "out negative). Optional arguments [NAME=default] may be left off. Cash flows are read from\n"
-         "standard input, blank lines allowed.\n\nfunctions:\n";
+         "standard input, blank lines allowed. Numbers are written as in model files (docs/units.md):\n"
+         "0.075 or 7.5% or 750bp, 100000000 or 100M or 1亿, 2,600,000.\n\nfunctions:\n";
   for (const auto& f : fin::spreadsheet_functions()) {
     out << "  " << f.usage() << "\n      " << f.summary << "\n";
     for (const auto& p : f.parameters) out << "      " << p.name << ": " << p.meaning << "\n";

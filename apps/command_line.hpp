@@ -8,6 +8,7 @@
 #include <leasecalc/io/input_error.hpp>
 #include <leasecalc/io/units.hpp>
 #include <leasecalc/report/run_report.hpp>
+#include <leasecalc/text/text.hpp>
 
 #include <initializer_list>
 #include <optional>
@@ -56,9 +57,7 @@ class CommandLine {
 
 // --format: one of `allowed`.
 inline std::string format_option(CommandLine& line, std::initializer_list<std::string_view> allowed = {"table", "csv", "json"}) {
-  std::string expected;  // "table, csv or json"
-  std::size_t left = allowed.size();
-  for (const auto& name : allowed) expected += std::string(name) + (--left > 1 ? ", " : left == 1 ? " or " : "");
+  const std::string expected = text::join_alternatives(allowed);  // "table, csv or json"
   const std::string_view text = line.value(expected);
   for (const auto& name : allowed)
     if (text == name) return std::string(text);
@@ -84,7 +83,8 @@ inline int whole_number_option(CommandLine& line, int low, int high) {
   throw UsageError(std::string(line.arg()) + " expects " + expected + ", got '" + std::string(text) + "'");
 }
 
-// A percentage strictly between `low` and `high` (as fractions) after the current option: "12%", "250bp".
+// A rate strictly between `low` and `high` (as fractions) after the current option, in the grammar
+// of model files (docs/units.md): "12%", "250bp", or the plain fraction "0.12".
 inline double percent_option(CommandLine& line, double low, double high, std::string_view expected) {
   const std::string_view text = line.value(expected);
   try {

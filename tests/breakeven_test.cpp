@@ -133,6 +133,19 @@ TEST(RunTargetIrr, AnEquityTargetNeedsALowerPriceThanTheSameProjectTargetUnderCh
   EXPECT_GT(at_equity, 0);
 }
 
+// The rate is read in the grammar of model files: a percentage, basis points or the plain fraction.
+TEST(RunTargetIrr, APlainFractionIsTheSameRateAsItsPercentage) {
+  const auto as_percent = nlohmann::json::parse(
+      test::run_leasecalc("run " + standard_model() + " --format json --fast --target-irr 12%").out);
+  for (const char* same : {"0.12", "1200bp"}) {
+    const auto run = test::run_leasecalc("run " + standard_model() + " --format json --fast --target-irr " + same);
+    ASSERT_EQ(run.exit_code, 0) << same << ": " << run.err;
+    const auto doc = nlohmann::json::parse(run.out);
+    EXPECT_DOUBLE_EQ(doc["break_even"]["target_irr"].get<double>(), 0.12) << same;
+    EXPECT_EQ(doc["break_even"]["prices"], as_percent["break_even"]["prices"]) << same;
+  }
+}
+
 TEST(RunTargetIrr, TableNamesTheTarget) {
   const auto run = test::run_leasecalc("run " + standard_model() + " --fast --target-irr 12% --basis equity");
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -141,6 +154,7 @@ TEST(RunTargetIrr, TableNamesTheTarget) {
 
 TEST(RunTargetIrr, BadValuesAreUsageErrors) {
   for (const char* bad : {"--target-irr 12", "--target-irr -100%", "--target-irr twelve", "--target-irr",
+                          "--target-irr +-12%", "--target-irr 12%%",
                           "--basis firm", "--basis"}) {
     const auto run = test::run_leasecalc("run " + standard_model() + " " + bad);
     EXPECT_EQ(run.exit_code, 2) << bad;

@@ -137,6 +137,32 @@ TEST(CalcCli, BadInputNamesTheLineOrArgumentAndExitsTwo) {
   EXPECT_EQ(calc("", "").exit_code, 2);
 }
 
+// Arguments and cash flows take the number grammar of model files (docs/units.md): a plain
+// number, a percentage, or an amount with a scale; each reads as the same double as the plain
+// number it stands for.
+TEST(CalcCli, NumbersTakePercentagesAndScales) {
+  EXPECT_EQ(calc("pmt 7.5% 60 100M").out, calc("pmt 0.075 60 100000000").out);
+  EXPECT_EQ(calc("pmt 0.625% 60 -2.26e9").out, calc("pmt 0.00625 60 -2.26e9").out);
+  EXPECT_EQ(calc("pmt 50bp 60 -2.26亿").out, calc("pmt 0.005 60 -226000000").out);
+  EXPECT_EQ(calc("pmt 0.004 60 -2,260,000,000").out, calc("pmt 0.004 60 -2.26e9").out);
+  EXPECT_EQ(calc("npv 10%", "-1M\n600k\n600k\n").out, calc("npv 0.1", "-1000000\n600000\n600000\n").out);
+  EXPECT_EQ(calc("pmt 7.5% 60 100M").exit_code, 0);
+}
+
+TEST(CalcCli, ASecondSignOrAnUnknownSuffixIsRefused) {
+  const CliRun sign = calc("pmt 0.01 60 +-100");
+  EXPECT_EQ(sign.exit_code, 2);
+  EXPECT_EQ(sign.out, "");
+  EXPECT_NE(sign.err.find("PV: expected a number"), std::string::npos) << sign.err;
+  EXPECT_NE(sign.err.find("'+-100'"), std::string::npos) << sign.err;
+  const CliRun flow = calc("irr", "+-100\n120\n");
+  EXPECT_EQ(flow.exit_code, 2);
+  EXPECT_NE(flow.err.find("line 1"), std::string::npos) << flow.err;
+  for (const char* bad : {"pmt 0.01 60 100m", "pmt 0.01 60 100 USD", "pmt 1%% 60 100", "pmt 0.01 60 1e400",
+                          "pmt 0.01 60 .5", "pmt 0.01 60 inf"})
+    EXPECT_EQ(calc(bad).exit_code, 2) << bad;
+}
+
 TEST(CalcCli, PaybackNeverPaidBackExitsOne) {
   const CliRun ok = calc("payback", "-1000\n300\n300\n300\n300\n");
   EXPECT_EQ(ok.exit_code, 0);

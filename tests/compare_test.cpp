@@ -107,7 +107,7 @@ TEST(Compare, DealsInAnotherCurrencyHaveNoCrossover) {
 // ---- the schema additions --------------------------------------------------------------------
 
 const char* catalogue_text = R"(skus:
-  - {name: GPU-1x, description: one GPU, gpus_per_unit: 1, list_price: 80k CNY, load_power: 1 kW, idle_power: 0.4 kW}
+  - {name: GPU-1x, description: one GPU, unit: server, gpus_per_unit: 1, list_price: 80k CNY, load_power: 1 kW, idle_power: 0.4 kW}
 )";
 
 deal::Deal parse(const std::string& cluster_and_costs) {

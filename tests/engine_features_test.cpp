@@ -18,6 +18,25 @@ using test::dec;
 
 deal::TakeOrPay& lease(deal::Deal& deal) { return std::get<deal::TakeOrPay>(deal.contracts.front()); }
 
+// The one conversion of a quoted rental price to a price per unit (server or rack) per month.
+TEST(RentalPrice, ConvertsPerGpuAndPerHourWithTheSkusUnit) {
+  deal::Sku rack;
+  rack.gpus_per_unit = 72;
+  rack.unit_kind = deal::UnitKind::rack;
+  using deal::PriceUnit;
+  EXPECT_EQ(deal::unit_month_price({dec("2"), PriceUnit::gpu_hour, ""}, rack), dec("2") * 72 * 730);
+  EXPECT_EQ(deal::unit_month_price({dec("1500"), PriceUnit::gpu_month, ""}, rack), dec("108000"));
+  EXPECT_EQ(deal::unit_month_price({dec("150"), PriceUnit::rack_hour, ""}, rack), dec("109500"));
+  EXPECT_EQ(deal::unit_month_price({dec("100000"), PriceUnit::rack_month, ""}, rack), dec("100000"));
+  EXPECT_THROW(deal::unit_month_price({dec("0.65"), PriceUnit::kwh, ""}, rack), std::invalid_argument);
+  EXPECT_EQ(deal::unit_month(rack), PriceUnit::rack_month);
+  EXPECT_TRUE(deal::rental_unit_fits(PriceUnit::rack_hour, rack));
+  EXPECT_FALSE(deal::rental_unit_fits(PriceUnit::server_month, rack));
+  deal::Sku server;
+  EXPECT_EQ(deal::unit_month(server), PriceUnit::server_month);
+  EXPECT_FALSE(deal::rental_unit_fits(PriceUnit::rack_month, server));
+}
+
 TEST(Prepayment, CreditedAgainstTheFirstInvoices) {
   auto deal = test::minimal_deal();
   lease(deal).prepayment_share = dec("0.2");  // 20% of 10.8M = 2.16M, i.e. 7.2 months of rent
@@ -45,8 +64,8 @@ TEST(Prepayment, SpreadOverTheTerm) {
 
 TEST(Billing, QuarterlyInArrearsIsPaidTheMonthAfterEachQuarter) {
   auto deal = test::minimal_deal();
-  lease(deal).billing = deal::BillingFrequency::quarterly;
-  lease(deal).timing = deal::BillingTiming::arrears;
+  lease(deal).billing = leasecalc::time::Frequency::quarterly;
+  lease(deal).timing = leasecalc::time::PaymentTiming::in_arrears;
   const auto l = engine::project<Decimal>(deal);
   EXPECT_EQ(l(Line::customer_receipts, 0), Decimal(0));
   EXPECT_EQ(l(Line::customer_receipts, 2), Decimal(0));
@@ -179,6 +198,39 @@ TEST(Vat, InputCreditOffsetsOutputThenIsRefundedOnce) {
   const Decimal output = 36 * dec("18000");
   const Decimal used = output + l.total(Line::vat_paid);  // output VAT not paid in cash
   EXPECT_EQ(used + l.total(Line::vat_refunded) + l(Line::vat_credit, 35), input);
+}
+
+// Booking the refund as income and capitalising input VAT are two choices: each moves only its
+// own lines (the broker convention makes both).
+TEST(Vat, RefundAsIncomeAndCapitalisedInputVatAreSeparateChoices) {
+  auto deal = test::minimal_deal();
+  deal.cluster.price_includes_vat = true;
+  deal.cluster.capex_vat_rate = dec("0.13");
+  deal.tax.vat.refund = deal::Vat::Refund::once;
+  deal.tax.vat.refund_month = 6;
+  const Decimal net = num::round_cents(dec("10000000") / dec("1.13"));
+  const auto depreciated = [](const engine::Ledger<Decimal>& l) {
+    const int last = l.months() - 1;
+    return -l.total(Line::book_depreciation) + l(Line::sale_proceeds, last) - l(Line::gain_on_sale, last);
+  };
+
+  const auto proper = engine::project<Decimal>(deal);
+  EXPECT_EQ(depreciated(proper), net);
+  EXPECT_EQ(proper.total(Line::vat_refund_income), Decimal(0));
+
+  auto income_only = deal;
+  income_only.tax.vat.refund_booked_as_income = true;
+  const auto income = engine::project<Decimal>(income_only);
+  EXPECT_EQ(depreciated(income), net);  // the asset is still net of VAT
+  EXPECT_GT(income.total(Line::vat_refund_income), Decimal(0));
+  EXPECT_EQ(income.total(Line::vat_refund_income), income.total(Line::vat_refunded));
+
+  auto capitalised_only = deal;
+  capitalised_only.tax.vat.input_vat_capitalised = true;
+  const auto capitalised = engine::project<Decimal>(capitalised_only);
+  EXPECT_EQ(depreciated(capitalised), dec("10000000"));  // the VAT-inclusive price
+  EXPECT_EQ(capitalised.total(Line::vat_refund_income), Decimal(0));
+  EXPECT_EQ(capitalised.total(Line::vat_refunded), proper.total(Line::vat_refunded));
 }
 
 }  // namespace

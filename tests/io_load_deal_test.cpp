@@ -94,9 +94,9 @@ constexpr const char* test_file = "test.yaml";
 // A catalogue of its own, so that the tests do not change when the bundled one grows.
 io::Catalogue test_catalogue() {
   return io::parse_catalogue(R"(skus:
-  - {name: H800, description: test, gpus_per_unit: 8, list_price: 2.6M CNY, load_power: 10.2 kW, idle_power: 3.6 kW}
-  - {name: H100, description: test, gpus_per_unit: 8, list_price: 290k USD, load_power: 10.2 kW, idle_power: 3.6 kW}
-  - {name: GB200-NVL72, description: test, gpus_per_unit: 72, list_price: 2.5M USD, load_power: 120 kW,
+  - {name: H800, description: test, unit: server, gpus_per_unit: 8, list_price: 2.6M CNY, load_power: 10.2 kW, idle_power: 3.6 kW}
+  - {name: H100, description: test, unit: server, gpus_per_unit: 8, list_price: 290k USD, load_power: 10.2 kW, idle_power: 3.6 kW}
+  - {name: GB200-NVL72, description: test, unit: rack, gpus_per_unit: 72, list_price: 2.5M USD, load_power: 120 kW,
      idle_power: 42 kW}
 )",
                              "catalogue.yaml");
@@ -165,6 +165,8 @@ TEST(BundledModels, CatalogueHasTheRequiredSkus) {
     EXPECT_GT(sku->kw_load, sku->kw_idle) << name;
     EXPECT_GT(sku->kw_idle, 0) << name;
     EXPECT_EQ(sku->gpus_per_unit, std::string_view(name) == "GB200-NVL72" ? 72 : 8) << name;
+    EXPECT_EQ(sku->unit_kind, std::string_view(name) == "GB200-NVL72" ? deal::UnitKind::rack : deal::UnitKind::server)
+        << name;
   }
 }
 
@@ -207,11 +209,11 @@ TEST(BundledModels, GuosenStandardStatesTheReportsFigures) {
   const auto& lease = std::get<deal::TakeOrPay>(deal.contracts[0]);
   EXPECT_EQ(lease.servers, 1024);
   EXPECT_EQ(lease.price.amount, dec("62663"));
-  EXPECT_EQ(lease.price.unit, deal::PriceUnit::unit_month);
+  EXPECT_EQ(lease.price.unit, deal::PriceUnit::server_month);
   EXPECT_EQ(lease.price.amount * 1024 * 60, dec("3850014720"));  // "37-40亿", midpoint 38.5亿
   EXPECT_EQ(lease.term_months, 60);
-  EXPECT_EQ(lease.billing, deal::BillingFrequency::monthly);
-  EXPECT_EQ(lease.timing, deal::BillingTiming::advance);
+  EXPECT_EQ(lease.billing, leasecalc::time::Frequency::monthly);
+  EXPECT_EQ(lease.timing, leasecalc::time::PaymentTiming::in_advance);
   EXPECT_EQ(lease.vat_rate, dec("0.06"));
   EXPECT_EQ(lease.re_lease.mode, deal::ReLease::Mode::idle);
 
@@ -244,6 +246,7 @@ TEST(BundledModels, GuosenStandardStatesTheReportsFigures) {
   EXPECT_EQ(deal.tax.vat.refund_month, 1);
   EXPECT_EQ(deal.tax.vat.refund_share, dec("0.608"));
   EXPECT_TRUE(deal.tax.vat.refund_booked_as_income);
+  EXPECT_TRUE(deal.tax.vat.input_vat_capitalised);
 }
 
 TEST(BundledModels, GuosenPremiumStatesTheReportsFigures) {
@@ -293,6 +296,7 @@ TEST(BundledModels, ChinaOnDemandReadsHistoryCurvesAndRackRent) {
   EXPECT_EQ(residual.share_by_age.points[1].value, dec("0.78"));
   EXPECT_EQ(deal.tax.vat.refund, deal::Vat::Refund::annual);
   EXPECT_FALSE(deal.tax.vat.refund_booked_as_income);
+  EXPECT_FALSE(deal.tax.vat.input_vat_capitalised);
 }
 
 TEST(BundledModels, UsTakeOrPayReadsPrepaymentMacrsAndSofrDebt) {
@@ -390,8 +394,8 @@ TEST(LoadDealValues, DefaultsWhenOptionalFieldsAreLeftOut) {
   const auto& lease = std::get<deal::TakeOrPay>(deal.contracts.at(0));
   EXPECT_EQ(lease.ramp_months, 0);
   EXPECT_EQ(lease.prepayment_share, 0);
-  EXPECT_EQ(lease.billing, deal::BillingFrequency::monthly);
-  EXPECT_EQ(lease.timing, deal::BillingTiming::advance);
+  EXPECT_EQ(lease.billing, leasecalc::time::Frequency::monthly);
+  EXPECT_EQ(lease.timing, leasecalc::time::PaymentTiming::in_advance);
   EXPECT_FALSE(lease.early_termination.has_value());
   EXPECT_EQ(deal.running_costs.electricity.take_or_pay_load, 1);
   EXPECT_FALSE(deal.running_costs.electricity.paid_by_customer);
@@ -448,23 +452,33 @@ TEST(LoadDealValues, MegawattHourTariffIsPerKilowattHour) {
 
 TEST(LoadDealValues, ExplicitCataloguePath) {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / "leasecalc_io_load_deal_test";
+  std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   {
     std::ofstream(dir / "model.yaml") << base_model;
-    std::ofstream(dir / "other.yaml") << "skus:\n  - {name: H800, description: x, gpus_per_unit: 8, list_price: 1M CNY,"
+    std::ofstream(dir / "other.yaml") << "skus:\n  - {name: H800, description: x, unit: server, gpus_per_unit: 8, list_price: 1M CNY,"
                                          " load_power: 10 kW, idle_power: 3 kW}\n";
   }
   EXPECT_EQ(io::load_deal(dir / "model.yaml", dir / "other.yaml").cluster.price_per_server, dec("1000000"));
-  // Without a path the catalogue is <model dir>/catalog/gpus.yaml, which does not exist here: the
-  // model is blamed, and told both ways to name one.
+  // Without a path the catalogue is <model dir>/catalog/gpus.yaml, which does not exist here, and
+  // then the bundled one: the H800 at its list price there.
+  EXPECT_EQ(io::load_deal(dir / "model.yaml").cluster.price_per_server, dec("2600000"));
+  // With no catalogue anywhere the model is blamed, told every place looked and how to name one.
+  const std::filesystem::path nowhere = dir / "share" / "gpus.yaml";
   try {
-    io::load_deal(dir / "model.yaml");
+    io::load_deal(dir / "model.yaml", io::CatalogueSearch{{nowhere}});
     ADD_FAILURE() << "loaded without a catalogue";
   } catch (const io::InputError& error) {
     EXPECT_EQ(error.file(), (dir / "model.yaml").string());
-    EXPECT_NE(error.detail().find((dir / "catalog" / "gpus.yaml").string()), std::string::npos) << error.what();
-    EXPECT_NE(error.detail().find("`catalog:`"), std::string::npos) << error.what();
+    EXPECT_EQ(error.detail(), "no GPU catalogue: looked for " + (dir / "catalog" / "gpus.yaml").string() + " or " +
+                                  nowhere.string() +
+                                  "; give the model a top-level `catalog:` path to one (relative to the model)")
+        << error.what();
   }
+  // A catalogue beside the model comes before the bundled one.
+  std::filesystem::create_directories(dir / "catalog");
+  std::filesystem::copy_file(dir / "other.yaml", dir / "catalog" / "gpus.yaml");
+  EXPECT_EQ(io::load_deal(dir / "model.yaml").cluster.price_per_server, dec("1000000"));
   std::filesystem::remove_all(dir);
 }
 
@@ -474,9 +488,9 @@ TEST(LoadDealValues, ModelNamesItsCatalogueRelativeToItself) {
   std::filesystem::create_directories(dir / "shared");
   {
     std::ofstream(dir / "deals" / "model.yaml") << "catalog: ../shared/skus.yaml\n" << base_model;
-    std::ofstream(dir / "shared" / "skus.yaml") << "skus:\n  - {name: H800, description: x, gpus_per_unit: 8, "
+    std::ofstream(dir / "shared" / "skus.yaml") << "skus:\n  - {name: H800, description: x, unit: server, gpus_per_unit: 8, "
                                                    "list_price: 1.5M CNY, load_power: 10 kW, idle_power: 3 kW}\n";
-    std::ofstream(dir / "other.yaml") << "skus:\n  - {name: H800, description: x, gpus_per_unit: 8, list_price: 1M CNY,"
+    std::ofstream(dir / "other.yaml") << "skus:\n  - {name: H800, description: x, unit: server, gpus_per_unit: 8, list_price: 1M CNY,"
                                          " load_power: 10 kW, idle_power: 3 kW}\n";
     std::ofstream(dir / "deals" / "lost.yaml") << "catalog: ../nowhere.yaml\n" << base_model;
   }
@@ -876,6 +890,7 @@ TEST(LoadDealErrors, ExtraCapexNeedsAmountOrShare) {
 const char* const catalogue_text = R"(skus:
   - name: H800
     description: test server
+    unit: server
     gpus_per_unit: 8
     list_price: 2.6M CNY
     load_power: 10.2 kW
@@ -905,7 +920,7 @@ TEST(CatalogueErrors, TheTestCatalogueLoads) {
 }
 
 TEST(CatalogueErrors, NamesAreUnique) {
-  const std::string text = std::string(catalogue_text) + "  - {name: H800, description: again, gpus_per_unit: 8, "
+  const std::string text = std::string(catalogue_text) + "  - {name: H800, description: again, unit: server, gpus_per_unit: 8, "
                                                           "list_price: 1M CNY, load_power: 1 kW, idle_power: 1 kW}\n";
   expect_catalogue_error(text, "{name: H800", "H800", "skus[1].name",
                          "expected a name not used by an earlier entry, got \"H800\"");
@@ -921,6 +936,27 @@ TEST(CatalogueErrors, IdlePowerNotAboveLoad) {
                          "skus[0].idle_power", "expected a power not above load_power (10.2 kW), got \"11 kW\"");
 }
 
+TEST(CatalogueErrors, UnitIsAServerOrARack) {
+  expect_catalogue_error(edit(catalogue_text, "unit: server", "unit: node"), "unit: node", "node", "skus[0].unit",
+                         "expected one of server or rack, got \"node\"");
+  const std::string text = edit(catalogue_text, "    unit: server\n", "");
+  try {
+    io::parse_catalogue(text, "gpus.yaml");
+    ADD_FAILURE() << "a catalogue entry without its unit loaded";
+  } catch (const io::InputError& error) {
+    EXPECT_EQ(error.path(), "skus[0]") << error.what();
+    EXPECT_EQ(error.detail(), "missing required key \"unit\" (expected one of server or rack)") << error.what();
+  }
+}
+
+// A contract's price per server or per rack must match what a unit of the SKU is.
+TEST(LoadDealErrors, RentalPriceUnitMatchesTheSkuKind) {
+  expect_edit_error("price: 60000 CNY/server-month", "price: 60000 CNY/rack-month", "60000 CNY/rack-month", "60000",
+                    "contracts[0].take_or_pay.price",
+                    "expected a price per GPU or per server (a unit of H800 is a server in the catalogue), "
+                    "got \"60000 CNY/rack-month\"");
+}
+
 TEST(CatalogueErrors, UnknownKey) {
   const std::string text = edit(catalogue_text, "    idle_power: 3.6 kW\n", "    idle_power: 3.6 kW\n    tdp: 700 W\n");
   try {
@@ -928,7 +964,7 @@ TEST(CatalogueErrors, UnknownKey) {
     ADD_FAILURE() << "loaded";
   } catch (const io::InputError& error) {
     EXPECT_EQ(error.path(), "skus[0].tdp");
-    EXPECT_EQ(error.line(), 8);
+    EXPECT_EQ(error.line(), 9);
     EXPECT_EQ(error.column(), 5);
   }
 }

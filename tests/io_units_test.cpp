@@ -9,8 +9,8 @@ namespace {
 
 using leasecalc::io::Money;
 using leasecalc::io::ParseError;
-using leasecalc::io::Price;
-using leasecalc::io::PriceUnit;
+using leasecalc::deal::Price;
+using leasecalc::deal::PriceUnit;
 using leasecalc::num::Decimal;
 namespace io = leasecalc::io;
 
@@ -121,6 +121,23 @@ TEST(ParsePercent, PercentAndBasisPoints) {
   EXPECT_EQ(io::parse_percent("0.07%").str(), "0.0007");  // 0.07 / 100 in double is 0.0007000000000000001
 }
 
+// One grammar with the command line: a plain number below 1 in size is the fraction itself.
+TEST(ParsePercent, APlainFractionIsTheRate) {
+  EXPECT_EQ(io::parse_percent("0.15"), dec("0.15"));
+  EXPECT_EQ(io::parse_percent("-0.025"), dec("-0.025"));
+  EXPECT_EQ(io::parse_percent("0"), Decimal(0));
+  EXPECT_NE(error_of([] { io::parse_percent("1"); }).find("a bare 5 could mean 5 or 5%"), std::string::npos);
+  EXPECT_NE(error_of([] { io::parse_percent("-2.5"); }).find("a bare 5 could mean 5 or 5%"), std::string::npos);
+}
+
+TEST(ParseNumbers, ASecondSignIsNotANumber) {
+  EXPECT_THROW(io::parse_number("+-100"), ParseError);
+  EXPECT_THROW(io::parse_number("-+100"), ParseError);
+  EXPECT_THROW(io::parse_percent("+-5%"), ParseError);
+  EXPECT_THROW(io::parse_money("+-5M CNY"), ParseError);
+  EXPECT_EQ(io::parse_number("+100"), dec("100"));
+}
+
 TEST(ParsePercent, BareNumberIsAmbiguous) {
   EXPECT_EQ(error_of([] { io::parse_percent("5"); }),
             R"(expected a percentage such as "4.5%" or "250bp", got "5" )"
@@ -157,22 +174,22 @@ TEST(ParseMonths, RejectsFractionsBareNumbersAndNegatives) {
 // ---- prices ------------------------------------------------------------------------------------
 
 TEST(ParsePrice, ValueCurrencyAndUnit) {
-  EXPECT_EQ(io::parse_price("2.99 USD/GPU-hour"), (Price{dec("2.99"), "USD", PriceUnit::gpu_hour}));
-  EXPECT_EQ(io::parse_price("66000 CNY/server-month"), (Price{dec("66000"), "CNY", PriceUnit::server_month}));
-  EXPECT_EQ(io::parse_price("184 USD/kW-month"), (Price{dec("184"), "USD", PriceUnit::kw_month}));
-  EXPECT_EQ(io::parse_price("0.65 CNY/kWh"), (Price{dec("0.65"), "CNY", PriceUnit::kwh}));
-  EXPECT_EQ(io::parse_price("30000 CNY/rack-month"), (Price{dec("30000"), "CNY", PriceUnit::rack_month}));
-  EXPECT_EQ(io::parse_price("6.6万 CNY/server-month"), (Price{dec("66000"), "CNY", PriceUnit::server_month}));
-  EXPECT_EQ(io::parse_price("2.99/GPU-hour"), (Price{dec("2.99"), "", PriceUnit::gpu_hour}));
-  EXPECT_EQ(io::parse_price("2.99 USD / gpu-hour"), (Price{dec("2.99"), "USD", PriceUnit::gpu_hour}));
-  EXPECT_EQ(io::parse_price("25k USD/GPU"), (Price{dec("25000"), "USD", PriceUnit::gpu}));
-  EXPECT_EQ(io::parse_price("80 USD/MWh"), (Price{dec("80"), "USD", PriceUnit::mwh}));
+  EXPECT_EQ(io::parse_price("2.99 USD/GPU-hour"), (Price{dec("2.99"), PriceUnit::gpu_hour, "USD"}));
+  EXPECT_EQ(io::parse_price("66000 CNY/server-month"), (Price{dec("66000"), PriceUnit::server_month, "CNY"}));
+  EXPECT_EQ(io::parse_price("184 USD/kW-month"), (Price{dec("184"), PriceUnit::kw_month, "USD"}));
+  EXPECT_EQ(io::parse_price("0.65 CNY/kWh"), (Price{dec("0.65"), PriceUnit::kwh, "CNY"}));
+  EXPECT_EQ(io::parse_price("30000 CNY/rack-month"), (Price{dec("30000"), PriceUnit::rack_month, "CNY"}));
+  EXPECT_EQ(io::parse_price("6.6万 CNY/server-month"), (Price{dec("66000"), PriceUnit::server_month, "CNY"}));
+  EXPECT_EQ(io::parse_price("2.99/GPU-hour"), (Price{dec("2.99"), PriceUnit::gpu_hour, ""}));
+  EXPECT_EQ(io::parse_price("2.99 USD / gpu-hour"), (Price{dec("2.99"), PriceUnit::gpu_hour, "USD"}));
+  EXPECT_EQ(io::parse_price("25k USD/GPU"), (Price{dec("25000"), PriceUnit::gpu, "USD"}));
+  EXPECT_EQ(io::parse_price("80 USD/MWh"), (Price{dec("80"), PriceUnit::mwh, "USD"}));
 }
 
 TEST(ParsePrice, EveryUnitRoundTripsThroughItsSpelling) {
   for (int index = 0; index <= static_cast<int>(PriceUnit::year); ++index) {
     const auto unit = static_cast<PriceUnit>(index);
-    const std::string text = "1 USD/" + std::string(io::to_string(unit));
+    const std::string text = "1 USD/" + std::string(leasecalc::deal::to_string(unit));
     EXPECT_EQ(io::parse_price(text).unit, unit) << text;
   }
 }

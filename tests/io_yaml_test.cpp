@@ -10,6 +10,7 @@
 namespace {
 
 namespace io = leasecalc::io;
+namespace deal = leasecalc::deal;
 using leasecalc::num::Decimal;
 
 // The error that `read` raises, or a marker when it raises none.
@@ -84,14 +85,14 @@ TEST(YamlReader, ReadsLikeTheSchema) {
                 "kind", {{"take_or_pay", ContractKind::take_or_pay}, {"on_demand", ContractKind::on_demand}}),
             ContractKind::take_or_pay);
   EXPECT_EQ(first.required_months("term", io::Range::positive), 60);
-  EXPECT_EQ(first.required_price("price").unit, io::PriceUnit::server_month);
+  EXPECT_EQ(first.required_price("price").unit, deal::PriceUnit::server_month);
   EXPECT_EQ(first.optional_percent("utilisation", Decimal(1)), Decimal(1));
   EXPECT_NO_THROW(first.finish());
 
   io::Object second = contracts[1];
   EXPECT_EQ(second.field("price").path(), "contracts[1].price");
-  EXPECT_EQ(second.required_price("price", {io::PriceUnit::gpu_hour}),
-            (io::Price{Decimal("2.99"), "USD", io::PriceUnit::gpu_hour}));
+  EXPECT_EQ(second.required_price("price", {deal::PriceUnit::gpu_hour}),
+            (deal::Price{Decimal("2.99"), deal::PriceUnit::gpu_hour, "USD"}));
   EXPECT_EQ(second.optional_percent("utilisation", Decimal(1)), Decimal("0.65"));
 
   EXPECT_EQ(root.object("tax").required_percent("income_tax"), Decimal("0.25"));
@@ -277,7 +278,7 @@ TEST(YamlErrors, EnumNamesTheChoicesAndSuggests) {
 
 TEST(YamlErrors, PriceUnitCanBeRestricted) {
   io::Object root = root_of("price: 0.65 CNY/kWh\n");
-  EXPECT_EQ(error_of([&] { root.required_price("price", {io::PriceUnit::gpu_hour, io::PriceUnit::server_month}); }),
+  EXPECT_EQ(error_of([&] { root.required_price("price", {deal::PriceUnit::gpu_hour, deal::PriceUnit::server_month}); }),
             R"(deal.yaml:1:8: price: expected a price per GPU-hour or server-month, got "0.65 CNY/kWh")");
 }
 

@@ -21,6 +21,7 @@
 namespace {
 using namespace leasecalc;
 using solve::Input;
+using Quantity = deal::UncertainQuantity;
 using solve::Measure;
 
 const std::filesystem::path models = std::filesystem::path(LEASECALC_SOURCE_DIR) / "models";
@@ -40,10 +41,10 @@ TEST(MonteCarlo, DegenerateDistributionsReproduceTheDeterministicRun) {
   const auto deal = test::rich_deal();
   solve::Uncertainty at_model;
   at_model.runs = 8;
-  at_model.inputs = {{Input::contract_price, solve::Normal{0, 0, {}, {}}},
-                     {Input::billed_volume, solve::Uniform{0, 0}},
-                     {Input::debt_rate, solve::Triangular{0, 0, 0}},
-                     {Input::power_tariff, solve::Normal{0, 0, -0.2, 0.2}}};
+  at_model.inputs = {{Quantity::price, solve::Normal{0, 0, {}, {}}},
+                     {Quantity::utilisation, solve::Uniform{0, 0}},
+                     {Quantity::debt_rate, solve::Triangular{0, 0, 0}},
+                     {Quantity::power_tariff, solve::Normal{0, 0, -0.2, 0.2}}};
   const auto result = solve::monte_carlo(deal, at_model, 2);
   const auto base = solve::outcome_of(deal);
   for (Eigen::Index i = 0; i < 8; ++i) expect_same_outcome(result, i, base);
@@ -54,7 +55,7 @@ TEST(MonteCarlo, DegenerateDistributionsReproduceTheDeterministicRun) {
 
   // A fixed 10% price rise is the deterministic run of the deal priced 10% higher.
   solve::Uncertainty higher = at_model;
-  higher.inputs = {{Input::contract_price, solve::Normal{0.1, 0, {}, {}}}};
+  higher.inputs = {{Quantity::price, solve::Normal{0.1, 0, {}, {}}}};
   const auto raised = solve::monte_carlo(deal, higher, 1);
   expect_same_outcome(raised, 3, solve::outcome_of(solve::with_price_factor(deal, test::dec("1.1"))));
 }
@@ -79,9 +80,9 @@ TEST(MonteCarlo, SameSeedSameResultOnAnyThreadCount) {
 TEST(MonteCarlo, DrawsOfAnInputDoNotDependOnTheOtherInputs) {
   solve::Uncertainty alone;
   alone.runs = 50;
-  alone.inputs = {{Input::residual_value, solve::Uniform{-0.5, 0.5}}};
+  alone.inputs = {{Quantity::residual, solve::Uniform{-0.5, 0.5}}};
   solve::Uncertainty with_others = alone;
-  with_others.inputs.insert(with_others.inputs.begin(), {Input::contract_price, solve::Triangular{-0.1, 0, 0.1}});
+  with_others.inputs.insert(with_others.inputs.begin(), {Quantity::price, solve::Triangular{-0.1, 0, 0.1}});
   EXPECT_TRUE((solve::draw_changes(alone).col(0).array() == solve::draw_changes(with_others).col(1).array()).all());
 }
 
@@ -90,7 +91,7 @@ void expect_moments(const solve::Distribution& distribution, double mean, double
   solve::Uncertainty u;
   u.runs = 40000;
   u.seed = 7;
-  u.inputs = {{Input::contract_price, distribution}};
+  u.inputs = {{Quantity::price, distribution}};
   const Eigen::VectorXd draws = solve::draw_changes(u).col(0);
   const double n = static_cast<double>(draws.size());
   const double sample_mean = draws.mean();
@@ -138,7 +139,7 @@ TEST(MonteCarlo, ScenariosWithoutAnIrrAreCountedNotAveraged) {
   deal.running_costs.others = {{"Staff", deal::RunningCost::Basis::per_year, test::dec("1000000"), {}}};
   solve::Uncertainty ruin;
   ruin.runs = 20;
-  ruin.inputs = {{Input::contract_price, solve::Uniform{-1.0, -0.95}}};
+  ruin.inputs = {{Quantity::price, solve::Uniform{-1.0, -0.95}}};
   const auto result = solve::monte_carlo(deal, ruin, 1);
   EXPECT_EQ(result.scenarios_without(Measure::project_irr), 20);
   EXPECT_FALSE(result.summary(Measure::project_irr));
@@ -150,7 +151,7 @@ TEST(MonteCarlo, ScenariosWithoutAnIrrAreCountedNotAveraged) {
 TEST(MonteCarlo, InputsThatCannotChangeTheDealAreNoted) {
   solve::Uncertainty u;
   u.runs = 4;
-  u.inputs = {{Input::power_tariff, solve::Normal{0, 0.1, {}, {}}}, {Input::debt_rate, solve::Uniform{0, 0.01}}};
+  u.inputs = {{Quantity::power_tariff, solve::Normal{0, 0.1, {}, {}}}, {Quantity::debt_rate, solve::Uniform{0, 0.01}}};
   const auto result = solve::monte_carlo(test::minimal_deal(), u, 1);
   ASSERT_EQ(result.notes.size(), 2u);
   EXPECT_EQ(result.notes[0], "power_tariff: ignored, power is paid by the customer");
@@ -172,7 +173,7 @@ TEST(UncertaintySection, ReadsEveryDistribution) {
   EXPECT_EQ(u->seed, 7u);
   EXPECT_DOUBLE_EQ(u->dscr_covenant, 1.3);
   ASSERT_EQ(u->inputs.size(), 3u);
-  EXPECT_EQ(u->inputs[0].input, Input::contract_price);
+  EXPECT_EQ(u->inputs[0].input, Quantity::price);
   EXPECT_DOUBLE_EQ(std::get<solve::Triangular>(u->inputs[0].change).low, -0.15);
   EXPECT_EQ(std::get<solve::Normal>(u->inputs[1].change).max, 0.0);
   EXPECT_DOUBLE_EQ(std::get<solve::Uniform>(u->inputs[2].change).high, 0.02);

@@ -1,4 +1,5 @@
 // Money: the decimal type is exact where double is not, and rounding follows the stated rule.
+#include <leasecalc/num/number_text.hpp>
 #include <leasecalc/num/rounding.hpp>
 
 #include <gtest/gtest.h>
@@ -84,4 +85,50 @@ TEST(Decimal, ToDoubleOfLongValuesIsWithinAnUlpOfBoost) {
   }
   EXPECT_EQ(leasecalc::num::to_double(Decimal(0)), 0.0);
 }
+// ---- the number grammar ----------------------------------------------------------------------
+
+using leasecalc::num::NumberTextError;
+using leasecalc::num::parse_quantity;
+using leasecalc::num::Suffixes;
+
+Decimal exact(const char* text, Suffixes accepted) { return leasecalc::num::to_decimal(parse_quantity(text, accepted)); }
+double nearest(const char* text, Suffixes accepted) { return leasecalc::num::to_double(parse_quantity(text, accepted)); }
+
+TEST(NumberText, PlainPercentAndScale) {
+  const Suffixes all{.percent = true, .scale = true};
+  EXPECT_EQ(exact(" 1,024 ", {}), dec("1024"));
+  EXPECT_EQ(exact("7.5%", all), dec("0.075"));
+  EXPECT_EQ(exact("250 bp", all), dec("0.025"));
+  EXPECT_EQ(exact("100M", all), dec("100000000"));
+  EXPECT_EQ(exact("26.6亿", all), dec("2660000000"));
+  EXPECT_EQ(exact("1.2万亿", all), dec("1200000000000"));
+  EXPECT_EQ(exact("-2.5e3", {}), dec("-2500"));
+  EXPECT_EQ(exact("+3", {}), dec("3"));
+}
+
+// The double is the one nearest the written value, not a product of two roundings.
+TEST(NumberText, DoublesAreCorrectlyRounded) {
+  const Suffixes all{.percent = true, .scale = true};
+  EXPECT_EQ(nearest("0.625%", all), 0.00625);
+  EXPECT_EQ(nearest("0.07%", all), 0.0007);  // 0.07 / 100 in double is 0.0007000000000000001
+  EXPECT_EQ(nearest("2.26e9", {}), 2.26e9);
+  EXPECT_EQ(nearest("1.1e-3%", all), 1.1e-5);
+  EXPECT_EQ(nearest("2.66亿", all), 266000000.0);
+  EXPECT_THROW(nearest("1e400", {}), NumberTextError);
+}
+
+TEST(NumberText, RejectsWhatItDoesNotAccept) {
+  const Suffixes all{.percent = true, .scale = true};
+  for (const char* bad : {"+-100", "-+1", "", "%", ".5", "5.", "1,00", "1.2.3", "5%%", "100m", "5 USD", "inf", "nan"})
+    EXPECT_THROW(parse_quantity(bad, all), NumberTextError) << bad;
+  EXPECT_THROW(parse_quantity("5%", {}), NumberTextError);
+  EXPECT_THROW(parse_quantity("5M", {.percent = true}), NumberTextError);
+  EXPECT_THROW(parse_quantity("5%", {.scale = true}), NumberTextError);
+  try {
+    parse_quantity("5%", {});
+  } catch (const NumberTextError& error) {
+    EXPECT_EQ(error.note(), "a plain number takes no unit or scale");
+  }
+}
+
 }  // namespace

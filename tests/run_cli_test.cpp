@@ -119,6 +119,24 @@ TEST(RunCli, BadModelNamesFileLineColumnAndFieldAndExitsTwo) {
   EXPECT_NE(run.err.find("moths"), std::string::npos) << run.err;
 }
 
+// A model copied out of models/ into a folder of its own (no catalog/ beside it, no `catalog:`)
+// finds the bundled catalogue and gives the same figures as in place.
+TEST(RunCli, ModelCopiedAnywhereFindsTheBundledCatalogue) {
+  const auto dir = std::filesystem::temp_directory_path() / ("leasecalc-copied-model-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(models / "us-h100-take-or-pay.yaml", dir / "my-deal.yaml");
+  const auto copied = run_leasecalc("run " + quoted(dir / "my-deal.yaml") + " --format json --monthly");
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(copied.exit_code, 0) << copied.err;
+  const auto in_place = run_leasecalc("run " + quoted(models / "us-h100-take-or-pay.yaml") + " --format json --monthly");
+  ASSERT_EQ(in_place.exit_code, 0) << in_place.err;
+  const auto a = nlohmann::json::parse(copied.out), b = nlohmann::json::parse(in_place.out);
+  EXPECT_EQ(a["summary"], b["summary"]);
+  EXPECT_EQ(a["ledger"], b["ledger"]);
+  EXPECT_GT(a["summary"]["capex"].get<double>(), 0.0);  // not an empty deal
+}
+
 TEST(RunCli, UsageErrorsExitTwo) {
   EXPECT_EQ(run_leasecalc("run").exit_code, 2);
   EXPECT_EQ(run_leasecalc("run a.yaml b.yaml").exit_code, 2);

@@ -71,6 +71,22 @@ TEST(ParseDate, RejectsImpossibleDates) {
   expect_invalid_argument_mentioning([] { parse_date("0999-01-01"); }, "year");
 }
 
+TEST(ParseDate, SaysWhetherTheTextIsShapedLikeADate) {
+  try {
+    parse_date("2025/03/01");
+    ADD_FAILURE() << "parsed";
+  } catch (const DateError& error) {
+    EXPECT_TRUE(error.malformed());
+  }
+  try {
+    parse_date("2025-02-29");
+    ADD_FAILURE() << "parsed";
+  } catch (const DateError& error) {
+    EXPECT_FALSE(error.malformed());
+    EXPECT_EQ(error.reason(), "no such day in the calendar: day must be between 01 and 28 in that month");
+  }
+}
+
 TEST(FormatDate, RoundTripsEveryDay) {
   for (const Date day : every_day_2019_to_2029()) {
     const std::string text = format_date(day);

@@ -5,6 +5,10 @@ execute_process(COMMAND ${CMAKE_COMMAND} --install ${LEASECALC_BUILD_DIR} --pref
 if(rc)
   message(FATAL_ERROR "install failed: ${rc}")
 endif()
+# The GPU catalogue is installed with the program, where io::bundled_catalogue_paths looks.
+if(NOT EXISTS ${WORK_DIR}/prefix/share/leasecalc/catalog/gpus.yaml)
+  message(FATAL_ERROR "the GPU catalogue was not installed to share/leasecalc/catalog/gpus.yaml")
+endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${CONSUMER_SOURCE_DIR} -B ${WORK_DIR}/build
                         -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix RESULT_VARIABLE rc)
 if(rc)

@@ -1,17 +1,12 @@
-// Writes the day-count and schedule golden files from QuantLib (the independent reference).
-// Built and run by make_daycount_golden.sh; the tests only read the CSV files it writes.
+// Writes the day-count golden file from QuantLib (the independent reference).
+// Built and run by make_daycount_golden.sh; the tests only read the CSV file it writes.
 //
 //   daycount_golden.csv: convention,start,end,days,year_fraction
-//   schedule_golden.csv: start,end,months_per_period,end_of_month,stub,dates,regular
-//     stub short_last = DateGeneration::Forward, short_first = DateGeneration::Backward;
-//     dates are the period boundaries separated by spaces, regular one 0/1 flag per period.
 
-#include <ql/time/calendars/nullcalendar.hpp>
 #include <ql/time/daycounters/actual360.hpp>
 #include <ql/time/daycounters/actual365fixed.hpp>
 #include <ql/time/daycounters/actualactual.hpp>
 #include <ql/time/daycounters/thirty360.hpp>
-#include <ql/time/schedule.hpp>
 #include <ql/version.hpp>
 
 #include <algorithm>
@@ -115,51 +110,6 @@ void write_day_counts(const std::string& path) {
           << ',' << number17(counter.yearFraction(start, end)) << '\n';
 }
 
-void write_schedules(const std::string& path) {
-  const ql::Date starts[] = {make_date(2024, 1, 31), make_date(2024, 2, 29), make_date(2023, 2, 28),
-                             make_date(2025, 1, 30), make_date(2025, 3, 15), make_date(2024, 11, 30),
-                             make_date(2025, 4, 30), make_date(2025, 8, 31), make_date(2025, 7, 1)};
-  std::ofstream out(path);
-  out << "start,end,months_per_period,end_of_month,stub,dates,regular\n";
-  for (const ql::Date& start : starts) {
-    std::set<ql::Date> ends;
-    for (int months : {1, 3, 7, 12, 13, 25, 37}) {
-      const ql::Date whole = start + ql::Period(months, ql::Months);
-      ends.insert(whole);
-      ends.insert(whole - 5);
-      ends.insert(ql::Date::endOfMonth(whole));
-    }
-    ends.insert(start + 10);
-    for (const ql::Date& end : ends) {
-      if (!(start < end)) continue;
-      for (int step : {1, 3, 6, 12}) {
-        for (bool end_of_month : {false, true}) {
-          for (bool forwards : {true, false}) {
-            ql::MakeSchedule make;
-            make.from(start)
-                .to(end)
-                .withTenor(ql::Period(step, ql::Months))
-                .withCalendar(ql::NullCalendar())
-                .withConvention(ql::Unadjusted)
-                .withTerminationDateConvention(ql::Unadjusted)
-                .endOfMonth(end_of_month);
-            if (forwards) make.forwards(); else make.backwards();
-            const ql::Schedule schedule = make;
-            std::string dates, regular;
-            for (std::size_t i = 0; i < schedule.size(); ++i)
-              dates += (i ? " " : "") + iso(schedule.date(i));
-            for (std::size_t i = 1; i < schedule.size(); ++i)
-              regular += schedule.isRegular(i) ? '1' : '0';
-            out << iso(start) << ',' << iso(end) << ',' << step << ',' << (end_of_month ? 1 : 0)
-                << ',' << (forwards ? "short_last" : "short_first") << ',' << dates << ','
-                << regular << '\n';
-          }
-        }
-      }
-    }
-  }
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -169,7 +119,6 @@ int main(int argc, char** argv) {
   }
   const std::string directory = argv[1];
   write_day_counts(directory + "/daycount_golden.csv");
-  write_schedules(directory + "/schedule_golden.csv");
   std::printf("written with QuantLib %s\n", QL_VERSION);
   return 0;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates daycount_golden.csv and schedule_golden.csv from QuantLib C++ (Debian package
-# libquantlib0-dev, version 1.29). The tests read the CSV files and never call QuantLib.
+# Regenerates daycount_golden.csv from QuantLib C++ (Debian package libquantlib0-dev, version
+# 1.29). The tests read the CSV file and never call QuantLib.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)

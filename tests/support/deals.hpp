@@ -23,7 +23,7 @@ inline deal::Deal minimal_deal() {
   deal::TakeOrPay lease;
   lease.name = "anchor";
   lease.servers = 10;
-  lease.price = {dec("30000"), deal::PriceUnit::unit_month};
+  lease.price = {dec("30000"), deal::PriceUnit::server_month};
   lease.start = d.start;
   lease.term_months = 36;
   d.contracts.push_back(lease);
@@ -66,8 +66,8 @@ inline deal::Deal rich_deal() {
   lease.ramp_months = 3;
   lease.prepayment_share = dec("0.2");
   lease.prepayment_application = deal::PrepaymentApplication::spread_over_term;
-  lease.billing = deal::BillingFrequency::quarterly;
-  lease.timing = deal::BillingTiming::arrears;
+  lease.billing = leasecalc::time::Frequency::quarterly;
+  lease.timing = leasecalc::time::PaymentTiming::in_arrears;
   lease.escalator.annual_rate = dec("0.03");
   lease.sla = {dec("0.995"), dec("0.993"), {{dec("0.995"), dec("0.05")}, {dec("0.99"), dec("0.1")}}};
   lease.early_termination = deal::EarlyTermination{42, dec("6")};

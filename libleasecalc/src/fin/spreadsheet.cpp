@@ -3,10 +3,11 @@
 #include "leasecalc/fin/depreciation.hpp"
 #include "leasecalc/fin/irr.hpp"
 #include "leasecalc/fin/tvm.hpp"
+#include "leasecalc/num/number_text.hpp"
+#include "leasecalc/text/text.hpp"
+#include "leasecalc/time/date.hpp"
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 #include <cmath>
 #include <optional>
 #include <stdexcept>
@@ -66,20 +67,18 @@ std::vector<SpreadsheetFunction> make_functions() {
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
-std::optional<double> parse_number(std::string_view text) {
-  double value = 0;
-  const char* first = text.data();
-  const char* last = first + text.size();
-  if (first != last && *first == '+') ++first;
-  const auto [end, ec] = std::from_chars(first, last, value);
-  if (ec != std::errc{} || end != last || first == last || !std::isfinite(value)) return std::nullopt;
-  return value;
+using text::trim;
+
+// A number in the grammar of model files and command lines (docs/units.md): a plain number, a
+// percentage (7.5% is 0.075) or an amount with a scale (100M, 2.66亿). Throws naming what is wrong.
+double parse_number(std::string_view text) {
+  return num::to_double(num::parse_quantity(text, {.percent = true, .scale = true}));
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  return text;
+// "expected a number ..., got 'TEXT'", with the grammar's reason when it has one.
+std::string not_a_number(std::string_view what, std::string_view text, const num::NumberTextError& error) {
+  return std::string(what) + "expected a number (such as 0.05, 5% or 100M), got " + quoted(text) +
+         (error.note().empty() ? "" : " (" + error.note() + ")");
 }
 
 // The arguments of one call, defaults filled in, parsed on demand with messages naming them.
@@ -103,8 +102,11 @@ class Arguments {
   std::string_view text(std::size_t i) const { return texts_[i]; }
 
   double number(std::size_t i) const {
-    if (const auto value = parse_number(texts_[i])) return *value;
-    throw std::invalid_argument(name(i) + ": expected a number, got " + quoted(texts_[i]));
+    try {
+      return parse_number(texts_[i]);
+    } catch (const num::NumberTextError& error) {
+      throw std::invalid_argument(not_a_number(name(i) + ": ", texts_[i], error));
+    }
   }
 
   int whole(std::size_t i) const {
@@ -151,16 +153,6 @@ SpreadsheetOutcome from_payback(const Payback& result) {
   return SpreadsheetValue{result.period, ""};
 }
 
-// Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-long long days_from_civil(long long y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long long>(doe) - 719468;
-}
-
 }  // namespace
 
 std::size_t SpreadsheetFunction::required_count() const {
@@ -185,32 +177,16 @@ const std::vector<SpreadsheetFunction>& spreadsheet_functions() {
 }
 
 const SpreadsheetFunction* find_spreadsheet_function(std::string_view name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
   for (const auto& f : spreadsheet_functions())
-    if (f.name == lower) return &f;
+    if (text::equal_ignoring_case(f.name, name)) return &f;
   return nullptr;
 }
 
 int parse_serial_day(std::string_view iso_date) {
-  const auto bad = [&] {
-    return std::invalid_argument("expected a date YYYY-MM-DD, got " + quoted(iso_date));
-  };
-  if (iso_date.size() != 10 || iso_date[4] != '-' || iso_date[7] != '-') throw bad();
-  const auto field = [&](std::size_t from, std::size_t length) {
-    int value = 0;
-    const char* first = iso_date.data() + from;
-    const auto [end, ec] = std::from_chars(first, first + length, value);
-    if (ec != std::errc{} || end != first + length || !std::isdigit(static_cast<unsigned char>(*first))) throw bad();
-    return value;
-  };
-  const int year = field(0, 4), month = field(5, 2), day = field(8, 2);
-  if (month < 1 || month > 12 || day < 1) throw bad();
-  constexpr int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  if (day > month_days[month - 1] + (month == 2 && leap ? 1 : 0)) throw bad();
-  return static_cast<int>(days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) -
-                          days_from_civil(1899, 12, 30));
+  // Spreadsheet serial days count from 1899-12-30 (day 1 is 1900-01-01, with the spreadsheets'
+  // phantom 1900-02-29 folded in for every later date).
+  static const time::Date day_zero(1899, 12, 30);
+  return static_cast<int>((time::parse_date(iso_date) - day_zero).days());
 }
 
 CashFlows parse_cash_flows(std::string_view text, CashFlowInput kind) {
@@ -228,16 +204,19 @@ CashFlows parse_cash_flows(std::string_view text, CashFlowInput kind) {
       const std::size_t comma = line.find(',');
       if (comma == std::string_view::npos)
         throw std::invalid_argument(where + "expected YYYY-MM-DD,amount, got " + quoted(line));
+      const std::string_view date = trim(line.substr(0, comma));
       try {
-        flows.days.push_back(parse_serial_day(trim(line.substr(0, comma))));
-      } catch (const std::invalid_argument& e) {
-        throw std::invalid_argument(where + e.what());
+        flows.days.push_back(parse_serial_day(date));
+      } catch (const time::DateError& error) {
+        throw std::invalid_argument(where + "expected a date YYYY-MM-DD, got " + quoted(date) + " (" + error.reason() + ")");
       }
       amount_text = trim(line.substr(comma + 1));
     }
-    const auto amount = parse_number(amount_text);
-    if (!amount) throw std::invalid_argument(where + "expected an amount (a number), got " + quoted(amount_text));
-    flows.amounts.push_back(*amount);
+    try {
+      flows.amounts.push_back(parse_number(amount_text));
+    } catch (const num::NumberTextError& error) {
+      throw std::invalid_argument(not_a_number(where, amount_text, error));
+    }
   }
   return flows;
 }

@@ -161,12 +161,12 @@ int Field::as_months(Range range) const {
   return months;
 }
 
-Price Field::as_price(std::initializer_list<PriceUnit> units, Range range) const {
-  Price price = parse_scalar(*node_, wording::price, parse_price);
+deal::Price Field::as_price(std::initializer_list<deal::PriceUnit> units, Range range) const {
+  deal::Price price = parse_scalar(*node_, wording::price, parse_price);
   if (units.size() > 0 && std::find(units.begin(), units.end(), price.unit) == units.end()) {
     std::vector<std::string> names;
-    for (PriceUnit unit : units) names.emplace_back(to_string(unit));
-    throw expected_error(*node_, "a price per " + wording::join_alternatives(names));
+    for (deal::PriceUnit unit : units) names.emplace_back(to_string(unit));
+    throw expected_error(*node_, "a price per " + text::join_alternatives(names));
   }
   check_range(*node_, price.amount, range, wording::price);
   return price;
@@ -229,13 +229,13 @@ std::vector<Object> Field::as_list_of_objects() const {
 
 std::size_t Field::choose(const std::vector<std::string_view>& names) const {
   std::vector<std::string> candidates(names.begin(), names.end());
-  const std::string expected = "one of " + wording::join_alternatives(candidates);
+  const std::string expected = "one of " + text::join_alternatives(candidates);
   const SourceNode& source = *node_;
   if (!source.node.IsScalar()) throw expected_error(source, expected);
   const std::string& text = source.node.Scalar();
   for (std::size_t index = 0; index < names.size(); ++index)
     if (names[index] == text) return index;
-  const std::optional<std::string> suggestion = wording::closest_match(text, candidates);
+  const std::optional<std::string> suggestion = text::closest_match(text, candidates);
   throw expected_error(source, expected, suggestion ? "did you mean \"" + *suggestion + "\"?" : "");
 }
 
@@ -396,10 +396,10 @@ int Object::optional_months(std::string_view key, int default_value, Range range
   return optional_months(key, range).value_or(default_value);
 }
 
-Price Object::required_price(std::string_view key, std::initializer_list<PriceUnit> units, Range range) {
+deal::Price Object::required_price(std::string_view key, std::initializer_list<deal::PriceUnit> units, Range range) {
   return required(key, describe(wording::price, range)).as_price(units, range);
 }
-std::optional<Price> Object::optional_price(std::string_view key, std::initializer_list<PriceUnit> units,
+std::optional<deal::Price> Object::optional_price(std::string_view key, std::initializer_list<deal::PriceUnit> units,
                                             Range range) {
   return read_optional(*this, key, [&](const Field& f) { return f.as_price(units, range); });
 }
@@ -440,7 +440,7 @@ void Object::finish() const {
     const std::string& key = entry.first.Scalar();
     if (std::find(accepted_keys_.begin(), accepted_keys_.end(), key) != accepted_keys_.end()) continue;
     std::string detail = "unknown key \"" + key + "\"";
-    if (const std::optional<std::string> suggestion = wording::closest_match(key, accepted_keys_))
+    if (const std::optional<std::string> suggestion = text::closest_match(key, accepted_keys_))
       detail += " (did you mean \"" + *suggestion + "\"?)";
     std::string accepted;
     for (const std::string& name : accepted_keys_) accepted += (accepted.empty() ? "" : ", ") + name;

@@ -73,7 +73,7 @@ std::vector<std::string_view> present_keys(Object& object, std::initializer_list
 
 std::string alternatives(std::initializer_list<std::string_view> keys) {
   std::vector<std::string> names(keys.begin(), keys.end());
-  return wording::join_alternatives(names);
+  return text::join_alternatives(names);
 }
 
 // Exactly one of `keys`, returning it; an error at the object if none, and at the second one
@@ -100,31 +100,18 @@ void require_currency(const Field& field, const std::string& written, const std:
     field.fail_expected("a price in " + currency + " (the deal's currency)");
 }
 
-// A rental price, as the contract structs keep it.
-deal::Price read_rental_price(const Field& field, const DealFrame& frame) {
-  const Price price = field.as_price({PriceUnit::gpu_hour, PriceUnit::gpu_month, PriceUnit::server_hour,
-                                      PriceUnit::server_month, PriceUnit::rack_hour, PriceUnit::rack_month});
+// A rental price as quoted, per GPU or per unit of the SKU's kind (a server or a rack).
+deal::Price read_rental_price(const Field& field, const DealFrame& frame, const deal::Sku& sku) {
+  const deal::Price price = field.as_price({deal::PriceUnit::gpu_hour, deal::PriceUnit::gpu_month,
+                                            deal::PriceUnit::server_hour, deal::PriceUnit::server_month,
+                                            deal::PriceUnit::rack_hour, deal::PriceUnit::rack_month});
   require_currency(field, price.currency, frame.currency);
-  deal::Price result{price.amount, deal::PriceUnit::unit_month};
-  switch (price.unit) {
-    case PriceUnit::gpu_hour: result.unit = deal::PriceUnit::gpu_hour; break;
-    case PriceUnit::gpu_month: result.unit = deal::PriceUnit::gpu_month; break;
-    case PriceUnit::server_hour:
-    case PriceUnit::rack_hour: result.unit = deal::PriceUnit::unit_hour; break;
-    default: result.unit = deal::PriceUnit::unit_month; break;
+  if (!deal::rental_unit_fits(price.unit, sku)) {
+    const bool rack = sku.unit_kind == deal::UnitKind::rack;
+    field.fail_expected(std::string("a price per GPU or per ") + (rack ? "rack" : "server") + " (a unit of " +
+                        sku.name + " is a " + (rack ? "rack" : "server") + " in the catalogue)");
   }
-  return result;
-}
-
-// On-demand prices are curves of the price per unit-month.
-Decimal per_unit_month(const deal::Price& price, int gpus_per_unit) {
-  switch (price.unit) {
-    case deal::PriceUnit::gpu_hour: return price.amount * gpus_per_unit * deal::hours_per_month;
-    case deal::PriceUnit::gpu_month: return price.amount * gpus_per_unit;
-    case deal::PriceUnit::unit_hour: return price.amount * deal::hours_per_month;
-    case deal::PriceUnit::unit_month: return price.amount;
-  }
-  return price.amount;
+  return price;
 }
 
 // ---- curves ------------------------------------------------------------------------------------
@@ -161,6 +148,8 @@ Catalogue read_catalogue(const Document& document) {
     for (const deal::Sku& earlier : catalogue.skus)
       if (earlier.name == sku.name) name_field.fail_expected("a name not used by an earlier entry");
     sku.description = entry.required_string("description");
+    sku.unit_kind = entry.required_enum<deal::UnitKind>(
+        "unit", {{"server", deal::UnitKind::server}, {"rack", deal::UnitKind::rack}});
     sku.gpus_per_unit = entry.required_count("gpus_per_unit");
     Field price_field = entry.field("list_price");
     const Money list_price = price_field.as_money();
@@ -199,9 +188,9 @@ const deal::Sku& find_sku(const Field& sku_field, const Catalogue& catalogue) {
     if (sku.name == name) return sku;
     known.push_back(sku.name);
   }
-  std::string detail = "expected a SKU from " + catalogue.source + " (" + wording::join_alternatives(known) +
+  std::string detail = "expected a SKU from " + catalogue.source + " (" + text::join_alternatives(known) +
                        "), got \"" + name + "\"";
-  if (const std::optional<std::string> meant = wording::closest_match(name, known))
+  if (const std::optional<std::string> meant = text::closest_match(name, known))
     detail += "; did you mean \"" + *meant + "\"?";
   sku_field.fail(detail);
 }
@@ -346,14 +335,14 @@ std::pair<Field, int> read_contract_units(Object& object, int gpus_per_unit) {
   return {servers, count};
 }
 
-deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, int gpus_per_unit,
+deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const deal::Sku& sku,
                                  std::vector<Occupancy>& occupancy) {
   using deal::TakeOrPay;
   TakeOrPay contract;
   contract.name = object.required_string("name");
-  const auto [servers_field, servers] = read_contract_units(object, gpus_per_unit);
+  const auto [servers_field, servers] = read_contract_units(object, sku.gpus_per_unit);
   contract.servers = servers;
-  contract.price = read_rental_price(object.field("price"), frame);
+  contract.price = read_rental_price(object.field("price"), frame, sku);
   contract.start = read_contract_start(object, frame);
   contract.term_months = object.required_months("term", Range::positive);
   if (std::optional<Field> ramp = object.optional_field("ramp")) {
@@ -371,12 +360,12 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, int gpus
     prepayment->finish();
   }
   if (std::optional<Object> billing = object.optional_object("billing")) {
-    contract.billing = billing->optional_enum<deal::BillingFrequency>(
-        "frequency", {{"monthly", deal::BillingFrequency::monthly}, {"quarterly", deal::BillingFrequency::quarterly}},
-        deal::BillingFrequency::monthly);
-    contract.timing = billing->optional_enum<deal::BillingTiming>(
-        "timing", {{"advance", deal::BillingTiming::advance}, {"arrears", deal::BillingTiming::arrears}},
-        deal::BillingTiming::advance);
+    contract.billing = billing->optional_enum<time::Frequency>(
+        "frequency", {{"monthly", time::Frequency::monthly}, {"quarterly", time::Frequency::quarterly}},
+        time::Frequency::monthly);
+    contract.timing = billing->optional_enum<time::PaymentTiming>(
+        "timing", {{"advance", time::PaymentTiming::in_advance}, {"arrears", time::PaymentTiming::in_arrears}},
+        time::PaymentTiming::in_advance);
     billing->finish();
   }
   contract.escalator.annual_rate = object.optional_percent("escalator", 0, Range::non_negative);
@@ -401,11 +390,11 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, int gpus
   return contract;
 }
 
-deal::OnDemand read_on_demand(Object object, const DealFrame& frame, int gpus_per_unit,
+deal::OnDemand read_on_demand(Object object, const DealFrame& frame, const deal::Sku& sku,
                               std::vector<Occupancy>& occupancy) {
   deal::OnDemand contract;
   contract.name = object.required_string("name");
-  const auto [servers_field, servers] = read_contract_units(object, gpus_per_unit);
+  const auto [servers_field, servers] = read_contract_units(object, sku.gpus_per_unit);
   contract.servers = servers;
   contract.start = read_contract_start(object, frame);
   if (std::optional<Field> end_field = object.optional_field("end")) {
@@ -417,7 +406,7 @@ deal::OnDemand read_on_demand(Object object, const DealFrame& frame, int gpus_pe
   }
 
   if (exactly_one_of(object, {"price", "price_history"}) == "price") {
-    contract.price = Curve::constant(per_unit_month(read_rental_price(object.field("price"), frame), gpus_per_unit));
+    contract.price = Curve::constant(deal::unit_month_price(read_rental_price(object.field("price"), frame, sku), sku));
   } else {
     const List history = object.list("price_history");
     if (history.empty()) history.fail("expected at least one {date, price} point, got an empty list");
@@ -430,7 +419,7 @@ deal::OnDemand read_on_demand(Object object, const DealFrame& frame, int gpus_pe
       if (!contract.price.points.empty() && month <= contract.price.points.back().month)
         date_field.fail_expected("a date at least a month after the previous point's (" +
                                  time::format_date(previous) + ")");
-      const Decimal price = per_unit_month(read_rental_price(point.field("price"), frame), gpus_per_unit);
+      const Decimal price = deal::unit_month_price(read_rental_price(point.field("price"), frame, sku), sku);
       point.finish();
       contract.price.points.push_back({month, price});
       previous = date;
@@ -476,10 +465,10 @@ std::vector<deal::Contract> read_contracts(Object& root, const DealFrame& frame,
       (void)present_keys(wrapper, {"take_or_pay", "on_demand"});
       wrapper.finish();
       if (exactly_one_of(wrapper, {"take_or_pay", "on_demand"}) == "take_or_pay")
-        contracts.emplace_back(read_take_or_pay(wrapper.object("take_or_pay"), frame, cluster.sku.gpus_per_unit, occupancy));
+        contracts.emplace_back(read_take_or_pay(wrapper.object("take_or_pay"), frame, cluster.sku, occupancy));
       else
         contracts.emplace_back(
-            read_on_demand(wrapper.object("on_demand"), frame, cluster.sku.gpus_per_unit, occupancy));
+            read_on_demand(wrapper.object("on_demand"), frame, cluster.sku, occupancy));
     }
   }
   check_fleet(occupancy, frame, cluster.servers);
@@ -491,9 +480,9 @@ std::vector<deal::Contract> read_contracts(Object& root, const DealFrame& frame,
 deal::Electricity read_electricity(Object object, const DealFrame& frame) {
   deal::Electricity electricity;
   Field tariff_field = object.field("tariff");
-  const Price tariff = tariff_field.as_price({PriceUnit::kwh, PriceUnit::mwh});
+  const deal::Price tariff = tariff_field.as_price({deal::PriceUnit::kwh, deal::PriceUnit::mwh});
   require_currency(tariff_field, tariff.currency, frame.currency);
-  electricity.tariff_per_kwh = tariff.unit == PriceUnit::mwh ? tariff.amount / 1000 : tariff.amount;
+  electricity.tariff_per_kwh = tariff.unit == deal::PriceUnit::mwh ? tariff.amount / 1000 : tariff.amount;
   Field pue_field = object.field("pue");
   electricity.pue = pue_field.as_number();
   if (electricity.pue < 1) pue_field.fail_expected("a PUE of at least 1 (facility power over IT power)");
@@ -508,10 +497,10 @@ deal::Electricity read_electricity(Object object, const DealFrame& frame) {
 deal::DataCentre read_data_centre(Object object, const DealFrame& frame) {
   deal::DataCentre data_centre;
   Field rent_field = object.field("rent");
-  const Price rent = rent_field.as_price({PriceUnit::kw_month, PriceUnit::rack_month});
+  const deal::Price rent = rent_field.as_price({deal::PriceUnit::kw_month, deal::PriceUnit::rack_month});
   require_currency(rent_field, rent.currency, frame.currency);
   data_centre.price = rent.amount;
-  if (rent.unit == PriceUnit::rack_month) {
+  if (rent.unit == deal::PriceUnit::rack_month) {
     data_centre.basis = deal::DataCentre::Basis::per_rack_month;
     data_centre.units_per_rack = object.required_number("servers_per_rack", Range::positive);
   } else {
@@ -535,9 +524,9 @@ deal::RunningCost read_running_cost(Object object, const DealFrame& frame) {
     cost.basis = Basis::rented_gpu_month;
     cost.rented_gpus = rented.required_count("gpus");
     Field price_field = rented.field("price");
-    const Price price = price_field.as_price({PriceUnit::gpu_hour, PriceUnit::gpu_month});
+    const deal::Price price = price_field.as_price({deal::PriceUnit::gpu_hour, deal::PriceUnit::gpu_month});
     require_currency(price_field, price.currency, frame.currency);
-    cost.value = price.unit == PriceUnit::gpu_hour ? price.amount * deal::hours_per_month : price.amount;
+    cost.value = price.unit == deal::PriceUnit::gpu_hour ? price.amount * deal::hours_per_month : price.amount;
     if (std::optional<Field> utilisation = rented.optional_field("utilisation"))
       cost.utilisation = read_share_curve(*utilisation);
     rented.finish();
@@ -759,8 +748,12 @@ deal::Tax read_tax(Object object, const DealFrame& frame) {
       reject_key(*vat, "refund_month", "unless refund is once");
     }
     tax.vat.refund_share = vat->optional_percent("refund_share", 1);
-    tax.vat.refund_booked_as_income =
+    // One model choice, two effects: the broker convention books the refund as income and
+    // capitalises the VAT-inclusive price; proper accounting does neither.
+    const bool broker_convention =
         vat->optional_enum<bool>("refund_booked_as", {{"cash_only", false}, {"other_income", true}}, false);
+    tax.vat.refund_booked_as_income = broker_convention;
+    tax.vat.input_vat_capitalised = broker_convention;
     vat->finish();
   }
   object.finish();
@@ -802,17 +795,24 @@ Catalogue parse_catalogue(std::string_view text, std::string display_name) {
 
 namespace {
 
-// The catalogue a model uses: its top-level `catalog:` path (relative to the model), else the
-// default next to it; either must exist, and the error points at what to fix.
-std::filesystem::path catalogue_path_of(const Document& document, const std::filesystem::path& model) {
+// The catalogue a model uses: its top-level `catalog:` path (relative to the model), else the one
+// next to it, else the first fallback that exists; the error points at what to fix and names every
+// place looked.
+std::filesystem::path catalogue_path_of(const Document& document, const std::filesystem::path& model,
+                                        const CatalogueSearch& search) {
   const std::optional<Field> named = document.root().optional_field("catalog");
   if (!named) {
-    const auto path = default_catalogue_path(model);
-    if (!std::filesystem::exists(path))
-      throw InputError(SourcePosition{model.string()}, {},
-                       "no GPU catalogue: expected " + path.string() +
-                           " next to the model, or a top-level `catalog:` path to one (relative to the model)");
-    return path;
+    std::vector<std::filesystem::path> looked{default_catalogue_path(model)};
+    looked.insert(looked.end(), search.fallbacks.begin(), search.fallbacks.end());
+    std::vector<std::string> places;
+    for (const auto& path : looked) {
+      std::error_code status;
+      if (std::filesystem::is_regular_file(path, status)) return path;
+      places.push_back(path.string());
+    }
+    throw InputError(SourcePosition{model.string()}, {},
+                     "no GPU catalogue: looked for " + text::join_alternatives(places) +
+                         "; give the model a top-level `catalog:` path to one (relative to the model)");
   }
   const auto path = model.parent_path() / std::filesystem::path(named->as_string());  // an absolute text stays absolute
   std::error_code status;
@@ -823,10 +823,14 @@ std::filesystem::path catalogue_path_of(const Document& document, const std::fil
 
 }  // namespace
 
-deal::Deal load_deal(const std::filesystem::path& model) {
+std::vector<std::filesystem::path> bundled_catalogue_paths() {
+  return {LEASECALC_INSTALLED_CATALOGUE, LEASECALC_SOURCE_CATALOGUE};
+}
+
+deal::Deal load_deal(const std::filesystem::path& model, const CatalogueSearch& search) {
   // The model is parsed first so that a broken model is reported before a missing catalogue.
   const Document document = Document::load_file(model);
-  return read_deal(document, load_catalogue(catalogue_path_of(document, model)));
+  return read_deal(document, load_catalogue(catalogue_path_of(document, model, search)));
 }
 
 deal::Deal load_deal(const std::filesystem::path& model, const std::filesystem::path& catalogue) {

@@ -21,13 +21,13 @@ void require_relative_floor(const Field& field, double value, bool relative) {
   if (relative && value < -1) field.fail_expected("a change of at least -100%");
 }
 
-solve::Distribution read_distribution(Object object, bool relative) {
+deal::Distribution read_distribution(Object object, bool relative) {
   enum class Kind { normal, uniform, triangular };
   const Kind kind = object.required_enum<Kind>(
       "distribution", {{"normal", Kind::normal}, {"uniform", Kind::uniform}, {"triangular", Kind::triangular}});
-  solve::Distribution distribution;
+  deal::Distribution distribution;
   if (kind == Kind::normal) {
-    solve::Normal normal;
+    deal::Normal normal;
     normal.mean = percent(object.field("mean"));
     normal.sd = percent(object.field("sd"), Range::non_negative);
     const std::optional<Field> min = object.optional_field("min"), max = object.optional_field("max");
@@ -49,13 +49,13 @@ solve::Distribution read_distribution(Object object, bool relative) {
     distribution = normal;
   } else if (kind == Kind::uniform) {
     const Field low = object.field("low"), high = object.field("high");
-    solve::Uniform uniform{percent(low), percent(high)};
+    deal::Uniform uniform{percent(low), percent(high)};
     require_relative_floor(low, uniform.low, relative);
     if (uniform.high < uniform.low) high.fail_expected("at least low (" + low.as_string() + ")");
     distribution = uniform;
   } else {
     const Field low = object.field("low"), mode = object.field("mode"), high = object.field("high");
-    solve::Triangular triangular{percent(low), percent(mode), percent(high)};
+    deal::Triangular triangular{percent(low), percent(mode), percent(high)};
     require_relative_floor(low, triangular.low, relative);
     if (triangular.mode < triangular.low) mode.fail_expected("at least low (" + low.as_string() + ")");
     if (triangular.high < triangular.mode) high.fail_expected("at least mode (" + mode.as_string() + ")");
@@ -65,30 +65,30 @@ solve::Distribution read_distribution(Object object, bool relative) {
   return distribution;
 }
 
-std::optional<solve::Uncertainty> read_uncertainty(const Document& document) {
+std::optional<deal::Uncertainty> read_uncertainty(const Document& document) {
   Object root = document.root();
   std::optional<Object> section = root.optional_object("uncertainty");
   if (!section) return std::nullopt;
-  solve::Uncertainty uncertainty;
+  deal::Uncertainty uncertainty;
   uncertainty.runs = section->optional_count("runs", uncertainty.runs);
   if (uncertainty.runs > 10'000'000) section->field("runs").fail_expected("at most 10,000,000 runs");
   uncertainty.seed = static_cast<std::uint64_t>(section->optional_count("seed", 42, Range::non_negative));
   if (const std::optional<Field> covenant = section->optional_field("dscr_covenant"))
     uncertainty.dscr_covenant = num::to_double(covenant->as_number());
-  for (const solve::Input input : solve::uncertain_inputs)
-    if (std::optional<Object> object = section->optional_object(solve::uncertainty_key(input)))
-      uncertainty.inputs.push_back({input, read_distribution(*object, solve::is_relative_change(input))});
+  for (const deal::UncertainQuantity quantity : deal::uncertain_quantities)
+    if (std::optional<Object> object = section->optional_object(deal::uncertainty_key(quantity)))
+      uncertainty.inputs.push_back({quantity, read_distribution(*object, deal::is_relative_change(quantity))});
   section->finish();
   return uncertainty;
 }
 
 }  // namespace
 
-std::optional<solve::Uncertainty> load_uncertainty(const std::filesystem::path& model) {
+std::optional<deal::Uncertainty> load_uncertainty(const std::filesystem::path& model) {
   return read_uncertainty(Document::load_file(model));
 }
 
-std::optional<solve::Uncertainty> parse_uncertainty(std::string_view text, std::string display_name) {
+std::optional<deal::Uncertainty> parse_uncertainty(std::string_view text, std::string display_name) {
   return read_uncertainty(Document::parse(text, std::move(display_name)));
 }
 

@@ -1,13 +1,12 @@
 #pragma once
-// Shared wording of input errors: what each kind of value looks like, and spelling suggestions.
+// Shared wording of input errors: what each kind of value looks like (the text helpers are
+// leasecalc/text/text.hpp).
 // Internal to the io layer.
 
-#include <algorithm>
-#include <cstddef>
-#include <optional>
+#include "leasecalc/text/text.hpp"
+
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace leasecalc::io::wording {
 
@@ -35,67 +34,5 @@ inline constexpr Kind boolean{"true or false", ""};
 inline constexpr Kind text{"a text", ""};
 inline constexpr Kind object{"a map of keys", ""};
 inline constexpr Kind list{"a list", ""};
-
-// `"text"`, built by appending: GCC 12 warns falsely (-Wrestrict) on `"\"" + std::string(...)`.
-inline std::string quoted(std::string_view text) {
-  std::string result;
-  result.reserve(text.size() + 2);
-  return result.append("\"").append(text).append("\"");
-}
-
-inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-inline std::string ascii_lower(std::string_view text) {
-  std::string lowered(text);
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](char c) { return ascii_lower(c); });
-  return lowered;
-}
-
-inline bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && ascii_lower(a) == ascii_lower(b);
-}
-
-// Levenshtein distance over bytes, ignoring ASCII case: "Servers" and "servers" are 0 apart.
-inline std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> previous(b.size() + 1), current(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    current[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t substitution = ascii_lower(a[i - 1]) == ascii_lower(b[j - 1]) ? 0 : 1;
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + substitution});
-    }
-    std::swap(previous, current);
-  }
-  return previous[b.size()];
-}
-
-// The candidate a typo most likely meant, if any is close enough to be a plausible typo:
-// at most two edits, or a third of the word for long words, and never the whole word.
-inline std::optional<std::string> closest_match(std::string_view typed, const std::vector<std::string>& candidates) {
-  std::optional<std::string> best;
-  std::size_t best_distance = 0;
-  for (const std::string& candidate : candidates) {
-    const std::size_t distance = edit_distance(typed, candidate);
-    const std::size_t longer = std::max(typed.size(), candidate.size());
-    const std::size_t allowed = std::max<std::size_t>(2, longer / 3);
-    if (distance > allowed || distance >= std::min(typed.size(), candidate.size())) continue;
-    if (!best || distance < best_distance) {
-      best = candidate;
-      best_distance = distance;
-    }
-  }
-  return best;
-}
-
-// "a, b or c"
-inline std::string join_alternatives(const std::vector<std::string>& names) {
-  std::string joined;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) joined += (i + 1 == names.size()) ? " or " : ", ";
-    joined += names[i];
-  }
-  return joined;
-}
 
 }  // namespace leasecalc::io::wording

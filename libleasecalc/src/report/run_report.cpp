@@ -70,16 +70,8 @@ engine::Metrics<double> to_double(const engine::Metrics<num::Decimal>& m) {
   return r;
 }
 
-std::string price_unit_name(deal::PriceUnit unit, const deal::Sku& sku) {
-  const bool rack = sku.gpus_per_unit > 8;
-  switch (unit) {
-    case deal::PriceUnit::gpu_hour: return "per GPU-hour";
-    case deal::PriceUnit::gpu_month: return "per GPU-month";
-    case deal::PriceUnit::unit_hour: return rack ? "per rack-hour" : "per server-hour";
-    case deal::PriceUnit::unit_month: return rack ? "per rack-month" : "per server-month";
-  }
-  return "";
-}
+// A contract keeps its price as quoted, and the catalogue says whether a unit is a server or a rack.
+std::string price_unit_name(deal::PriceUnit unit, const deal::Sku&) { return "per " + std::string(deal::to_string(unit)); }
 
 void add_break_even(RunReport& report, const deal::Deal& deal, const solve::ReturnTarget& target) {
   report.target = target;
@@ -96,7 +88,7 @@ void add_break_even(RunReport& report, const deal::Deal& deal, const solve::Retu
         const auto& on_demand = std::get<deal::OnDemand>(contract);
         row.contract = on_demand.name;
         row.quoted_price = num::to_double(on_demand.price.points.front().value);
-        row.price_unit = price_unit_name(deal::PriceUnit::unit_month, deal.cluster.sku) + " (first price point)";
+        row.price_unit = price_unit_name(deal::unit_month(deal.cluster.sku), deal.cluster.sku) + " (first price point)";
       }
       row.break_even_price = row.quoted_price * *price.factor;
       report.break_even_prices.push_back(row);

@@ -41,23 +41,22 @@ double quantile(const Distribution& distribution, double u) {
       distribution);
 }
 
-std::string_view uncertainty_key(Input input) {
-  switch (input) {
-    case Input::contract_price: return "price";
-    case Input::price_decay: return "price_decay";
-    case Input::billed_volume: return "utilisation";
-    case Input::residual_value: return "residual";
-    case Input::power_tariff: return "power_tariff";
-    case Input::debt_rate: return "debt_rate";
-    case Input::server_price: return "server_price";
-    default: return input_key(input);
+Input sensitivity_input(UncertainQuantity quantity) {
+  switch (quantity) {
+    case UncertainQuantity::price: return Input::contract_price;
+    case UncertainQuantity::price_decay: return Input::price_decay;
+    case UncertainQuantity::utilisation: return Input::billed_volume;
+    case UncertainQuantity::residual: return Input::residual_value;
+    case UncertainQuantity::power_tariff: return Input::power_tariff;
+    case UncertainQuantity::debt_rate: return Input::debt_rate;
+    case UncertainQuantity::server_price: return Input::server_price;
   }
+  throw std::invalid_argument("unknown uncertain quantity");
 }
 
-bool is_relative_change(Input input) { return input != Input::debt_rate && input != Input::price_decay; }
-
-deal::Deal with_change(const deal::Deal& deal, Input input, double change) {
+deal::Deal with_change(const deal::Deal& deal, UncertainQuantity quantity, double change) {
   if (change == 0) return deal;
+  const Input input = sensitivity_input(quantity);
   const auto factor = num::from_double<deal::Decimal>(std::max(0.0, 1 + change));
   const auto points = num::from_double<deal::Decimal>(change);
   switch (input) {
@@ -72,18 +71,6 @@ deal::Deal with_change(const deal::Deal& deal, Input input, double change) {
   }
 }
 
-Uncertainty Uncertainty::defaults() {
-  Uncertainty u;
-  u.inputs = {
-      {Input::contract_price, Triangular{-0.15, 0.0, 0.05}},
-      {Input::billed_volume, Normal{0.0, 0.05, -0.30, 0.0}},
-      {Input::residual_value, Uniform{-0.5, 0.5}},
-      {Input::power_tariff, Normal{0.0, 0.10, std::nullopt, std::nullopt}},
-      {Input::debt_rate, Uniform{-0.01, 0.02}},
-  };
-  return u;
-}
-
 Eigen::MatrixXd draw_changes(const Uncertainty& uncertainty) {
   const auto runs = static_cast<Eigen::Index>(std::max(0, uncertainty.runs));
   Eigen::MatrixXd changes(runs, static_cast<Eigen::Index>(uncertainty.inputs.size()));
@@ -92,7 +79,7 @@ Eigen::MatrixXd draw_changes(const Uncertainty& uncertainty) {
     const auto& input = uncertainty.inputs[j];
     // One stream per input, named by the input rather than its position in the list.
     std::seed_seq sequence{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
-                           static_cast<std::uint32_t>(input.input)};
+                           static_cast<std::uint32_t>(sensitivity_input(input.input))};
     std::mt19937_64 generator(sequence);
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
     for (Eigen::Index i = 0; i < runs; ++i)
@@ -162,7 +149,7 @@ MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertai
 
   std::vector<bool> applies;
   for (const auto& input : uncertainty.inputs) {
-    const auto reason = inapplicable(deal, input.input);
+    const auto reason = inapplicable(deal, sensitivity_input(input.input));
     if (reason) result.notes.push_back(std::string(uncertainty_key(input.input)) + ": ignored, " + *reason);
     applies.push_back(!reason);
   }

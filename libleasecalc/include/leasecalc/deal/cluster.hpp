@@ -2,22 +2,29 @@
 // The cluster: which servers, how many, what they cost and when they are delivered.
 
 #include "leasecalc/deal/common.hpp"
+#include "leasecalc/deal/price.hpp"
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace leasecalc::deal {
 
+// What one rentable unit of a SKU is: a server (eight GPUs, or one card with its share of a
+// host), or a whole rack for rack-scale systems such as the GB200 NVL72.
+enum class UnitKind { server, rack };
+
 // One catalogue entry: an eight-GPU server, or a rack such as the GB200 NVL72.
 struct Sku {
   std::string name;         // "H800-8x"
   std::string description;  // "NVIDIA H800 SXM, 8 GPUs per server"
-  int gpus_per_unit = 8;    // a "unit" is a server, or a rack for rack-scale systems
+  int gpus_per_unit = 8;    // GPUs in one unit (server or rack)
   Decimal list_price;       // per unit, in `currency`
   std::string currency;
   Decimal kw_load;          // IT power per unit at full load
   Decimal kw_idle;          // IT power per unit when idle
+  UnitKind unit_kind = UnitKind::server;  // stated in the catalogue, never guessed from the GPU count
 };
 
 // A capex line beyond the servers: network fabric, storage, installation.
@@ -45,5 +52,40 @@ struct Cluster {
   Decimal annual_failure_rate = 0;  // share of the fleet failing a year
   Decimal replacement_cost = 0;     // cost of replacing one failed unit (parts, labour), expensed
 };
+
+// The price unit of one unit of the SKU for a month: "server-month" or "rack-month".
+inline PriceUnit unit_month(const Sku& sku) {
+  return sku.unit_kind == UnitKind::rack ? PriceUnit::rack_month : PriceUnit::server_month;
+}
+
+// Whether a rental price quoted per `unit` fits the SKU: per GPU always; per server-hour or
+// server-month only for a server, per rack-hour or rack-month only for a rack.
+inline bool rental_unit_fits(PriceUnit unit, const Sku& sku) {
+  switch (unit) {
+    case PriceUnit::gpu_hour:
+    case PriceUnit::gpu_month: return true;
+    case PriceUnit::server_hour:
+    case PriceUnit::server_month: return sku.unit_kind == UnitKind::server;
+    case PriceUnit::rack_hour:
+    case PriceUnit::rack_month: return sku.unit_kind == UnitKind::rack;
+    default: return false;
+  }
+}
+
+// A rental price as an amount per unit (server or rack) per month, the engine's price: per GPU
+// times the SKU's GPUs per unit, per hour times `hours_per_month`. This is the one conversion of a
+// quoted rental price; the currency is the caller's to check.
+inline Decimal unit_month_price(const Price& price, const Sku& sku) {
+  const Decimal gpus(sku.gpus_per_unit);
+  switch (price.unit) {
+    case PriceUnit::gpu_hour: return price.amount * gpus * hours_per_month;
+    case PriceUnit::gpu_month: return price.amount * gpus;
+    case PriceUnit::server_hour:
+    case PriceUnit::rack_hour: return price.amount * hours_per_month;
+    case PriceUnit::server_month:
+    case PriceUnit::rack_month: return price.amount;
+    default: throw std::invalid_argument("a rental price is per GPU, server or rack, by the hour or month");
+  }
+}
 
 }  // namespace leasecalc::deal

@@ -2,6 +2,8 @@
 // Revenue contracts: take-or-pay commitments and on-demand rental, each on a share of the fleet.
 
 #include "leasecalc/deal/common.hpp"
+#include "leasecalc/deal/price.hpp"
+#include "leasecalc/time/frequency.hpp"
 
 #include <optional>
 #include <string>
@@ -9,18 +11,6 @@
 #include <vector>
 
 namespace leasecalc::deal {
-
-// What a quoted price is per. Everything is converted to a price per unit (server or rack) per
-// month with the SKU's GPU count and `hours_per_month`.
-enum class PriceUnit { gpu_hour, gpu_month, unit_hour, unit_month };
-
-struct Price {
-  Decimal amount;
-  PriceUnit unit = PriceUnit::unit_month;
-};
-
-enum class BillingFrequency { monthly, quarterly };
-enum class BillingTiming { advance, arrears };
 
 // How a prepayment received at signing is consumed by later invoices.
 enum class PrepaymentApplication {
@@ -60,14 +50,14 @@ struct ReLease {
 struct TakeOrPay {
   std::string name;
   Decimal servers = 0;  // committed units (whole in a model; solvers may scale them)
-  Price price;      // before escalation
+  Price price;      // as quoted, before escalation; deal::unit_month_price converts it
   Date start;
   int term_months = 0;
   int ramp_months = 0;  // capacity ramps up linearly over these first months
   Decimal prepayment_share = 0;  // of the total contract value, received at signing
   PrepaymentApplication prepayment_application = PrepaymentApplication::credit_first_invoices;
-  BillingFrequency billing = BillingFrequency::monthly;
-  BillingTiming timing = BillingTiming::advance;
+  time::Frequency billing = time::Frequency::monthly;               // how often invoices are issued
+  time::PaymentTiming timing = time::PaymentTiming::in_advance;  // paid at the period's start or after it
   Escalator escalator;  // steps up on each contract anniversary
   Sla sla;
   std::optional<EarlyTermination> early_termination;

@@ -1,5 +1,5 @@
 #pragma once
-// Building blocks of the projection: curves, escalation, prices per unit-month, depreciation
+// Building blocks of the projection: curves, escalation, depreciation
 // schedules and residual values. Each is a small pure function, tested on its own.
 
 #include "leasecalc/deal/asset_policy.hpp"
@@ -63,17 +63,9 @@ Num escalation(const Num& annual_rate, int whole_years) {
   return num::powi(Num(1) + annual_rate, whole_years);
 }
 
-// A quoted price as an amount per unit (server or rack) per month.
-inline deal::Decimal unit_month_price(const deal::Price& price, const deal::Sku& sku) {
-  const deal::Decimal gpus(sku.gpus_per_unit);
-  switch (price.unit) {
-    case deal::PriceUnit::gpu_hour: return price.amount * gpus * deal::hours_per_month;
-    case deal::PriceUnit::gpu_month: return price.amount * gpus;
-    case deal::PriceUnit::unit_hour: return price.amount * deal::hours_per_month;
-    case deal::PriceUnit::unit_month: return price.amount;
-  }
-  throw std::invalid_argument("unknown price unit");
-}
+// A quoted rental price as an amount per unit (server or rack) per month: the deal vocabulary's
+// one conversion (deal/cluster.hpp), also used by the loader.
+using deal::unit_month_price;
 
 // Monthly depreciation of an asset of `cost` placed in service at age 0, for ages [0, months).
 // Periods are months: straight line over life_months; declining balance at factor / life_months a

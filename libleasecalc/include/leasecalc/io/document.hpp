@@ -18,6 +18,7 @@
 #include "leasecalc/io/input_error.hpp"
 #include "leasecalc/io/units.hpp"
 #include "leasecalc/num/numeric.hpp"
+#include "leasecalc/text/text.hpp"
 
 #include <boost/date_time/gregorian/gregorian_types.hpp>
 
@@ -77,8 +78,8 @@ class Field {
   std::string as_currency() const;
   num::Decimal as_percent(Range range = Range::fraction) const;  // as a fraction: "4.5%" -> 0.045
   int as_months(Range range = Range::non_negative) const;
-  // `units` limits what the price may be quoted per; empty accepts every PriceUnit.
-  Price as_price(std::initializer_list<PriceUnit> units = {}, Range range = Range::non_negative) const;
+  // `units` limits what the price may be quoted per; empty accepts every deal::PriceUnit.
+  deal::Price as_price(std::initializer_list<deal::PriceUnit> units = {}, Range range = Range::non_negative) const;
   num::Decimal as_power_kw(Range range = Range::non_negative) const;
   boost::gregorian::date as_date() const;
   Object as_object() const;
@@ -178,9 +179,9 @@ class Object {
   std::optional<int> optional_months(std::string_view key, Range range = Range::non_negative);
   int optional_months(std::string_view key, int default_value, Range range = Range::non_negative);
 
-  Price required_price(std::string_view key, std::initializer_list<PriceUnit> units = {},
+  deal::Price required_price(std::string_view key, std::initializer_list<deal::PriceUnit> units = {},
                        Range range = Range::non_negative);
-  std::optional<Price> optional_price(std::string_view key, std::initializer_list<PriceUnit> units = {},
+  std::optional<deal::Price> optional_price(std::string_view key, std::initializer_list<deal::PriceUnit> units = {},
                                       Range range = Range::non_negative);
 
   num::Decimal required_power_kw(std::string_view key, Range range = Range::non_negative);
@@ -223,14 +224,9 @@ class Object {
 
   template <class E>
   static std::string names_of(std::initializer_list<Choice<E>> choices) {
-    std::string names;  // "a, b or c"
-    std::size_t index = 0;
-    for (const Choice<E>& choice : choices) {
-      if (index > 0) names += (index + 1 == choices.size()) ? " or " : ", ";
-      names += choice.first;
-      ++index;
-    }
-    return names;
+    std::vector<std::string_view> names;
+    for (const Choice<E>& choice : choices) names.push_back(choice.first);
+    return text::join_alternatives(names);  // "a, b or c"
   }
 
   Field self_;

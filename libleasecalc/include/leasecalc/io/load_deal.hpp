@@ -6,7 +6,9 @@
 //   deal::Deal deal = io::load_deal("models/guosen-2025-standard-10k.yaml");
 //
 // The catalogue is the model's top-level `catalog:` path (relative to the model's directory), else
-// `catalog/gpus.yaml` in the model's directory, unless the caller gives one.
+// `catalog/gpus.yaml` in the model's directory, else the catalogue installed with the program,
+// unless the caller gives one. A model copied out of models/ into a folder of its own therefore
+// still finds the bundled catalogue.
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/io/input_error.hpp"
@@ -27,13 +29,25 @@ struct Catalogue {
 // `<model's directory>/catalog/gpus.yaml`.
 std::filesystem::path default_catalogue_path(const std::filesystem::path& model);
 
+// The bundled catalogue, where a model that names none and has none beside it looks next: first
+// where it is installed (`<datadir>/leasecalc/catalog/gpus.yaml`, fixed when the library is
+// built), then in the source tree the library was built from (for a program run before it is
+// installed).
+std::vector<std::filesystem::path> bundled_catalogue_paths();
+
+// Where a model without a `catalog:` looks after the catalogue beside it, in order.
+struct CatalogueSearch {
+  std::vector<std::filesystem::path> fallbacks = bundled_catalogue_paths();
+};
+
 Catalogue load_catalogue(const std::filesystem::path& catalogue);
 // `display_name` names the text in error messages.
 Catalogue parse_catalogue(std::string_view text, std::string display_name);
 
-// The deal in `model`, with SKUs from the catalogue the model names (or the default one), or from
-// `catalogue`, which then takes precedence.
-deal::Deal load_deal(const std::filesystem::path& model);
+// The deal in `model`, with SKUs from the catalogue the model names (or the one beside it, or the
+// first of `search.fallbacks` that exists; none found is an error naming every place looked), or
+// from `catalogue`, which then takes precedence.
+deal::Deal load_deal(const std::filesystem::path& model, const CatalogueSearch& search = {});
 deal::Deal load_deal(const std::filesystem::path& model, const std::filesystem::path& catalogue);
 
 // The deal in `text` (named `display_name` in error messages), with SKUs from `catalogue`.

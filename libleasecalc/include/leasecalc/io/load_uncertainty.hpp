@@ -3,10 +3,10 @@
 // Monte Carlo run draws the deal's uncertain inputs from. Checked like every other section; each
 // problem is an io::InputError at the file, line, column and field path to fix.
 //
-//   std::optional<solve::Uncertainty> u = io::load_uncertainty("models/x.yaml");  // none: no section
+//   std::optional<deal::Uncertainty> u = io::load_uncertainty("models/x.yaml");  // none: no section
 
 #include "leasecalc/io/input_error.hpp"
-#include "leasecalc/solve/monte_carlo.hpp"
+#include "leasecalc/deal/uncertainty.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -15,8 +15,8 @@
 
 namespace leasecalc::io {
 
-std::optional<solve::Uncertainty> load_uncertainty(const std::filesystem::path& model);
+std::optional<deal::Uncertainty> load_uncertainty(const std::filesystem::path& model);
 // `display_name` names the text in error messages.
-std::optional<solve::Uncertainty> parse_uncertainty(std::string_view text, std::string display_name);
+std::optional<deal::Uncertainty> parse_uncertainty(std::string_view text, std::string display_name);
 
 }  // namespace leasecalc::io

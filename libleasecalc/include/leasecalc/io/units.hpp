@@ -5,6 +5,7 @@
 // Values are exact: the digits are read as text into num::Decimal and never pass through a
 // double, so "26.6亿" is exactly 2660000000. The grammar is documented in docs/units.md.
 
+#include "leasecalc/deal/price.hpp"
 #include "leasecalc/num/numeric.hpp"
 
 #include <boost/date_time/gregorian/gregorian_types.hpp>
@@ -40,39 +41,6 @@ struct Money {
   friend bool operator==(const Money&, const Money&) = default;
 };
 
-// What a price is quoted per: a closed list, so that every conversion is written out once.
-enum class PriceUnit {
-  gpu_hour,      // "GPU-hour"
-  gpu_month,     // "GPU-month"
-  server_hour,   // "server-hour"
-  server_month,  // "server-month"
-  rack_hour,     // "rack-hour"
-  rack_month,    // "rack-month"
-  kw,            // "kW"        (one-off, per kW of capacity)
-  kw_month,      // "kW-month"
-  kw_year,       // "kW-year"
-  kwh,           // "kWh"
-  mwh,           // "MWh"
-  gpu,           // "GPU"       (one-off, per GPU)
-  server,        // "server"    (one-off, per server)
-  rack,          // "rack"      (one-off, per rack)
-  hour,          // "hour"
-  month,         // "month"
-  year,          // "year"
-};
-
-// The spelling used in model files, e.g. "GPU-hour".
-std::string_view to_string(PriceUnit unit);
-
-// A price: an amount of money per unit, e.g. 2.99 USD per GPU-hour.
-struct Price {
-  num::Decimal amount;
-  std::string currency;  // empty when the text named none
-  PriceUnit unit = PriceUnit::gpu_hour;
-
-  friend bool operator==(const Price&, const Price&) = default;
-};
-
 // Each parser accepts surrounding white space and throws ParseError on anything else.
 
 // "2.6M CNY", "26.6亿 CNY", "150 万", "2,600,000 CNY", "11.9bn USD", "-5k USD", "2600000".
@@ -89,7 +57,7 @@ num::Decimal parse_percent(std::string_view text);
 int parse_months(std::string_view text);
 
 // "2.99 USD/GPU-hour", "6.6万 CNY/server-month", "0.65 CNY/kWh".
-Price parse_price(std::string_view text);
+deal::Price parse_price(std::string_view text);
 
 // "10.2 kW", "700 W", "72 MW" -> kilowatts.
 num::Decimal parse_power_kw(std::string_view text);

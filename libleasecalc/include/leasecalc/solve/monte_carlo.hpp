@@ -9,6 +9,7 @@
 // quantile function (Boost.Math) at the uniform draw: a truncated normal is exact, not rejected.
 
 #include "leasecalc/deal/deal.hpp"
+#include "leasecalc/deal/uncertainty.hpp"
 #include "leasecalc/solve/sensitivity.hpp"
 
 #include <Eigen/Core>
@@ -23,52 +24,29 @@
 
 namespace leasecalc::solve {
 
-// A normal distribution, truncated to [min, max] when they are given. sd 0 is the mean itself.
-struct Normal {
-  double mean = 0, sd = 0;
-  std::optional<double> min, max;
-};
-struct Uniform {
-  double low = 0, high = 0;
-};
-struct Triangular {
-  double low = 0, mode = 0, high = 0;
-};
-using Distribution = std::variant<Normal, Uniform, Triangular>;
+// The description of what is uncertain is the deal's vocabulary (deal/uncertainty.hpp); these
+// names let callers of the Monte Carlo run keep speaking of it here.
+using deal::Distribution;
+using deal::is_relative_change;
+using deal::Normal;
+using deal::Triangular;
+using deal::UncertainInput;
+using deal::UncertainQuantity;
+using deal::Uncertainty;
+using deal::Uniform;
+using deal::uncertainty_key;
 
 // The distribution's value at cumulative probability `u` in (0, 1).
 double quantile(const Distribution& distribution, double u);
 
-// An input whose change from the model is uncertain. Changes are relative (-0.15 = 15% lower)
-// except for the debt rate and the price decay, which move by points (0.01 = one point a year).
-struct UncertainInput {
-  Input input;
-  Distribution change;
-};
+// The sensitivity input an uncertain quantity changes.
+Input sensitivity_input(UncertainQuantity quantity);
 
-// The inputs a scenario may draw: price, price_decay, utilisation (billed volume), residual,
-// power_tariff, debt_rate and server_price, by their key in a model file's `uncertainty:`.
-inline constexpr Input uncertain_inputs[] = {Input::contract_price, Input::price_decay,  Input::billed_volume,
-                                             Input::residual_value, Input::power_tariff, Input::debt_rate,
-                                             Input::server_price};
-std::string_view uncertainty_key(Input input);  // "price", "utilisation", ...
-bool is_relative_change(Input input);
+// The deal with `quantity` changed by `change`, as described for deal::UncertainInput. Drawn
+// values are kept in the input's natural range: multiples floored at zero, shares capped at 100%,
+// rates floored at zero. No change gives the deal unchanged.
+deal::Deal with_change(const deal::Deal& deal, UncertainQuantity quantity, double change);
 
-// The deal with `input` changed by `change`, as described for UncertainInput. Drawn values are
-// kept in the input's natural range: multiples floored at zero, shares capped at 100%, rates
-// floored at zero. No change gives the deal unchanged.
-deal::Deal with_change(const deal::Deal& deal, Input input, double change);
-
-struct Uncertainty {
-  int runs = 2000;
-  std::uint64_t seed = 42;
-  double dscr_covenant = 1.2;  // the lenders' minimum DSCR
-  std::vector<UncertainInput> inputs;
-
-  // What `leasecalc montecarlo` uses for a model without an `uncertainty:` section
-  // (docs/sensitivity.md).
-  static Uncertainty defaults();
-};
 
 // runs x inputs: each scenario's drawn change of each input.
 Eigen::MatrixXd draw_changes(const Uncertainty& uncertainty);

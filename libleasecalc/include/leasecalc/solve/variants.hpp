@@ -28,6 +28,7 @@ inline deal::Deal with_income_tax_rate(deal::Deal deal, const deal::Decimal& rat
 // (capex net of input VAT, the refund cash only).
 inline deal::Deal with_vat_refund_booked_as_income(deal::Deal deal, bool as_income) {
   deal.tax.vat.refund_booked_as_income = as_income;
+  deal.tax.vat.input_vat_capitalised = as_income;
   return deal;
 }
 

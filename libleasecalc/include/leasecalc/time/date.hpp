@@ -47,17 +47,31 @@ inline void require_valid(Date date, const char* what) {
 
 }  // namespace detail
 
-// Strict ISO 8601 calendar date, "YYYY-MM-DD". Anything else (other separators, missing zero
-// padding, trailing text, Feb 30) throws std::invalid_argument naming the text and the problem.
+// A text that is not a calendar date: what() reads "invalid date 'TEXT': REASON".
+class DateError : public std::invalid_argument {
+ public:
+  DateError(std::string_view text, std::string reason, bool malformed)
+      : std::invalid_argument("invalid date '" + std::string(text) + "': " + reason),
+        reason_(std::move(reason)),
+        malformed_(malformed) {}
+  const std::string& reason() const noexcept { return reason_; }
+  bool malformed() const noexcept { return malformed_; }  // not shaped YYYY-MM-DD at all
+
+ private:
+  std::string reason_;
+  bool malformed_;
+};
+
+// Strict ISO 8601 calendar date, "YYYY-MM-DD": the one date parser of model files, command lines
+// and cash-flow input. Anything else (other separators, missing zero padding, surrounding or
+// trailing text, Feb 30) throws DateError naming the text and the problem.
 inline Date parse_date(std::string_view text) {
-  const auto fail = [&](const std::string& why) -> Date {
-    throw std::invalid_argument("invalid date '" + std::string(text) + "': " + why);
-  };
+  const auto malformed = [&]() -> Date { throw DateError(text, "expected ISO format YYYY-MM-DD", true); };
+  const auto impossible = [&](const std::string& why) -> Date { throw DateError(text, why, false); };
   const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-')
-    return fail("expected ISO format YYYY-MM-DD");
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return malformed();
   for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
-    if (!is_digit(text[i])) return fail("expected ISO format YYYY-MM-DD");
+    if (!is_digit(text[i])) return malformed();
   const auto number = [&](std::size_t from, std::size_t length) {
     int value = 0;
     for (std::size_t i = from; i < from + length; ++i) value = value * 10 + (text[i] - '0');
@@ -65,12 +79,13 @@ inline Date parse_date(std::string_view text) {
   };
   const int year = number(0, 4), month = number(5, 2), day = number(8, 2);
   if (year < first_supported_year || year > last_supported_year)
-    return fail("year must be between " + std::to_string(first_supported_year) + " and " +
-                std::to_string(last_supported_year));
-  if (month < 1 || month > 12) return fail("month must be between 01 and 12");
+    return impossible("year must be between " + std::to_string(first_supported_year) + " and " +
+                      std::to_string(last_supported_year));
+  if (month < 1 || month > 12) return impossible("no such day in the calendar: month must be between 01 and 12");
   const int month_length = days_in_month(year, month);
   if (day < 1 || day > month_length)
-    return fail("day must be between 01 and " + std::to_string(month_length) + " in that month");
+    return impossible("no such day in the calendar: day must be between 01 and " + std::to_string(month_length) +
+                      " in that month");
   return Date(static_cast<unsigned short>(year), static_cast<unsigned short>(month),
               static_cast<unsigned short>(day));
 }

@@ -11,7 +11,7 @@
 
 #include "leasecalc/num/numeric.hpp"
 #include "leasecalc/time/date.hpp"
-#include "leasecalc/time/frequency.hpp"  // detail::same_ignoring_case for names
+#include "leasecalc/text/text.hpp"
 
 #include <array>
 #include <concepts>
@@ -45,7 +45,7 @@ inline std::string_view to_string(DayCount convention) {
 // the accepted names.
 inline DayCount parse_day_count(std::string_view name) {
   for (const DayCount convention : all_day_counts)
-    if (detail::same_ignoring_case(to_string(convention), name)) return convention;
+    if (text::equal_ignoring_case(to_string(convention), name)) return convention;
   std::string accepted;
   for (const DayCount convention : all_day_counts)
     accepted += (accepted.empty() ? "" : ", ") + std::string(to_string(convention));

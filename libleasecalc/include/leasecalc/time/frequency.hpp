@@ -1,28 +1,20 @@
 #pragma once
-// Payment and billing frequencies: how many calendar months one period spans.
+// Payment and billing frequencies (how many calendar months one period spans) and when in its
+// period a payment falls due: the vocabulary of a contract's billing and of a loan's payments.
+
+#include "leasecalc/text/text.hpp"
 
 #include <array>
-#include <cctype>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace leasecalc::time {
 
-namespace detail {
-
-// Model-file names are matched without regard to letter case ("Quarterly", "act/360").
-inline bool same_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
-}  // namespace detail
-
 enum class Frequency { monthly, quarterly, semiannual, annual };
+
+// When a period's payment falls due: at its start (rent in advance) or at its end (in arrears).
+enum class PaymentTiming { in_advance, in_arrears };
 
 inline constexpr std::array all_frequencies{Frequency::monthly, Frequency::quarterly,
                                             Frequency::semiannual, Frequency::annual};
@@ -53,7 +45,7 @@ inline std::string_view to_string(Frequency frequency) {
 // Model-file names, letter case ignored; anything else throws and lists the accepted names.
 inline Frequency parse_frequency(std::string_view name) {
   for (const Frequency frequency : all_frequencies)
-    if (detail::same_ignoring_case(to_string(frequency), name)) return frequency;
+    if (text::equal_ignoring_case(to_string(frequency), name)) return frequency;
   std::string accepted;
   for (const Frequency frequency : all_frequencies)
     accepted += (accepted.empty() ? "" : ", ") + std::string(to_string(frequency));

@@ -23,7 +23,7 @@ struct CapexPayment {
   int servers = 0;
   Num net{0};          // excluding VAT
   Num input_vat{0};
-  Num capitalised{0};  // the asset's cost: net, or net plus VAT under the broker convention
+  Num capitalised{0};  // the asset's cost: net, or net plus VAT when input VAT is capitalised
 };
 
 template <num::Numeric Num>
@@ -40,7 +40,7 @@ CapexPayments<Num> pay_capex(const deal::Deal& deal, Ledger<Num>& ledger) {
   if (deliveries.empty()) deliveries.push_back({deal.start, cluster.servers});
   const Num vat_rate = as<Num>(cluster.capex_vat_rate);
   const Num units_per_server = Num(1) + as<Num>(cluster.spares_share);
-  const bool broker = deal.tax.vat.refund_booked_as_income;
+  const bool vat_capitalised = deal.tax.vat.input_vat_capitalised;
   CapexPayments<Num> result{{}, zero_months<Num>(horizon)};
   for (const auto& delivery : deliveries) {
     CapexPayment<Num> payment;
@@ -63,7 +63,7 @@ CapexPayments<Num> pay_capex(const deal::Deal& deal, Ledger<Num>& ledger) {
       payment.net = quoted;
       payment.input_vat = booked(quoted * vat_rate);
     }
-    payment.capitalised = broker ? payment.net + payment.input_vat : payment.net;
+    payment.capitalised = vat_capitalised ? payment.net + payment.input_vat : payment.net;
     ledger(Line::capex, payment.month) -= payment.net + payment.input_vat;
     at(result.cash, payment.month) += payment.net + payment.input_vat;
     for (int m = payment.month; m < horizon; ++m) ledger(Line::units_in_service, m) += Num(delivery.servers);

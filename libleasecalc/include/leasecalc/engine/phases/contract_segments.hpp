@@ -41,7 +41,7 @@ inline std::vector<Segment> contract_segments(const deal::Deal& deal) {
       committed.end_month = committed.first_month + (take_or_pay->early_termination
                                                          ? take_or_pay->early_termination->after_months
                                                          : take_or_pay->term_months);
-      committed.unit_month_price = unit_month_price(take_or_pay->price, deal.cluster.sku);
+      committed.unit_month_price = deal::unit_month_price(take_or_pay->price, deal.cluster.sku);
       result.push_back(committed);
 
       const auto& re_lease = take_or_pay->re_lease;

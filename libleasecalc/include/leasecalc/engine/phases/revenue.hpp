@@ -12,6 +12,7 @@
 #include "leasecalc/engine/phases/booking.hpp"
 #include "leasecalc/engine/phases/contract_segments.hpp"
 #include "leasecalc/engine/schedules.hpp"
+#include "leasecalc/time/frequency.hpp"
 
 #include <algorithm>
 
@@ -78,7 +79,7 @@ struct CommittedTerms {
 };
 
 inline int billing_period(const Segment& segment) {
-  return segment.take_or_pay->billing == deal::BillingFrequency::quarterly ? 3 : 1;
+  return time::months_per_period(segment.take_or_pay->billing);
 }
 
 // The deal month in which the invoice for the k-th service month is paid: at the start of its
@@ -86,7 +87,7 @@ inline int billing_period(const Segment& segment) {
 inline int payment_month(const Segment& segment, int k, int last) {
   const int period = billing_period(segment);
   const int period_start = segment.first_month + (k / period) * period;
-  const bool advance = segment.take_or_pay->timing == deal::BillingTiming::advance;
+  const bool advance = segment.take_or_pay->timing == time::PaymentTiming::in_advance;
   return std::clamp(advance ? period_start : period_start + period, 0, last);
 }
 

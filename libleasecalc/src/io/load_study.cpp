@@ -49,15 +49,15 @@ const StudyQuantityInfo& info(StudyQuantity quantity) {
 const std::vector<StudyInputInfo>& study_inputs() {
   using I = StudyInput;
   static const std::vector<StudyInputInfo> table = {
-      {I::contract_price, "contract_price", "contract price", "a factor on every contract's price, e.g. 95%"},
-      {I::utilisation, "utilisation", "utilisation", "the billed share of the servers, e.g. 90%"},
-      {I::server_price, "server_price", "server price", "a factor on every server's price, e.g. 110%"},
-      {I::debt_rate, "debt_rate", "debt rate", "an annual rate, e.g. 5%"},
-      {I::income_tax_rate, "income_tax_rate", "income tax rate", "a rate, e.g. 25%"},
-      {I::vat_refund_as_income, "vat_refund_as_income", "VAT refund as income", "true or false"},
-      {I::power_price, "power_price", "power price", "a price per kWh, e.g. 0.65 CNY/kWh"},
-      {I::pue, "pue", "PUE", "a number of at least 1, e.g. 1.3"},
-      {I::colocation_rent, "colocation_rent", "colocation rent", "a price per kW-month, e.g. 600 CNY/kW-month"},
+      {I::contract_price, "contract_price", "contract price"},
+      {I::utilisation, "utilisation", "utilisation"},
+      {I::server_price, "server_price", "server price"},
+      {I::debt_rate, "debt_rate", "debt rate"},
+      {I::income_tax_rate, "income_tax_rate", "income tax rate"},
+      {I::vat_refund_as_income, "vat_refund_as_income", "VAT refund as income"},
+      {I::power_price, "power_price", "power price"},
+      {I::pue, "pue", "PUE"},
+      {I::colocation_rent, "colocation_rent", "colocation rent"},
   };
   return table;
 }

@@ -107,7 +107,7 @@ std::pair<double, double> band(const io::QuotedFigure& figure) {
   return {value * 0.95, value * 1.05};
 }
 
-// The report's figure as written in tables: "26.6", "37-40", "3+", "15%", "15-20%".
+// The report's figure as written in tables: "12.5", "10-12", "3+", "8%", "8-10%".
 std::string report_text(const io::Study& study, const io::QuotedFigure& figure) {
   const bool is_margin = io::info(figure.quantity).is_margin;
   const auto one = [&](const deal::Decimal& v) {
@@ -115,14 +115,14 @@ std::string report_text(const io::Study& study, const io::QuotedFigure& figure) 
   };
   if (is_range(figure)) {
     std::string low = one(*figure.low);
-    if (is_margin) low.pop_back();  // "15-20%", not "15%-20%"
+    if (is_margin) low.pop_back();  // "8-10%", not "8%-10%"
     return low + "-" + one(*figure.high);
   }
   if (figure.low) return one(*figure.low) + "+";
   return one(figure.value);
 }
 
-// "total income about 43亿", "after-tax net profit 3.5-4亿 a year", "annualised margin 15-20%".
+// "total income about 12亿", "after-tax net profit 1-2亿 a year", "annualised margin 8-10%".
 std::string check_name(const io::Study& study, const io::QuotedFigure& figure) {
   const auto& quantity = io::info(figure.quantity);
   std::string name = figure.label.empty() ? std::string(quantity.noun) : figure.label;

@@ -84,7 +84,6 @@ struct StudyInputInfo {
   StudyInput input;
   std::string_view key;   // "power_price"
   std::string_view noun;  // "power price"
-  std::string_view unit;  // what a value is written as: "a price per kWh, e.g. 0.65 CNY/kWh"
 };
 
 const std::vector<StudyInputInfo>& study_inputs();

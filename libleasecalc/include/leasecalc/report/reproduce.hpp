@@ -133,7 +133,7 @@ struct Corner {
 
 // A report figure tested against every corner: which corners give it (within the band).
 struct FigureCheck {
-  std::string figure;  // "total income about 43亿"
+  std::string figure;  // "total income about 12亿"
   std::string view;    // "cash basis" or "accrual"
   double low = 0, high = 0;
   bool is_margin = false;
@@ -191,7 +191,8 @@ struct Reproduction {
   std::vector<CaseReproduction> cases;
 };
 
-// "revenue 38.50亿, rate 5%, tax 25%, VAT refund as income" for corner i.
+// "revenue 12.00亿, rate 6%, tax 25%, VAT refund as income" for corner i: each open assumption's
+// column and value.
 std::string corner_label(const io::Study& study, const CaseReproduction& reproduction, std::size_t i);
 
 void write_table(std::ostream& out, const Reproduction& reproduction);

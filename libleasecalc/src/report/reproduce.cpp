@@ -336,7 +336,10 @@ std::string solved_text(const io::Study& study, const WhatItWouldTake& row) {
 
 void write_case(std::ostream& out, const io::Study& study, const CaseReproduction& r) {
   const double scale = study.scale_divisor;
-  const auto amount = [&](double value) { return format("%.2f", value / scale); };
+  const auto amount = [&](double value) {
+    const std::string text = format("%.2f", value / scale);
+    return text == "-0.00" ? std::string("0.00") : text;  // "-" is for no figure; a zero has no sign
+  };
   const std::string unit = study.scale + " " + study.currency;
   out << "\n" << r.deal_name << "  (" << r.name << ": " << r.model << ")\n";
 

@@ -297,6 +297,13 @@ TEST(ReproduceCli, PrintsBothClustersWithTheirSources) {
   EXPECT_NE(run.out.find("net margin may reach about 15%"), std::string::npos);
   EXPECT_NE(run.out.find("NO corner gives it"), std::string::npos);
   EXPECT_NE(run.out.find("0.65 CNY/kWh"), std::string::npos);
+  EXPECT_NE(run.out.find("What it would take to meet the headline (net margin about 15%, accrual)"), std::string::npos);
+  // A yes/no assumption is shown at each value, not solved.
+  const auto vat = run.out.find("  VAT refund ", run.out.find("What it would take"));
+  ASSERT_NE(vat, std::string::npos);
+  const std::string line = run.out.substr(vat, run.out.find('\n', vat) - vat);
+  EXPECT_NE(line.find("yes or no: "), std::string::npos) << line;
+  EXPECT_NE(line.find("% as income, "), std::string::npos) << line;
 }
 
 TEST(ReproduceCli, JsonCarriesTheSameFigures) {
@@ -308,6 +315,10 @@ TEST(ReproduceCli, JsonCarriesTheSameFigures) {
   const auto& cluster = document["cases"][0];
   EXPECT_EQ(cluster["corners"].size(), 24u);
   EXPECT_NEAR(cluster["cash_basis"]["net_margin"].get<double>(), *reproduce_standard().cash_basis.net_margin, 1e-12);
+  const auto& rate = cluster["what_it_would_take"][1];
+  EXPECT_EQ(rate["input"], "debt_rate");
+  EXPECT_NEAR(rate["measured"].get<double>(), 0.15, 1e-9);
+  EXPECT_EQ(document["claims"][document["headline"].get<std::size_t>()]["quote"], "net margin may reach about 15%");
 }
 
 TEST(ReproduceCli, OmittedCostsFollowTheOptions) {

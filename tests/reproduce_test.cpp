@@ -1,8 +1,11 @@
-// `leasecalc reproduce guosen-2025`: the engine's figures for the broker report's line items
-// against a hand calculation from the report's stated inputs, the corner table's extremes, and
-// the command end to end.
+// `leasecalc reproduce` on the bundled study (models/studies/guosen-2025.yaml): the engine's figures
+// for the broker report's line items against a hand calculation from the report's stated inputs,
+// the corner table's extremes, what it would take to meet the headline, and the command end to end.
 #include <leasecalc/io/load_deal.hpp>
+#include <leasecalc/io/load_study.hpp>
 #include <leasecalc/report/reproduce.hpp>
+#include <leasecalc/solve/breakeven.hpp>
+#include <leasecalc/solve/variants.hpp>
 
 #include "support/cli.hpp"
 
@@ -22,10 +25,29 @@ using namespace leasecalc;
 
 const std::filesystem::path models = std::filesystem::path(LEASECALC_SOURCE_DIR) / "models";
 
-deal::Deal standard() { return io::load_deal(models / "guosen-2025-standard-10k.yaml"); }
+const io::Study& study() {
+  static const io::Study loaded = io::load_study(models / "studies" / "guosen-2025.yaml");
+  return loaded;
+}
 
-report::ClusterReproduction reproduce_standard() {
-  return report::reproduce_cluster(report::GuosenCluster::standard, "standard", standard());
+const io::StudyCase& study_case(const std::string& name) {
+  for (const auto& c : study().cases)
+    if (c.name == name) return c;
+  throw std::invalid_argument("no case " + name);
+}
+
+report::CaseReproduction reproduce(const std::string& name) {
+  const auto& c = study_case(name);
+  return report::reproduce_case(study(), c, io::load_deal(c.model));
+}
+
+report::CaseReproduction reproduce_standard() { return reproduce("standard"); }
+
+std::size_t nearest_corner(const report::CaseReproduction& r, double target) {
+  for (const auto& nearest : r.nearest)
+    if (nearest.target == target) return nearest.corner;
+  ADD_FAILURE() << "no nearest corner for " << target;
+  return 0;
 }
 
 // The standard cluster's inputs as the model states them.
@@ -80,18 +102,25 @@ TEST(Reproduce, LineItemsMatchTheHandCalculation) {
 
 TEST(Reproduce, LineItemsQuoteTheReportAndSayTheDifference) {
   const auto r = reproduce_standard();
-  ASSERT_EQ(r.line_items.front().item, "hardware");
+  ASSERT_EQ(r.line_items.front().quantity, io::StudyQuantity::hardware);
   const auto& hardware_item = r.line_items.front();
   ASSERT_TRUE(hardware_item.report.has_value());
-  EXPECT_DOUBLE_EQ(hardware_item.report->value, 26.6e8);
+  EXPECT_DOUBLE_EQ(num::to_double(hardware_item.report->value), 26.6e8);
   EXPECT_NE(hardware_item.report->quote.find("26.6"), std::string::npos);
   for (const auto& item : r.line_items) {
-    ASSERT_TRUE(item.engine.has_value()) << item.item;
-    ASSERT_TRUE(item.report.has_value()) << item.item;  // the standard cluster quotes every item
+    ASSERT_TRUE(item.engine.has_value()) << item.label;
+    ASSERT_TRUE(item.report.has_value()) << item.label;  // the standard cluster quotes every item
   }
+  // The financing cost is quoted as "3亿+": a low end only, compared at it.
+  const auto& financing = r.line_items[1];
+  ASSERT_EQ(financing.quantity, io::StudyQuantity::financing_cost);
+  EXPECT_EQ(financing.label, "Financing cost, 5 years");
+  EXPECT_DOUBLE_EQ(num::to_double(*financing.report->low), 3e8);
+  EXPECT_FALSE(financing.report->high.has_value());
+  // The net margin's figure is the headline claim, which every case shares.
+  EXPECT_EQ(r.line_items.back().report->quote, "net margin may reach about 15%");
   // The premium cluster quotes only hardware, lease revenue, profit a year and the margins.
-  const auto premium = report::reproduce_cluster(report::GuosenCluster::premium, "premium",
-                                                 io::load_deal(models / "guosen-2025-premium-10k.yaml"));
+  const auto premium = reproduce("premium");
   int quoted = 0;
   for (const auto& item : premium.line_items) quoted += item.report.has_value();
   EXPECT_EQ(quoted, 4);
@@ -135,7 +164,10 @@ TEST(Reproduce, CornerTableSpansTheOpenAssumptions) {
   // Every corner stays above 15%: the headline margin needs something the report leaves out.
   EXPECT_GT(lowest, 0.17);
   EXPECT_LT(highest, 0.30);
-  EXPECT_NEAR(*r.corners[r.nearest_15].cash_basis.net_margin, low_margin, 1e-6);
+  EXPECT_NEAR(*r.corners[nearest_corner(r, 0.15)].cash_basis.net_margin, low_margin, 1e-6);
+  // The corners' order: revenue slowest, the VAT booking fastest.
+  EXPECT_EQ(report::corner_label(study(), r, 0), "revenue 37.00亿, rate 4%, tax 25%, VAT refund as income");
+  EXPECT_EQ(report::corner_label(study(), r, 23), "revenue 40.00亿, rate 5%, tax 15%, VAT refund not income");
 }
 
 TEST(Reproduce, FlagsTheHeadlineMarginThatNoCornerGives) {
@@ -167,6 +199,87 @@ TEST(Reproduce, OperatorPaidPowerTakesItsCostAfterTaxOffTheMargin) {
   EXPECT_NEAR(*r.omissions[1].accrual.net_margin - *r.omissions[0].accrual.net_margin, change, 1e-4);
 }
 
+// ---- what it would take ------------------------------------------------------------------------
+
+// The net margin on lease revenue of `deal`, in the exact ledger: an independent re-run.
+double exact_margin(const deal::Deal& deal) {
+  return *report::accrual_view(engine::project<num::Decimal>(deal)).net_margin;
+}
+
+const report::WhatItWouldTake& row(const report::CaseReproduction& r, const std::string& name) {
+  for (const auto& w : r.what_it_would_take)
+    if (w.name == name) return w;
+  throw std::invalid_argument("no row " + name);
+}
+
+TEST(ReproduceWhatItWouldTake, EachSolvedInputGivesTheHeadlineMarginWhenTheModelIsRerun) {
+  const auto r = reproduce_standard();
+  const deal::Deal deal = io::load_deal(study_case("standard").model);
+  ASSERT_EQ(r.what_it_would_take.size(), 7u);  // four open assumptions, three left-out costs solved
+  const auto at = [](double value) { return num::from_double<deal::Decimal>(value); };
+
+  const auto& revenue = row(r, "lease revenue");
+  ASSERT_TRUE(revenue.solution.value) << "revenue";
+  EXPECT_NEAR(exact_margin(solve::with_price_factor(deal, at(*revenue.solution.value))), 0.15, 1e-9);
+  EXPECT_LT(*revenue.solution.value, 37.0 / 38.5);  // below the report's range
+  // Its lease revenue is the model's at that price.
+  EXPECT_NEAR(*revenue.lease_revenue, lease_price * servers * months * *revenue.solution.value, 1.0);
+
+  const auto& rate = row(r, "financing rate");
+  ASSERT_TRUE(rate.solution.value);
+  EXPECT_NEAR(exact_margin(solve::with_debt_rate(deal, at(*rate.solution.value))), 0.15, 1e-9);
+  EXPECT_GT(*rate.solution.value, 0.05);  // far above the report's 4-5%
+
+  const auto& tax = row(r, "income tax");
+  ASSERT_TRUE(tax.solution.value);
+  EXPECT_NEAR(exact_margin(solve::with_income_tax_rate(deal, at(*tax.solution.value))), 0.15, 1e-9);
+  // With no loss year the margin is (1 - tax) x pre-tax / revenue: the rate by hand.
+  const auto& base = r.accrual;
+  EXPECT_NEAR(*tax.solution.value, 1 - 0.15 * base.lease_revenue / base.pre_tax_income, 1e-9);
+
+  // Power paid by the operator at PUE 1.3: the tariff that takes the margin to 15%.
+  const auto& power = row(r, "power price (+ electricity)");
+  ASSERT_TRUE(power.solution.value);
+  EXPECT_NEAR(exact_margin(solve::with_operator_paid_electricity(deal, at(*power.solution.value), at(1.3))), 0.15, 1e-9);
+  // By hand: the power bill after 25% tax takes the margin's excess over 15%.
+  const double kwh = servers * 10.2 * 1.3 * 730 * months;
+  EXPECT_NEAR(*power.solution.value, (*base.net_margin - 0.15) * base.lease_revenue / 0.75 / kwh, 1e-9);
+
+  const auto& rent = row(r, "colocation rent (+ data-centre rent)");
+  ASSERT_TRUE(rent.solution.value);
+  EXPECT_NEAR(exact_margin(solve::with_data_centre_rent_per_kw_month(deal, at(*rent.solution.value))), 0.15, 1e-9);
+
+  // Utilisation is solved on the model's own servers, not on top of the 90% the cost sets.
+  const auto& use = row(r, "utilisation (utilisation 90%)");
+  ASSERT_TRUE(use.solution.value);
+  EXPECT_NEAR(exact_margin(solve::with_volume_factor(deal, at(*use.solution.value))), 0.15, 1e-9);
+  EXPECT_GT(*use.solution.value, 0.9);
+  EXPECT_LT(*use.solution.value, 1.0);
+
+  // A yes/no input is tried at each value instead.
+  const auto& vat = row(r, "VAT refund");
+  EXPECT_FALSE(vat.range.has_value());
+  ASSERT_EQ(vat.at_values.size(), 2u);
+  EXPECT_EQ(vat.at_values[0].first, "as income");
+  EXPECT_NEAR(*vat.at_values[0].second, *r.accrual.net_margin, 1e-9);
+}
+
+TEST(ReproduceWhatItWouldTake, SaysWhenTheHeadlineIsNotReachableInTheRange) {
+  io::Study narrow = study();
+  for (auto& assumption : narrow.open_assumptions)
+    if (assumption.input == io::StudyInput::debt_rate) assumption.search.reset(), assumption.search = io::SearchRange{
+        num::from_string<num::Decimal>("0.04"), num::from_string<num::Decimal>("0.05"), "4%", "5%"};
+  const auto& c = study_case("standard");
+  const auto r = report::reproduce_case(narrow, c, io::load_deal(c.model));
+  const auto& rate = row(r, "financing rate");
+  EXPECT_FALSE(rate.solution.value.has_value());
+  // The margins seen span the corners' at the model's other inputs, all above 15%.
+  ASSERT_TRUE(rate.solution.lowest && rate.solution.highest);
+  EXPECT_NEAR(*rate.solution.lowest, *r.accrual.net_margin, 1e-9);  // the model borrows at 5%
+  EXPECT_GT(*rate.solution.lowest, 0.15);
+  EXPECT_GT(*rate.solution.highest, *rate.solution.lowest);
+}
+
 // ---- the command -------------------------------------------------------------------------------
 
 // The command's output, standard error after standard output.
@@ -184,23 +297,34 @@ TEST(ReproduceCli, PrintsBothClustersWithTheirSources) {
   EXPECT_NE(run.out.find("net margin may reach about 15%"), std::string::npos);
   EXPECT_NE(run.out.find("NO corner gives it"), std::string::npos);
   EXPECT_NE(run.out.find("0.65 CNY/kWh"), std::string::npos);
+  EXPECT_NE(run.out.find("What it would take to meet the headline (net margin about 15%, accrual)"), std::string::npos);
+  // A yes/no assumption is shown at each value, not solved.
+  const auto vat = run.out.find("  VAT refund ", run.out.find("What it would take"));
+  ASSERT_NE(vat, std::string::npos);
+  const std::string line = run.out.substr(vat, run.out.find('\n', vat) - vat);
+  EXPECT_NE(line.find("yes or no: "), std::string::npos) << line;
+  EXPECT_NE(line.find("% as income, "), std::string::npos) << line;
 }
 
 TEST(ReproduceCli, JsonCarriesTheSameFigures) {
   const auto run = leasecalc("reproduce guosen-2025 --format json --models '" + models.string() + "'");
   ASSERT_EQ(run.exit_code, 0) << run.out;
   const auto document = nlohmann::json::parse(run.out);
-  EXPECT_EQ(document["schema"], "leasecalc.reproduce/1");
-  ASSERT_EQ(document["clusters"].size(), 2u);
-  const auto& cluster = document["clusters"][0];
+  EXPECT_EQ(document["schema"], "leasecalc.reproduce/2");
+  ASSERT_EQ(document["cases"].size(), 2u);
+  const auto& cluster = document["cases"][0];
   EXPECT_EQ(cluster["corners"].size(), 24u);
   EXPECT_NEAR(cluster["cash_basis"]["net_margin"].get<double>(), *reproduce_standard().cash_basis.net_margin, 1e-12);
+  const auto& rate = cluster["what_it_would_take"][1];
+  EXPECT_EQ(rate["input"], "debt_rate");
+  EXPECT_NEAR(rate["measured"].get<double>(), 0.15, 1e-9);
+  EXPECT_EQ(document["claims"][document["headline"].get<std::size_t>()]["quote"], "net margin may reach about 15%");
 }
 
 TEST(ReproduceCli, OmittedCostsFollowTheOptions) {
   const auto cheap = leasecalc("reproduce guosen-2025 --format json --tariff 0 --models '" + models.string() + "'");
   ASSERT_EQ(cheap.exit_code, 0) << cheap.out;
-  const auto omissions = nlohmann::json::parse(cheap.out)["clusters"][0]["omissions"];
+  const auto omissions = nlohmann::json::parse(cheap.out)["cases"][0]["omissions"];
   // Free power takes nothing away.
   EXPECT_DOUBLE_EQ(omissions[1]["cash_basis"]["net_margin"].get<double>(),
                    omissions[0]["cash_basis"]["net_margin"].get<double>());
@@ -209,7 +333,35 @@ TEST(ReproduceCli, OmittedCostsFollowTheOptions) {
 TEST(ReproduceCli, RejectsAnUnknownStudy) {
   const auto run = leasecalc("reproduce guosen-2024");
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_NE(run.out.find("unknown study"), std::string::npos);
+  EXPECT_NE(run.out.find("unknown study 'guosen-2024' (known: guosen-2025"), std::string::npos) << run.out;
+}
+
+// The shortcut finds the bundled study from any directory, and a study file names its models
+// relative to itself.
+TEST(ReproduceCli, ReadsAStudyFileByPathOrByName) {
+  const auto by_name = leasecalc("reproduce guosen-2025 --format json");
+  ASSERT_EQ(by_name.exit_code, 0) << by_name.out;
+  const auto by_path =
+      leasecalc("reproduce '" + (models / "studies" / "guosen-2025.yaml").string() + "' --format json");
+  ASSERT_EQ(by_path.exit_code, 0) << by_path.out;
+  EXPECT_EQ(nlohmann::json::parse(by_name.out)["cases"], nlohmann::json::parse(by_path.out)["cases"]);
+  EXPECT_EQ(nlohmann::json::parse(by_path.out)["study"], "guosen-2025");
+}
+
+// A study of a model in another currency: the error points at the case's model.
+TEST(ReproduceCli, RefusesAModelInAnotherCurrencyThanTheStudys) {
+  const auto dir = std::filesystem::temp_directory_path() / "leasecalc-reproduce-currency";
+  std::filesystem::create_directories(dir);
+  const auto model = (models / "us-h100-take-or-pay.yaml").string();
+  std::ofstream(dir / "usd.yaml") << "name: usd\ntitle: t\nsource: s\ncurrency: CNY\n"
+                                     "claims: [{quantity: net_margin, value: 15%, where: w, quote: q}]\n"
+                                     "cases:\n  - name: us\n    model: " + model + "\n";
+  const auto run = leasecalc("reproduce '" + (dir / "usd.yaml").string() + "'");
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.out.find("usd.yaml:8:12: cases[0].model: expected a model in CNY (the study's currency), got one in USD"),
+            std::string::npos)
+      << run.out;
 }
 
 }  // namespace

@@ -1,44 +1,29 @@
 #pragma once
-// `leasecalc reproduce guosen-2025`: the Guosen Securities estimate of a 10k-card cluster's
-// returns (reference seed-facts §1) redone from the bundled models. Beside each of the report's
-// own figures, the engine's figure for the same item; the report's cash-basis life-of-deal
-// arithmetic and the engine's accrual monthly model, each with its net margin; the net margin
-// across the assumptions the report leaves open; and what the costs it leaves out take away.
+// `leasecalc reproduce STUDY.yaml`: a published estimate (io::Study, docs/reproduce.md) redone
+// from the models it names. For each model: beside each of the report's own figures, the engine's
+// figure for the same quantity; the report's cash-basis life-of-deal arithmetic and the engine's
+// accrual monthly model, each with its net margin; the net margin across the assumptions the
+// report leaves open (the corners) and which corners give the report's figures; what the costs it
+// leaves out take away; and what it would take, input by input, to meet the headline claim.
 //
-// Only the report's figures are quoted here (guosen_2025_figures); every other number comes from
-// projecting a model. Net margin, in both views, is after-tax net profit over lease revenue.
+// Every figure of the report comes from the study file; every other number from projecting a
+// model. Net margin, in both views, is after-tax net profit over lease revenue (a VAT refund
+// booked as income is income, not revenue).
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/metrics.hpp"
 #include "leasecalc/engine/project.hpp"
 #include "leasecalc/engine/statements.hpp"
-#include "leasecalc/report/run_report.hpp"
-#include "leasecalc/solve/variants.hpp"
+#include "leasecalc/io/load_study.hpp"
+#include "leasecalc/solve/target_input.hpp"
 
+#include <algorithm>
 #include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace leasecalc::report {
-
-// ---- the report's figures --------------------------------------------------------------------
-
-enum class GuosenCluster { standard, premium };
-
-// One figure as the report states it, in CNY (or as a fraction for margins). A range gives its
-// low and high ends and its midpoint as `value`; "3亿+" is a low end only.
-struct BrokerFigure {
-  std::string item;  // a key of LineItem (or "net_margin", "annualised_margin")
-  double value = 0;
-  std::optional<double> low, high;
-  std::string quote;  // the report's words and where they are recorded
-};
-
-std::vector<BrokerFigure> guosen_2025_figures(GuosenCluster cluster);
-// The bundled model of each cluster, relative to the models directory.
-std::string guosen_2025_model(GuosenCluster cluster);
-std::string cluster_name(GuosenCluster cluster);  // "standard", "premium"
 
 // ---- the two views ---------------------------------------------------------------------------
 
@@ -115,30 +100,50 @@ AccrualView accrual_view(const engine::Ledger<Num>& l) {
   return v;
 }
 
+// A study quantity in one view; none where the view lacks it (the accrual model has no "total
+// income") or it has no value (a margin without revenue).
+std::optional<double> quantity_value(io::StudyQuantity quantity, const CashBasisView& cash_basis,
+                                     const AccrualView& accrual, bool in_accrual);
+
+// ---- the model changes a study makes -----------------------------------------------------------
+
+// The deal with one study input set (solve/variants.hpp does the change).
+deal::Deal with_input(deal::Deal deal, io::StudyInput input, const deal::Decimal& value);
+
+// Every left-out cost that sets `input` sets it to `value` instead (the command line's --tariff,
+// --pue and --colocation).
+void price_left_out_costs(io::Study& study, io::StudyInput input, const deal::Decimal& value);
+
 // ---- the reproduction ------------------------------------------------------------------------
 
-// A report figure beside the engine's figure for the same item.
+// A report figure beside the engine's figure for the same quantity.
 struct LineItem {
-  std::string item;   // key: hardware, financing_cost, ...
-  std::string label;  // "Financing cost, 5 years"
-  std::optional<BrokerFigure> report;  // none where the report gives no figure
+  io::StudyQuantity quantity = io::StudyQuantity::hardware;
+  std::string label;                         // "Financing cost, 5 years"
+  std::optional<io::QuotedFigure> report;    // the case's figure, else a claim's; none where the report is silent
   std::optional<double> engine;
-  bool is_margin = false;              // a fraction, not an amount
 };
 
+// One combination of the open assumptions: value index per assumption, in study order.
 struct Corner {
-  solve::OpenAssumptions assumptions;
+  std::vector<std::size_t> choice;
   CashBasisView cash_basis;
   AccrualView accrual;
 };
 
 // A report figure tested against every corner: which corners give it (within the band).
 struct FigureCheck {
-  std::string figure;  // "total income about 43亿"
+  std::string figure;  // "total income about 12亿"
   std::string view;    // "cash basis" or "accrual"
   double low = 0, high = 0;
   bool is_margin = false;
-  std::vector<std::size_t> corners;  // indices into ClusterReproduction::corners
+  std::vector<std::size_t> corners;  // indices into CaseReproduction::corners
+};
+
+// The corner whose cash-basis net margin is nearest a margin the claims name.
+struct Nearest {
+  double target = 0;
+  std::size_t corner = 0;
 };
 
 // A cost or shortfall the report leaves out, and the net margin without and with it.
@@ -148,53 +153,47 @@ struct Omission {
   AccrualView accrual;
 };
 
-// What the costs the report leaves out are priced at (stated on screen with the results).
-struct OmittedCosts {
-  double tariff_per_kwh = 0.65;
-  double pue = 1.3;
-  double colocation_per_kw_month = 600;  // CNY per kW of IT load a month: space, cooling, network
-  std::vector<double> utilisations = {0.9, 0.8};
+// The value of one input at which the headline claim is met, over a searched range.
+struct WhatItWouldTake {
+  std::string name;          // "financing rate", "+ electricity: power_price"
+  io::StudyInput input = io::StudyInput::debt_rate;
+  std::optional<io::SearchRange> range;  // none for a yes/no input, which is tried at each value
+  solve::TargetSolution solution;
+  std::optional<double> lease_revenue;   // at the solution
+  // A yes/no input: the headline quantity at each of its values.
+  std::vector<std::pair<std::string, std::optional<double>>> at_values;
 };
 
-// The report's open assumptions: lease revenue across its 37-40亿 range (as shares of the
-// 38.5亿 midpoint, applied to each model's price), financing at 4% or 5%, tax at 25% or 15%, and
-// the VAT refund booked as income or not.
-struct OpenRanges {
-  std::vector<double> revenue_factors = {37.0 / 38.5, 1.0, 40.0 / 38.5};
-  std::vector<double> debt_rates = {0.04, 0.05};
-  std::vector<double> income_tax_rates = {0.25, 0.15};
-  std::vector<bool> vat_bookings = {true, false};
-};
-
-struct ClusterReproduction {
-  GuosenCluster cluster = GuosenCluster::standard;
-  std::string model;  // path as given
+struct CaseReproduction {
+  std::string name;   // the case's name: "standard"
+  std::string model;  // path as written in the study
   std::string deal_name;
   double income_tax_rate = 0;
+  int life_years = 0;
+  double kw_per_server = 0;  // the catalogue's full-load IT power
   std::vector<LineItem> line_items;
   CashBasisView cash_basis;
   AccrualView accrual;
   engine::AnnualIrr project_irr_post_tax, equity_irr;
-  std::vector<Corner> corners;          // every combination of the open assumptions
-  std::size_t nearest_15 = 0, nearest_20 = 0;  // corners whose cash-basis net margin is nearest
+  std::vector<Corner> corners;  // every combination of the open assumptions
+  std::vector<Nearest> nearest;
   std::vector<FigureCheck> checks;
-  OmittedCosts omitted;                 // how the omitted costs are priced
-  double kw_per_server = 0;             // the catalogue's full-load IT power
-  std::vector<Omission> omissions;      // the first is the model as it is
+  std::vector<Omission> omissions;  // the first is the model as it is
+  std::vector<WhatItWouldTake> what_it_would_take;
 };
 
-ClusterReproduction reproduce_cluster(GuosenCluster cluster, const std::string& model, const deal::Deal& deal,
-                                      const OmittedCosts& omitted = {}, const OpenRanges& ranges = {});
+// The case `study_case` of `study` redone on `deal` (the case's model, loaded). A model in
+// another currency than the study's is an io::InputError at the case's model field.
+CaseReproduction reproduce_case(const io::Study& study, const io::StudyCase& study_case, const deal::Deal& deal);
 
 struct Reproduction {
-  std::string study = "guosen-2025";
-  OmittedCosts omitted;
-  OpenRanges ranges;
-  std::vector<ClusterReproduction> clusters;
+  io::Study study;
+  std::vector<CaseReproduction> cases;
 };
 
-// "Revenue 38.5亿 · rate 5% · tax 25% · VAT refund as income" for corner i.
-std::string corner_label(const ClusterReproduction& cluster, std::size_t i);
+// "revenue 12.00亿, rate 6%, tax 25%, VAT refund as income" for corner i: each open assumption's
+// column and value.
+std::string corner_label(const io::Study& study, const CaseReproduction& reproduction, std::size_t i);
 
 void write_table(std::ostream& out, const Reproduction& reproduction);
 void write_json(std::ostream& out, const Reproduction& reproduction);

@@ -134,32 +134,4 @@ inline deal::Deal with_tax_depreciation_life(deal::Deal deal, int months) {
   return deal;
 }
 
-// The assumptions the Guosen report leaves open, as one combination.
-struct OpenAssumptions {
-  deal::Decimal revenue_factor = 1;  // on every contract's price
-  deal::Decimal debt_rate = 0;       // annual, on every tranche
-  deal::Decimal income_tax_rate = 0;
-  bool vat_refund_as_income = true;
-};
-
-inline deal::Deal with_assumptions(const deal::Deal& deal, const OpenAssumptions& assumptions) {
-  return with_vat_refund_booked_as_income(
-      with_income_tax_rate(with_debt_rate(with_price_factor(deal, assumptions.revenue_factor), assumptions.debt_rate),
-                           assumptions.income_tax_rate),
-      assumptions.vat_refund_as_income);
-}
-
-// Every combination, revenue varying slowest and the VAT booking fastest.
-inline std::vector<OpenAssumptions> every_combination(const std::vector<deal::Decimal>& revenue_factors,
-                                                      const std::vector<deal::Decimal>& debt_rates,
-                                                      const std::vector<deal::Decimal>& income_tax_rates,
-                                                      const std::vector<bool>& vat_bookings) {
-  std::vector<OpenAssumptions> grid;
-  for (const auto& revenue : revenue_factors)
-    for (const auto& rate : debt_rates)
-      for (const auto& tax : income_tax_rates)
-        for (const bool as_income : vat_bookings) grid.push_back({revenue, rate, tax, as_income});
-  return grid;
-}
-
 }  // namespace leasecalc::solve

@@ -5,6 +5,7 @@
 #include "leasecalc/io/load_study.hpp"
 
 #include "leasecalc/io/document.hpp"
+#include "leasecalc/text/text.hpp"
 #include "wording.hpp"
 
 #include <algorithm>
@@ -158,12 +159,12 @@ Decimal input_value(const Field& field, StudyInput input, const StudyFrame& fram
       return pue;
     }
     case StudyInput::power_price: {
-      const Price price = field.as_price({PriceUnit::kwh});
+      const deal::Price price = field.as_price({deal::PriceUnit::kwh});
       require_currency(field, price.currency, frame);
       return price.amount;
     }
     case StudyInput::colocation_rent: {
-      const Price price = field.as_price({PriceUnit::kw_month});
+      const deal::Price price = field.as_price({deal::PriceUnit::kw_month});
       require_currency(field, price.currency, frame);
       return price.amount;
     }
@@ -233,8 +234,8 @@ LeftOutCost read_left_out(Object object, const StudyFrame& frame) {
       std::vector<std::string> keys;
       for (const auto& row : study_inputs()) keys.emplace_back(row.key);
       std::string detail = "unknown input \"" + key + "\"";
-      if (const auto suggestion = wording::closest_match(key, keys)) detail += " (did you mean \"" + *suggestion + "\"?)";
-      value.fail(detail + "; inputs: " + wording::join_alternatives(keys));
+      if (const auto suggestion = text::closest_match(key, keys)) detail += " (did you mean \"" + *suggestion + "\"?)";
+      value.fail(detail + "; inputs: " + text::join_alternatives(keys));
     }
     cost.settings.push_back({*input, read_value(value, *input, frame, std::nullopt)});
   }

@@ -82,6 +82,19 @@ inline double to_double(const Decimal& value) {
   return static_cast<double>(digits) / exact_powers_of_ten[shift];
 }
 
+// The shortest decimal text that reads back as exactly `value`, in plain (not exponent) notation:
+// 0.08 for the double nearest 0.08, not 0.080000000000000002. A decimal of up to 15 significant
+// digits (every cent amount below 10^13) goes to double and comes back out as the same digits, so
+// amounts booked to the cent are written as booked. Non-finite values have no text here.
+inline std::string to_text(double value) {
+  if (!std::isfinite(value)) throw std::domain_error("a non-finite value has no decimal text");
+  if (value == 0) return "0";  // and not "-0"
+  char buffer[400];            // the longest fixed-notation double (about 330 characters)
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+  if (ec != std::errc{}) throw std::runtime_error("to_text: buffer too small");
+  return std::string(buffer, end);
+}
+
 // ---- elementary functions with one spelling for both types -----------------------------------
 
 inline double abs(double x) { return std::fabs(x); }

@@ -48,7 +48,7 @@ struct Metrics {
   Num total_interest;        // interest only: with scheduled principal, the debt service
   Num total_financing_fees;  // upfront and commitment fees: not debt service
   // Over the life: customer receipts, debt, equity, refunds and the sale, against capex, costs,
-  // VAT, tax, debt service and distributions. They differ by the cash left, which is zero.
+  // VAT, tax, debt service, fees and distributions. They differ by the cash left, which is zero.
   Num sources;
   Num uses;
   Num cash_left;

@@ -89,6 +89,9 @@ TEST(LineTable, TaxBaseIsTheAccrualIncomeWithTaxDepreciation) {
   levered.insert({Line::interest, Line::financing_fees});
   EXPECT_EQ(std::set<Line>(engine::unlevered_tax_base_lines.begin(), engine::unlevered_tax_base_lines.end()), unlevered);
   EXPECT_EQ(std::set<Line>(engine::levered_tax_base_lines.begin(), engine::levered_tax_base_lines.end()), levered);
+  const auto l = powers_of_two();
+  EXPECT_EQ(engine::unlevered_tax_base(l, 0), sum(unlevered));
+  EXPECT_EQ(engine::unlevered_tax_base(l, 0) + engine::tax_deductible_financing_costs(l, 0), sum(levered));
   for (std::size_t i = 0; i < engine::line_count; ++i) {
     const auto line = static_cast<Line>(i);
     EXPECT_EQ(engine::in_tax_base(line, true), levered.count(line) == 1) << engine::line_name(line);

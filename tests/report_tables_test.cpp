@@ -80,7 +80,7 @@ TEST(EveryWriter, CarriesEveryMetric) {
   for (const auto& series : report::run_series()) {
     const std::string key(series.key);
     EXPECT_TRUE(has(out.table, "  " + std::string(series.label))) << key;
-    EXPECT_TRUE(has(out.csv, "\nby_year," + key + ",")) << key;
+    EXPECT_TRUE(has(out.csv, "\nmargins," + key + ",")) << key;
     EXPECT_EQ(out.document["by_year"][key].size(),
               series.values(report).size()) << key;
   }

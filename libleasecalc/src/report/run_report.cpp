@@ -419,7 +419,7 @@ void write_csv(std::ostream& out, const RunReport& r) {
     }
   }
   for (const auto& series : run_series()) {
-    out << "by_year," << series.key;
+    out << "margins," << series.key;
     for (const auto& value : series.values(r)) out << "," << csv_number(value);
     out << "\n";
   }

@@ -246,6 +246,7 @@ constexpr auto lines_where() {
 namespace detail {
 constexpr bool in_levered_tax_base(Line line) { return in_tax_base(line, true); }
 constexpr bool in_unlevered_tax_base(Line line) { return in_tax_base(line, false); }
+constexpr bool only_in_levered_tax_base(Line line) { return line_info(line).tax_base == TaxBase::levered_only; }
 }  // namespace detail
 
 // The ledger lines summed into a year's taxable income, as financed and as if unlevered.

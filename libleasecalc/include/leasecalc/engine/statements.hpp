@@ -72,6 +72,19 @@ Num net_income(const Ledger<Num>& l, int m) {
   return sum_of_lines<in_net_income>(l, m);
 }
 
+// The month's part of the year's taxable income (before the gain on sale for tax, which the tax
+// computation adds at the horizon), as if the deal had no debt: the unlevered base.
+template <num::Numeric Num>
+Num unlevered_tax_base(const Ledger<Num>& l, int m) {
+  return sum_of_lines<detail::in_unlevered_tax_base>(l, m);
+}
+
+// What the levered base (the deal as financed) deducts besides: interest and financing fees.
+template <num::Numeric Num>
+Num tax_deductible_financing_costs(const Ledger<Num>& l, int m) {
+  return sum_of_lines<detail::only_in_levered_tax_base>(l, m);
+}
+
 // Cash from operations after tax, before financing: the cash available for debt service.
 template <num::Numeric Num>
 Num operating_cash_flow(const Ledger<Num>& l, int m) {

@@ -72,6 +72,7 @@ TEST(EveryWriter, CarriesEveryMetric) {
     const auto value = metric.value(report);
     if (!value.value) {
       EXPECT_FALSE(value.note.empty()) << key;
+      EXPECT_FALSE(metric.when_null.empty()) << key << ": a metric that can be missing says what that means";
       EXPECT_TRUE(has(out.table, "n/a (" + value.note + ")")) << key;
       EXPECT_TRUE(has(out.csv, "\nmetrics," + key + ",,")) << key;
       EXPECT_EQ(out.document["notes"][key], value.note) << key;

@@ -237,7 +237,10 @@ std::string formatted(MetricFormat kind, double value, const Scale& scale) {
 }
 
 std::string shown_value(const MetricInfo& metric, const MetricValue& value, const Scale& scale) {
-  if (!value.value) return value.note.empty() ? "n/a" : "n/a (" + value.note + ")";
+  if (!value.value) {
+    const std::string_view why = value.note.empty() ? metric.when_null : std::string_view(value.note);
+    return why.empty() ? "n/a" : "n/a (" + std::string(why) + ")";
+  }
   std::string text = formatted(metric.format, *value.value, scale);
   if (!value.note.empty()) text += "  (" + value.note + ")";
   return text;
@@ -397,7 +400,7 @@ void write_table(std::ostream& out, const RunReport& r, const Scale& scale) {
     }
     std::vector<std::string> headers;
     for (std::size_t i = 0; i < r.months.size(); ++i) headers.push_back(std::to_string(i) + ": " + r.months[i]);
-    write_grid(out, "Monthly ledger (" + unit + "; units in units)", headers, ledger);
+    write_grid(out, "Monthly ledger (" + unit + "; unit counts as counts)", headers, ledger);
   }
 }
 

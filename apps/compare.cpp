@@ -16,8 +16,9 @@ namespace {
 constexpr const char* compare_usage =
     "usage: leasecalc compare A.yaml B.yaml [MORE.yaml ...] [--format table|csv|json] [--scale 亿|万|bn|M|k|1]\n"
     "\n"
-    "Sets two or more deals side by side: project and equity IRR, NPV, net margin, payback, total\n"
-    "cost and cost per GPU-hour, with each later deal's difference from the first (B - A, ...).\n"
+    "Sets two or more deals side by side: every figure of `leasecalc run` (sources and uses, life\n"
+    "totals, margins, IRRs, NPVs, MOIC, paybacks, DSCR, break-even), total cost and cost per GPU-hour,\n"
+    "with each later deal's difference from the first (B - A, ...) and why a figure is n/a.\n"
     "For each later deal it also gives the crossover against the first: the month after which its\n"
     "cumulative pre-tax cash is ahead for good, the same with both deals' use of capacity scaled\n"
     "down, and the use at which the two break even over the life. E.g. rent versus build:\n"
@@ -25,7 +26,7 @@ constexpr const char* compare_usage =
     "  leasecalc compare models/rent-vs-build-rent.yaml models/rent-vs-build-build.yaml\n"
     "\n"
     "  --format    table (default), csv or json\n"
-    "  --scale     amounts divided by 亿, 万, bn, M, k or 1 (default: 亿 or 万 for CNY, M otherwise)\n";
+    "  --scale     amounts divided by 亿, 万, bn, M, k or 1 (default: by the largest deal's size, as in run)\n";
 
 }  // namespace
 

@@ -23,7 +23,8 @@ constexpr const char* run_usage =
     "\n"
     "  --monthly      add the monthly ledger (every line item x month)\n"
     "  --format       table (default), csv, or json (documented in docs/json-output.md)\n"
-    "  --scale        amounts divided by 亿 (default for CNY), 万, bn, M (default otherwise), k or 1\n"
+    "  --scale        amounts divided by 亿, 万, bn, M, k or 1 (default: by the deal's size; for CNY 亿\n"
+    "                 from 1亿, 万 from 1万, else units; otherwise M from a million, k from a thousand)\n"
     "  --fast         double arithmetic instead of the exact decimal ledger (for sweeps)\n"
     "  --target-irr   the return the break-even prices earn, e.g. 12% (default: the model's discount_rate)\n"
     "  --basis        whose IRR: project (post-tax, the default), project-pre-tax or equity\n";
@@ -61,7 +62,7 @@ int run(Args args) {
                                      basis.value_or(solve::ReturnBasis::project_post_tax)};
     const report::RunReport result = fast ? report::make_run_report<double>(deal, monthly, target)
                                           : report::make_run_report<num::Decimal>(deal, monthly, target);
-    write_report(format, result, scale.value_or(report::default_scale(deal.currency)));
+    write_report(format, result, scale.value_or(report::default_scale(deal.currency, report::magnitude(result))));
     return 0;
   });
 }

@@ -90,9 +90,9 @@ TEST(Compare, SummariesGiveCostAndCostPerGpuHour) {
   EXPECT_NEAR(building.gpu_hours, gpu_hours, 1e-6);
   EXPECT_NEAR(*renting.cost_per_gpu_hour, rent_a_month * horizon / gpu_hours, 1e-9);
   // Valued on cost: no revenue, so no IRR and no margin, said rather than a number.
-  EXPECT_FALSE(renting.project_irr.rate.has_value());
-  EXPECT_FALSE(renting.project_irr.note.empty());
-  EXPECT_FALSE(building.net_margin.has_value());
+  EXPECT_FALSE(renting.run.metrics.project_irr_post_tax.rate.has_value());
+  EXPECT_FALSE(renting.run.metrics.project_irr_post_tax.note.empty());
+  EXPECT_FALSE(building.run.metrics.net_margin.back().has_value());
   ASSERT_EQ(report.crossovers.size(), 1u);
   EXPECT_NEAR(*report.crossovers[0].at_model_use.months, 10e6 / 370e3, 1e-9);
 }

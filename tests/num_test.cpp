@@ -2,6 +2,10 @@
 #include <leasecalc/num/number_text.hpp>
 #include <leasecalc/num/rounding.hpp>
 
+#include <cmath>
+#include <cstdint>
+#include <string>
+
 #include <gtest/gtest.h>
 
 namespace {
@@ -131,4 +135,28 @@ TEST(NumberText, RejectsWhatItDoesNotAccept) {
   }
 }
 
+}  // namespace
+
+namespace {
+TEST(DecimalText, BookedCentsAndRatesAreWrittenAsGiven) {
+  using leasecalc::num::to_text;
+  EXPECT_EQ(to_text(181545015.73), "181545015.73");  // %.17g writes 181545015.72999999
+  EXPECT_EQ(to_text(0.08), "0.08");                  // %.17g writes 0.080000000000000002
+  EXPECT_EQ(to_text(-2662400000.0), "-2662400000");
+  EXPECT_EQ(to_text(-0.0), "0");
+  EXPECT_EQ(to_text(1e-7), "0.0000001");
+  EXPECT_THROW(to_text(std::nan("")), std::domain_error);
+}
+
+TEST(DecimalText, EveryCentAmountBelowTenTrillionComesBackAsBooked) {
+  // Cent amounts of every length up to 15 significant digits, through double and back to text.
+  std::uint64_t state = 42;
+  for (int i = 0; i < 20000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const long long cents = static_cast<long long>((state >> 11) % 1000000000000000ULL) >> (i % 40);
+    const Decimal booked = Decimal(cents) / 100 * (i % 2 ? 1 : -1);
+    const std::string text = leasecalc::num::to_text(leasecalc::num::to_double(booked));
+    ASSERT_EQ(from_string<Decimal>(text), booked) << text;
+  }
+}
 }  // namespace

@@ -13,20 +13,9 @@ namespace leasecalc::report {
 
 DealSummary summarise(const std::string& model, const deal::Deal& deal) {
   const auto ledger = engine::project<num::Decimal>(deal);
-  const auto m = engine::metrics(deal, ledger);
   DealSummary s;
   s.model = model;
-  s.name = deal.name;
-  s.currency = deal.currency;
-  s.horizon_months = deal.horizon_months;
-  s.discount_rate = num::to_double(deal.discount_rate);
-  s.project_irr = m.project_irr_post_tax;
-  s.equity_irr = m.equity_irr;
-  s.project_npv = num::to_double(m.project_npv);
-  s.total_revenue = num::to_double(m.total_revenue);
-  s.total_net_income = num::to_double(m.total_net_income);
-  s.net_margin = m.net_margin.empty() ? std::nullopt : m.net_margin.back();
-  s.project_payback_months = m.project_payback_months;
+  s.run = make_run_report<num::Decimal>(deal, ledger, false);
   s.total_cost = total_cost(ledger);
   s.gpu_hours = gpu_hours(deal, ledger);
   if (s.gpu_hours > 0) s.cost_per_gpu_hour = s.total_cost / s.gpu_hours;
@@ -58,53 +47,45 @@ CompareReport make_compare_report(const std::vector<ModelDeal>& deals, const std
 }
 
 Scale compare_scale(const CompareReport& report) {
-  if (report.deals.empty() || report.deals.front().currency != "CNY") return default_scale(report.deals.front().currency);
   double largest = 0;
-  for (const auto& d : report.deals) largest = std::max({largest, d.total_cost, std::abs(d.total_revenue)});
-  return largest >= 1e8 ? Scale{1e8, "亿"} : Scale{1e4, "万"};
+  for (const auto& d : report.deals) largest = std::max({largest, magnitude(d.run), std::abs(d.total_cost)});
+  return default_scale(report.deals.front().run.currency, largest);
 }
 
 // ---- the rows, shared by every format --------------------------------------------------------
 
-namespace {
-
-enum class Kind { rate, amount, months, price };
-
-struct Metric {
-  std::string key;    // for CSV and JSON
-  std::string label;  // for the table
-  Kind kind;
-  std::function<std::optional<double>(const DealSummary&)> value;
-};
-
-std::vector<Metric> metrics_rows() {
-  return {
-      {"project_irr_post_tax", "Project IRR, post-tax", Kind::rate, [](const DealSummary& s) { return s.project_irr.rate; }},
-      {"equity_irr", "Equity IRR", Kind::rate, [](const DealSummary& s) { return s.equity_irr.rate; }},
-      {"project_npv", "NPV, project (post-tax)", Kind::amount,
-       [](const DealSummary& s) { return std::optional<double>(s.project_npv); }},
-      {"net_margin", "Net margin (net income / revenue)", Kind::rate, [](const DealSummary& s) { return s.net_margin; }},
-      {"project_payback_months", "Payback, project (months)", Kind::months,
-       [](const DealSummary& s) { return s.project_payback_months; }},
-      {"total_revenue", "Total revenue", Kind::amount,
-       [](const DealSummary& s) { return std::optional<double>(s.total_revenue); }},
-      {"total_cost", "Total cost", Kind::amount, [](const DealSummary& s) { return std::optional<double>(s.total_cost); }},
-      {"cost_per_gpu_hour", "Cost per GPU-hour", Kind::price, [](const DealSummary& s) { return s.cost_per_gpu_hour; }},
-      {"life_cash_pre_tax", "Net cash over the life, pre-tax", Kind::amount,
-       [](const DealSummary& s) { return std::optional<double>(s.life_cash_pre_tax); }},
-  };
+const std::vector<CompareMetric>& compare_metrics() {
+  static const std::vector<CompareMetric> rows = [] {
+    std::vector<CompareMetric> all;
+    for (const MetricInfo& metric : run_metrics())
+      all.push_back({metric.key, metric.label, metric.format,
+                     [value = metric.value](const DealSummary& s) { return value(s.run); }});
+    const auto plain = [](double value) { return MetricValue{value, ""}; };
+    all.push_back({"total_cost", "Total cost", MetricFormat::amount,
+                   [plain](const DealSummary& s) { return plain(s.total_cost); }});
+    all.push_back({"cost_per_gpu_hour", "Cost per GPU-hour", MetricFormat::price, [](const DealSummary& s) {
+                     return MetricValue{s.cost_per_gpu_hour, s.cost_per_gpu_hour ? "" : "no GPU-hours"};
+                   }});
+    all.push_back({"life_cash_pre_tax", "Net cash over the life, pre-tax", MetricFormat::amount,
+                   [plain](const DealSummary& s) { return plain(s.life_cash_pre_tax); }});
+    return all;
+  }();
+  return rows;
 }
+
+namespace {
 
 std::optional<double> difference(const std::optional<double>& b, const std::optional<double>& a) {
   if (!a || !b) return std::nullopt;
   return *b - *a;
 }
 
+bool is_money(MetricFormat format) { return format == MetricFormat::amount || format == MetricFormat::price; }
+
 // Deal i less the first, for the same metric; none across currencies (rates aside).
-std::optional<double> difference_from_first(const CompareReport& r, std::size_t i, const Metric& metric) {
-  const bool money = metric.kind == Kind::amount || metric.kind == Kind::price;
-  if (money && r.deals[i].currency != r.deals.front().currency) return std::nullopt;
-  return difference(metric.value(r.deals[i]), metric.value(r.deals.front()));
+std::optional<double> difference_from_first(const CompareReport& r, std::size_t i, const CompareMetric& metric) {
+  if (is_money(metric.format) && r.deals[i].run.currency != r.deals.front().run.currency) return std::nullopt;
+  return difference(metric.value(r.deals[i]).value, metric.value(r.deals.front()).value);
 }
 
 std::string letter(std::size_t i) { return std::string(1, static_cast<char>('A' + i % 26)); }
@@ -119,13 +100,17 @@ using text::format;
 using text::pad_left;
 using text::pad_right;
 
-std::string shown(Kind kind, const std::optional<double>& value, const Scale& scale, bool is_difference) {
+std::string shown(MetricFormat kind, const std::optional<double>& value, const Scale& scale, bool is_difference) {
   if (!value) return "n/a";
+  if (!is_difference) return formatted(kind, *value, scale);
   switch (kind) {
-    case Kind::rate: return is_difference ? format("%+.2f pts", *value * 100) : format("%.2f%%", *value * 100);
-    case Kind::amount: return format(is_difference ? "%+.2f" : "%.2f", *value / scale.divisor);
-    case Kind::months: return format(is_difference ? "%+.1f" : "%.1f", *value);
-    case Kind::price: return format(is_difference ? "%+.2f" : "%.2f", *value);
+    case MetricFormat::rate:
+    case MetricFormat::irr:
+    case MetricFormat::share: return format("%+.2f pts", *value * 100);
+    case MetricFormat::amount: return *value == 0 ? "-" : format("%+.2f", *value / scale.divisor);
+    case MetricFormat::multiple: return format("%+.2fx", *value);
+    case MetricFormat::months: return format("%+.1f", *value);
+    case MetricFormat::price: return format("%+.2f", *value);
   }
   return "";
 }
@@ -139,38 +124,66 @@ std::string crossover_text(const solve::Crossover& crossover) {
 }  // namespace
 
 void write_table(std::ostream& out, const CompareReport& r, const Scale& scale) {
-  constexpr std::size_t label_width = 36, column_width = 14;
-  const std::string unit = (scale.label.empty() ? "" : scale.label + " ") + r.deals.front().currency;
-  out << "Deals side by side; amounts in " << unit << ", cost per GPU-hour in " << r.deals.front().currency << "\n";
+  const auto& first = r.deals.front().run;
+  const std::string unit = (scale.label.empty() ? "" : scale.label + " ") + first.currency;
+  out << "Deals side by side; amounts in " << unit << ", cost per GPU-hour in " << first.currency << "\n";
   for (std::size_t i = 0; i < r.deals.size(); ++i) {
     const auto& d = r.deals[i];
-    out << "  " << letter(i) << ": " << d.name << "  (" << d.model << "; " << d.horizon_months << " months, "
-        << d.currency << ", discount rate " << format("%g%%", d.discount_rate * 100) << ")\n";
+    out << "  " << letter(i) << ": " << d.run.deal_name << "  (" << d.model << "; " << d.run.horizon_months
+        << " months, " << d.run.currency << ", discount rate " << format("%g%%", d.run.discount_rate * 100) << ")\n";
   }
   if (!r.same_currency)
     out << "  The deals are in different currencies: money differences and crossovers are shown only for\n"
            "  deals in A's currency.\n";
 
+  // Cells first, so that the columns fit them at any scale.
+  std::vector<std::string> labels;
+  std::vector<std::vector<std::string>> cells;
+  std::size_t label_width = 0, column_width = 12;
+  for (const auto& metric : compare_metrics()) {
+    labels.push_back("  " + std::string(metric.label));
+    std::vector<std::string> row;
+    for (const auto& d : r.deals) row.push_back(shown(metric.format, metric.value(d).value, scale, false));
+    for (std::size_t i = 1; i < r.deals.size(); ++i)
+      row.push_back(shown(metric.format, difference_from_first(r, i, metric), scale, true));
+    for (const auto& cell : row) column_width = std::max(column_width, text::width(cell));
+    label_width = std::max(label_width, text::width(labels.back()));
+    cells.push_back(std::move(row));
+  }
+  label_width += 2;
+  column_width += 2;
   out << "\n" << pad_right("", label_width);
   for (std::size_t i = 0; i < r.deals.size(); ++i) out << pad_left(letter(i), column_width);
   for (std::size_t i = 1; i < r.deals.size(); ++i) out << pad_left(letter(i) + " - A", column_width);
   out << "\n";
-  for (const auto& metric : metrics_rows()) {
-    out << pad_right("  " + metric.label, label_width);
-    for (const auto& d : r.deals) out << pad_left(shown(metric.kind, metric.value(d), scale, false), column_width);
-    for (std::size_t i = 1; i < r.deals.size(); ++i)
-      out << pad_left(shown(metric.kind, difference_from_first(r, i, metric), scale, true), column_width);
+  for (std::size_t row = 0; row < labels.size(); ++row) {
+    out << pad_right(labels[row], label_width);
+    for (const auto& cell : cells[row]) out << pad_left(cell, column_width);
     out << "\n";
   }
   out << "  Total cost: capex as paid + operating costs + interest and fees (before tax, VAT and residual).\n"
          "  Cost per GPU-hour: over owned GPUs in service and rented GPUs paid for, 730 hours a month.\n";
-  std::string on_cost;
-  for (std::size_t i = 0; i < r.deals.size(); ++i) {
-    const auto& d = r.deals[i];
-    if (d.total_revenue == 0) on_cost += (on_cost.empty() ? "" : ", ") + letter(i);
-    else if (!d.project_irr.note.empty()) out << "  " << letter(i) << ", project IRR: " << d.project_irr.note << "\n";
+  // Why a figure is n/a (or which of several IRRs is given), as run says it: one line a reason,
+  // with the figures and the deals it applies to.
+  struct Note {
+    std::string reason, figures, deals;
+  };
+  std::vector<Note> notes;
+  const auto add_once = [](std::string& list, const std::string& item) {
+    if (("; " + list + "; ").find("; " + item + "; ") == std::string::npos) list += (list.empty() ? "" : "; ") + item;
+  };
+  for (const auto& metric : compare_metrics()) {
+    for (std::size_t i = 0; i < r.deals.size(); ++i) {
+      const MetricValue value = metric.value(r.deals[i]);
+      if (value.note.empty()) continue;
+      auto note = std::find_if(notes.begin(), notes.end(), [&](const Note& n) { return n.reason == value.note; });
+      if (note == notes.end()) note = notes.insert(notes.end(), Note{value.note, "", ""});
+      add_once(note->figures, std::string(metric.label));
+      add_once(note->deals, letter(i));
+    }
   }
-  if (!on_cost.empty()) out << "  Valued on cost (no revenue), so no IRR, margin or payback: " << on_cost << ".\n";
+  if (!notes.empty()) out << "  Why n/a:\n";
+  for (const auto& note : notes) out << "    " << note.figures << " (" << note.deals << "): " << note.reason << "\n";
 
   for (const auto& p : r.crossovers) {
     const std::string a = letter(p.incumbent), b = letter(p.challenger);
@@ -200,18 +213,25 @@ using text::csv_number;
 
 void write_csv(std::ostream& out, const CompareReport& r) {
   out << "metric";
-  for (const auto& d : r.deals) out << "," << csv_field(d.name);
-  for (std::size_t i = 1; i < r.deals.size(); ++i) out << "," << csv_field(r.deals[i].name + " - " + r.deals.front().name);
+  for (const auto& d : r.deals) out << "," << csv_field(d.run.deal_name);
+  for (std::size_t i = 1; i < r.deals.size(); ++i)
+    out << "," << csv_field(r.deals[i].run.deal_name + " - " + r.deals.front().run.deal_name);
   out << "\n";
-  for (const auto& metric : metrics_rows()) {
+  for (const auto& metric : compare_metrics()) {
     out << metric.key;
-    for (const auto& d : r.deals) out << "," << csv_number(metric.value(d));
+    for (const auto& d : r.deals) out << "," << csv_number(metric.value(d).value);
     for (std::size_t i = 1; i < r.deals.size(); ++i) out << "," << csv_number(difference_from_first(r, i, metric));
     out << "\n";
   }
+  // Why a figure is missing, deal by deal.
+  out << "\nnote,metric,deal,note\n";
+  for (const auto& metric : compare_metrics())
+    for (const auto& d : r.deals)
+      if (const MetricValue value = metric.value(d); !value.note.empty())
+        out << "note," << metric.key << "," << csv_field(d.run.deal_name) << "," << csv_field(value.note) << "\n";
   out << "\ncrossover,challenger,usage_factor,months,note\n";
   for (const auto& p : r.crossovers) {
-    const std::string name = csv_field(r.deals[p.challenger].name);
+    const std::string name = csv_field(r.deals[p.challenger].run.deal_name);
     out << "crossover_month," << name << ",model," << csv_number(p.at_model_use.months) << ","
         << csv_field(p.at_model_use.note) << "\n";
     for (const auto& at : p.by_use)
@@ -237,17 +257,23 @@ json crossover_json(const solve::Crossover& c) { return {{"months", optional_jso
 void write_json(std::ostream& out, const CompareReport& r) {
   json deals = json::array();
   for (const auto& d : r.deals) {
-    json metrics = json::object();
-    for (const auto& metric : metrics_rows()) metrics[metric.key] = optional_json(metric.value(d));
-    deals.push_back({{"model", d.model}, {"name", d.name}, {"currency", d.currency},
-                     {"horizon_months", d.horizon_months}, {"discount_rate", d.discount_rate},
-                     {"project_irr_note", d.project_irr.note}, {"equity_irr_note", d.equity_irr.note},
-                     {"gpu_hours", d.gpu_hours}, {"metrics", metrics}});
+    json metrics = json::object(), notes = json::object();
+    for (const auto& metric : compare_metrics()) {
+      const MetricValue value = metric.value(d);
+      metrics[std::string(metric.key)] = optional_json(value.value);
+      if (!value.note.empty()) notes[std::string(metric.key)] = value.note;
+    }
+    deals.push_back({{"model", d.model}, {"name", d.run.deal_name}, {"currency", d.run.currency},
+                     {"horizon_months", d.run.horizon_months}, {"discount_rate", d.run.discount_rate},
+                     {"project_irr_note", d.run.metrics.project_irr_post_tax.note},
+                     {"equity_irr_note", d.run.metrics.equity_irr.note}, {"gpu_hours", d.gpu_hours},
+                     {"metrics", metrics}, {"notes", notes}});
   }
   json differences = json::array();
   for (std::size_t i = 1; i < r.deals.size(); ++i) {
     json values = json::object();
-    for (const auto& metric : metrics_rows()) values[metric.key] = optional_json(difference_from_first(r, i, metric));
+    for (const auto& metric : compare_metrics())
+      values[std::string(metric.key)] = optional_json(difference_from_first(r, i, metric));
     differences.push_back({{"deal", i}, {"against", 0}, {"values", values}});
   }
   json crossovers = json::array();

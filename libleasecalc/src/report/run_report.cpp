@@ -4,11 +4,24 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
+#include <algorithm>
+#include <cmath>
 #include <ostream>
 #include <string>
 
 namespace leasecalc::report {
+
+Scale default_scale(std::string_view currency, double magnitude) {
+  const double size = std::abs(magnitude);
+  if (currency == "CNY") {
+    if (size >= 1e8) return {1e8, "亿"};
+    if (size >= 1e4) return {1e4, "万"};
+    return {1, ""};
+  }
+  if (size >= 1e6) return {1e6, "M"};
+  if (size >= 1e3) return {1e3, "k"};
+  return {1, ""};
+}
 
 Scale default_scale(std::string_view currency) {
   return currency == "CNY" ? Scale{1e8, "亿"} : Scale{1e6, "M"};
@@ -22,6 +35,119 @@ std::optional<Scale> parse_scale(std::string_view text) {
   if (text == "k") return Scale{1e3, "k"};
   if (text == "1") return Scale{1, ""};
   return std::nullopt;
+}
+
+double magnitude(const RunReport& report) {
+  double largest = 0;
+  for (const auto* table : {&report.income_statement, &report.cash_flow})
+    for (const auto& row : table->rows)
+      if (!row.values.empty()) largest = std::max(largest, std::abs(row.values.back()));
+  return largest;
+}
+
+// ---- the metric tables -----------------------------------------------------------------------
+
+namespace {
+
+MetricValue amount(double value) { return {value, ""}; }
+
+MetricValue irr(const engine::AnnualIrr& irr) { return {irr.rate, irr.note}; }
+
+MetricValue optional(const std::optional<double>& value, std::string_view why_none) {
+  return {value, value ? "" : std::string(why_none)};
+}
+
+// The life-of-deal value of a by-year series (its last entry).
+std::optional<double> life(const std::vector<std::optional<double>>& series) {
+  return series.empty() ? std::nullopt : series.back();
+}
+
+constexpr std::string_view no_revenue = "no lease revenue";
+
+}  // namespace
+
+const std::vector<MetricInfo>& run_metrics() {
+  using F = MetricFormat;
+  using R = const RunReport&;
+  static const std::vector<MetricInfo> table = {
+      // Sources and uses
+      {"capex", "summary", "Capex (VAT included)", F::amount, "",
+       [](R r) { return amount(r.metrics.capex); }},
+      {"debt_drawn", "summary", "Debt drawn", F::amount, "", [](R r) { return amount(r.metrics.debt_drawn); }},
+      {"equity_invested", "summary", "Equity invested", F::amount, "",
+       [](R r) { return amount(r.metrics.equity_invested); }},
+      {"equity_returned", "summary", "Equity returned", F::amount, "",
+       [](R r) { return amount(r.metrics.equity_returned); }},
+      {"sources", "summary", "Sources of cash, life", F::amount, "", [](R r) { return amount(r.metrics.sources); }},
+      {"uses", "summary", "Uses of cash, life", F::amount, "", [](R r) { return amount(r.metrics.uses); }},
+      {"cash_left", "summary", "Cash left at the horizon", F::amount, "",
+       [](R r) { return amount(r.metrics.cash_left); }},
+      // Life totals of the P&L
+      {"total_lease_revenue", "summary", "Lease revenue, life", F::amount, "",
+       [](R r) { return amount(r.metrics.total_lease_revenue); }},
+      {"total_vat_refund_income", "summary", "VAT refund income, life", F::amount, "",
+       [](R r) { return amount(r.metrics.total_vat_refund_income); }},
+      {"total_revenue", "summary", "Revenue, life", F::amount, "",
+       [](R r) { return amount(r.metrics.total_revenue); }},
+      {"total_ebitda", "summary", "EBITDA, life", F::amount, "", [](R r) { return amount(r.metrics.total_ebitda); }},
+      {"total_net_income", "summary", "Net income, life", F::amount, "",
+       [](R r) { return amount(r.metrics.total_net_income); }},
+      {"total_interest", "summary", "Interest, life", F::amount, "",
+       [](R r) { return amount(r.metrics.total_interest); }},
+      {"total_financing_fees", "summary", "Financing fees, life", F::amount, "",
+       [](R r) { return amount(r.metrics.total_financing_fees); }},
+      {"ebitda_margin", "summary", "EBITDA margin (EBITDA / revenue)", F::rate, no_revenue,
+       [](R r) { return optional(life(r.metrics.ebitda_margin), "no revenue"); }},
+      {"net_margin", "summary", "Net margin (net income / lease revenue)", F::rate, no_revenue,
+       [](R r) { return optional(life(r.metrics.net_margin), no_revenue); }},
+      // Returns
+      {"project_irr_pre_tax", "returns", "Project IRR, pre-tax", F::irr, "no IRR: the note says why",
+       [](R r) { return irr(r.metrics.project_irr_pre_tax); }},
+      {"project_irr_post_tax", "returns", "Project IRR, post-tax", F::irr, "no IRR: the note says why",
+       [](R r) { return irr(r.metrics.project_irr_post_tax); }},
+      {"equity_irr", "returns", "Equity IRR", F::irr, "no IRR: the note says why",
+       [](R r) { return irr(r.metrics.equity_irr); }},
+      {"project_npv", "returns", "NPV at the discount rate, project", F::amount, "",
+       [](R r) { return amount(r.metrics.project_npv); }},
+      {"equity_npv", "returns", "NPV at the discount rate, equity", F::amount, "",
+       [](R r) { return amount(r.metrics.equity_npv); }},
+      {"moic", "returns", "MOIC (equity)", F::multiple, "no equity invested",
+       [](R r) { return optional(r.metrics.moic, "no equity invested"); }},
+      {"project_payback_months", "returns", "Payback, project", F::months, "not within the horizon",
+       [](R r) { return optional(r.metrics.project_payback_months, "not within the horizon"); }},
+      {"equity_payback_months", "returns", "Payback, equity", F::months, "not within the horizon",
+       [](R r) { return optional(r.metrics.equity_payback_months, "not within the horizon"); }},
+      {"minimum_dscr", "returns", "Minimum DSCR", F::multiple, "no debt service",
+       [](R r) { return optional(r.metrics.minimum_dscr, "no debt service"); }},
+      {"average_dscr", "returns", "Average DSCR", F::multiple, "no debt service",
+       [](R r) { return optional(r.metrics.average_dscr, "no debt service"); }},
+      // Break-even
+      {"target_irr", "break_even", "Target return", F::rate, "", [](R r) { return amount(r.target.annual_rate); }},
+      {"break_even_price_change", "break_even", "Break-even price, change from the model", F::rate,
+       "no price earns the target: the note says why", [](R r) {
+         return r.break_even_price_factor ? MetricValue{*r.break_even_price_factor - 1, ""}
+                                          : MetricValue{std::nullopt, r.break_even_price_note};
+       }},
+      {"utilisation", "break_even", "Utilisation billed in the model", F::share, "",
+       [](R r) { return amount(r.utilisation); }},
+      {"break_even_utilisation", "break_even", "Break-even utilisation", F::share,
+       "no billed volume earns the target: the note says why",
+       [](R r) { return MetricValue{r.break_even_utilisation, r.break_even_utilisation ? "" : r.break_even_utilisation_note}; }},
+  };
+  return table;
+}
+
+const std::vector<SeriesInfo>& run_series() {
+  using R = const RunReport&;
+  static const std::vector<SeriesInfo> table = {
+      {"ebitda_margin", "EBITDA margin", MetricFormat::rate, "no revenue in the year", true,
+       [](R r) -> const std::vector<std::optional<double>>& { return r.metrics.ebitda_margin; }},
+      {"net_margin", "Net margin", MetricFormat::rate, "no lease revenue in the year", true,
+       [](R r) -> const std::vector<std::optional<double>>& { return r.metrics.net_margin; }},
+      {"dscr", "DSCR", MetricFormat::multiple, "no debt service in the year", false,
+       [](R r) -> const std::vector<std::optional<double>>& { return r.metrics.dscr; }},
+  };
+  return table;
 }
 
 namespace detail {
@@ -38,38 +164,6 @@ engine::Table<double> to_double(const engine::Table<num::Decimal>& table) {
   return result;
 }
 
-engine::Metrics<double> to_double(const engine::Metrics<double>& metrics) { return metrics; }
-
-engine::Metrics<double> to_double(const engine::Metrics<num::Decimal>& m) {
-  engine::Metrics<double> r;
-  r.capex = num::to_double(m.capex);
-  r.debt_drawn = num::to_double(m.debt_drawn);
-  r.equity_invested = num::to_double(m.equity_invested);
-  r.equity_returned = num::to_double(m.equity_returned);
-  r.total_revenue = num::to_double(m.total_revenue);
-  r.total_ebitda = num::to_double(m.total_ebitda);
-  r.total_net_income = num::to_double(m.total_net_income);
-  r.total_interest = num::to_double(m.total_interest);
-  r.sources = num::to_double(m.sources);
-  r.uses = num::to_double(m.uses);
-  r.cash_left = num::to_double(m.cash_left);
-  r.project_irr_pre_tax = m.project_irr_pre_tax;
-  r.project_irr_post_tax = m.project_irr_post_tax;
-  r.equity_irr = m.equity_irr;
-  r.project_npv = num::to_double(m.project_npv);
-  r.equity_npv = num::to_double(m.equity_npv);
-  r.moic = m.moic;
-  r.project_payback_months = m.project_payback_months;
-  r.equity_payback_months = m.equity_payback_months;
-  r.minimum_dscr = m.minimum_dscr;
-  r.average_dscr = m.average_dscr;
-  r.dscr = m.dscr;
-  r.ebitda_margin = m.ebitda_margin;
-  r.net_margin = m.net_margin;
-  r.funding_shortfalls = m.funding_shortfalls;
-  return r;
-}
-
 // A contract keeps its price as quoted, and the catalogue says whether a unit is a server or a rack.
 std::string price_unit_name(deal::PriceUnit unit, const deal::Sku&) { return "per " + std::string(deal::to_string(unit)); }
 
@@ -77,6 +171,7 @@ void add_break_even(RunReport& report, const deal::Deal& deal, const solve::Retu
   report.target = target;
   const auto price = solve::price_factor_for_return(deal, target.annual_rate, target.basis);
   report.break_even_price_note = price.note;
+  report.break_even_price_factor = price.factor;
   if (price.factor) {
     for (const auto& contract : deal.contracts) {
       ContractBreakEven row;
@@ -104,54 +199,119 @@ void add_break_even(RunReport& report, const deal::Deal& deal, const solve::Retu
 
 }  // namespace detail
 
+// ---- number forms ----------------------------------------------------------------------------
+
+using text::format;
+
+namespace {
+
+// An amount at the scale: "-" only for a true zero; an amount too small for the scale still
+// shows its sign and "0.00".
+std::string amount_text(double value, const Scale& scale) {
+  if (value == 0) return "-";
+  const std::string shown = format("%.2f", value / scale.divisor);
+  return shown == "-0.00" ? "0.00" : shown;
+}
+
+}  // namespace
+
+std::string formatted(MetricFormat kind, double value, const Scale& scale) {
+  switch (kind) {
+    case MetricFormat::amount: return amount_text(value, scale);
+    case MetricFormat::rate:
+    case MetricFormat::irr: return format("%.2f%%", value * 100);
+    case MetricFormat::multiple: return format("%.2fx", value);
+    case MetricFormat::months: return format("%.1f months", value);
+    case MetricFormat::share: return format("%.1f%%", value * 100);
+    case MetricFormat::price: return format("%.2f", value);
+  }
+  return "";
+}
+
+std::string shown_value(const MetricInfo& metric, const MetricValue& value, const Scale& scale) {
+  if (!value.value) {
+    const std::string_view why = value.note.empty() ? metric.when_null : std::string_view(value.note);
+    return why.empty() ? "n/a" : "n/a (" + std::string(why) + ")";
+  }
+  std::string text = formatted(metric.format, *value.value, scale);
+  if (!value.note.empty()) text += "  (" + value.note + ")";
+  return text;
+}
+
 // ---- terminal table --------------------------------------------------------------------------
 
 namespace {
 
-using text::format;
 using text::pad_left;
 using text::pad_right;
 
-std::string amount(double value, const Scale& scale) {
-  const double shown = value / scale.divisor;
-  if (std::abs(shown) < 0.005) return "-";
-  return format("%.2f", shown);
+// Columns wide enough for their widest cell at any scale, and at least the usual ten.
+std::size_t column_width(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows) {
+  std::size_t width = 8;
+  for (const auto& header : headers) width = std::max(width, text::width(header));
+  for (const auto& row : rows)
+    for (const auto& cell : row) width = std::max(width, text::width(cell));
+  return width + 2;
 }
 
-std::string percent(const std::optional<double>& value) { return text::percent(value, "%.2f%%"); }
+std::size_t label_width(const std::vector<std::string>& labels) {
+  std::size_t width = 32;
+  for (const auto& label : labels) width = std::max(width, text::width(label));
+  return width + 2;
+}
 
-constexpr std::size_t label_width = 34;
-constexpr std::size_t column_width = 10;
+// A titled grid: labels on the left, one right-aligned column per header.
+struct Grid {
+  std::vector<std::string> labels;
+  std::vector<std::vector<std::string>> cells;
+};
 
-void write_statement(std::ostream& out, const std::string& title, const engine::Table<double>& table,
-                     const Scale& scale) {
-  out << "\n" << pad_right(title, label_width);
-  for (const auto& column : table.columns) out << pad_left(column, column_width);
+void write_grid(std::ostream& out, const std::string& title, const std::vector<std::string>& headers,
+                const Grid& grid) {
+  std::vector<std::string> all_labels = grid.labels;
+  all_labels.push_back(title);
+  const std::size_t label = label_width(all_labels), column = column_width(headers, grid.cells);
+  out << "\n" << pad_right(title, label);
+  for (const auto& header : headers) out << pad_left(header, column);
   out << "\n";
-  for (const auto& row : table.rows) {
-    bool all_zero = true;
-    for (double value : row.values) all_zero = all_zero && std::abs(value) < 0.005;
-    if (all_zero && !row.subtotal) continue;
-    out << pad_right((row.subtotal ? "" : "  ") + row.name, label_width);
-    for (double value : row.values) out << pad_left(amount(value, scale), column_width);
+  for (std::size_t i = 0; i < grid.labels.size(); ++i) {
+    out << pad_right(grid.labels[i], label);
+    for (const auto& cell : grid.cells[i]) out << pad_left(cell, column);
     out << "\n";
   }
 }
 
-void write_margins(std::ostream& out, const std::string& name, const std::vector<std::optional<double>>& values) {
-  out << pad_right("  " + name, label_width);
-  for (const auto& value : values) out << pad_left(percent(value), column_width);
-  out << "\n";
+void write_statement(std::ostream& out, const std::string& title, const engine::Table<double>& table,
+                     const Scale& scale) {
+  Grid grid;
+  for (const auto& row : table.rows) {
+    const bool all_zero = std::all_of(row.values.begin(), row.values.end(), [](double v) { return v == 0; });
+    if (all_zero && !row.subtotal) continue;
+    grid.labels.push_back((row.subtotal ? "" : "  ") + row.name);
+    std::vector<std::string> cells;
+    for (double value : row.values) cells.push_back(amount_text(value, scale));
+    grid.cells.push_back(std::move(cells));
+  }
+  write_grid(out, title, table.columns, grid);
 }
 
-std::string irr_text(const engine::AnnualIrr& irr) {
-  std::string text = percent(irr.rate);
-  if (!irr.note.empty()) text += "  (" + irr.note + ")";
-  return text;
-}
-
-std::string months_text(const std::optional<double>& months) {
-  return months ? format("%.1f months", *months) : "not within the horizon";
+// The metrics of one section as "label  value" lines.
+void write_section(std::ostream& out, const std::string& title, std::string_view section, const RunReport& r,
+                   const Scale& scale) {
+  std::vector<std::pair<std::string, std::string>> lines;
+  for (const auto& metric : run_metrics())
+    if (metric.section == section) lines.emplace_back(std::string(metric.label), shown_value(metric, metric.value(r), scale));
+  std::vector<std::string> labels;
+  std::size_t value_width = 10;
+  for (const auto& [label, value] : lines) {
+    labels.push_back("  " + label);
+    // A value with a note runs on past the column; the column fits the plain values.
+    if (value.find("  (") == std::string::npos && value.rfind("n/a", 0) != 0)
+      value_width = std::max(value_width, text::width(value));
+  }
+  const std::size_t label = label_width(labels);
+  out << "\n" << title << "\n";
+  for (const auto& [name, value] : lines) out << pad_right("  " + name, label) << pad_left(value, value_width) << "\n";
 }
 
 }  // namespace
@@ -161,51 +321,37 @@ void write_table(std::ostream& out, const RunReport& r, const Scale& scale) {
   const auto& m = r.metrics;
   out << r.deal_name << "\n"
       << r.horizon_months << " months from " << r.start << "; amounts in " << unit
-      << (r.exact ? " (exact decimal ledger)" : " (fast double mode)") << "\n";
+      << (r.exact ? " (exact decimal ledger)" : " (fast double mode)") << "; discount rate "
+      << format("%.2f%%", r.discount_rate * 100) << "\n";
 
-  out << "\nDeal summary\n";
-  const auto line = [&](const std::string& name, const std::string& value) {
-    out << pad_right("  " + name, label_width) << pad_left(value, column_width) << "\n";
-  };
-  line("Capex (VAT included)", amount(m.capex, scale));
-  line("Debt drawn", amount(m.debt_drawn, scale));
-  line("Equity invested", amount(m.equity_invested, scale));
-  line("Equity returned", amount(m.equity_returned, scale));
-  out << "  Sources " << format("%.2f", m.sources / scale.divisor) << " = uses "
-      << format("%.2f", m.uses / scale.divisor) << " + cash left " << format("%.2f", m.cash_left / scale.divisor)
+  write_section(out, "Deal summary", "summary", r, scale);
+  const auto in_words = [&](double value) { return format("%.2f", value / scale.divisor); };
+  out << "  Sources " << in_words(m.sources) << " = uses " << in_words(m.uses) << " + cash left " << in_words(m.cash_left)
       << (std::abs(m.sources - m.uses - m.cash_left) < 0.005 ? ": balanced" : ": NOT BALANCED") << "\n";
 
   write_statement(out, "Income statement", r.income_statement, scale);
   write_statement(out, "Cash flow", r.cash_flow, scale);
 
-  out << "\nReturns\n";
-  line("Project IRR, pre-tax", irr_text(m.project_irr_pre_tax));
-  line("Project IRR, post-tax", irr_text(m.project_irr_post_tax));
-  line("Equity IRR", irr_text(m.equity_irr));
-  line("NPV @ " + format("%.2f%%", r.discount_rate * 100) + ", project", amount(m.project_npv, scale));
-  line("NPV @ " + format("%.2f%%", r.discount_rate * 100) + ", equity", amount(m.equity_npv, scale));
-  line("MOIC (equity)", m.moic ? format("%.2fx", *m.moic) : "n/a");
-  line("Payback, project", months_text(m.project_payback_months));
-  line("Payback, equity", months_text(m.equity_payback_months));
-  line("Minimum DSCR", m.minimum_dscr ? format("%.2fx", *m.minimum_dscr) : "n/a (no debt)");
-  line("Average DSCR", m.average_dscr ? format("%.2fx", *m.average_dscr) : "n/a (no debt)");
-  line("Total interest and fees", amount(m.total_interest, scale));
+  write_section(out, "Returns", "returns", r, scale);
 
-  out << "\n" << pad_right("Margins", label_width);
-  for (const auto& column : r.income_statement.columns) out << pad_left(column, column_width);
-  out << "\n";
-  write_margins(out, "EBITDA margin", m.ebitda_margin);
-  write_margins(out, "Net margin", m.net_margin);
-  std::vector<std::optional<double>> dscr = m.dscr;
-  dscr.emplace_back(m.minimum_dscr);
-  out << pad_right("  DSCR (total: minimum)", label_width);
-  for (const auto& value : dscr) out << pad_left(value ? format("%.2fx", *value) : "-", column_width);
-  out << "\n";
+  Grid margins;
+  for (const auto& series : run_series()) {
+    std::vector<std::string> cells;
+    const MetricInfo as_metric{series.key, "", series.label, series.format, series.when_null, nullptr};
+    for (const auto& value : series.values(r)) cells.push_back(value ? shown_value(as_metric, {value, ""}, scale) : "-");
+    if (!series.has_total) {  // DSCR: the life column holds the minimum
+      cells.push_back(m.minimum_dscr ? format("%.2fx", *m.minimum_dscr) : "-");
+      margins.labels.push_back("  " + std::string(series.label) + " (total: minimum)");
+    } else {
+      margins.labels.push_back("  " + std::string(series.label));
+    }
+    margins.cells.push_back(std::move(cells));
+  }
+  write_grid(out, "Margins", r.income_statement.columns, margins);
 
   const std::string rate = format("%.2f%%", r.target.annual_rate * 100);
   out << "\nBreak-even: the lowest price and use that earn the target, " << solve::names_of(r.target.basis).name
       << " " << rate << " (NPV at " << rate << " = 0)\n";
-  if (!r.break_even_price_note.empty()) out << "  price: " << r.break_even_price_note << "\n";
   for (const auto& contract : r.break_even_prices) {
     out << "  " << contract.contract << ": " << format("%.2f", contract.break_even_price) << " "
         << r.currency << " " << contract.price_unit << " (model: " << format("%.2f", contract.quoted_price);
@@ -213,10 +359,9 @@ void write_table(std::ostream& out, const RunReport& r, const Scale& scale) {
       out << ", " << format("%+.1f%%", (contract.break_even_price / contract.quoted_price - 1) * 100);
     out << ")\n";
   }
-  out << "  utilisation: " << format("%.1f%%", r.utilisation * 100) << " billed in the model";
-  if (r.break_even_utilisation) out << ", break-even " << format("%.1f%%", *r.break_even_utilisation * 100);
-  else out << "; break-even: " << r.break_even_utilisation_note;
-  out << "\n";
+  for (const auto& metric : run_metrics())
+    if (metric.section == "break_even")
+      out << "  " << metric.label << ": " << shown_value(metric, metric.value(r), scale) << "\n";
 
   if (!m.funding_shortfalls.empty()) {
     // Cash would go negative: shareholders (or a facility) must fund these months.
@@ -226,22 +371,28 @@ void write_table(std::ostream& out, const RunReport& r, const Scale& scale) {
       total += shortfall.amount;
       if (shortfall.amount > largest->amount) largest = &shortfall;
     }
+    const auto month_name = [&](int month) {
+      return "month " + std::to_string(month) + " (" + r.months[static_cast<std::size_t>(month)] + ")";
+    };
     out << "\nCash goes negative in " << m.funding_shortfalls.size() << " month"
-        << (m.funding_shortfalls.size() == 1 ? "" : "s") << " outside the capex months, first in month "
-        << m.funding_shortfalls.front().month + 1 << "; equity must add " << amount(total, scale)
-        << " in all (largest " << amount(largest->amount, scale) << ", month " << largest->month + 1 << ")\n";
+        << (m.funding_shortfalls.size() == 1 ? "" : "s") << " outside the capex months, first in "
+        << month_name(m.funding_shortfalls.front().month) << "; equity must add " << amount_text(total, scale)
+        << " in all, the most in " << month_name(largest->month) << ": " << amount_text(largest->amount, scale)
+        << ". Months are numbered from 0, the start's month.\n";
   }
 
   if (!r.ledger.empty()) {
-    out << "\nMonthly ledger (" << unit << ")\n" << pad_right("", label_width);
-    for (const auto& month : r.months) out << pad_left(month, column_width);
-    out << "\n";
-    for (const auto& [name, values] : r.ledger) {
-      out << pad_right("  " + name, label_width);
-      for (double value : values)
-        out << pad_left(name.rfind("units", 0) == 0 ? format("%.1f", value) : amount(value, scale), column_width);
-      out << "\n";
+    Grid ledger;
+    for (const auto& row : r.ledger) {
+      ledger.labels.push_back("  " + row.label);
+      std::vector<std::string> cells;
+      for (double value : row.values)
+        cells.push_back(row.kind == engine::LineKind::units ? format("%.1f", value) : amount_text(value, scale));
+      ledger.cells.push_back(std::move(cells));
     }
+    std::vector<std::string> headers;
+    for (std::size_t i = 0; i < r.months.size(); ++i) headers.push_back(std::to_string(i) + ": " + r.months[i]);
+    write_grid(out, "Monthly ledger (" + unit + "; unit counts as counts)", headers, ledger);
   }
 }
 
@@ -251,7 +402,6 @@ using text::csv_field;
 using text::csv_number;
 
 void write_csv(std::ostream& out, const RunReport& r) {
-  const auto& m = r.metrics;
   out << "section,item";
   for (const auto& column : r.income_statement.columns) out << "," << column;
   out << "\n";
@@ -263,43 +413,31 @@ void write_csv(std::ostream& out, const RunReport& r) {
       out << "\n";
     }
   }
-  const auto by_year = [&](const char* name, const std::vector<std::optional<double>>& values) {
-    out << "margins," << name;
-    for (const auto& value : values) out << "," << csv_number(value);
+  for (const auto& series : run_series()) {
+    out << "margins," << series.key;
+    for (const auto& value : series.values(r)) out << "," << csv_number(value);
     out << "\n";
-  };
-  by_year("ebitda_margin", m.ebitda_margin);
-  by_year("net_margin", m.net_margin);
-  by_year("dscr", m.dscr);
-  const auto metric = [&](const char* name, const std::string& value) { out << "metrics," << name << "," << value << "\n"; };
-  metric("capex", csv_number(m.capex));
-  metric("debt_drawn", csv_number(m.debt_drawn));
-  metric("equity_invested", csv_number(m.equity_invested));
-  metric("equity_returned", csv_number(m.equity_returned));
-  metric("project_irr_pre_tax", csv_number(m.project_irr_pre_tax.rate));
-  metric("project_irr_post_tax", csv_number(m.project_irr_post_tax.rate));
-  metric("equity_irr", csv_number(m.equity_irr.rate));
-  metric("project_npv", csv_number(m.project_npv));
-  metric("equity_npv", csv_number(m.equity_npv));
-  metric("moic", csv_number(m.moic));
-  metric("project_payback_months", csv_number(m.project_payback_months));
-  metric("equity_payback_months", csv_number(m.equity_payback_months));
-  metric("minimum_dscr", csv_number(m.minimum_dscr));
-  metric("average_dscr", csv_number(m.average_dscr));
-  metric("total_interest", csv_number(m.total_interest));
-  metric("target_irr", csv_number(r.target.annual_rate));
-  metric("target_basis", std::string(solve::names_of(r.target.basis).key));
-  metric("utilisation", csv_number(r.utilisation));
-  metric("break_even_utilisation", csv_number(r.break_even_utilisation));
+  }
+  // One row a metric: its value, and the note where there is one (why a value is missing).
+  for (const auto& metric : run_metrics()) {
+    const MetricValue value = metric.value(r);
+    out << "metrics," << metric.key << "," << csv_number(value.value);
+    if (!value.note.empty()) out << "," << csv_field(value.note);
+    out << "\n";
+  }
+  out << "metrics,target_basis," << solve::names_of(r.target.basis).key << "\n";
   for (const auto& contract : r.break_even_prices)
     out << "break_even_price," << csv_field(contract.contract) << "," << csv_number(contract.break_even_price) << "\n";
+  for (const auto& shortfall : r.metrics.funding_shortfalls)
+    out << "funding_shortfall," << shortfall.month << "," << r.months[static_cast<std::size_t>(shortfall.month)] << ","
+        << csv_number(shortfall.amount) << "\n";
   if (!r.ledger.empty()) {
     out << "\nledger,line";
     for (const auto& month : r.months) out << "," << month;
     out << "\n";
-    for (const auto& [name, values] : r.ledger) {
-      out << "ledger," << csv_field(name);
-      for (double value : values) out << "," << csv_number(value);
+    for (const auto& row : r.ledger) {
+      out << "ledger," << csv_field(row.key);
+      for (double value : row.values) out << "," << csv_number(value);
       out << "\n";
     }
   }
@@ -319,10 +457,6 @@ json optionals_json(const std::vector<std::optional<double>>& values) {
   return array;
 }
 
-json irr_json(const engine::AnnualIrr& irr) {
-  return {{"rate", optional_json(irr.rate)}, {"note", irr.note}};
-}
-
 json table_json(const engine::Table<double>& table) {
   json rows = json::array();
   for (const auto& row : table.rows) rows.push_back({{"name", row.name}, {"values", row.values}, {"subtotal", row.subtotal}});
@@ -334,7 +468,8 @@ json table_json(const engine::Table<double>& table) {
 void write_json(std::ostream& out, const RunReport& r) {
   const auto& m = r.metrics;
   json shortfalls = json::array();
-  for (const auto& s : m.funding_shortfalls) shortfalls.push_back({{"month", s.month}, {"amount", s.amount}});
+  for (const auto& s : m.funding_shortfalls)
+    shortfalls.push_back({{"month", s.month}, {"date", r.months[static_cast<std::size_t>(s.month)]}, {"amount", s.amount}});
   json prices = json::array();
   for (const auto& c : r.break_even_prices)
     prices.push_back({{"contract", c.contract}, {"quoted_price", c.quoted_price}, {"unit", c.price_unit},
@@ -344,36 +479,31 @@ void write_json(std::ostream& out, const RunReport& r) {
       {"deal", {{"name", r.deal_name}, {"currency", r.currency}, {"start", r.start},
                 {"horizon_months", r.horizon_months}, {"discount_rate", r.discount_rate}}},
       {"exact", r.exact},
-      {"summary", {{"capex", m.capex}, {"debt_drawn", m.debt_drawn}, {"equity_invested", m.equity_invested},
-                   {"equity_returned", m.equity_returned}, {"total_revenue", m.total_revenue},
-                   {"total_ebitda", m.total_ebitda}, {"total_net_income", m.total_net_income},
-                   {"total_interest", m.total_interest}, {"sources", m.sources}, {"uses", m.uses},
-                   {"cash_left", m.cash_left}}},
-      {"returns", {{"project_irr_pre_tax", irr_json(m.project_irr_pre_tax)},
-                   {"project_irr_post_tax", irr_json(m.project_irr_post_tax)},
-                   {"equity_irr", irr_json(m.equity_irr)},
-                   {"project_npv", m.project_npv}, {"equity_npv", m.equity_npv},
-                   {"moic", optional_json(m.moic)},
-                   {"project_payback_months", optional_json(m.project_payback_months)},
-                   {"equity_payback_months", optional_json(m.equity_payback_months)},
-                   {"minimum_dscr", optional_json(m.minimum_dscr)},
-                   {"average_dscr", optional_json(m.average_dscr)}}},
-      {"by_year", {{"columns", r.income_statement.columns},
-                   {"ebitda_margin", optionals_json(m.ebitda_margin)},
-                   {"net_margin", optionals_json(m.net_margin)},
-                   {"dscr", optionals_json(m.dscr)}}},
-      {"break_even", {{"target_irr", r.target.annual_rate}, {"basis", solve::names_of(r.target.basis).key},
-                      {"prices", prices}, {"price_note", r.break_even_price_note},
-                      {"utilisation", r.utilisation},
-                      {"break_even_utilisation", optional_json(r.break_even_utilisation)},
-                      {"utilisation_note", r.break_even_utilisation_note}}},
+      {"summary", json::object()},
+      {"returns", json::object()},
+      {"break_even", {{"basis", solve::names_of(r.target.basis).key}, {"prices", prices},
+                      {"price_note", r.break_even_price_note}, {"utilisation_note", r.break_even_utilisation_note}}},
       {"funding_shortfalls", shortfalls},
       {"income_statement", table_json(r.income_statement)},
       {"cash_flow", table_json(r.cash_flow)},
   };
+  // Every metric in its section; an IRR as {"rate", "note"}; the reason for each missing value in
+  // "notes".
+  json notes = json::object();
+  for (const auto& metric : run_metrics()) {
+    const MetricValue value = metric.value(r);
+    json& section = document[std::string(metric.section)];
+    if (metric.format == MetricFormat::irr) section[std::string(metric.key)] = {{"rate", optional_json(value.value)}, {"note", value.note}};
+    else section[std::string(metric.key)] = optional_json(value.value);
+    if (!value.note.empty()) notes[std::string(metric.key)] = value.note;
+  }
+  document["notes"] = notes;
+  json by_year = {{"columns", r.income_statement.columns}};
+  for (const auto& series : run_series()) by_year[std::string(series.key)] = optionals_json(series.values(r));
+  document["by_year"] = by_year;
   if (!r.ledger.empty()) {
     json lines = json::object();
-    for (const auto& [name, values] : r.ledger) lines[name] = values;
+    for (const auto& row : r.ledger) lines[row.key] = row.values;
     document["ledger"] = {{"months", r.months}, {"lines", lines}};
   }
   out << document.dump(2) << "\n";

@@ -1,6 +1,8 @@
 #pragma once
 // Text helpers shared by the writers of `run`, `reproduce`, `compare`, `sensitivity` and `montecarlo`.
 
+#include "leasecalc/num/numeric.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -48,7 +50,8 @@ inline std::string csv_field(const std::string& text) {
   return quoted + "\"";
 }
 
-// A number for CSV at full precision; empty when there is none.
-inline std::string csv_number(const std::optional<double>& value) { return value ? format("%.17g", *value) : ""; }
+// A number for CSV: the shortest text that reads back as the value (amounts booked to the cent as
+// booked, rates as given); empty when there is none.
+inline std::string csv_number(const std::optional<double>& value) { return value ? num::to_text(*value) : ""; }
 
 }  // namespace leasecalc::report::text

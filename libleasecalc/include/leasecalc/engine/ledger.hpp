@@ -64,52 +64,194 @@ enum class Line : std::size_t {
 
 constexpr std::size_t line_count = static_cast<std::size_t>(Line::count);
 
+// ---- what each line is: the one description every statement, subtotal and writer reads ------
+
+// What a line holds: an accrual amount of the P&L, a cash movement, a tax memo, a balance at the
+// month's end, or a count of units. Writers pick the number format from it.
+enum class LineKind { pnl, cash, memo, balance, units };
+
+// Where a P&L line sits; the subtotals nest in this order (revenue, EBITDA, EBIT, pre-tax income,
+// net income).
+enum class PnlGroup {
+  none,
+  lease_revenue,          // rent earned: the denominator of the margins
+  other_income,           // income that is not rent (the VAT refund under the broker convention)
+  operating_cost,         // in EBITDA
+  depreciation_and_sale,  // between EBITDA and EBIT
+  financing_cost,         // between EBIT and pre-tax income: interest and financing fees
+  income_tax,
+};
+
+// Where a cash line sits. Every line of a group other than `none` is a source of cash when
+// positive and a use when negative.
+enum class CashGroup {
+  none,
+  operating,   // receipts, running costs paid, VAT
+  income_tax,  // tax paid
+  investing,   // capex and the sale of the fleet
+  debt,        // drawings, interest, fees, principal
+  equity,      // shareholders' contributions and distributions
+};
+
+// Whether a line counts in the year's taxable income: always, or only in the levered base (the
+// deal as financed; the unlevered base is the deal as if it had no debt).
+enum class TaxBase { excluded, included, levered_only };
+
+struct LineInfo {
+  Line line;
+  std::string_view key;    // in CSV and JSON: the enumerator, e.g. "committed_revenue"
+  std::string_view label;  // in the statements and the terminal ledger
+  LineKind kind;
+  PnlGroup pnl = PnlGroup::none;
+  CashGroup cash = CashGroup::none;
+  TaxBase tax_base = TaxBase::excluded;
+};
+
+// In the order of `Line`.
+inline constexpr std::array<LineInfo, line_count> line_table{{
+    {Line::committed_revenue, "committed_revenue", "Committed revenue", LineKind::pnl, PnlGroup::lease_revenue,
+     CashGroup::none, TaxBase::included},
+    {Line::on_demand_revenue, "on_demand_revenue", "On-demand revenue", LineKind::pnl, PnlGroup::lease_revenue,
+     CashGroup::none, TaxBase::included},
+    {Line::sla_credits, "sla_credits", "SLA credits", LineKind::pnl, PnlGroup::lease_revenue, CashGroup::none,
+     TaxBase::included},
+    {Line::termination_fees, "termination_fees", "Termination fees", LineKind::pnl, PnlGroup::lease_revenue,
+     CashGroup::none, TaxBase::included},
+    {Line::vat_refund_income, "vat_refund_income", "VAT refund income", LineKind::pnl, PnlGroup::other_income,
+     CashGroup::none, TaxBase::included},
+    // Running costs are paid in the month they are booked: P&L lines that are also cash.
+    {Line::electricity, "electricity", "Electricity", LineKind::pnl, PnlGroup::operating_cost, CashGroup::operating,
+     TaxBase::included},
+    {Line::data_centre_rent, "data_centre_rent", "Data-centre rent", LineKind::pnl, PnlGroup::operating_cost,
+     CashGroup::operating, TaxBase::included},
+    {Line::other_running_costs, "other_running_costs", "Other running costs", LineKind::pnl,
+     PnlGroup::operating_cost, CashGroup::operating, TaxBase::included},
+    {Line::hardware_replacements, "hardware_replacements", "Hardware replacements", LineKind::pnl,
+     PnlGroup::operating_cost, CashGroup::operating, TaxBase::included},
+    // Lost invoices reduce customer receipts rather than being paid.
+    {Line::credit_losses, "credit_losses", "Credit losses", LineKind::pnl, PnlGroup::operating_cost,
+     CashGroup::none, TaxBase::included},
+    // Tax takes tax depreciation and its own gain on sale instead.
+    {Line::book_depreciation, "book_depreciation", "Depreciation", LineKind::pnl, PnlGroup::depreciation_and_sale},
+    {Line::gain_on_sale, "gain_on_sale", "Gain on sale of fleet", LineKind::pnl, PnlGroup::depreciation_and_sale},
+    {Line::interest, "interest", "Interest", LineKind::pnl, PnlGroup::financing_cost, CashGroup::debt,
+     TaxBase::levered_only},
+    {Line::financing_fees, "financing_fees", "Financing fees", LineKind::pnl, PnlGroup::financing_cost,
+     CashGroup::debt, TaxBase::levered_only},
+    {Line::income_tax, "income_tax", "Income tax", LineKind::pnl, PnlGroup::income_tax, CashGroup::income_tax},
+    {Line::customer_receipts, "customer_receipts", "Customer receipts", LineKind::cash, PnlGroup::none,
+     CashGroup::operating},
+    {Line::capex, "capex", "Capex", LineKind::cash, PnlGroup::none, CashGroup::investing},
+    {Line::vat_paid, "vat_paid", "VAT paid", LineKind::cash, PnlGroup::none, CashGroup::operating},
+    {Line::vat_refunded, "vat_refunded", "VAT refunded", LineKind::cash, PnlGroup::none, CashGroup::operating},
+    {Line::sale_proceeds, "sale_proceeds", "Sale of fleet", LineKind::cash, PnlGroup::none, CashGroup::investing},
+    {Line::debt_drawn, "debt_drawn", "Debt drawn", LineKind::cash, PnlGroup::none, CashGroup::debt},
+    {Line::principal_repaid, "principal_repaid", "Principal repaid", LineKind::cash, PnlGroup::none,
+     CashGroup::debt},
+    {Line::debt_prepaid, "debt_prepaid", "Debt repaid at sale", LineKind::cash, PnlGroup::none, CashGroup::debt},
+    {Line::equity_contributed, "equity_contributed", "Equity contributed", LineKind::cash, PnlGroup::none,
+     CashGroup::equity},
+    {Line::equity_distributed, "equity_distributed", "Equity distributed", LineKind::cash, PnlGroup::none,
+     CashGroup::equity},
+    {Line::tax_depreciation, "tax_depreciation", "Tax depreciation", LineKind::memo, PnlGroup::none,
+     CashGroup::none, TaxBase::included},
+    {Line::taxable_income, "taxable_income", "Taxable income", LineKind::memo},
+    {Line::unlevered_income_tax, "unlevered_income_tax", "Income tax if unlevered", LineKind::memo},
+    {Line::deferred_revenue, "deferred_revenue", "Deferred revenue", LineKind::balance},
+    {Line::receivables, "receivables", "Receivables", LineKind::balance},
+    {Line::debt_outstanding, "debt_outstanding", "Debt outstanding", LineKind::balance},
+    {Line::cash_balance, "cash_balance", "Cash balance", LineKind::balance},
+    {Line::book_value, "book_value", "Book value", LineKind::balance},
+    {Line::tax_value, "tax_value", "Tax written-down value", LineKind::balance},
+    {Line::vat_credit, "vat_credit", "VAT credit carried forward", LineKind::balance},
+    {Line::tax_losses, "tax_losses", "Tax losses carried forward", LineKind::balance},
+    {Line::units_in_service, "units_in_service", "Units in service", LineKind::units},
+    {Line::units_contracted, "units_contracted", "Units contracted", LineKind::units},
+}};
+
+constexpr bool line_table_follows_the_enum() {
+  for (std::size_t i = 0; i < line_count; ++i)
+    if (line_table[i].line != static_cast<Line>(i) || line_table[i].key.empty()) return false;
+  return true;
+}
+static_assert(line_table_follows_the_enum(), "line_table must list every Line once, in the enum's order");
+
+constexpr const LineInfo& line_info(Line line) { return line_table[static_cast<std::size_t>(line)]; }
+
 // The line's name in CSV and JSON output: the enumerator, e.g. "committed_revenue".
-constexpr std::string_view line_name(Line line) {
-  switch (line) {
-    case Line::committed_revenue: return "committed_revenue";
-    case Line::on_demand_revenue: return "on_demand_revenue";
-    case Line::sla_credits: return "sla_credits";
-    case Line::termination_fees: return "termination_fees";
-    case Line::vat_refund_income: return "vat_refund_income";
-    case Line::electricity: return "electricity";
-    case Line::data_centre_rent: return "data_centre_rent";
-    case Line::other_running_costs: return "other_running_costs";
-    case Line::hardware_replacements: return "hardware_replacements";
-    case Line::credit_losses: return "credit_losses";
-    case Line::book_depreciation: return "book_depreciation";
-    case Line::gain_on_sale: return "gain_on_sale";
-    case Line::interest: return "interest";
-    case Line::financing_fees: return "financing_fees";
-    case Line::income_tax: return "income_tax";
-    case Line::customer_receipts: return "customer_receipts";
-    case Line::capex: return "capex";
-    case Line::vat_paid: return "vat_paid";
-    case Line::vat_refunded: return "vat_refunded";
-    case Line::sale_proceeds: return "sale_proceeds";
-    case Line::debt_drawn: return "debt_drawn";
-    case Line::principal_repaid: return "principal_repaid";
-    case Line::debt_prepaid: return "debt_prepaid";
-    case Line::equity_contributed: return "equity_contributed";
-    case Line::equity_distributed: return "equity_distributed";
-    case Line::tax_depreciation: return "tax_depreciation";
-    case Line::taxable_income: return "taxable_income";
-    case Line::unlevered_income_tax: return "unlevered_income_tax";
-    case Line::deferred_revenue: return "deferred_revenue";
-    case Line::receivables: return "receivables";
-    case Line::debt_outstanding: return "debt_outstanding";
-    case Line::cash_balance: return "cash_balance";
-    case Line::book_value: return "book_value";
-    case Line::tax_value: return "tax_value";
-    case Line::vat_credit: return "vat_credit";
-    case Line::tax_losses: return "tax_losses";
-    case Line::units_in_service: return "units_in_service";
-    case Line::units_contracted: return "units_contracted";
-    case Line::count: break;
-  }
-  return "unknown";
+constexpr std::string_view line_name(Line line) { return line_info(line).key; }
+constexpr std::string_view line_label(Line line) { return line_info(line).label; }
+
+// ---- membership, derived from the table ------------------------------------------------------
+
+constexpr bool in_lease_revenue(Line line) { return line_info(line).pnl == PnlGroup::lease_revenue; }
+constexpr bool in_revenue(Line line) {
+  return in_lease_revenue(line) || line_info(line).pnl == PnlGroup::other_income;
+}
+constexpr bool is_operating_cost(Line line) { return line_info(line).pnl == PnlGroup::operating_cost; }
+constexpr bool in_ebitda(Line line) { return in_revenue(line) || is_operating_cost(line); }
+constexpr bool is_depreciation_or_sale(Line line) { return line_info(line).pnl == PnlGroup::depreciation_and_sale; }
+constexpr bool is_financing_cost(Line line) { return line_info(line).pnl == PnlGroup::financing_cost; }
+constexpr bool in_net_income(Line line) { return line_info(line).pnl != PnlGroup::none; }
+
+// A running cost paid in cash in the month it is booked.
+constexpr bool is_running_cost_paid(Line line) {
+  return is_operating_cost(line) && line_info(line).cash == CashGroup::operating;
+}
+// A source of cash (when positive) or a use (when negative).
+constexpr bool is_cash(Line line) { return line_info(line).cash != CashGroup::none; }
+constexpr bool in_operating_cash_flow(Line line) {
+  const CashGroup group = line_info(line).cash;
+  return group == CashGroup::operating || group == CashGroup::income_tax;
+}
+// The project's own cash before any income tax.
+constexpr bool in_free_cash_flow_pre_tax(Line line) {
+  const CashGroup group = line_info(line).cash;
+  return group == CashGroup::operating || group == CashGroup::investing;
+}
+// Free cash flow to the firm: the pre-tax flow less the tax the deal would pay with no debt.
+constexpr bool in_free_cash_flow_to_firm(Line line) {
+  return in_free_cash_flow_pre_tax(line) || line == Line::unlevered_income_tax;
+}
+// Free cash flow to equity: every cash line but the shareholders' own.
+constexpr bool in_free_cash_flow_to_equity(Line line) {
+  return is_cash(line) && line_info(line).cash != CashGroup::equity;
+}
+constexpr bool is_equity_flow(Line line) { return line_info(line).cash == CashGroup::equity; }
+
+// In the year's taxable income: the levered base is the deal as financed (interest and fees
+// deducted), the unlevered base the deal as if it had no debt. The gain on sale for tax (proceeds
+// less the tax value) is added at the horizon by the tax computation; it is not a ledger line.
+constexpr bool in_tax_base(Line line, bool levered) {
+  const TaxBase base = line_info(line).tax_base;
+  return base == TaxBase::included || (levered && base == TaxBase::levered_only);
 }
 
+// The lines for which `Predicate` holds, in the enum's order, as a constexpr array: the subtotals
+// iterate these, which the compiler unrolls into the same sums as written by hand.
+template <bool (*Predicate)(Line)>
+constexpr auto lines_where() {
+  constexpr std::size_t size = [] {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < line_count; ++i) n += Predicate(static_cast<Line>(i)) ? 1 : 0;
+    return n;
+  }();
+  std::array<Line, size> lines{};
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < line_count; ++i)
+    if (Predicate(static_cast<Line>(i))) lines[next++] = static_cast<Line>(i);
+  return lines;
+}
+
+namespace detail {
+constexpr bool in_levered_tax_base(Line line) { return in_tax_base(line, true); }
+constexpr bool in_unlevered_tax_base(Line line) { return in_tax_base(line, false); }
+constexpr bool only_in_levered_tax_base(Line line) { return line_info(line).tax_base == TaxBase::levered_only; }
+}  // namespace detail
+
+// The ledger lines summed into a year's taxable income, as financed and as if unlevered.
+inline constexpr auto levered_tax_base_lines = lines_where<detail::in_levered_tax_base>();
+inline constexpr auto unlevered_tax_base_lines = lines_where<detail::in_unlevered_tax_base>();
 
 template <num::Numeric Num>
 class Ledger {

@@ -2,8 +2,11 @@
 // The figures a finance team signs off on, from a projected ledger.
 //
 // IRRs are computed on monthly cash flows and quoted as effective annual rates,
-// (1 + monthly)^12 - 1. NPVs discount each month-end flow at the deal's annual rate to the deal's
-// start. Paybacks are in months from the start.
+// (1 + monthly)^12 - 1: the project IRRs on the free cash flow to the firm (pre- and post-tax), the
+// equity IRR on the shareholders' own flows (contributions and distributions). NPVs discount each
+// month-end flow at the deal's annual rate to the deal's start. Paybacks are in months from the
+// start. Margins: EBITDA over revenue, net income over lease revenue (revenue less the VAT refund
+// booked as income, which is shown on its own line).
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/schedules.hpp"
@@ -37,12 +40,15 @@ struct Metrics {
   Num debt_drawn;
   Num equity_invested;  // contributed by shareholders, all months
   Num equity_returned;  // distributed to shareholders, all months
-  Num total_revenue;
+  Num total_lease_revenue;      // rent earned: the margins' denominator
+  Num total_vat_refund_income;  // income that is not rent, on its own line
+  Num total_revenue;            // lease revenue + VAT refund income
   Num total_ebitda;
   Num total_net_income;
-  Num total_interest;   // interest and financing fees
+  Num total_interest;        // interest only: with scheduled principal, the debt service
+  Num total_financing_fees;  // upfront and commitment fees: not debt service
   // Over the life: customer receipts, debt, equity, refunds and the sale, against capex, costs,
-  // VAT, tax, debt service and distributions. They differ by the cash left, which is zero.
+  // VAT, tax, debt service, fees and distributions. They differ by the cash left, which is zero.
   Num sources;
   Num uses;
   Num cash_left;
@@ -50,16 +56,52 @@ struct Metrics {
   AnnualIrr project_irr_post_tax;
   AnnualIrr equity_irr;
   Num project_npv;  // post-tax free cash flow to the firm at the discount rate
-  Num equity_npv;   // free cash flow to equity at the discount rate
+  Num equity_npv;   // the shareholders' contributions and distributions at the discount rate
   std::optional<double> moic;  // equity returned / equity invested
   std::optional<double> project_payback_months;
   std::optional<double> equity_payback_months;
   std::optional<double> minimum_dscr;
   std::optional<double> average_dscr;
   std::vector<std::optional<double>> dscr;           // by deal year
-  std::vector<std::optional<double>> ebitda_margin;  // by deal year, then the whole life
-  std::vector<std::optional<double>> net_margin;     // by deal year, then the whole life
+  std::vector<std::optional<double>> ebitda_margin;  // EBITDA / revenue, by deal year, then the whole life
+  std::vector<std::optional<double>> net_margin;     // net income / lease revenue, by deal year, then the life
   std::vector<FundingShortfall> funding_shortfalls;
+
+  // The same figures with every amount converted by `convert` (to double for the writers): the
+  // one place besides the fields above that names them.
+  template <class Convert>
+  auto converted(Convert convert) const {
+    Metrics<decltype(convert(capex))> r;
+    r.capex = convert(capex);
+    r.debt_drawn = convert(debt_drawn);
+    r.equity_invested = convert(equity_invested);
+    r.equity_returned = convert(equity_returned);
+    r.total_lease_revenue = convert(total_lease_revenue);
+    r.total_vat_refund_income = convert(total_vat_refund_income);
+    r.total_revenue = convert(total_revenue);
+    r.total_ebitda = convert(total_ebitda);
+    r.total_net_income = convert(total_net_income);
+    r.total_interest = convert(total_interest);
+    r.total_financing_fees = convert(total_financing_fees);
+    r.sources = convert(sources);
+    r.uses = convert(uses);
+    r.cash_left = convert(cash_left);
+    r.project_irr_pre_tax = project_irr_pre_tax;
+    r.project_irr_post_tax = project_irr_post_tax;
+    r.equity_irr = equity_irr;
+    r.project_npv = convert(project_npv);
+    r.equity_npv = convert(equity_npv);
+    r.moic = moic;
+    r.project_payback_months = project_payback_months;
+    r.equity_payback_months = equity_payback_months;
+    r.minimum_dscr = minimum_dscr;
+    r.average_dscr = average_dscr;
+    r.dscr = dscr;
+    r.ebitda_margin = ebitda_margin;
+    r.net_margin = net_margin;
+    r.funding_shortfalls = funding_shortfalls;
+    return r;
+  }
 };
 
 namespace detail {
@@ -121,20 +163,12 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
     equity_d.push_back(num::to_double(to_equity));
     if (l(Line::equity_contributed, m) > 0 && l(Line::capex, m) == 0)
       r.funding_shortfalls.push_back({m, num::to_double(l(Line::equity_contributed, m))});
-    r.total_revenue += revenue(l, m);
-    r.total_ebitda += ebitda(l, m);
-    r.total_net_income += net_income(l, m);
-    r.total_interest -= l(Line::interest, m) + l(Line::financing_fees, m);
   }
-  for (std::size_t i = 0; i < line_count; ++i) {
-    const auto line = static_cast<Line>(i);
-    const bool cash = line == Line::customer_receipts || line == Line::debt_drawn || line == Line::equity_contributed ||
-                      line == Line::sale_proceeds || line == Line::vat_refunded || line == Line::capex ||
-                      line == Line::electricity || line == Line::data_centre_rent || line == Line::other_running_costs ||
-                      line == Line::hardware_replacements || line == Line::vat_paid || line == Line::income_tax ||
-                      line == Line::interest || line == Line::financing_fees || line == Line::principal_repaid ||
-                      line == Line::debt_prepaid || line == Line::equity_distributed;
-    if (!cash) continue;
+  r.total_vat_refund_income = l.total(Line::vat_refund_income);
+  r.total_interest = -l.total(Line::interest);
+  r.total_financing_fees = -l.total(Line::financing_fees);
+  // Every cash line is a source when positive and a use when negative.
+  for (const Line line : lines_where<is_cash>()) {
     for (int m = 0; m < months; ++m) {
       const Num& amount = l(line, m);
       if (amount > 0) r.sources += amount;
@@ -156,18 +190,24 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
   r.project_payback_months = detail::payback_months(firm_post_tax_d);
   r.equity_payback_months = detail::payback_months(equity_d);
 
-  // DSCR by year: cash available for debt service over scheduled debt service.
+  // DSCR by year: cash available for debt service over debt service (interest and scheduled
+  // principal; fees and the repayment from the sale at the horizon are not in it).
   double dscr_sum = 0;
   int dscr_years = 0;
   for (const auto& year : deal_years(months)) {
-    Num available(0), service(0), year_revenue(0), year_ebitda(0), year_net(0);
+    Num available(0), service(0), year_revenue(0), year_lease_revenue(0), year_ebitda(0), year_net(0);
     for (int m = year.first_month; m < year.end_month; ++m) {
       available += operating_cash_flow(l, m);
-      service -= l(Line::interest, m) + l(Line::principal_repaid, m);
+      service -= debt_service(l, m);
       year_revenue += revenue(l, m);
+      year_lease_revenue += lease_revenue(l, m);
       year_ebitda += ebitda(l, m);
       year_net += net_income(l, m);
     }
+    r.total_lease_revenue += year_lease_revenue;
+    r.total_revenue += year_revenue;
+    r.total_ebitda += year_ebitda;
+    r.total_net_income += year_net;
     std::optional<double> dscr;
     if (service > 0) {
       dscr = num::to_double(available) / num::to_double(service);
@@ -177,11 +217,11 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
     }
     r.dscr.push_back(dscr);
     r.ebitda_margin.push_back(detail::ratio(num::to_double(year_ebitda), num::to_double(year_revenue)));
-    r.net_margin.push_back(detail::ratio(num::to_double(year_net), num::to_double(year_revenue)));
+    r.net_margin.push_back(detail::ratio(num::to_double(year_net), num::to_double(year_lease_revenue)));
   }
   if (dscr_years > 0) r.average_dscr = dscr_sum / dscr_years;
   r.ebitda_margin.push_back(detail::ratio(num::to_double(r.total_ebitda), num::to_double(r.total_revenue)));
-  r.net_margin.push_back(detail::ratio(num::to_double(r.total_net_income), num::to_double(r.total_revenue)));
+  r.net_margin.push_back(detail::ratio(num::to_double(r.total_net_income), num::to_double(r.total_lease_revenue)));
   return r;
 }
 

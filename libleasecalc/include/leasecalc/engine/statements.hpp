@@ -10,88 +10,118 @@
 namespace leasecalc::engine {
 
 // ---- one month's subtotals -------------------------------------------------------------------
+// Each subtotal sums the lines that the line table (ledger.hpp) makes members of it.
 
+// The sum over the lines for which `Predicate` holds in month m.
+template <bool (*Predicate)(Line), num::Numeric Num>
+Num sum_of_lines(const Ledger<Num>& l, int m) {
+  constexpr auto lines = lines_where<Predicate>();
+  Num sum(0);
+  for (const Line line : lines) sum += l(line, m);
+  return sum;
+}
+
+namespace detail {
+constexpr bool in_ebit(Line line) { return in_ebitda(line) || is_depreciation_or_sale(line); }
+constexpr bool in_pre_tax_income(Line line) { return in_ebit(line) || is_financing_cost(line); }
+}  // namespace detail
+
+// Rent earned: committed and on-demand fees after service credits, and termination fees. The
+// margins are quoted on it, so that income which is not rent (a VAT refund booked as income) does
+// not dilute them.
+template <num::Numeric Num>
+Num lease_revenue(const Ledger<Num>& l, int m) {
+  return sum_of_lines<in_lease_revenue>(l, m);
+}
+
+// Lease revenue plus other income.
 template <num::Numeric Num>
 Num revenue(const Ledger<Num>& l, int m) {
-  return l(Line::committed_revenue, m) + l(Line::on_demand_revenue, m) + l(Line::sla_credits, m) +
-         l(Line::termination_fees, m) + l(Line::vat_refund_income, m);
+  return sum_of_lines<in_revenue>(l, m);
 }
 
 // Running costs paid in cash (negative).
 template <num::Numeric Num>
 Num running_costs_paid(const Ledger<Num>& l, int m) {
-  return l(Line::electricity, m) + l(Line::data_centre_rent, m) + l(Line::other_running_costs, m) +
-         l(Line::hardware_replacements, m);
+  return sum_of_lines<is_running_cost_paid>(l, m);
 }
 
+// Running costs paid and credit losses (negative).
 template <num::Numeric Num>
 Num operating_costs(const Ledger<Num>& l, int m) {
-  return running_costs_paid(l, m) + l(Line::credit_losses, m);
+  return sum_of_lines<is_operating_cost>(l, m);
 }
 
 template <num::Numeric Num>
 Num ebitda(const Ledger<Num>& l, int m) {
-  return revenue(l, m) + operating_costs(l, m);
+  return sum_of_lines<in_ebitda>(l, m);
 }
 
 template <num::Numeric Num>
 Num ebit(const Ledger<Num>& l, int m) {
-  return ebitda(l, m) + l(Line::book_depreciation, m) + l(Line::gain_on_sale, m);
+  return sum_of_lines<detail::in_ebit>(l, m);
 }
 
 template <num::Numeric Num>
 Num pre_tax_income(const Ledger<Num>& l, int m) {
-  return ebit(l, m) + l(Line::interest, m) + l(Line::financing_fees, m);
+  return sum_of_lines<detail::in_pre_tax_income>(l, m);
 }
 
 template <num::Numeric Num>
 Num net_income(const Ledger<Num>& l, int m) {
-  return pre_tax_income(l, m) + l(Line::income_tax, m);
+  return sum_of_lines<in_net_income>(l, m);
+}
+
+// The month's part of the year's taxable income (before the gain on sale for tax, which the tax
+// computation adds at the horizon), as if the deal had no debt: the unlevered base.
+template <num::Numeric Num>
+Num unlevered_tax_base(const Ledger<Num>& l, int m) {
+  return sum_of_lines<detail::in_unlevered_tax_base>(l, m);
+}
+
+// What the levered base (the deal as financed) deducts besides: interest and financing fees.
+template <num::Numeric Num>
+Num tax_deductible_financing_costs(const Ledger<Num>& l, int m) {
+  return sum_of_lines<detail::only_in_levered_tax_base>(l, m);
 }
 
 // Cash from operations after tax, before financing: the cash available for debt service.
 template <num::Numeric Num>
 Num operating_cash_flow(const Ledger<Num>& l, int m) {
-  return l(Line::customer_receipts, m) + running_costs_paid(l, m) + l(Line::vat_paid, m) +
-         l(Line::vat_refunded, m) + l(Line::income_tax, m);
+  return sum_of_lines<in_operating_cash_flow>(l, m);
 }
 
-// Debt service: interest, fees and principal paid (negative).
+// Debt service, as lenders define it: interest and scheduled principal paid (negative). Financing
+// fees (upfront and commitment) are not debt service: they are reported as financing fees; nor is
+// the debt repaid from the sale of the fleet at the horizon.
 template <num::Numeric Num>
 Num debt_service(const Ledger<Num>& l, int m) {
-  return l(Line::interest, m) + l(Line::financing_fees, m) + l(Line::principal_repaid, m);
-}
-
-// Debt service plus any debt repaid early at the horizon.
-template <num::Numeric Num>
-Num debt_outflows(const Ledger<Num>& l, int m) {
-  return debt_service(l, m) + l(Line::debt_prepaid, m);
+  return l(Line::interest, m) + l(Line::principal_repaid, m);
 }
 
 // Free cash flow to the firm before any income tax: the project's own cash.
 template <num::Numeric Num>
 Num free_cash_flow_pre_tax(const Ledger<Num>& l, int m) {
-  return l(Line::customer_receipts, m) + running_costs_paid(l, m) + l(Line::vat_paid, m) +
-         l(Line::vat_refunded, m) + l(Line::capex, m) + l(Line::sale_proceeds, m);
+  return sum_of_lines<in_free_cash_flow_pre_tax>(l, m);
 }
 
 // Free cash flow to the firm after the tax it would pay with no debt.
 template <num::Numeric Num>
 Num free_cash_flow_to_firm(const Ledger<Num>& l, int m) {
-  return free_cash_flow_pre_tax(l, m) + l(Line::unlevered_income_tax, m);
+  return sum_of_lines<in_free_cash_flow_to_firm>(l, m);
 }
 
-// Free cash flow to equity: what the shareholders put in (negative) or take out.
+// Free cash flow to equity: the pre-tax firm flow, the tax paid, debt drawn, debt service,
+// financing fees and debt repaid at the sale; what the shareholders put in (negative) or take out.
 template <num::Numeric Num>
 Num free_cash_flow_to_equity(const Ledger<Num>& l, int m) {
-  return free_cash_flow_pre_tax(l, m) + l(Line::income_tax, m) + l(Line::debt_drawn, m) +
-         debt_outflows(l, m);
+  return sum_of_lines<in_free_cash_flow_to_equity>(l, m);
 }
 
 // What the shareholders receive (positive) or put in (negative) in a month.
 template <num::Numeric Num>
 Num equity_cash_flow(const Ledger<Num>& l, int m) {
-  return -(l(Line::equity_contributed, m) + l(Line::equity_distributed, m));
+  return -sum_of_lines<is_equity_flow>(l, m);
 }
 
 // ---- tables ----------------------------------------------------------------------------------
@@ -167,36 +197,54 @@ auto line(Line which) {
 
 }  // namespace detail
 
-// The annual P&L; the last column is the whole life.
+// The annual P&L; the last column is the whole life. Its lines are the table's P&L lines, group by
+// group, each group closed by its subtotal; other running costs are shown by name.
 template <num::Numeric Num>
 Table<Num> income_statement(const Ledger<Num>& l) {
   using detail::annual_row;
   using detail::line;
   Table<Num> t{detail::year_columns(l), {}};
-  t.rows.push_back(annual_row(l, "Committed revenue", line<Num>(Line::committed_revenue)));
-  t.rows.push_back(annual_row(l, "On-demand revenue", line<Num>(Line::on_demand_revenue)));
-  t.rows.push_back(annual_row(l, "SLA credits", line<Num>(Line::sla_credits)));
-  t.rows.push_back(annual_row(l, "Termination fees", line<Num>(Line::termination_fees)));
-  t.rows.push_back(annual_row(l, "VAT refund income", line<Num>(Line::vat_refund_income)));
+  const auto lines_of = [&](PnlGroup group) {
+    for (const LineInfo& info : line_table) {
+      if (info.pnl != group) continue;
+      if (info.line == Line::other_running_costs) {
+        for (std::size_t i = 0; i < l.running_cost_names().size(); ++i)
+          t.rows.push_back(annual_row(l, l.running_cost_names()[i],
+                                      [i](const Ledger<Num>& g, int m) { return g.running_cost(i, m); }));
+      } else {
+        t.rows.push_back(annual_row(l, std::string(info.label), line<Num>(info.line)));
+      }
+    }
+  };
+  lines_of(PnlGroup::lease_revenue);
+  lines_of(PnlGroup::other_income);
   t.rows.push_back(annual_row(l, "Revenue", revenue<Num>, true));
-  t.rows.push_back(annual_row(l, "Electricity", line<Num>(Line::electricity)));
-  t.rows.push_back(annual_row(l, "Data-centre rent", line<Num>(Line::data_centre_rent)));
-  for (std::size_t i = 0; i < l.running_cost_names().size(); ++i)
-    t.rows.push_back(annual_row(l, l.running_cost_names()[i],
-                                [i](const Ledger<Num>& g, int m) { return g.running_cost(i, m); }));
-  t.rows.push_back(annual_row(l, "Hardware replacements", line<Num>(Line::hardware_replacements)));
-  t.rows.push_back(annual_row(l, "Credit losses", line<Num>(Line::credit_losses)));
+  lines_of(PnlGroup::operating_cost);
   t.rows.push_back(annual_row(l, "EBITDA", ebitda<Num>, true));
-  t.rows.push_back(annual_row(l, "Depreciation", line<Num>(Line::book_depreciation)));
-  t.rows.push_back(annual_row(l, "Gain on sale of fleet", line<Num>(Line::gain_on_sale)));
+  lines_of(PnlGroup::depreciation_and_sale);
   t.rows.push_back(annual_row(l, "EBIT", ebit<Num>, true));
-  t.rows.push_back(annual_row(l, "Interest", line<Num>(Line::interest)));
-  t.rows.push_back(annual_row(l, "Financing fees", line<Num>(Line::financing_fees)));
+  lines_of(PnlGroup::financing_cost);
   t.rows.push_back(annual_row(l, "Pre-tax income", pre_tax_income<Num>, true));
-  t.rows.push_back(annual_row(l, "Income tax", line<Num>(Line::income_tax)));
+  lines_of(PnlGroup::income_tax);
   t.rows.push_back(annual_row(l, "Net income", net_income<Num>, true));
   return t;
 }
+
+// A cash line's label in the cash-flow statement: a P&L line paid in cash is "... paid".
+inline std::string cash_flow_label(Line line) {
+  const LineInfo& info = line_info(line);
+  return std::string(info.label) + (info.kind == LineKind::pnl ? " paid" : "");
+}
+
+// The cash-flow statement's order: operating (the running costs paid as one row), tax, then capex,
+// the sale, the debt and the shareholders. Every cash line of the table is listed once (a test
+// checks).
+inline constexpr Line cash_flow_order[] = {
+    Line::customer_receipts, Line::electricity,        Line::data_centre_rent,   Line::other_running_costs,
+    Line::hardware_replacements, Line::vat_paid,       Line::vat_refunded,       Line::income_tax,
+    Line::capex,             Line::sale_proceeds,      Line::debt_drawn,         Line::interest,
+    Line::financing_fees,    Line::principal_repaid,   Line::debt_prepaid,       Line::equity_contributed,
+    Line::equity_distributed};
 
 // The annual cash-flow statement; the last column is the whole life.
 template <num::Numeric Num>
@@ -205,22 +253,19 @@ Table<Num> cash_flow_statement(const Ledger<Num>& l) {
   using detail::line;
   using detail::year_end_row;
   Table<Num> t{detail::year_columns(l), {}};
-  t.rows.push_back(annual_row(l, "Customer receipts", line<Num>(Line::customer_receipts)));
-  t.rows.push_back(annual_row(l, "Running costs paid", running_costs_paid<Num>));
-  t.rows.push_back(annual_row(l, "VAT paid", line<Num>(Line::vat_paid)));
-  t.rows.push_back(annual_row(l, "VAT refunded", line<Num>(Line::vat_refunded)));
-  t.rows.push_back(annual_row(l, "Income tax paid", line<Num>(Line::income_tax)));
-  t.rows.push_back(annual_row(l, "Operating cash flow", operating_cash_flow<Num>, true));
-  t.rows.push_back(annual_row(l, "Capex", line<Num>(Line::capex)));
-  t.rows.push_back(annual_row(l, "Sale of fleet", line<Num>(Line::sale_proceeds)));
-  t.rows.push_back(annual_row(l, "Debt drawn", line<Num>(Line::debt_drawn)));
-  t.rows.push_back(annual_row(l, "Interest paid", line<Num>(Line::interest)));
-  t.rows.push_back(annual_row(l, "Financing fees paid", line<Num>(Line::financing_fees)));
-  t.rows.push_back(annual_row(l, "Principal repaid", line<Num>(Line::principal_repaid)));
-  t.rows.push_back(annual_row(l, "Debt repaid at sale", line<Num>(Line::debt_prepaid)));
-  t.rows.push_back(annual_row(l, "Free cash flow to equity", free_cash_flow_to_equity<Num>, true));
-  t.rows.push_back(annual_row(l, "Equity contributed", line<Num>(Line::equity_contributed)));
-  t.rows.push_back(annual_row(l, "Equity distributed", line<Num>(Line::equity_distributed)));
+  bool running_costs_shown = false;
+  for (const Line which : cash_flow_order) {
+    if (is_running_cost_paid(which)) {
+      if (!running_costs_shown) t.rows.push_back(annual_row(l, "Running costs paid", running_costs_paid<Num>));
+      running_costs_shown = true;
+    } else {
+      t.rows.push_back(annual_row(l, cash_flow_label(which), line<Num>(which)));
+    }
+    if (which == Line::income_tax)
+      t.rows.push_back(annual_row(l, "Operating cash flow", operating_cash_flow<Num>, true));
+    else if (which == Line::debt_prepaid)
+      t.rows.push_back(annual_row(l, "Free cash flow to equity", free_cash_flow_to_equity<Num>, true));
+  }
   t.rows.push_back(year_end_row(l, "Cash at year end", Line::cash_balance));
   t.rows.push_back(annual_row(l, "Free cash flow to firm (pre-tax)", free_cash_flow_pre_tax<Num>, true));
   t.rows.push_back(annual_row(l, "Free cash flow to firm (post-tax)", free_cash_flow_to_firm<Num>, true));

@@ -60,8 +60,9 @@ inline double to_double(double value) { return value; }
 
 // Boost converts a Decimal to double through a string stream, which costs microseconds; the fast
 // (double) mode converts every model input, so this reads up to 17 significant digits as an exact
-// integer and divides by an exact power of ten: one correctly rounded operation for the short
-// decimals of model inputs, within an ulp otherwise. Longer values take Boost's path.
+// integer and divides by an exact power of ten: one correctly rounded operation for decimals of up
+// to 15 significant digits (model inputs, cent amounts below 10^13), within an ulp otherwise.
+// Longer values take Boost's path.
 inline double to_double(const Decimal& value) {
   if (!boost::multiprecision::isfinite(value) || value == 0) return value.convert_to<double>();
   double mantissa = 0;
@@ -78,8 +79,28 @@ inline double to_double(const Decimal& value) {
   Decimal scaled = value;
   for (int left = shift; left > 0; left -= 7) scaled.backend().mul_unsigned_long_long(limb_powers_of_ten[std::min(left, 7)]);
   if (!scaled.backend().isint()) return value.convert_to<double>();
-  const long long digits = scaled.backend().extract_signed_long_long();
-  return static_cast<double>(digits) / exact_powers_of_ten[shift];
+  long long digits = scaled.backend().extract_signed_long_long();
+  // Without its trailing zeros, a value of up to 15 significant digits (every cent amount below
+  // 10^13) is an integer below 2^53, exact in double: one rounding in all, so correctly rounded.
+  int power = shift;
+  while (power > 0 && digits % 10 == 0) {
+    digits /= 10;
+    --power;
+  }
+  return static_cast<double>(digits) / exact_powers_of_ten[power];
+}
+
+// The shortest decimal text that reads back as exactly `value`, in plain (not exponent) notation:
+// 0.08 for the double nearest 0.08, not 0.080000000000000002. A decimal of up to 15 significant
+// digits (every cent amount below 10^13) goes to double and comes back out as the same digits, so
+// amounts booked to the cent are written as booked. Non-finite values have no text here.
+inline std::string to_text(double value) {
+  if (!std::isfinite(value)) throw std::domain_error("a non-finite value has no decimal text");
+  if (value == 0) return "0";  // and not "-0"
+  char buffer[400];            // the longest fixed-notation double (about 330 characters)
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+  if (ec != std::errc{}) throw std::runtime_error("to_text: buffer too small");
+  return std::string(buffer, end);
 }
 
 // ---- elementary functions with one spelling for both types -----------------------------------

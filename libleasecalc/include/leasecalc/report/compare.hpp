@@ -9,6 +9,7 @@
 #include "leasecalc/report/run_report.hpp"
 #include "leasecalc/solve/crossover.hpp"
 
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -16,19 +17,11 @@
 
 namespace leasecalc::report {
 
+// One deal as compare shows it: every figure of `run` (the metric table, run_metrics()), and what
+// having the capacity costs.
 struct DealSummary {
   std::string model;  // path as given
-  std::string name;
-  std::string currency;
-  int horizon_months = 0;
-  double discount_rate = 0;
-  engine::AnnualIrr project_irr;  // post-tax
-  engine::AnnualIrr equity_irr;
-  double project_npv = 0;         // post-tax, at the deal's own discount rate
-  double total_revenue = 0;
-  double total_net_income = 0;
-  std::optional<double> net_margin;  // net income / revenue over the life
-  std::optional<double> project_payback_months;
+  RunReport run;      // the deal's run report, without the monthly ledger
   // Capex as paid (VAT included) + operating costs + interest and financing fees: what having the
   // capacity costs, before income tax, VAT and any residual value.
   double total_cost = 0;
@@ -90,8 +83,17 @@ struct ModelDeal {
 CompareReport make_compare_report(const std::vector<ModelDeal>& deals,
                                   const std::vector<double>& usage_factors = {1.0, 0.9, 0.8, 0.7, 0.6});
 
-// 亿 for CNY deals costing 1亿 or more, 万 below; M otherwise.
+// The default scale (default_scale) for the largest figure of any of the deals.
 Scale compare_scale(const CompareReport& report);
+
+// The rows compare shows for each deal: every metric of run_metrics(), then the cost figures.
+struct CompareMetric {
+  std::string_view key;
+  std::string_view label;
+  MetricFormat format;
+  std::function<MetricValue(const DealSummary&)> value;
+};
+const std::vector<CompareMetric>& compare_metrics();
 
 void write_table(std::ostream& out, const CompareReport& report, const Scale& scale);
 void write_csv(std::ostream& out, const CompareReport& report);

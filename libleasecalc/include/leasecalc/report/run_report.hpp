@@ -1,6 +1,8 @@
 #pragma once
 // What `leasecalc run` shows: the deal summary, the annual statements, the IRR and margin tables
-// and the break-even figures, assembled once and written as a terminal table, CSV or JSON.
+// and the break-even figures, assembled once and written as a terminal table, CSV or JSON. The
+// ledger lines (engine/ledger.hpp) and the metrics (below) are each described in one table that
+// every writer iterates.
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/metrics.hpp"
@@ -16,11 +18,15 @@
 
 namespace leasecalc::report {
 
-// Amounts are shown divided by a scale chosen for the reader: 亿 for CNY deals, M otherwise.
+// Amounts are shown divided by a scale chosen for the reader.
 struct Scale {
   double divisor = 1;
   std::string label;  // "亿", "万", "M", "k", "bn", or "" for units
 };
+// The scale that suits amounts of the given magnitude (the deal's largest figure): for CNY, 亿 from
+// 1亿, 万 from 1万, units below; otherwise M from a million, k from a thousand, units below.
+Scale default_scale(std::string_view currency, double magnitude);
+// For a deal of unknown size: 亿 for CNY, M otherwise.
 Scale default_scale(std::string_view currency);
 // "亿", "万", "bn", "M", "k" or "1"; nothing for anything else.
 std::optional<Scale> parse_scale(std::string_view text);
@@ -30,6 +36,14 @@ struct ContractBreakEven {
   double quoted_price;     // in the model's unit
   std::string price_unit;  // "per server-month", "per GPU-hour", ...
   double break_even_price;
+};
+
+// One line of the monthly ledger as written: a line of the ledger table, or a named running cost.
+struct LedgerRow {
+  std::string key;    // the line's key, or "running_cost:NAME"
+  std::string label;  // the line's label, or the running cost's name
+  engine::LineKind kind = engine::LineKind::pnl;
+  std::vector<double> values;  // by month
 };
 
 struct RunReport {
@@ -46,30 +60,76 @@ struct RunReport {
   // post-tax project IRR equal to the discount rate, i.e. a zero project NPV).
   solve::ReturnTarget target;
   std::vector<ContractBreakEven> break_even_prices;
+  std::optional<double> break_even_price_factor;  // one factor on every contract price
   std::string break_even_price_note;
   double utilisation = 0;  // billed units over units in service, over the life
   std::optional<double> break_even_utilisation;
   std::string break_even_utilisation_note;
-  // The monthly ledger, when asked for: line name -> values by month.
-  std::vector<std::string> months;  // "2025-09", ...
-  std::vector<std::pair<std::string, std::vector<double>>> ledger;
+  // Deal months are numbered from 0 (the start's month) in every writer; each is named by its
+  // date, "2025-09", one a month.
+  std::vector<std::string> months;
+  // The monthly ledger, when asked for.
+  std::vector<LedgerRow> ledger;
 };
+
+// The deal's largest figure (a total of the statements), from which the default scale follows.
+double magnitude(const RunReport& report);
+
+// ---- the metrics, described once -------------------------------------------------------------
+// Every writer of `run` and `compare` iterates these tables; adding a metric is one entry.
+
+enum class MetricFormat {
+  amount,    // money in the deal's currency, shown at the scale
+  rate,      // a fraction shown as a percentage: 8.00%
+  irr,       // an IRR: a rate and, in JSON, {"rate", "note"}
+  multiple,  // 1.42x
+  months,    // 41.3 months
+  share,     // a fraction shown to one decimal: 78.8%
+  price,     // money per unit, in the deal's currency, not scaled
+};
+
+// A metric's value, or why it has none (and, for an IRR with several roots, which one is given).
+struct MetricValue {
+  std::optional<double> value;
+  std::string note;
+};
+
+struct MetricInfo {
+  std::string_view key;        // in CSV and JSON
+  std::string_view section;    // the JSON object it sits in: "summary", "returns" or "break_even"
+  std::string_view label;      // in the terminal table
+  MetricFormat format;
+  std::string_view when_null;  // what a missing value means (the note says why in each case)
+  MetricValue (*value)(const RunReport&);
+};
+
+// The figures a run reports, in the order the writers show them.
+const std::vector<MetricInfo>& run_metrics();
+
+// A figure by deal year, then the whole life where `has_total`.
+struct SeriesInfo {
+  std::string_view key;
+  std::string_view label;
+  MetricFormat format;
+  std::string_view when_null;
+  bool has_total;
+  const std::vector<std::optional<double>>& (*values)(const RunReport&);
+};
+
+const std::vector<SeriesInfo>& run_series();
 
 namespace detail {
 engine::Table<double> to_double(const engine::Table<double>& table);
 engine::Table<double> to_double(const engine::Table<num::Decimal>& table);
-engine::Metrics<double> to_double(const engine::Metrics<double>& metrics);
-engine::Metrics<double> to_double(const engine::Metrics<num::Decimal>& metrics);
 std::string price_unit_name(deal::PriceUnit unit, const deal::Sku& sku);
 void add_break_even(RunReport& report, const deal::Deal& deal, const solve::ReturnTarget& target);
 }  // namespace detail
 
-// Projects the deal (exactly in Decimal, or fast in double) and assembles the report. The
-// break-even figures earn `target`: by default a post-tax project IRR of the discount rate.
+// The report on a projected ledger of `deal`. The break-even figures earn `target`: by default a
+// post-tax project IRR of the discount rate.
 template <num::Numeric Num>
-RunReport make_run_report(const deal::Deal& deal, bool with_ledger,
+RunReport make_run_report(const deal::Deal& deal, const engine::Ledger<Num>& ledger, bool with_ledger,
                           std::optional<solve::ReturnTarget> target = std::nullopt) {
-  const engine::Ledger<Num> ledger = engine::project<Num>(deal);
   RunReport report;
   report.deal_name = deal.name;
   report.currency = deal.currency;
@@ -77,29 +137,41 @@ RunReport make_run_report(const deal::Deal& deal, bool with_ledger,
   report.horizon_months = deal.horizon_months;
   report.discount_rate = num::to_double(deal.discount_rate);
   report.exact = std::same_as<Num, num::Decimal>;
-  report.metrics = detail::to_double(engine::metrics(deal, ledger));
+  report.metrics = engine::metrics(deal, ledger).converted([](const Num& value) { return num::to_double(value); });
   report.income_statement = detail::to_double(engine::income_statement(ledger));
   report.cash_flow = detail::to_double(engine::cash_flow_statement(ledger));
   report.utilisation = solve::average_utilisation(ledger);
   detail::add_break_even(report, deal, target.value_or(solve::ReturnTarget{report.discount_rate}));
+  for (int m = 0; m < ledger.months(); ++m)
+    report.months.push_back(time::format_date(engine::month_start(deal.start, m)).substr(0, 7));
   if (with_ledger) {
-    for (int m = 0; m < ledger.months(); ++m) {
-      report.months.push_back(time::format_date(engine::month_start(deal.start, m)).substr(0, 7));
-    }
-    for (std::size_t i = 0; i < engine::line_count; ++i) {
-      const auto line = static_cast<engine::Line>(i);
+    const auto by_month = [&](auto value_of) {
       std::vector<double> values;
-      for (int m = 0; m < ledger.months(); ++m) values.push_back(num::to_double(ledger(line, m)));
-      report.ledger.emplace_back(std::string(engine::line_name(line)), std::move(values));
-    }
-    for (std::size_t i = 0; i < ledger.running_cost_names().size(); ++i) {
-      std::vector<double> values;
-      for (int m = 0; m < ledger.months(); ++m) values.push_back(num::to_double(ledger.running_cost(i, m)));
-      report.ledger.emplace_back("running_cost:" + ledger.running_cost_names()[i], std::move(values));
-    }
+      for (int m = 0; m < ledger.months(); ++m) values.push_back(num::to_double(value_of(m)));
+      return values;
+    };
+    for (const engine::LineInfo& info : engine::line_table)
+      report.ledger.push_back({std::string(info.key), std::string(info.label), info.kind,
+                               by_month([&](int m) { return ledger(info.line, m); })});
+    for (std::size_t i = 0; i < ledger.running_cost_names().size(); ++i)
+      report.ledger.push_back({"running_cost:" + ledger.running_cost_names()[i], ledger.running_cost_names()[i],
+                               engine::LineKind::pnl, by_month([&](int m) { return ledger.running_cost(i, m); })});
   }
   return report;
 }
+
+// Projects the deal (exactly in Decimal, or fast in double) and assembles the report.
+template <num::Numeric Num>
+RunReport make_run_report(const deal::Deal& deal, bool with_ledger,
+                          std::optional<solve::ReturnTarget> target = std::nullopt) {
+  return make_run_report<Num>(deal, engine::project<Num>(deal), with_ledger, target);
+}
+
+// A value in the metric's format as the terminal table shows it (amounts at `scale`; "-" for an
+// amount that is exactly zero, "0.00" for one that rounds to zero at the scale).
+std::string formatted(MetricFormat format, double value, const Scale& scale);
+// The metric's value as the terminal table shows it (amounts at `scale`), "n/a (why)" when none.
+std::string shown_value(const MetricInfo& metric, const MetricValue& value, const Scale& scale);
 
 void write_table(std::ostream& out, const RunReport& report, const Scale& scale);
 void write_csv(std::ostream& out, const RunReport& report);

@@ -18,29 +18,24 @@
 #include "leasecalc/engine/schedules.hpp"
 
 #include <algorithm>
-#include <array>
 #include <deque>
 #include <span>
 #include <utility>
 
 namespace leasecalc::engine::phases {
 
-// The ledger lines whose monthly sum is taxable income: the P&L before book depreciation and
-// the gain on sale, with the tax depreciation instead. Interest and financing fees are deducted
-// only in the levered assessment.
+// The ledger lines whose monthly sum is taxable income, as the table of lines marks them: the P&L
+// before book depreciation and the gain on sale, with the tax depreciation instead. Interest and
+// financing fees are deducted only in the levered assessment. Each part is summed on its own, in
+// the table's order, so the fast (double) ledger adds in one fixed order.
 struct TaxBaseLines {
   std::span<const Line> operating;
   std::span<const Line> financing;
 };
 
 inline TaxBaseLines tax_base_lines() {
-  static constexpr std::array operating{
-      Line::committed_revenue, Line::on_demand_revenue,     Line::sla_credits,
-      Line::termination_fees,  Line::vat_refund_income,     Line::electricity,
-      Line::data_centre_rent,  Line::other_running_costs,   Line::hardware_replacements,
-      Line::credit_losses,     Line::tax_depreciation};
-  static constexpr std::array financing{Line::interest, Line::financing_fees};
-  return {operating, financing};
+  static constexpr auto financing = lines_where<detail::only_in_levered_tax_base>();
+  return {unlevered_tax_base_lines, financing};
 }
 
 // Income tax is assessed: every cash line of the ledger is complete.

@@ -57,10 +57,12 @@ struct AccrualView {
   std::optional<double> net_margin;  // net income / lease revenue
 };
 
+// Lease revenue over the life, as the engine defines it (the denominator of every net margin).
 template <num::Numeric Num>
 double lease_revenue(const engine::Ledger<Num>& l) {
-  return num::to_double(l.total(engine::Line::committed_revenue) + l.total(engine::Line::on_demand_revenue) +
-                        l.total(engine::Line::sla_credits) + l.total(engine::Line::termination_fees));
+  Num total(0);
+  for (int m = 0; m < l.months(); ++m) total += engine::lease_revenue(l, m);
+  return num::to_double(total);
 }
 
 template <num::Numeric Num>

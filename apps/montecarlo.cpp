@@ -62,7 +62,7 @@ int montecarlo(Args args) {
     report::MonteCarloReport result{deal.name, deal.currency, from_model.has_value(), threads, 0,
                                     solve::monte_carlo(deal, uncertainty, threads)};
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    write_report(format, result, scale.value_or(report::default_scale(deal.currency)));
+    write_report(format, result, scale.value_or(report::default_scale(deal)));
     return 0;
   });
 }

@@ -62,7 +62,7 @@ int sensitivity(Args args) {
     }
     const deal::Deal deal = io::load_deal(required_model(model, "sensitivity"));
     const report::SensitivityReport result = report::make_sensitivity_report(deal, options, grid);
-    write_report(format, result, scale.value_or(report::default_scale(deal.currency)));
+    write_report(format, result, scale.value_or(report::default_scale(deal)));
     return 0;
   });
 }

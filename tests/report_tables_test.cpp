@@ -46,7 +46,7 @@ bool has(const std::string& text, const std::string& part) { return text.find(pa
 TEST(EveryWriter, CarriesEveryLedgerLine) {
   const auto deal = on_demand_deal();
   const auto report = report::make_run_report<num::Decimal>(deal, true);
-  const auto out = write_all(report, report::default_scale(deal.currency));
+  const auto out = write_all(report, report::default_scale(deal));
   for (const auto& info : engine::line_table) {
     EXPECT_TRUE(has(out.table, "  " + std::string(info.label) + " ")) << info.key;
     EXPECT_TRUE(has(out.csv, "\nledger," + std::string(info.key) + ",")) << info.key;
@@ -61,7 +61,7 @@ TEST(EveryWriter, CarriesEveryLedgerLine) {
 TEST(EveryWriter, CarriesEveryMetric) {
   const auto deal = on_demand_deal();
   const auto report = report::make_run_report<num::Decimal>(deal, false);
-  const auto out = write_all(report, report::default_scale(deal.currency));
+  const auto out = write_all(report, report::default_scale(deal));
   for (const auto& metric : report::run_metrics()) {
     const std::string key(metric.key);
     EXPECT_TRUE(has(out.table, "  " + std::string(metric.label))) << key;
@@ -207,7 +207,7 @@ TEST(Table, DefaultScaleFollowsTheDealsSize) {
 TEST(Table, MonthsAreNamedAsInJsonWithTheirDates) {
   const auto deal = on_demand_deal();
   const auto report = report::make_run_report<num::Decimal>(deal, false);
-  const auto out = write_all(report, report::default_scale(deal.currency));
+  const auto out = write_all(report, report::default_scale(deal));
   const auto& first = out.document["funding_shortfalls"][0];
   ASSERT_FALSE(first.is_null());
   const std::string named = "first in month " + std::to_string(first["month"].get<int>()) + " (" +

@@ -23,8 +23,11 @@ Scale default_scale(std::string_view currency, double magnitude) {
   return {1, ""};
 }
 
-Scale default_scale(std::string_view currency) {
-  return currency == "CNY" ? Scale{1e8, "亿"} : Scale{1e6, "M"};
+Scale default_scale(const deal::Deal& deal) {
+  const auto& cluster = deal.cluster;
+  const double equipment_cost = static_cast<double>(cluster.servers) * num::to_double(cluster.price_per_server) *
+                                (1 + num::to_double(cluster.spares_share));
+  return default_scale(deal.currency, equipment_cost);
 }
 
 std::optional<Scale> parse_scale(std::string_view text) {

@@ -3,7 +3,7 @@
 // its servers from, checks every field, and returns a deal::Deal. Every problem is an
 // io::InputError pointing at the file, line, column and field path to fix.
 //
-//   deal::Deal deal = io::load_deal("models/guosen-2025-standard-10k.yaml");
+//   deal::Deal deal = io::load_deal("models/my-deal.yaml");
 //
 // The catalogue is the model's top-level `catalog:` path (relative to the model's directory), else
 // `catalog/gpus.yaml` in the model's directory, else the catalogue installed with the program,

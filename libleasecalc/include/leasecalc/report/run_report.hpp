@@ -26,8 +26,9 @@ struct Scale {
 // The scale that suits amounts of the given magnitude (the deal's largest figure): for CNY, 亿 from
 // 1亿, 万 from 1万, units below; otherwise M from a million, k from a thousand, units below.
 Scale default_scale(std::string_view currency, double magnitude);
-// For a deal of unknown size: 亿 for CNY, M otherwise.
-Scale default_scale(std::string_view currency);
+// The scale that suits the deal before it is projected, sized by the cost of its servers (for the
+// reports that show no statements: sensitivity, Monte Carlo).
+Scale default_scale(const deal::Deal& deal);
 // "亿", "万", "bn", "M", "k" or "1"; nothing for anything else.
 std::optional<Scale> parse_scale(std::string_view text);
 

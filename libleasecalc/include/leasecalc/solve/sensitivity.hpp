@@ -20,7 +20,7 @@ namespace leasecalc::solve {
 struct Outcome {
   std::optional<double> project_irr;  // post-tax, effective annual
   std::optional<double> equity_irr;
-  std::optional<double> net_margin;   // net income / revenue over the life
+  std::optional<double> net_margin;   // net income / lease revenue over the life
   // Net income / revenue in the first deal year: where the depreciation life shows (over the life,
   // the gain or loss on the sale at the horizon undoes a shorter or longer book life).
   std::optional<double> first_year_net_margin;

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <random>
@@ -134,6 +135,90 @@ TEST(Irr, ConvergesOnLongSeriesNegativeAndLargeRates) {
 TEST(Irr, RejectsNonFiniteFlowsAndGuessesAtOrBelowMinusOne) {
   EXPECT_THROW(fin::irr(std::vector<double>{-1, NAN}), std::invalid_argument);
   EXPECT_THROW(fin::irr(std::vector<double>{-1, 2}, -1.0), std::invalid_argument);
+}
+
+// Issue 14: from a distant guess the first Newton step is huge and the next ordinary; their ratio
+// once passed for quadratic convergence and stopped the iteration at 0.0649 for a true 0.1.
+TEST(Irr, DistantGuessesConvergeToTheRoot) {
+  const std::vector<double> flows = {-100, 10, 110};  // -100 + 10 x + 110 x^2 = 0 at x = 1 / 1.1
+  const std::vector<int> days = {45658, 46023, 46388};  // 2025-01-01, 2026-01-01, 2027-01-01
+  for (const double guess : {1e3, 1e6, 1e9, 1e15, 1e100, 1e300, -0.9999999999999999, -0.999}) {
+    const auto periodic = fin::irr(flows, guess);
+    ASSERT_EQ(periodic.status, fin::IrrStatus::unique) << guess << ": " << periodic.message;
+    EXPECT_NEAR(periodic.rate, 0.1, 1e-15) << "IRR from " << guess;
+    const auto dated = fin::xirr(flows, days, guess);
+    ASSERT_TRUE(dated.has_rate()) << guess << ": " << dated.message;
+    EXPECT_NEAR(dated.rate, 0.1, 1e-15) << "XIRR from " << guess;
+    const auto annuity = fin::rate(2, 10, -100, 100, 0, guess);
+    ASSERT_TRUE(annuity.has_rate()) << guess << ": " << annuity.message;
+    EXPECT_NEAR(annuity.rate, 0.1, 1e-15) << "RATE from " << guess;
+  }
+  // The same on lease-like monthly flows with a known rate.
+  std::vector<double> lease{-1e6};
+  for (int m = 1; m <= 60; ++m) lease.push_back(1e6 * 0.01 / (1 - std::pow(1.01, -60)));
+  for (const double guess : {1e9, 1e12, 1e200})
+    EXPECT_NEAR(fin::irr(lease, guess).rate, 0.01, 1e-14) << guess;
+}
+
+// Issue 14: Newton from a guess next to -100% once stalled where the rates run out of digits and
+// reported -100% as a root of -100 + 230 x - 132 x^2, whose NPV runs to -infinity there.
+TEST(Irr, MinusOneHundredPercentIsNeverARoot) {
+  const std::vector<double> flows = {-100, 230, -132};
+  for (const double guess : {-0.9999999999999999, -0.99999999, -0.9}) {
+    const auto result = fin::irr(flows, guess);
+    ASSERT_EQ(result.status, fin::IrrStatus::multiple_roots) << guess << ": " << result.message;
+    ASSERT_EQ(result.roots.size(), 2u) << result.message;
+    EXPECT_NEAR(result.roots[0], 0.1, 1e-13);
+    EXPECT_NEAR(result.roots[1], 0.2, 1e-13);
+    EXPECT_NEAR(result.rate, 0.1, 1e-13) << guess;
+  }
+}
+
+// Issue 14: subnormal flows once gave whatever the guess suggested. The rate does not depend on
+// the flows' scale: flows rescaled by any power of two, down to the smallest subnormals and up to
+// the largest doubles, have the rate of the same flows near 1.
+TEST(Irr, TheFlowsScaleDoesNotMatterFromSubnormalToTheLargestDoubles) {
+  // -1 + 2 x = 0: 100%; -1 + x + x^2 = 0: x = (sqrt 5 - 1) / 2, r = (sqrt 5 - 1) / 2 too.
+  const double golden = (std::sqrt(5.0) - 1) / 2;
+  for (const double guess : {0.1, -0.9, 50.0, 1e9}) {
+    EXPECT_NEAR(fin::irr(std::vector<double>{-5e-324, 1e-323}, guess).rate, 1.0, 1e-15) << guess;
+    EXPECT_NEAR(fin::xirr(std::vector<double>{-5e-324, 1e-323}, std::vector<int>{0, 365}, guess).rate, 1.0, 1e-15)
+        << guess;
+    for (const int exponent : {-1074 + 2, -1050, -1022, -600, 0, 600, 1000, 1021}) {
+      std::vector<double> flows;
+      for (const double flow : {-1.0, 1.0, 1.0}) flows.push_back(std::ldexp(flow, exponent));
+      const auto result = fin::irr(flows, guess);
+      ASSERT_EQ(result.status, fin::IrrStatus::unique) << exponent << ": " << result.message;
+      EXPECT_NEAR(result.rate, golden, 1e-15) << "2^" << exponent << " from " << guess;
+      const auto dated = fin::xirr(flows, std::vector<int>{0, 365, 730}, guess);
+      EXPECT_NEAR(dated.rate, golden, 1e-15) << "2^" << exponent << " from " << guess;
+    }
+  }
+  // Flows whose sum overflows a double.
+  const auto huge = fin::irr(std::vector<double>{-1.5e308, 1.5e308, 1.5e308});
+  EXPECT_NEAR(huge.rate, golden, 1e-15);
+  // An outflow below 2^-1074 of the inflow: NPV is zero only where 1 + r < 1e-600, a rate no
+  // double holds, so there is no rate to report (and none suggested by the guess).
+  for (const double guess : {0.1, -0.99, 1e9}) {
+    const auto lopsided = fin::irr(std::vector<double>{1e300, -1e-320}, guess);
+    EXPECT_EQ(lopsided.status, fin::IrrStatus::no_root) << guess << ": " << lopsided.rate;
+    EXPECT_FALSE(fin::irr(std::vector<double>{1.0, -5e-324}, guess).has_rate()) << guess;
+  }
+}
+
+// Issue 14: a million alternating flows took 498 s (an O(n^2) bound on the number of roots). The
+// solver is now linear in the number of flows beyond about a thousand.
+TEST(Irr, AMillionAlternatingFlowsAreSolvedInLinearTime) {
+  std::vector<double> flows(1000000);
+  for (std::size_t i = 0; i < flows.size(); ++i) flows[i] = i % 2 == 0 ? -1.0 : 1.0;
+  // NPV = -(1 - x^n) / (1 + x) for an even n: zero only at x = 1, a rate of 0.
+  const auto start = std::chrono::steady_clock::now();
+  const auto result = fin::irr(flows);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_TRUE(result.has_rate()) << result.message;
+  EXPECT_EQ(result.status, fin::IrrStatus::unique) << result.message;
+  EXPECT_NEAR(result.rate, 0.0, 1e-9);
+  EXPECT_LT(seconds, 60.0);  // a few seconds in release; the quadratic bound took minutes
 }
 
 TEST(Xirr, UsesDaysOverThreeSixtyFiveFromTheFirstDateAndAnyOrder) {

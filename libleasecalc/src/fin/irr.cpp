@@ -27,7 +27,11 @@ RootSample log_ratio(double inflow, double inflow_slope, double outflow, double 
   if (inflow == 0 && outflow == 0) return {rate >= 0 ? double(sign_high) : double(sign_low), 0.0};
   // log1p of the relative difference keeps full precision near the root, where the two logs
   // would cancel to a few digits.
-  return {std::log1p((inflow - outflow) / outflow), inflow_slope / inflow - outflow_slope / outflow};
+  double value = std::log1p((inflow - outflow) / outflow);
+  // One side below 2^-53 of the other (a distant rate): the relative difference rounds to -1 or
+  // overflows, but the logarithms stay finite.
+  if (!std::isfinite(value) && inflow > 0 && outflow > 0) value = std::log(inflow) - std::log(outflow);
+  return {value, inflow_slope / inflow - outflow_slope / outflow};
 }
 
 // Periodic flows: both present values and their derivatives in one pass.
@@ -156,6 +160,8 @@ std::vector<double> scan_points() {
   return points;
 }
 
+constexpr std::size_t kMostFlowsForRootBound = 1100;
+
 bool same_root(double a, double b) { return std::fabs(a - b) <= 1e-10 * std::fmax(1e-6, std::fabs(a)); }
 
 IrrResult no_convergence_result(double guess) {
@@ -173,6 +179,10 @@ IrrResult no_convergence_result(double guess) {
 // A rate of exactly 0 is a root when the flows add up to zero. O(n^2), far cheaper than a scan.
 std::optional<int> root_bound(std::span<const double> flows) {
   const std::size_t n = flows.size();
+  // The shifted coefficients grow like 2^n (binomial sums): past about a thousand flows of one
+  // scale they leave the doubles, so the O(n^2) shift would only end in "unclear". The scan
+  // answers instead, in time linear in the number of flows.
+  if (n > kMostFlowsForRootBound) return std::nullopt;
   const auto changes = [](std::span<const double> coefficients) {
     int count = 0, previous = 0;
     for (const double c : coefficients) {
@@ -207,6 +217,17 @@ std::optional<int> root_bound(std::span<const double> flows) {
     if (cumulative_unclear || taylor_unclear || !std::isfinite(taylor[k])) return std::nullopt;
   }
   return changes(cumulative) + changes(taylor) + (sum == 0 ? 1 : 0);
+}
+
+// Whether NPV is zero at `rate` to rounding (|log(inflows / outflows)| within a few hundred ulps)
+// or changes sign between the neighbouring rates a few ulps away.
+template <class Npv>
+bool is_root(const Npv& npv, double rate) {
+  const double value = npv(rate).value;
+  if (std::fabs(value) <= 1e-12) return true;
+  const double width = 16 * std::numeric_limits<double>::epsilon() * std::fmax(std::fabs(rate), 1e-300);
+  const double below = rate - width, above = rate + width;
+  return below > -1.0 && sign(npv(below).value) * sign(npv(above).value) < 0;
 }
 
 template <class Npv>
@@ -267,8 +288,12 @@ IrrResult solve(const Npv& npv, const SignPattern& pattern, double guess,
       if (!std::isfinite(s_step)) break;
       s_step = std::clamp(s_step, -0.5, 0.5);
       const double next = std::expm1(std::log1p(rate) + s_step);
+      if (!(next > -1.0)) break;  // -100% is never a root: NPV is infinite there
       if (std::fabs(next - rate) <= rate_tolerance(next)) {
-        roots.push_back(next);
+        // A step that stalls is not a root by itself (near -100% the rates run out of digits
+        // before NPV reaches zero): keep it only where NPV is zero to rounding, relative to the
+        // flows (the value is log(inflows / outflows)) or changes sign across it.
+        if (is_root(npv, next)) roots.push_back(next);
         break;
       }
       rate = next;
@@ -312,11 +337,42 @@ void check_flows(std::span<const double> values) {
       throw std::invalid_argument("cash flow " + std::to_string(i + 1) + " is not a finite number");
 }
 
+// The IRR does not depend on the flows' scale, but their sums do: subnormal flows (below 2^-1022)
+// have lost digits and underflow as soon as they are discounted, so any guess would look like a
+// root; flows near the largest double overflow when added up. Flows whose largest magnitude is far
+// from 1 are rescaled by a power of two, which is exact, so the rate is that of the flows as given.
+std::optional<std::vector<double>> rescaled(std::span<const double> values) {
+  double largest = 0;
+  for (const double v : values) largest = std::fmax(largest, std::fabs(v));
+  if (largest == 0 || (largest >= 0x1p-100 && largest <= 0x1p100)) return std::nullopt;
+  int exponent = 0;
+  std::frexp(largest, &exponent);
+  std::vector<double> scaled(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) scaled[i] = std::ldexp(values[i], -exponent);
+  return scaled;
+}
+
+// Flows of one sign below 2^-1074 of the largest vanish when rescaled: NPV is then zero only where
+// 1 + r is below the smallest double, a rate no double holds.
+std::optional<IrrResult> vanished_sign_result(std::span<const double> values, std::span<const double> scaled) {
+  if (sign_pattern(values).changes == 0 || sign_pattern(scaled).changes > 0) return std::nullopt;
+  IrrResult result;
+  result.status = IrrStatus::no_root;
+  result.message = "no IRR: the cash flows change sign, but the flows of one sign are below 2^-1074 of the "
+                   "largest, so NPV is not zero at any rate a double can hold";
+  return result;
+}
+
 }  // namespace
 
 IrrResult irr(std::span<const double> values, double guess) {
   check_guess(guess);
   check_flows(values);
+  const std::optional<std::vector<double>> scaled = rescaled(values);
+  if (scaled) {
+    if (const auto vanished = vanished_sign_result(values, *scaled)) return *vanished;
+    values = *scaled;
+  }
   const SignPattern pattern = sign_pattern(values);
   const std::optional<int> most_roots = pattern.changes > 1 ? root_bound(values) : std::nullopt;
   return solve(PeriodicNpv(values, pattern.last, pattern.first), pattern, guess, most_roots);
@@ -328,6 +384,11 @@ IrrResult xirr(std::span<const double> values, std::span<const int> dates, doubl
   if (values.size() != dates.size())
     throw std::invalid_argument("XIRR needs one date per value: got " + std::to_string(values.size()) +
                                 " values and " + std::to_string(dates.size()) + " dates");
+  const std::optional<std::vector<double>> scaled = rescaled(values);
+  if (scaled) {
+    if (const auto vanished = vanished_sign_result(values, *scaled)) return *vanished;
+    values = *scaled;
+  }
   std::vector<std::pair<int, double>> dated;
   dated.reserve(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) {

@@ -22,58 +22,85 @@ namespace {
 // Both present values are scaled by (1+r)^T for r < 0 (the ratio is unchanged), so no term
 // overflows near -100%. When both underflow (extreme rates) the sign of NPV is that of the first
 // flow (r -> +inf) or of the last (r -> -1), given by `sign_high` / `sign_low`, with no slope.
-RootSample log_ratio(double inflow, double inflow_slope, double outflow, double outflow_slope, double rate,
+// `Real` is double, or long double for flows whose magnitudes are too far apart for sums in double.
+template <class Real>
+RootSample log_ratio(Real inflow, Real inflow_slope, Real outflow, Real outflow_slope, double rate,
                      int sign_low, int sign_high) {
   if (inflow == 0 && outflow == 0) return {rate >= 0 ? double(sign_high) : double(sign_low), 0.0};
   // log1p of the relative difference keeps full precision near the root, where the two logs
   // would cancel to a few digits.
-  double value = std::log1p((inflow - outflow) / outflow);
+  Real value = std::log1p((inflow - outflow) / outflow);
   // One side below 2^-53 of the other (a distant rate): the relative difference rounds to -1 or
   // overflows, but the logarithms stay finite.
   if (!std::isfinite(value) && inflow > 0 && outflow > 0) value = std::log(inflow) - std::log(outflow);
-  return {value, inflow_slope / inflow - outflow_slope / outflow};
+  return {static_cast<double>(value), static_cast<double>(inflow_slope / inflow - outflow_slope / outflow)};
 }
 
-// Periodic flows: both present values and their derivatives in one pass.
+// Terms below this have lost digits to underflow (doubles turn subnormal at 2^-1022): a present
+// value under it is summed again in long double, whose exponent reaches 2^-16382.
+constexpr double kSmallestSafeDoubleSum = 0x1p-960;
+
+// Periodic flows: both present values and their derivatives in one pass, in double, or in long
+// double where the double sums underflow (extreme rates with flows of very different sizes) or
+// when `wide` is set (flows whose own magnitudes are outside what double sums hold).
 struct PeriodicNpv {
   std::vector<double> inflows, outflows;  // by period: the positive and the negative flows
   int sign_low, sign_high;
+  bool wide;
+  bool has_inflows = false, has_outflows = false;
 
-  PeriodicNpv(std::span<const double> flows, int low, int high)
-      : inflows(flows.size()), outflows(flows.size()), sign_low(low), sign_high(high) {
+  PeriodicNpv(std::span<const double> flows, int low, int high, bool always_wide)
+      : inflows(flows.size()), outflows(flows.size()), sign_low(low), sign_high(high), wide(always_wide) {
     for (std::size_t i = 0; i < flows.size(); ++i) {
       inflows[i] = flows[i] > 0 ? flows[i] : 0.0;
       outflows[i] = flows[i] < 0 ? -flows[i] : 0.0;
+      has_inflows = has_inflows || flows[i] > 0;
+      has_outflows = has_outflows || flows[i] < 0;
     }
   }
 
   RootSample operator()(double rate) const {
-    const std::size_t n = inflows.size();
-    if (rate >= 0) {
-      // sum c_i x^i with x = 1/(1+r) in (0, 1]; d/dr = d/dx * (-x^2).
-      const double x = 1.0 / (1.0 + rate);
-      const Parts p = parts(x, [](std::size_t i) { return i; });
-      return log_ratio(p.in, -p.din * x * x, p.out, -p.dout * x * x, rate, sign_low, sign_high);
+    if (!wide) {
+      const Parts<double> p = present_values<double>(rate);
+      if (!((has_inflows && p.in < kSmallestSafeDoubleSum) || (has_outflows && p.out < kSmallestSafeDoubleSum)))
+        return sample(p, rate);
     }
-    // (1+r)^(n-1) times the same: sum c_i y^(n-1-i) with y = 1 + r in (0, 1).
-    const Parts p = parts(1.0 + rate, [n](std::size_t j) { return n - 1 - j; });
-    return log_ratio(p.in, p.din, p.out, p.dout, rate, sign_low, sign_high);
+    return sample(present_values<long double>(rate), rate);
   }
 
  private:
+  template <class Real>
   struct Parts {
-    double in, din, out, dout;
+    Real in, din, out, dout;  // present values and their derivatives in r
   };
+
+  template <class Real>
+  RootSample sample(const Parts<Real>& p, double rate) const {
+    return log_ratio(p.in, p.din, p.out, p.dout, rate, sign_low, sign_high);
+  }
+
+  template <class Real>
+  Parts<Real> present_values(double rate) const {
+    const std::size_t n = inflows.size();
+    if (rate >= 0) {
+      // sum c_i x^i with x = 1/(1+r) in (0, 1]; d/dr = d/dx * (-x^2).
+      const Real x = Real(1) / (Real(1) + rate);
+      const Parts<Real> p = parts(x, [](std::size_t i) { return i; });
+      return {p.in, -p.din * x * x, p.out, -p.dout * x * x};
+    }
+    // (1+r)^(n-1) times the same: sum c_i y^(n-1-i) with y = 1 + r in (0, 1).
+    return parts(Real(1) + rate, [n](std::size_t j) { return n - 1 - j; });
+  }
 
   // The inflow and outflow parts of sum_j c_period(j) z^j and their derivatives in z. The even and
   // odd powers are two polynomials in z^2 evaluated by Horner's rule side by side, so eight
   // independent multiply-add chains, half as long, keep the processor busy:
   // P(z) = E(z^2) + z O(z^2), P'(z) = 2z E'(z^2) + O(z^2) + 2z^2 O'(z^2).
-  template <class Period>
-  Parts parts(double z, const Period& period) const {
+  template <class Real, class Period>
+  Parts<Real> parts(Real z, const Period& period) const {
     const std::size_t n = inflows.size();
-    const double w = z * z;
-    double e_in = 0, de_in = 0, o_in = 0, do_in = 0, e_out = 0, de_out = 0, o_out = 0, do_out = 0;
+    const Real w = z * z;
+    Real e_in = 0, de_in = 0, o_in = 0, do_in = 0, e_out = 0, de_out = 0, o_out = 0, do_out = 0;
     std::size_t pairs = n / 2;
     if (n % 2 == 1) {  // the highest power is even: it starts the even chain
       e_in = inflows[period(n - 1)];
@@ -95,27 +122,56 @@ struct PeriodicNpv {
   }
 };
 
-// Flows at real times (years), ordered by time.
+// Flows at real times (years), ordered by time; in double, or in long double as above (`exact`
+// holds the flows as netted in long double, `flows` the same rounded to doubles).
 struct DatedNpv {
   std::vector<double> times;
   std::vector<double> flows;
+  std::vector<long double> exact;
   int sign_low = 0, sign_high = 0;
+  bool wide = false;
+  bool has_inflows = false, has_outflows = false;
 
   RootSample operator()(double rate) const {
-    const double s = std::log1p(rate);
-    const double horizon = times.back();
-    double in = 0, din = 0, out = 0, dout = 0;
-    for (std::size_t i = 0; i < flows.size(); ++i) {
-      const double exponent = rate >= 0 ? -times[i] : horizon - times[i];
-      const double growth = std::exp(exponent * s);
-      const double term = std::fabs(flows[i]) * growth;
-      (flows[i] > 0 ? in : out) += term;
-      (flows[i] > 0 ? din : dout) += exponent * term;
+    if (!wide) {
+      const RootSample narrow = evaluate<double>(flows, rate, true);
+      if (!std::isnan(narrow.value)) return narrow;
     }
+    return evaluate<long double>(exact, rate, false);
+  }
+
+ private:
+  // NaN when `check_underflow` and a present value has lost digits to underflow.
+  template <class Real, class Flow>
+  RootSample evaluate(const std::vector<Flow>& amounts, double rate, bool check_underflow) const {
+    const Real s = std::log1p(Real(rate));
+    const double horizon = times.back();
+    Real in = 0, din = 0, out = 0, dout = 0;
+    for (std::size_t i = 0; i < amounts.size(); ++i) {
+      const double exponent = rate >= 0 ? -times[i] : horizon - times[i];
+      const Real growth = std::exp(exponent * s);
+      const Real term = std::fabs(Real(amounts[i])) * growth;
+      (amounts[i] > 0 ? in : out) += term;
+      (amounts[i] > 0 ? din : dout) += exponent * term;
+    }
+    if (check_underflow &&
+        ((has_inflows && in < kSmallestSafeDoubleSum) || (has_outflows && out < kSmallestSafeDoubleSum)))
+      return {std::numeric_limits<double>::quiet_NaN(), 0.0};
     // d/dr = d/ds / (1 + r)
-    return log_ratio(in, din / (1.0 + rate), out, dout / (1.0 + rate), rate, sign_low, sign_high);
+    return log_ratio(in, din / (Real(1) + rate), out, dout / (Real(1) + rate), rate, sign_low, sign_high);
   }
 };
+
+// Sums of products of flows stay well inside the doubles while every non-zero flow's magnitude
+// is within 2^-500 .. 2^500. Flows beyond (subnormal ones, which have lost digits already, or
+// ones near the largest double, whose sums overflow) are summed in long double throughout; the
+// rate is then that of the flows exactly as given.
+template <class Flows>
+bool sums_fit_in_double(const Flows& flows) {
+  for (const auto flow : flows)
+    if (flow != 0 && !(std::fabs(flow) >= 0x1p-500L && std::fabs(flow) <= 0x1p500L)) return false;
+  return true;
+}
 
 std::string format_number(double value) {
   char buffer[32];
@@ -123,7 +179,8 @@ std::string format_number(double value) {
   return std::string(buffer, end);
 }
 
-int sign(double x) { return x > 0 ? 1 : (x < 0 ? -1 : 0); }
+template <class Real>
+int sign(Real x) { return x > 0 ? 1 : (x < 0 ? -1 : 0); }
 
 struct SignPattern {
   int changes = 0;
@@ -131,9 +188,10 @@ struct SignPattern {
   int last = 0;   // sign of the last non-zero flow: NPV's sign as r -> -1
 };
 
-SignPattern sign_pattern(std::span<const double> flows_in_time_order) {
+template <class Flows>
+SignPattern sign_pattern(const Flows& flows_in_time_order) {
   SignPattern pattern;
-  for (const double c : flows_in_time_order) {
+  for (const auto c : flows_in_time_order) {
     const int s = sign(c);
     if (s == 0) continue;
     if (pattern.first == 0) pattern.first = s;
@@ -337,45 +395,15 @@ void check_flows(std::span<const double> values) {
       throw std::invalid_argument("cash flow " + std::to_string(i + 1) + " is not a finite number");
 }
 
-// The IRR does not depend on the flows' scale, but their sums do: subnormal flows (below 2^-1022)
-// have lost digits and underflow as soon as they are discounted, so any guess would look like a
-// root; flows near the largest double overflow when added up. Flows whose largest magnitude is far
-// from 1 are rescaled by a power of two, which is exact, so the rate is that of the flows as given.
-std::optional<std::vector<double>> rescaled(std::span<const double> values) {
-  double largest = 0;
-  for (const double v : values) largest = std::fmax(largest, std::fabs(v));
-  if (largest == 0 || (largest >= 0x1p-100 && largest <= 0x1p100)) return std::nullopt;
-  int exponent = 0;
-  std::frexp(largest, &exponent);
-  std::vector<double> scaled(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) scaled[i] = std::ldexp(values[i], -exponent);
-  return scaled;
-}
-
-// Flows of one sign below 2^-1074 of the largest vanish when rescaled: NPV is then zero only where
-// 1 + r is below the smallest double, a rate no double holds.
-std::optional<IrrResult> vanished_sign_result(std::span<const double> values, std::span<const double> scaled) {
-  if (sign_pattern(values).changes == 0 || sign_pattern(scaled).changes > 0) return std::nullopt;
-  IrrResult result;
-  result.status = IrrStatus::no_root;
-  result.message = "no IRR: the cash flows change sign, but the flows of one sign are below 2^-1074 of the "
-                   "largest, so NPV is not zero at any rate a double can hold";
-  return result;
-}
-
 }  // namespace
 
 IrrResult irr(std::span<const double> values, double guess) {
   check_guess(guess);
   check_flows(values);
-  const std::optional<std::vector<double>> scaled = rescaled(values);
-  if (scaled) {
-    if (const auto vanished = vanished_sign_result(values, *scaled)) return *vanished;
-    values = *scaled;
-  }
   const SignPattern pattern = sign_pattern(values);
-  const std::optional<int> most_roots = pattern.changes > 1 ? root_bound(values) : std::nullopt;
-  return solve(PeriodicNpv(values, pattern.last, pattern.first), pattern, guess, most_roots);
+  const bool wide = !sums_fit_in_double(values);
+  const std::optional<int> most_roots = pattern.changes > 1 && !wide ? root_bound(values) : std::nullopt;
+  return solve(PeriodicNpv(values, pattern.last, pattern.first, wide), pattern, guess, most_roots);
 }
 
 IrrResult xirr(std::span<const double> values, std::span<const int> dates, double guess) {
@@ -384,11 +412,6 @@ IrrResult xirr(std::span<const double> values, std::span<const int> dates, doubl
   if (values.size() != dates.size())
     throw std::invalid_argument("XIRR needs one date per value: got " + std::to_string(values.size()) +
                                 " values and " + std::to_string(dates.size()) + " dates");
-  const std::optional<std::vector<double>> scaled = rescaled(values);
-  if (scaled) {
-    if (const auto vanished = vanished_sign_result(values, *scaled)) return *vanished;
-    values = *scaled;
-  }
   std::vector<std::pair<int, double>> dated;
   dated.reserve(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -396,21 +419,30 @@ IrrResult xirr(std::span<const double> values, std::span<const int> dates, doubl
       throw std::invalid_argument("XIRR date " + std::to_string(i + 1) + " precedes the first date");
     dated.emplace_back(dates[i], values[i]);
   }
-  // Descartes needs the flows ordered by time; flows on the same day add up.
+  // Descartes needs the flows ordered by time; flows on the same day add up, in long double so
+  // that no sum overflows and subnormal flows keep their digits.
   std::stable_sort(dated.begin(), dated.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  DatedNpv npv;
+  std::vector<double> times;
+  std::vector<long double> net;
   for (const auto& [day, amount] : dated) {
     const double years = (day - (dated.empty() ? 0 : dated.front().first)) / 365.0;
-    if (!npv.times.empty() && npv.times.back() == years)
-      npv.flows.back() += amount;
-    else {
-      npv.times.push_back(years);
-      npv.flows.push_back(amount);
+    if (!times.empty() && times.back() == years) {
+      net.back() += amount;
+    } else {
+      times.push_back(years);
+      net.push_back(amount);
     }
   }
-  const SignPattern pattern = sign_pattern(npv.flows);
+  DatedNpv npv;
+  npv.times = std::move(times);
+  npv.flows.assign(net.begin(), net.end());
+  npv.exact = std::move(net);
+  const SignPattern pattern = sign_pattern(npv.exact);
   npv.sign_low = pattern.last;
   npv.sign_high = pattern.first;
+  npv.wide = !sums_fit_in_double(npv.exact);
+  npv.has_inflows = std::any_of(npv.exact.begin(), npv.exact.end(), [](long double f) { return f > 0; });
+  npv.has_outflows = std::any_of(npv.exact.begin(), npv.exact.end(), [](long double f) { return f < 0; });
   return solve(npv, pattern, guess);
 }
 

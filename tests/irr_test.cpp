@@ -9,6 +9,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <utility>
 #include <cmath>
 #include <fstream>
 #include <random>
@@ -244,6 +245,34 @@ TEST(Xirr, UsesDaysOverThreeSixtyFiveFromTheFirstDateAndAnyOrder) {
   const std::vector<int> three_dates = {45000, 45730, 45365};
   const double rate = fin::xirr(three, three_dates).rate;
   EXPECT_NEAR(-1000 + 1210 / std::pow(1 + rate, 2.0) + 100 / (1 + rate), 0, 1e-9);
+}
+
+// Inputs found by fuzz/irr_fuzzer.cpp that once gave a rate where NPV is not zero. NPV here is
+// checked in long double at rates a relative 1e-12 either side of the answer: it changes sign.
+int xnpv_sign(std::span<const double> values, std::span<const int> days, long double rate) {
+  long double value = 0;
+  for (std::size_t i = 0; i < values.size(); ++i)
+    value += values[i] * std::pow(1.0L + rate, -(days[i] - days[0]) / 365.0L);
+  return value > 0 ? 1 : (value < 0 ? -1 : 0);
+}
+
+TEST(Xirr, FuzzFoundExtremesHaveTheirRootWhereNpvChangesSign) {
+  // Terms of 1e-385 at the root, below the doubles: once decided by the signs of underflowed sums.
+  const std::vector<double> underflow = {4.6670743181255645e-62, 0, 0, 0, 5.6133372797981245e+112,
+                                         1.519735308019331e-47, -4.952758238194911e-136, 0};
+  const std::vector<int> underflow_days = {45658, 45658, 45658, 45658, 45658 + 4439, 45658 + 18230,
+                                           45658 + 28016, 45658 + 51609};
+  // A subnormal first inflow against outflows of 1e18: the root is near 4.8e296, next to the
+  // largest double, where the bisection's midpoint once overflowed.
+  const std::vector<double> huge_rate = {1.04604313014581e-309, -2.3991874782374246e-185, -2.8483943054992686e+18,
+                                         -2.8483943054992686e+18};
+  const std::vector<int> huge_rate_days = {45658, 45658 + 153, 45658 + 451, 45658 + 50115};
+  for (const auto& [values, days] : {std::pair{underflow, underflow_days}, std::pair{huge_rate, huge_rate_days}}) {
+    const auto result = fin::xirr(values, days, 0.1);
+    ASSERT_EQ(result.status, fin::IrrStatus::unique) << result.message;
+    const long double rate = result.rate, width = 1e-12L * std::fabs(rate);
+    EXPECT_NE(xnpv_sign(values, days, rate - width), xnpv_sign(values, days, rate + width)) << result.rate;
+  }
 }
 
 TEST(Xirr, RejectsADateBeforeTheFirstAndMismatchedSizes) {

@@ -75,7 +75,7 @@ std::optional<double> safeguarded_newton(const Function& f, RootBracket bracket,
         expand *= 2;
       } else {
         next = std::expm1(0.5 * (std::log1p(low) + std::log1p(high)));
-        if (!(next > low && next < high)) next = 0.5 * (low + high);
+        if (!(next > low && next < high)) next = 0.5 * low + 0.5 * high;
       }
     }
     step_before_last = last_step;
@@ -94,8 +94,10 @@ std::optional<double> safeguarded_newton(const Function& f, RootBracket bracket,
         return next;
     }
     last_newton_s_step = newton_usable ? std::fabs(s_step) : std::numeric_limits<double>::infinity();
-    if (std::isfinite(high) && low > -1.0 && high - low <= rate_tolerance(0.5 * (low + high)))
-      return next > low && next < high ? next : 0.5 * (low + high);
+    // (Halves added, not the ends: low + high overflows next to the largest double.)
+    const double middle = 0.5 * low + 0.5 * high;
+    if (std::isfinite(high) && low > -1.0 && high - low <= rate_tolerance(middle))
+      return next > low && next < high ? next : middle;
     rate = next;
   }
   return std::nullopt;

@@ -229,7 +229,7 @@ TEST(Irr, AMillionAlternatingFlowsAreSolvedInLinearTime) {
   ASSERT_TRUE(result.has_rate()) << result.message;
   EXPECT_EQ(result.status, fin::IrrStatus::unique) << result.message;
   EXPECT_NEAR(result.rate, 0.0, 1e-9);
-  EXPECT_LT(seconds, 60.0);  // a few seconds in release; the quadratic bound took minutes
+  EXPECT_LT(seconds, 120.0);  // a few seconds in release (more under the sanitizers); it took 498 s
 }
 
 TEST(Xirr, UsesDaysOverThreeSixtyFiveFromTheFirstDateAndAnyOrder) {

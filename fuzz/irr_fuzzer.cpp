@@ -51,11 +51,11 @@ NpvParts npv_parts(const std::vector<long double>& flows, const std::vector<long
 int sign_of(long double x) { return x > 0 ? 1 : (x < 0 ? -1 : 0); }
 
 // A root: NPV is zero to 1e-9 of the flows' discounted size, or it changes sign (or vanishes)
-// between rates 1e-12 (relative) either side, the most a solver that stops at a few ulps needs.
+// between the rates 32 ulps either side (the solver stops within a few ulps of the root).
 bool is_root(const std::vector<long double>& flows, const std::vector<long double>& times, double rate) {
   const NpvParts at = npv_parts(flows, times, rate);
   if (at.magnitude == 0 || std::fabs(at.value) <= 1e-9L * at.magnitude) return true;
-  const double width = 1e-12 * std::fabs(rate) + 1e-15;
+  const double width = 32 * std::numeric_limits<double>::epsilon() * std::fabs(rate) + 1e-16;
   double below = rate - width;
   if (!(below > -1.0)) below = std::nextafter(-1.0, 0.0);
   const double above = rate + width;

@@ -90,8 +90,10 @@ std::optional<double> safeguarded_newton(const Function& f, RootBracket bracket,
       const double step = std::fabs(last_step), previous = std::fabs(step_before_last);
       const bool quadratic = last_newton_s_step <= 1e-2 && step <= 1e-3 * previous;
       const double predicted_error = quadratic ? step * (step / previous) * (step / previous) : step;
-      if (predicted_error <= 1e-15 * std::fabs(next) + 1e-17 || step <= 1e-12 * std::fabs(next) + 1e-17)
-        return next;
+      // Relative to the rate, or to 1 + r next to -100%, where a step of 1e-12 is a large part of
+      // what is left of the money.
+      const double scale = std::fmin(std::fabs(next), 1.0 + next);
+      if (predicted_error <= 1e-15 * scale + 1e-17 || step <= 1e-12 * scale + 1e-17) return next;
     }
     last_newton_s_step = newton_usable ? std::fabs(s_step) : std::numeric_limits<double>::infinity();
     // (Halves added, not the ends: low + high overflows next to the largest double.)

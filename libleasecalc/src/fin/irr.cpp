@@ -11,6 +11,7 @@
 #include <optional>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
 namespace leasecalc::fin {
@@ -47,28 +48,32 @@ struct PeriodicNpv {
   std::vector<double> inflows, outflows;  // by period: the positive and the negative flows
   int sign_low, sign_high;
   bool wide;
-  bool has_inflows = false, has_outflows = false;
 
   PeriodicNpv(std::span<const double> flows, int low, int high, bool always_wide)
       : inflows(flows.size()), outflows(flows.size()), sign_low(low), sign_high(high), wide(always_wide) {
     for (std::size_t i = 0; i < flows.size(); ++i) {
       inflows[i] = flows[i] > 0 ? flows[i] : 0.0;
       outflows[i] = flows[i] < 0 ? -flows[i] : 0.0;
-      has_inflows = has_inflows || flows[i] > 0;
-      has_outflows = has_outflows || flows[i] < 0;
     }
   }
+
+  // Evaluated only on flows that change sign, so both present values are positive unless they
+  // underflowed.
 
   RootSample operator()(double rate) const {
     if (!wide) {
       const Parts<double> p = present_values<double>(rate);
-      if (!((has_inflows && p.in < kSmallestSafeDoubleSum) || (has_outflows && p.out < kSmallestSafeDoubleSum)))
-        return sample(p, rate);
+      if (!(p.in < kSmallestSafeDoubleSum || p.out < kSmallestSafeDoubleSum)) return sample(p, rate);
     }
-    return sample(present_values<long double>(rate), rate);
+    return wide_sample(rate);
   }
 
  private:
+  // Out of line: rare, and kept out of the hot double path.
+  [[gnu::noinline, gnu::cold]] RootSample wide_sample(double rate) const {
+    return sample(present_values<long double>(rate), rate);
+  }
+
   template <class Real>
   struct Parts {
     Real in, din, out, dout;  // present values and their derivatives in r
@@ -130,8 +135,8 @@ struct DatedNpv {
   std::vector<long double> exact;
   int sign_low = 0, sign_high = 0;
   bool wide = false;
-  bool has_inflows = false, has_outflows = false;
 
+  // As for periodic flows, both present values are positive unless they underflowed.
   RootSample operator()(double rate) const {
     if (!wide) {
       const RootSample narrow = evaluate<double>(flows, rate, true);
@@ -154,8 +159,7 @@ struct DatedNpv {
       (amounts[i] > 0 ? in : out) += term;
       (amounts[i] > 0 ? din : dout) += exponent * term;
     }
-    if (check_underflow &&
-        ((has_inflows && in < kSmallestSafeDoubleSum) || (has_outflows && out < kSmallestSafeDoubleSum)))
+    if (check_underflow && (in < kSmallestSafeDoubleSum || out < kSmallestSafeDoubleSum))
       return {std::numeric_limits<double>::quiet_NaN(), 0.0};
     // d/dr = d/ds / (1 + r)
     return log_ratio(in, din / (Real(1) + rate), out, dout / (Real(1) + rate), rate, sign_low, sign_high);
@@ -168,9 +172,13 @@ struct DatedNpv {
 // rate is then that of the flows exactly as given.
 template <class Flows>
 bool sums_fit_in_double(const Flows& flows) {
-  for (const auto flow : flows)
-    if (flow != 0 && !(std::fabs(flow) >= 0x1p-500L && std::fabs(flow) <= 0x1p500L)) return false;
-  return true;
+  using Flow = std::remove_cvref_t<decltype(*std::begin(flows))>;
+  bool fits = true;  // without branches, so that the loop vectorises: it runs on every IRR
+  for (const Flow flow : flows) {
+    const Flow size = std::fabs(flow);
+    fits &= (size == 0) | ((size >= Flow(0x1p-500)) & (size <= Flow(0x1p500)));
+  }
+  return fits;
 }
 
 std::string format_number(double value) {
@@ -389,19 +397,24 @@ void check_guess(double guess) {
     throw std::invalid_argument("IRR guess must be a finite rate above -1 (-100%), got " + format_number(guess));
 }
 
-void check_flows(std::span<const double> values) {
-  for (std::size_t i = 0; i < values.size(); ++i)
-    if (!std::isfinite(values[i]))
+// Throws on a flow that is not finite; returns whether the flows' sums fit in double (above).
+bool check_flows(std::span<const double> values) {
+  bool fits = true;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double size = std::fabs(values[i]);
+    if (!(size <= std::numeric_limits<double>::max()))
       throw std::invalid_argument("cash flow " + std::to_string(i + 1) + " is not a finite number");
+    fits &= (size == 0) | ((size >= 0x1p-500) & (size <= 0x1p500));
+  }
+  return fits;
 }
 
 }  // namespace
 
 IrrResult irr(std::span<const double> values, double guess) {
   check_guess(guess);
-  check_flows(values);
+  const bool wide = !check_flows(values);
   const SignPattern pattern = sign_pattern(values);
-  const bool wide = !sums_fit_in_double(values);
   const std::optional<int> most_roots = pattern.changes > 1 && !wide ? root_bound(values) : std::nullopt;
   return solve(PeriodicNpv(values, pattern.last, pattern.first, wide), pattern, guess, most_roots);
 }
@@ -441,8 +454,6 @@ IrrResult xirr(std::span<const double> values, std::span<const int> dates, doubl
   npv.sign_low = pattern.last;
   npv.sign_high = pattern.first;
   npv.wide = !sums_fit_in_double(npv.exact);
-  npv.has_inflows = std::any_of(npv.exact.begin(), npv.exact.end(), [](long double f) { return f > 0; });
-  npv.has_outflows = std::any_of(npv.exact.begin(), npv.exact.end(), [](long double f) { return f < 0; });
   return solve(npv, pattern, guess);
 }
 

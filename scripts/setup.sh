@@ -7,7 +7,8 @@ set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config
           libboost-dev libboost-date-time-dev libeigen3-dev libyaml-cpp-dev
-          libgtest-dev libgmock-dev nlohmann-json3-dev)
+          libgtest-dev libgmock-dev nlohmann-json3-dev
+          clang libclang-rt-dev)  # clang and its libFuzzer runtime, for fuzz/ (scripts/fuzz.sh)
 for arg in "$@"; do
   case "$arg" in
     --bench)  packages+=(libbenchmark-dev libquantlib0-dev) ;;

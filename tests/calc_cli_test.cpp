@@ -13,6 +13,9 @@
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <utility>
+#include <vector>
+#include <cmath>
 
 namespace {
 
@@ -91,10 +94,80 @@ TEST(CalcCli, ResultsWithAFiniteLimitStayFinite) {
 }
 
 TEST(CalcCli, NegativeZeroPrintsAsZero) {
-  // At a rate of -100% a loan's balance vanishes after one period: the payment is 0, not -0.
-  const CliRun run = calc("pmt -1 10 100");
+  // A loan of 0 pays -(5% x 0) = -0 a period: printed 0. (Rates of -100% are refused.)
+  const CliRun run = calc("pmt 0.05 10 0");
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out, "0\n");
+}
+
+// Issue 14: a distant guess once ended the iteration after its first, huge step (0.0649 for 0.1).
+TEST(CalcCli, ADistantGuessStillFindsTheRate) {
+  for (const char* guess : {"1e9", "1e300", "-0.9999999999999999"}) {
+    const CliRun irr = calc(std::string("irr ") + guess, "-100\n10\n110\n");
+    EXPECT_EQ(irr.exit_code, 0) << guess << ": " << irr.err;
+    EXPECT_NEAR(number(irr.out), 0.1, 1e-14) << guess;
+    const CliRun xirr = calc(std::string("xirr ") + guess, "2025-01-01,-100\n2026-01-01,10\n2027-01-01,110\n");
+    EXPECT_EQ(xirr.exit_code, 0) << guess << ": " << xirr.err;
+    EXPECT_NEAR(number(xirr.out), 0.1, 1e-14) << guess;  // both years have 365 days
+    const CliRun rate = calc(std::string("rate 2 10 -100 100 0 ") + guess);
+    EXPECT_EQ(rate.exit_code, 0) << guess << ": " << rate.err;
+    EXPECT_NEAR(number(rate.out), 0.1, 1e-14) << guess;
+  }
+}
+
+// Issue 14: a guess next to -100% once reported a "root" at -100%, where NPV runs to -infinity.
+TEST(CalcCli, MinusOneHundredPercentIsNeverARoot) {
+  const CliRun run = calc("irr -0.9999999999999999", "-100\n230\n-132\n");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NEAR(number(run.out), 0.1, 1e-13);  // roots 10% and 20%; 10% is nearer the guess
+  EXPECT_NE(run.err.find("several IRRs"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("-1,"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("zero at -"), std::string::npos) << run.err;
+}
+
+TEST(CalcCli, NperWithoutASolutionIsNoResultExitOne) {
+  const CliRun run = calc("nper 0.05 -10 1000");  // 10 a period never repays 1000 accruing 50
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(run.out, "");
+  EXPECT_NE(run.err.find("never take pv to fv"), std::string::npos) << run.err;
+}
+
+TEST(CalcCli, PpmtErrorsNamePpmt) {
+  for (const char* args : {"ppmt 0.01 13 12 1000", "ppmt 0.01 1 12 1000 0 2", "ppmt -1 1 12 1000"}) {
+    const CliRun run = calc(args);
+    EXPECT_EQ(run.exit_code, 2) << args;
+    EXPECT_NE(run.err.find("PPMT: "), std::string::npos) << args << ": " << run.err;
+    EXPECT_EQ(run.err.find("IPMT"), std::string::npos) << args << ": " << run.err;
+    EXPECT_EQ(run.err.find(" PMT:"), std::string::npos) << args << ": " << run.err;
+  }
+}
+
+TEST(CalcCli, RatesAtOrBelowMinusOneHundredPercentAreBadInputEverywhere) {
+  for (const char* rate : {"-1", "-1.5"}) {
+    const std::string r(rate);
+    for (const auto& [args, input] : std::vector<std::pair<std::string, std::string>>{
+             {"npv " + r, "1\n"}, {"xnpv " + r, "2025-01-01,-1\n2026-01-01,2\n"},
+             {"pmt " + r + " 10 100", ""}, {"ipmt " + r + " 2 10 100", ""}, {"ppmt " + r + " 2 10 100", ""},
+             {"pv " + r + " 10 100", ""}, {"fv " + r + " 10 100", ""}, {"nper " + r + " -10 100", ""},
+             {"mirr " + r + " 0.1", "-1\n2\n"}, {"mirr 0.1 " + r, "-1\n2\n"}, {"dpayback " + r, "-1\n2\n"},
+             {"irr " + r, "-1\n2\n"}, {"rate 10 -1 5 0 0 " + r, ""}}) {
+      const CliRun run = calc(args, input);
+      EXPECT_EQ(run.exit_code, 2) << args;
+      EXPECT_EQ(run.out, "") << args;
+      EXPECT_NE(run.err.find("above -1 (-100%)"), std::string::npos) << args << ": " << run.err;
+    }
+  }
+}
+
+TEST(CalcCli, MirrOfSevenThousandFlowsIsFinite) {
+  // An outlay of 1000 and 6,999 receipts of 150: the receipts compounded at 12% reach e^793, past
+  // the doubles. MIRR = (150 ((1.12)^6999 - 1) / 0.12 / 1000)^(1/6999) - 1, in logs.
+  std::string input = "-1000\n";
+  for (int i = 1; i < 7000; ++i) input += "150\n";
+  const CliRun run = calc("mirr 0.1 0.12", input);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  const double log_future = std::log(150 / 0.12) + 6999 * std::log1p(0.12);  // 1.12^-6999 is below 1e-300
+  EXPECT_NEAR(number(run.out), std::expm1((log_future - std::log(1000.0)) / 6999), 1e-14);
 }
 
 TEST(CalcCli, XirrAndXnpvReadDatedLines) {

@@ -8,8 +8,11 @@
 #include <gtest/gtest.h>
 
 #include <charconv>
+#include <chrono>
+#include <utility>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <string>
@@ -136,6 +139,100 @@ TEST(Irr, RejectsNonFiniteFlowsAndGuessesAtOrBelowMinusOne) {
   EXPECT_THROW(fin::irr(std::vector<double>{-1, 2}, -1.0), std::invalid_argument);
 }
 
+// Issue 14: from a distant guess the first Newton step is huge and the next ordinary; their ratio
+// once passed for quadratic convergence and stopped the iteration at 0.0649 for a true 0.1.
+TEST(Irr, DistantGuessesConvergeToTheRoot) {
+  const std::vector<double> flows = {-100, 10, 110};  // -100 + 10 x + 110 x^2 = 0 at x = 1 / 1.1
+  const std::vector<int> days = {45658, 46023, 46388};  // 2025-01-01, 2026-01-01, 2027-01-01
+  for (const double guess : {1e3, 1e6, 1e9, 1e15, 1e100, 1e300, -0.9999999999999999, -0.999}) {
+    const auto periodic = fin::irr(flows, guess);
+    ASSERT_EQ(periodic.status, fin::IrrStatus::unique) << guess << ": " << periodic.message;
+    EXPECT_NEAR(periodic.rate, 0.1, 1e-15) << "IRR from " << guess;
+    const auto dated = fin::xirr(flows, days, guess);
+    ASSERT_TRUE(dated.has_rate()) << guess << ": " << dated.message;
+    EXPECT_NEAR(dated.rate, 0.1, 1e-15) << "XIRR from " << guess;
+    const auto annuity = fin::rate(2, 10, -100, 100, 0, guess);
+    ASSERT_TRUE(annuity.has_rate()) << guess << ": " << annuity.message;
+    EXPECT_NEAR(annuity.rate, 0.1, 1e-15) << "RATE from " << guess;
+  }
+  // The same on lease-like monthly flows with a known rate.
+  std::vector<double> lease{-1e6};
+  for (int m = 1; m <= 60; ++m) lease.push_back(1e6 * 0.01 / (1 - std::pow(1.01, -60)));
+  for (const double guess : {1e9, 1e12, 1e200})
+    EXPECT_NEAR(fin::irr(lease, guess).rate, 0.01, 1e-14) << guess;
+}
+
+// Issue 14: Newton from a guess next to -100% once stalled where the rates run out of digits and
+// reported -100% as a root of -100 + 230 x - 132 x^2, whose NPV runs to -infinity there.
+TEST(Irr, MinusOneHundredPercentIsNeverARoot) {
+  const std::vector<double> flows = {-100, 230, -132};
+  for (const double guess : {-0.9999999999999999, -0.99999999, -0.9}) {
+    const auto result = fin::irr(flows, guess);
+    ASSERT_EQ(result.status, fin::IrrStatus::multiple_roots) << guess << ": " << result.message;
+    ASSERT_EQ(result.roots.size(), 2u) << result.message;
+    EXPECT_NEAR(result.roots[0], 0.1, 1e-13);
+    EXPECT_NEAR(result.roots[1], 0.2, 1e-13);
+    EXPECT_NEAR(result.rate, 0.1, 1e-13) << guess;
+  }
+}
+
+// Issue 14: subnormal flows once gave whatever the guess suggested. The rate does not depend on
+// the flows' scale: flows rescaled by any power of two, down to the smallest subnormals and up to
+// the largest doubles, have the rate of the same flows near 1.
+TEST(Irr, TheFlowsScaleDoesNotMatterFromSubnormalToTheLargestDoubles) {
+  // -1 + 2 x = 0: 100%; -1 + x + x^2 = 0: x = (sqrt 5 - 1) / 2, r = (sqrt 5 - 1) / 2 too.
+  const double golden = (std::sqrt(5.0) - 1) / 2;
+  for (const double guess : {0.1, -0.9, 50.0, 1e9}) {
+    EXPECT_NEAR(fin::irr(std::vector<double>{-5e-324, 1e-323}, guess).rate, 1.0, 1e-15) << guess;
+    EXPECT_NEAR(fin::xirr(std::vector<double>{-5e-324, 1e-323}, std::vector<int>{0, 365}, guess).rate, 1.0, 1e-15)
+        << guess;
+    for (const int exponent : {-1074 + 2, -1050, -1022, -600, 0, 600, 1000, 1021}) {
+      std::vector<double> flows;
+      for (const double flow : {-1.0, 1.0, 1.0}) flows.push_back(std::ldexp(flow, exponent));
+      const auto result = fin::irr(flows, guess);
+      ASSERT_EQ(result.status, fin::IrrStatus::unique) << exponent << ": " << result.message;
+      EXPECT_NEAR(result.rate, golden, 1e-15) << "2^" << exponent << " from " << guess;
+      const auto dated = fin::xirr(flows, std::vector<int>{0, 365, 730}, guess);
+      EXPECT_NEAR(dated.rate, golden, 1e-15) << "2^" << exponent << " from " << guess;
+    }
+  }
+  // Flows whose sum overflows a double.
+  const auto huge = fin::irr(std::vector<double>{-1.5e308, 1.5e308, 1.5e308});
+  EXPECT_NEAR(huge.rate, golden, 1e-15);
+  // An outflow 1e-620 of the inflow: NPV is zero only where 1 + r = 1e-620, a rate no double
+  // holds, so there is no rate to report (and none suggested by the guess).
+  for (const double guess : {0.1, -0.99, 1e9}) {
+    EXPECT_FALSE(fin::irr(std::vector<double>{1e300, -1e-320}, guess).has_rate()) << guess;
+    EXPECT_FALSE(fin::irr(std::vector<double>{1.0, -5e-324}, guess).has_rate()) << guess;
+  }
+  // A tiny late inflow decides the root near -100% against huge early outflows (found by
+  // fuzz/irr_fuzzer.cpp): rescaling to the largest flow would flush it to zero. NPV
+  // -1e241 (1 + r)^-1 + 1e-305 (1 + r)^-3 is zero at (1 + r)^2 = 1e-546, r = -1 + 1e-273.
+  // That is no double either; with the inflow at period 60 instead, (1 + r)^59 = 1e-546:
+  std::vector<double> lopsided(61, 0.0);
+  lopsided[1] = -1e241;
+  lopsided[60] = 1e-305;
+  const auto near_minus_one = fin::irr(lopsided, -0.5);
+  ASSERT_TRUE(near_minus_one.has_rate()) << near_minus_one.message;
+  // Rates next to -100% are 2^-53 apart, so 1 + r is known to a few of those steps.
+  EXPECT_NEAR(1 + near_minus_one.rate, std::pow(10.0, -546.0 / 59), 1e-15);
+}
+
+// Issue 14: a million alternating flows took 498 s (an O(n^2) bound on the number of roots). The
+// solver is now linear in the number of flows beyond about a thousand.
+TEST(Irr, AMillionAlternatingFlowsAreSolvedInLinearTime) {
+  std::vector<double> flows(1000000);
+  for (std::size_t i = 0; i < flows.size(); ++i) flows[i] = i % 2 == 0 ? -1.0 : 1.0;
+  // NPV = -(1 - x^n) / (1 + x) for an even n: zero only at x = 1, a rate of 0.
+  const auto start = std::chrono::steady_clock::now();
+  const auto result = fin::irr(flows);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_TRUE(result.has_rate()) << result.message;
+  EXPECT_EQ(result.status, fin::IrrStatus::unique) << result.message;
+  EXPECT_NEAR(result.rate, 0.0, 1e-9);
+  EXPECT_LT(seconds, 120.0);  // a few seconds in release (more under the sanitizers); it took 498 s
+}
+
 TEST(Xirr, UsesDaysOverThreeSixtyFiveFromTheFirstDateAndAnyOrder) {
   // 1000 grows to 1210 over 730 days at 10% a year.
   const std::vector<double> values = {-1000, 1210};
@@ -149,6 +246,47 @@ TEST(Xirr, UsesDaysOverThreeSixtyFiveFromTheFirstDateAndAnyOrder) {
   const std::vector<int> three_dates = {45000, 45730, 45365};
   const double rate = fin::xirr(three, three_dates).rate;
   EXPECT_NEAR(-1000 + 1210 / std::pow(1 + rate, 2.0) + 100 / (1 + rate), 0, 1e-9);
+}
+
+// Inputs found by fuzz/irr_fuzzer.cpp that once gave a rate where NPV is not zero. NPV here is
+// checked in long double at rates a relative 1e-12 either side of the answer: it changes sign.
+int xnpv_sign(std::span<const double> values, std::span<const int> days, long double rate) {
+  long double value = 0;
+  for (std::size_t i = 0; i < values.size(); ++i)
+    value += values[i] * std::pow(1.0L + rate, -(days[i] - days[0]) / 365.0L);
+  return value > 0 ? 1 : (value < 0 ? -1 : 0);
+}
+
+TEST(Xirr, FuzzFoundExtremesHaveTheirRootWhereNpvChangesSign) {
+  // Terms of 1e-385 at the root, below the doubles: once decided by the signs of underflowed sums.
+  const std::vector<double> underflow = {4.6670743181255645e-62, 0, 0, 0, 5.6133372797981245e+112,
+                                         1.519735308019331e-47, -4.952758238194911e-136, 0};
+  const std::vector<int> underflow_days = {45658, 45658, 45658, 45658, 45658 + 4439, 45658 + 18230,
+                                           45658 + 28016, 45658 + 51609};
+  // A subnormal first inflow against outflows of 1e18: the root is near 4.8e296, next to the
+  // largest double, where the bisection's midpoint once overflowed.
+  const std::vector<double> huge_rate = {1.04604313014581e-309, -2.3991874782374246e-185, -2.8483943054992686e+18,
+                                         -2.8483943054992686e+18};
+  const std::vector<int> huge_rate_days = {45658, 45658 + 153, 45658 + 451, 45658 + 50115};
+  // Several roots, one at 1 + r = 5.03e-11: Newton once stopped at a step of 1e-12, which next
+  // to -100% is 2% of what is left of 1 + r.
+  const std::vector<double> near_minus_one = {-514320.1735477829, 9.071290069836614e+135, 94585.55999999976,
+                                              -9.256215852134094e+61, -1.1070787873043657e-234,
+                                              -5.164494167218874e-284, 9.085956798544184e+135,
+                                              -9.561983859296925e+61, -9.32065873872336e+61,
+                                              1.0669304766753628e-160};
+  const std::vector<int> near_minus_one_days = {45658, 45658 + 35, 45658 + 346, 45658 + 19660, 45658 + 30146,
+                                                45658 + 37355, 45658 + 49807, 45658 + 52428, 45658 + 52428,
+                                                45658 + 60293};
+  for (const auto& [values, days] : {std::pair{underflow, underflow_days}, std::pair{huge_rate, huge_rate_days},
+                                     std::pair{near_minus_one, near_minus_one_days}}) {
+    const auto result = fin::xirr(values, days, 0.1);
+    ASSERT_TRUE(result.has_rate()) << result.message;
+    // 32 ulps of the rate either side.
+    const long double rate = result.rate,
+                      width = 32 * std::numeric_limits<double>::epsilon() * std::fabs(rate) + 1e-16L;
+    EXPECT_NE(xnpv_sign(values, days, rate - width), xnpv_sign(values, days, rate + width)) << result.rate;
+  }
 }
 
 TEST(Xirr, RejectsADateBeforeTheFirstAndMismatchedSizes) {

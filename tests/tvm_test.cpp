@@ -9,6 +9,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
+#include <string_view>
+#include <utility>
+#include <variant>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -182,11 +186,123 @@ TEST(Tvm, RejectsOutOfDomainArgumentsByName) {
   EXPECT_THROW(fin::ipmt(0.01, 13.0, 12.0, 1000.0), std::invalid_argument);
   EXPECT_THROW(fin::ipmt(0.01, 0.0, 12.0, 1000.0), std::invalid_argument);
   EXPECT_THROW(fin::nper(0.0, 0.0, 1000.0), std::invalid_argument);
+}
+
+// Valid arguments without an answer are not bad input: NPER throws NoSolution (a spreadsheet's
+// #NUM!), which `calc` reports as no result (exit 1), like "no IRR".
+TEST(Tvm, NperWithoutASolutionIsNoSolutionNotBadInput) {
   try {
     fin::nper(0.05, -10.0, 1000.0);  // paying 10 a period never repays 1000 that accrues 50
     FAIL() << "expected an error";
-  } catch (const std::invalid_argument& e) {
+  } catch (const fin::NoSolution& e) {
     EXPECT_NE(std::string(e.what()).find("NPER"), std::string::npos);
+  }
+  // A payment of exactly the interest never moves the balance.
+  EXPECT_THROW(fin::nper(0.05, -50.0, 1000.0), fin::NoSolution);
+  const auto* nper = fin::find_spreadsheet_function("nper");
+  ASSERT_NE(nper, nullptr);
+  const std::vector<std::string_view> args = {"0.05", "-10", "1000"};
+  const auto outcome = fin::evaluate(*nper, args);
+  ASSERT_TRUE(std::holds_alternative<fin::SpreadsheetNoResult>(outcome));
+  EXPECT_NE(std::get<fin::SpreadsheetNoResult>(outcome).message.find("never take pv to fv"), std::string::npos);
+}
+
+// PPMT's errors name PPMT, not the PMT and IPMT it is computed from.
+TEST(Tvm, PpmtErrorsNamePpmt) {
+  const auto message = [](auto&& call) {
+    try {
+      call();
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  for (const std::string& text : {message([] { fin::ppmt(0.01, 13.0, 12.0, 1000.0); }),
+                                  message([] { fin::ppmt(0.01, 0.0, 12.0, 1000.0); }),
+                                  message([] { fin::ppmt(0.01, 1.0, 12.0, 1000.0, 0.0, 2.0); }),
+                                  message([] { fin::ppmt(-1.0, 1.0, 12.0, 1000.0); }),
+                                  message([] { fin::ppmt(0.01, 0.0, 0.0, 1000.0); })}) {
+    EXPECT_EQ(text.rfind("PPMT: ", 0), 0u) << text;
+    EXPECT_EQ(text.find("IPMT"), std::string::npos) << text;
+  }
+  EXPECT_EQ(message([] { fin::ipmt(0.01, 13.0, 12.0, 1000.0); }).rfind("IPMT: ", 0), 0u);
+  EXPECT_EQ(message([] { fin::pmt(0.01, 0.0, 1000.0); }).rfind("PMT: ", 0), 0u);
+}
+
+// One rule for every function that compounds or discounts: the rate is above -100%.
+TEST(Tvm, EveryRateAtOrBelowMinusOneIsRefusedTheSameWay) {
+  const std::vector<double> flows = {-100, 50, 60};
+  const std::vector<int> days = {45000, 45365, 45730};
+  for (const double rate : {-1.0, -1.5, -3.0}) {
+    const std::vector<std::pair<std::string, std::function<void()>>> calls = {
+        {"NPV", [&] { fin::npv(rate, std::span<const double>(flows)); }},
+        {"XNPV", [&] { fin::xnpv(rate, std::span<const double>(flows), std::span<const int>(days)); }},
+        {"PMT", [&] { fin::pmt(rate, 10.0, 100.0); }},
+        {"IPMT", [&] { fin::ipmt(rate, 2.0, 10.0, 100.0); }},
+        {"PPMT", [&] { fin::ppmt(rate, 2.0, 10.0, 100.0); }},
+        {"PV", [&] { fin::pv(rate, 10.0, 100.0); }},
+        {"FV", [&] { fin::fv(rate, 10.0, 100.0); }},
+        {"NPER", [&] { fin::nper(rate, -10.0, 100.0); }},
+        {"MIRR", [&] { fin::mirr(std::span<const double>(flows), rate, 0.1); }},
+        {"MIRR", [&] { fin::mirr(std::span<const double>(flows), 0.1, rate); }},
+        {"discounted payback", [&] { fin::discounted_payback(rate, std::span<const double>(flows)); }},
+    };
+    for (const auto& [name, call] : calls) {
+      try {
+        call();
+        ADD_FAILURE() << name << " accepted a rate of " << rate;
+      } catch (const std::invalid_argument& e) {
+        EXPECT_EQ(std::string(e.what()), name + ": rate must be above -1 (-100%)") << rate;
+      }
+    }
+    EXPECT_THROW(fin::pmt(Decimal(rate), Decimal(10), Decimal(100)), std::invalid_argument);
+  }
+}
+
+// MIRR of long series, where (1 + rate)^n leaves the doubles (1.12^7000 = e^793): against 60-digit
+// values (tests/golden/mirr_golden.csv, tests/golden/make_mirr_golden.py) and the Decimal
+// instantiation, which compounds without overflow.
+TEST(Mirr, LongSeriesDoNotOverflow) {
+  std::ifstream file(std::string(LEASECALC_SOURCE_DIR) + "/tests/golden/mirr_golden.csv");
+  ASSERT_TRUE(file);
+  std::string line;
+  std::getline(file, line);
+  int checked = 0;
+  while (std::getline(file, line)) {
+    const auto cells = split(line, ',');
+    ASSERT_EQ(cells.size(), 5u) << line;
+    const int count = std::stoi(cells[0]);
+    std::vector<double> flows{-std::stod(cells[1])};
+    for (int i = 1; i < count; ++i) flows.push_back(((i * 7919) % 201) - 60);  // as the script
+    const double finance = std::stod(cells[2]), reinvest = std::stod(cells[3]), expected = std::stod(cells[4]);
+    const double got = fin::mirr(std::span<const double>(flows), finance, reinvest);
+    EXPECT_NEAR(got, expected, 1e-12 * std::fabs(expected) + 1e-15) << line;
+    if (count <= 7000) {
+      std::vector<Decimal> exact(flows.begin(), flows.end());
+      const Decimal in_decimal = fin::mirr(std::span<const Decimal>(exact), from_string<Decimal>(cells[2]),
+                                           from_string<Decimal>(cells[3]));
+      EXPECT_NEAR(to_double(in_decimal), expected, 1e-12 * std::fabs(expected) + 1e-15) << line;
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, 6);
+  // A closed form: an outlay, then n - 1 equal receipts. FV = a ((1 + r)^(n-1) - 1) / r, in logs.
+  const double receipt = 150, outlay = 1000, reinvest = 0.12;
+  const int n = 7000;
+  std::vector<double> level(n, receipt);
+  level[0] = -outlay;
+  const double growth_log = (n - 1) * std::log1p(reinvest);
+  const double log_future = std::log(receipt / reinvest) + growth_log + std::log1p(-std::exp(-growth_log));
+  const double closed_form = std::expm1((log_future - std::log(outlay)) / (n - 1));
+  EXPECT_NEAR(fin::mirr(std::span<const double>(level), 0.1, reinvest), closed_form, 1e-14);
+  // Flows whose compounded sums would underflow or overflow compound the same way.
+  for (const double scale : {1e-310, 1e300}) {
+    std::vector<double> scaled;
+    for (const double flow : {-1000.0, 300.0, 400.0, 500.0}) scaled.push_back(flow * scale);
+    const std::vector<double> plain = {-1000.0, 300.0, 400.0, 500.0};
+    EXPECT_NEAR(fin::mirr(std::span<const double>(scaled), 0.1, 0.12),
+                fin::mirr(std::span<const double>(plain), 0.1, 0.12), 1e-14)
+        << scale;
   }
 }
 

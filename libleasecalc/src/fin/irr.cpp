@@ -11,6 +11,7 @@
 #include <optional>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
 namespace leasecalc::fin {
@@ -22,54 +23,89 @@ namespace {
 // Both present values are scaled by (1+r)^T for r < 0 (the ratio is unchanged), so no term
 // overflows near -100%. When both underflow (extreme rates) the sign of NPV is that of the first
 // flow (r -> +inf) or of the last (r -> -1), given by `sign_high` / `sign_low`, with no slope.
-RootSample log_ratio(double inflow, double inflow_slope, double outflow, double outflow_slope, double rate,
+// `Real` is double, or long double for flows whose magnitudes are too far apart for sums in double.
+template <class Real>
+RootSample log_ratio(Real inflow, Real inflow_slope, Real outflow, Real outflow_slope, double rate,
                      int sign_low, int sign_high) {
   if (inflow == 0 && outflow == 0) return {rate >= 0 ? double(sign_high) : double(sign_low), 0.0};
   // log1p of the relative difference keeps full precision near the root, where the two logs
   // would cancel to a few digits.
-  return {std::log1p((inflow - outflow) / outflow), inflow_slope / inflow - outflow_slope / outflow};
+  Real value = std::log1p((inflow - outflow) / outflow);
+  // One side below 2^-53 of the other (a distant rate): the relative difference rounds to -1 or
+  // overflows, but the logarithms stay finite.
+  if (!std::isfinite(value) && inflow > 0 && outflow > 0) value = std::log(inflow) - std::log(outflow);
+  return {static_cast<double>(value), static_cast<double>(inflow_slope / inflow - outflow_slope / outflow)};
 }
 
-// Periodic flows: both present values and their derivatives in one pass.
+// Terms below this have lost digits to underflow (doubles turn subnormal at 2^-1022): a present
+// value under it is summed again in long double, whose exponent reaches 2^-16382.
+constexpr double kSmallestSafeDoubleSum = 0x1p-960;
+
+// Periodic flows: both present values and their derivatives in one pass, in double, or in long
+// double where the double sums underflow (extreme rates with flows of very different sizes) or
+// when `wide` is set (flows whose own magnitudes are outside what double sums hold).
 struct PeriodicNpv {
   std::vector<double> inflows, outflows;  // by period: the positive and the negative flows
   int sign_low, sign_high;
+  bool wide;
 
-  PeriodicNpv(std::span<const double> flows, int low, int high)
-      : inflows(flows.size()), outflows(flows.size()), sign_low(low), sign_high(high) {
+  PeriodicNpv(std::span<const double> flows, int low, int high, bool always_wide)
+      : inflows(flows.size()), outflows(flows.size()), sign_low(low), sign_high(high), wide(always_wide) {
     for (std::size_t i = 0; i < flows.size(); ++i) {
       inflows[i] = flows[i] > 0 ? flows[i] : 0.0;
       outflows[i] = flows[i] < 0 ? -flows[i] : 0.0;
     }
   }
 
+  // Evaluated only on flows that change sign, so both present values are positive unless they
+  // underflowed.
+
   RootSample operator()(double rate) const {
-    const std::size_t n = inflows.size();
-    if (rate >= 0) {
-      // sum c_i x^i with x = 1/(1+r) in (0, 1]; d/dr = d/dx * (-x^2).
-      const double x = 1.0 / (1.0 + rate);
-      const Parts p = parts(x, [](std::size_t i) { return i; });
-      return log_ratio(p.in, -p.din * x * x, p.out, -p.dout * x * x, rate, sign_low, sign_high);
+    if (!wide) {
+      const Parts<double> p = present_values<double>(rate);
+      if (!(p.in < kSmallestSafeDoubleSum || p.out < kSmallestSafeDoubleSum)) return sample(p, rate);
     }
-    // (1+r)^(n-1) times the same: sum c_i y^(n-1-i) with y = 1 + r in (0, 1).
-    const Parts p = parts(1.0 + rate, [n](std::size_t j) { return n - 1 - j; });
-    return log_ratio(p.in, p.din, p.out, p.dout, rate, sign_low, sign_high);
+    return wide_sample(rate);
   }
 
  private:
+  // Out of line: rare, and kept out of the hot double path.
+  [[gnu::noinline, gnu::cold]] RootSample wide_sample(double rate) const {
+    return sample(present_values<long double>(rate), rate);
+  }
+
+  template <class Real>
   struct Parts {
-    double in, din, out, dout;
+    Real in, din, out, dout;  // present values and their derivatives in r
   };
+
+  template <class Real>
+  RootSample sample(const Parts<Real>& p, double rate) const {
+    return log_ratio(p.in, p.din, p.out, p.dout, rate, sign_low, sign_high);
+  }
+
+  template <class Real>
+  Parts<Real> present_values(double rate) const {
+    const std::size_t n = inflows.size();
+    if (rate >= 0) {
+      // sum c_i x^i with x = 1/(1+r) in (0, 1]; d/dr = d/dx * (-x^2).
+      const Real x = Real(1) / (Real(1) + rate);
+      const Parts<Real> p = parts(x, [](std::size_t i) { return i; });
+      return {p.in, -p.din * x * x, p.out, -p.dout * x * x};
+    }
+    // (1+r)^(n-1) times the same: sum c_i y^(n-1-i) with y = 1 + r in (0, 1).
+    return parts(Real(1) + rate, [n](std::size_t j) { return n - 1 - j; });
+  }
 
   // The inflow and outflow parts of sum_j c_period(j) z^j and their derivatives in z. The even and
   // odd powers are two polynomials in z^2 evaluated by Horner's rule side by side, so eight
   // independent multiply-add chains, half as long, keep the processor busy:
   // P(z) = E(z^2) + z O(z^2), P'(z) = 2z E'(z^2) + O(z^2) + 2z^2 O'(z^2).
-  template <class Period>
-  Parts parts(double z, const Period& period) const {
+  template <class Real, class Period>
+  Parts<Real> parts(Real z, const Period& period) const {
     const std::size_t n = inflows.size();
-    const double w = z * z;
-    double e_in = 0, de_in = 0, o_in = 0, do_in = 0, e_out = 0, de_out = 0, o_out = 0, do_out = 0;
+    const Real w = z * z;
+    Real e_in = 0, de_in = 0, o_in = 0, do_in = 0, e_out = 0, de_out = 0, o_out = 0, do_out = 0;
     std::size_t pairs = n / 2;
     if (n % 2 == 1) {  // the highest power is even: it starts the even chain
       e_in = inflows[period(n - 1)];
@@ -91,27 +127,59 @@ struct PeriodicNpv {
   }
 };
 
-// Flows at real times (years), ordered by time.
+// Flows at real times (years), ordered by time; in double, or in long double as above (`exact`
+// holds the flows as netted in long double, `flows` the same rounded to doubles).
 struct DatedNpv {
   std::vector<double> times;
   std::vector<double> flows;
+  std::vector<long double> exact;
   int sign_low = 0, sign_high = 0;
+  bool wide = false;
 
+  // As for periodic flows, both present values are positive unless they underflowed.
   RootSample operator()(double rate) const {
-    const double s = std::log1p(rate);
-    const double horizon = times.back();
-    double in = 0, din = 0, out = 0, dout = 0;
-    for (std::size_t i = 0; i < flows.size(); ++i) {
-      const double exponent = rate >= 0 ? -times[i] : horizon - times[i];
-      const double growth = std::exp(exponent * s);
-      const double term = std::fabs(flows[i]) * growth;
-      (flows[i] > 0 ? in : out) += term;
-      (flows[i] > 0 ? din : dout) += exponent * term;
+    if (!wide) {
+      const RootSample narrow = evaluate<double>(flows, rate, true);
+      if (!std::isnan(narrow.value)) return narrow;
     }
+    return evaluate<long double>(exact, rate, false);
+  }
+
+ private:
+  // NaN when `check_underflow` and a present value has lost digits to underflow.
+  template <class Real, class Flow>
+  RootSample evaluate(const std::vector<Flow>& amounts, double rate, bool check_underflow) const {
+    const Real s = std::log1p(Real(rate));
+    const double horizon = times.back();
+    Real in = 0, din = 0, out = 0, dout = 0;
+    for (std::size_t i = 0; i < amounts.size(); ++i) {
+      const double exponent = rate >= 0 ? -times[i] : horizon - times[i];
+      const Real growth = std::exp(exponent * s);
+      const Real term = std::fabs(Real(amounts[i])) * growth;
+      (amounts[i] > 0 ? in : out) += term;
+      (amounts[i] > 0 ? din : dout) += exponent * term;
+    }
+    if (check_underflow && (in < kSmallestSafeDoubleSum || out < kSmallestSafeDoubleSum))
+      return {std::numeric_limits<double>::quiet_NaN(), 0.0};
     // d/dr = d/ds / (1 + r)
-    return log_ratio(in, din / (1.0 + rate), out, dout / (1.0 + rate), rate, sign_low, sign_high);
+    return log_ratio(in, din / (Real(1) + rate), out, dout / (Real(1) + rate), rate, sign_low, sign_high);
   }
 };
+
+// Sums of products of flows stay well inside the doubles while every non-zero flow's magnitude
+// is within 2^-500 .. 2^500. Flows beyond (subnormal ones, which have lost digits already, or
+// ones near the largest double, whose sums overflow) are summed in long double throughout; the
+// rate is then that of the flows exactly as given.
+template <class Flows>
+bool sums_fit_in_double(const Flows& flows) {
+  using Flow = std::remove_cvref_t<decltype(*std::begin(flows))>;
+  bool fits = true;  // without branches, so that the loop vectorises: it runs on every IRR
+  for (const Flow flow : flows) {
+    const Flow size = std::fabs(flow);
+    fits &= (size == 0) | ((size >= Flow(0x1p-500)) & (size <= Flow(0x1p500)));
+  }
+  return fits;
+}
 
 std::string format_number(double value) {
   char buffer[32];
@@ -119,7 +187,8 @@ std::string format_number(double value) {
   return std::string(buffer, end);
 }
 
-int sign(double x) { return x > 0 ? 1 : (x < 0 ? -1 : 0); }
+template <class Real>
+int sign(Real x) { return x > 0 ? 1 : (x < 0 ? -1 : 0); }
 
 struct SignPattern {
   int changes = 0;
@@ -127,9 +196,10 @@ struct SignPattern {
   int last = 0;   // sign of the last non-zero flow: NPV's sign as r -> -1
 };
 
-SignPattern sign_pattern(std::span<const double> flows_in_time_order) {
+template <class Flows>
+SignPattern sign_pattern(const Flows& flows_in_time_order) {
   SignPattern pattern;
-  for (const double c : flows_in_time_order) {
+  for (const auto c : flows_in_time_order) {
     const int s = sign(c);
     if (s == 0) continue;
     if (pattern.first == 0) pattern.first = s;
@@ -156,6 +226,8 @@ std::vector<double> scan_points() {
   return points;
 }
 
+constexpr std::size_t kMostFlowsForRootBound = 1100;
+
 bool same_root(double a, double b) { return std::fabs(a - b) <= 1e-10 * std::fmax(1e-6, std::fabs(a)); }
 
 IrrResult no_convergence_result(double guess) {
@@ -173,6 +245,10 @@ IrrResult no_convergence_result(double guess) {
 // A rate of exactly 0 is a root when the flows add up to zero. O(n^2), far cheaper than a scan.
 std::optional<int> root_bound(std::span<const double> flows) {
   const std::size_t n = flows.size();
+  // The shifted coefficients grow like 2^n (binomial sums): past about a thousand flows of one
+  // scale they leave the doubles, so the O(n^2) shift would only end in "unclear". The scan
+  // answers instead, in time linear in the number of flows.
+  if (n > kMostFlowsForRootBound) return std::nullopt;
   const auto changes = [](std::span<const double> coefficients) {
     int count = 0, previous = 0;
     for (const double c : coefficients) {
@@ -207,6 +283,17 @@ std::optional<int> root_bound(std::span<const double> flows) {
     if (cumulative_unclear || taylor_unclear || !std::isfinite(taylor[k])) return std::nullopt;
   }
   return changes(cumulative) + changes(taylor) + (sum == 0 ? 1 : 0);
+}
+
+// Whether NPV is zero at `rate` to rounding (|log(inflows / outflows)| within a few hundred ulps)
+// or changes sign between the neighbouring rates a few ulps away.
+template <class Npv>
+bool is_root(const Npv& npv, double rate) {
+  const double value = npv(rate).value;
+  if (std::fabs(value) <= 1e-12) return true;
+  const double width = 16 * std::numeric_limits<double>::epsilon() * std::fmax(std::fabs(rate), 1e-300);
+  const double below = rate - width, above = rate + width;
+  return below > -1.0 && sign(npv(below).value) * sign(npv(above).value) < 0;
 }
 
 template <class Npv>
@@ -267,8 +354,12 @@ IrrResult solve(const Npv& npv, const SignPattern& pattern, double guess,
       if (!std::isfinite(s_step)) break;
       s_step = std::clamp(s_step, -0.5, 0.5);
       const double next = std::expm1(std::log1p(rate) + s_step);
+      if (!(next > -1.0)) break;  // -100% is never a root: NPV is infinite there
       if (std::fabs(next - rate) <= rate_tolerance(next)) {
-        roots.push_back(next);
+        // A step that stalls is not a root by itself (near -100% the rates run out of digits
+        // before NPV reaches zero): keep it only where NPV is zero to rounding, relative to the
+        // flows (the value is log(inflows / outflows)) or changes sign across it.
+        if (is_root(npv, next)) roots.push_back(next);
         break;
       }
       rate = next;
@@ -306,20 +397,26 @@ void check_guess(double guess) {
     throw std::invalid_argument("IRR guess must be a finite rate above -1 (-100%), got " + format_number(guess));
 }
 
-void check_flows(std::span<const double> values) {
-  for (std::size_t i = 0; i < values.size(); ++i)
-    if (!std::isfinite(values[i]))
+// Throws on a flow that is not finite; returns whether the flows' sums fit in double (above).
+bool check_flows(std::span<const double> values) {
+  bool fits = true;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double size = std::fabs(values[i]);
+    if (!(size <= std::numeric_limits<double>::max()))
       throw std::invalid_argument("cash flow " + std::to_string(i + 1) + " is not a finite number");
+    fits &= (size == 0) | ((size >= 0x1p-500) & (size <= 0x1p500));
+  }
+  return fits;
 }
 
 }  // namespace
 
 IrrResult irr(std::span<const double> values, double guess) {
   check_guess(guess);
-  check_flows(values);
+  const bool wide = !check_flows(values);
   const SignPattern pattern = sign_pattern(values);
-  const std::optional<int> most_roots = pattern.changes > 1 ? root_bound(values) : std::nullopt;
-  return solve(PeriodicNpv(values, pattern.last, pattern.first), pattern, guess, most_roots);
+  const std::optional<int> most_roots = pattern.changes > 1 && !wide ? root_bound(values) : std::nullopt;
+  return solve(PeriodicNpv(values, pattern.last, pattern.first, wide), pattern, guess, most_roots);
 }
 
 IrrResult xirr(std::span<const double> values, std::span<const int> dates, double guess) {
@@ -335,21 +432,28 @@ IrrResult xirr(std::span<const double> values, std::span<const int> dates, doubl
       throw std::invalid_argument("XIRR date " + std::to_string(i + 1) + " precedes the first date");
     dated.emplace_back(dates[i], values[i]);
   }
-  // Descartes needs the flows ordered by time; flows on the same day add up.
+  // Descartes needs the flows ordered by time; flows on the same day add up, in long double so
+  // that no sum overflows and subnormal flows keep their digits.
   std::stable_sort(dated.begin(), dated.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  DatedNpv npv;
+  std::vector<double> times;
+  std::vector<long double> net;
   for (const auto& [day, amount] : dated) {
     const double years = (day - (dated.empty() ? 0 : dated.front().first)) / 365.0;
-    if (!npv.times.empty() && npv.times.back() == years)
-      npv.flows.back() += amount;
-    else {
-      npv.times.push_back(years);
-      npv.flows.push_back(amount);
+    if (!times.empty() && times.back() == years) {
+      net.back() += amount;
+    } else {
+      times.push_back(years);
+      net.push_back(amount);
     }
   }
-  const SignPattern pattern = sign_pattern(npv.flows);
+  DatedNpv npv;
+  npv.times = std::move(times);
+  npv.flows.assign(net.begin(), net.end());
+  npv.exact = std::move(net);
+  const SignPattern pattern = sign_pattern(npv.exact);
   npv.sign_low = pattern.last;
   npv.sign_high = pattern.first;
+  npv.wide = !sums_fit_in_double(npv.exact);
   return solve(npv, pattern, guess);
 }
 

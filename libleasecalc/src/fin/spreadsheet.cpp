@@ -221,8 +221,10 @@ CashFlows parse_cash_flows(std::string_view text, CashFlowInput kind) {
   return flows;
 }
 
-SpreadsheetOutcome evaluate(const SpreadsheetFunction& function, std::span<const std::string_view> given,
-                            const CashFlows& cash_flows) {
+namespace {
+
+SpreadsheetOutcome evaluate_by_name(const SpreadsheetFunction& function, std::span<const std::string_view> given,
+                                    const CashFlows& cash_flows) {
   const Arguments a(function, given);
   const std::string_view name = function.name;
   const std::span<const double> values(cash_flows.amounts);
@@ -264,6 +266,17 @@ SpreadsheetOutcome evaluate(const SpreadsheetFunction& function, std::span<const
     return value(vdb(a.number(0), a.number(1), a.number(2), a.number(3), a.number(4), a.number(5), a.flag(6)));
   if (name == "macrs") return value(macrs(a.number(0), a.whole(1), a.whole(2), parse_convention(a.text(3))));
   throw std::logic_error("spreadsheet function without an evaluator: " + std::string(name));
+}
+
+}  // namespace
+
+SpreadsheetOutcome evaluate(const SpreadsheetFunction& function, std::span<const std::string_view> given,
+                            const CashFlows& cash_flows) {
+  try {
+    return evaluate_by_name(function, given, cash_flows);
+  } catch (const NoSolution& e) {  // valid arguments without an answer: no result, not bad input
+    return SpreadsheetNoResult{e.what()};
+  }
 }
 
 }  // namespace leasecalc::fin

@@ -13,6 +13,11 @@
 //     (about 0.05 % per period around 0) can be missed; the root nearest the guess is also
 //     sought by Newton from the guess.
 // Rates are per period (IRR) or per 365-day year (XIRR). Never NaN, never a rate <= -100%.
+// Flows of any magnitude a double holds are solved as given: where sums of them could overflow or
+// lose digits in double (a non-zero flow outside 2^-500 .. 2^500), NPV is summed in long double.
+// Any guess above -100% converges, however far.
+// Time is linear in the number of flows (the root-count bound, O(n^2), is taken up to 1,100 flows;
+// beyond that the scan alone answers).
 
 #include <span>
 #include <string>

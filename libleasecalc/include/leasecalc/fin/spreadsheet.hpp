@@ -5,8 +5,8 @@
 //
 // Arguments arrive as text in spreadsheet order; the cash flows of NPV, IRR, XIRR, ... as text
 // lines. Bad input throws std::invalid_argument with a message that names the argument or line
-// and what was expected. A function that has no answer (no IRR, never pays back) returns a
-// NoResult with the reason.
+// and what was expected. A function that has no answer (no IRR, never pays back, payments that
+// never reach FV for NPER) returns a NoResult with the reason.
 
 #include <span>
 #include <string>

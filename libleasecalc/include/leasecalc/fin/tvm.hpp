@@ -8,7 +8,10 @@
 #include "leasecalc/num/numeric.hpp"
 
 #include <cmath>
+#include <algorithm>
 #include <concepts>
+#include <limits>
+#include <numbers>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -16,12 +19,22 @@
 
 namespace leasecalc::fin {
 
+// Thrown when every argument is valid but no value answers them (NPER of payments that never
+// repay the loan): a spreadsheet's #NUM!, as distinct from bad input (std::invalid_argument).
+class NoSolution : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 namespace tvm_detail {
 
 inline void require(bool accepted, const std::string& message) {
   if (!accepted) throw std::invalid_argument(message);
 }
 
+// One rule for every function that compounds or discounts at a rate: the rate is above -100%.
+// At -100% money vanishes in one period (discounting divides by zero) and below it changes sign
+// every period, so no loan, annuity or NPV has a meaning there.
 template <num::Numeric Num>
 void require_rate_above_minus_one(const Num& rate, const char* function) {
   require(rate > Num(-1), std::string(function) + ": rate must be above -1 (-100%)");
@@ -74,6 +87,40 @@ Discounting<Num> discounting(const Num& rate, const Num& periods, const char* fu
   return {factor, Num(1) - factor};
 }
 
+// sum_i c_i (1 + rate)^(n-1-i), c_i the flows of one sign (`sign` +1: the positive ones, -1: the
+// magnitudes of the negative ones), as mantissa x 2^exponent (mantissa 0 when there are none).
+// Horner's rule with the running sum renormalised every step, so that no length and no rate above
+// -100% overflows or underflows it, and its rounding is that of plain Horner.
+struct ScaledSum {
+  double mantissa = 0;  // in [0.5, 1), or 0
+  long long exponent = 0;
+};
+
+inline ScaledSum compounded(std::span<const double> values, int sign, double rate) {
+  const double growth = 1.0 + rate;
+  ScaledSum sum;
+  // Shifts are clamped where the result is 0 (or the flow's own scale) anyway.
+  const auto shift = [](long long by) { return static_cast<int>(std::clamp(by, -4000LL, 4000LL)); };
+  for (const double value : values) {
+    const double flow = sign > 0 ? (value > 0 ? value : 0.0) : (value < 0 ? -value : 0.0);
+    sum.mantissa *= growth;
+    if (flow != 0) {
+      const long long flow_exponent = std::ilogb(flow);
+      if (sum.mantissa == 0 || flow_exponent > sum.exponent + 512) {  // re-base on the flow's scale
+        sum.mantissa = std::ldexp(sum.mantissa, shift(sum.exponent - flow_exponent));
+        sum.exponent = flow_exponent;
+      }
+      sum.mantissa += std::ldexp(flow, shift(-sum.exponent));
+    }
+    if (sum.mantissa != 0) {
+      int binary_exponent = 0;
+      sum.mantissa = std::frexp(sum.mantissa, &binary_exponent);
+      sum.exponent += binary_exponent;
+    }
+  }
+  return sum;
+}
+
 }  // namespace tvm_detail
 
 // NPV(rate, v1..vn) = sum v_i / (1+rate)^i, i from 1: the first value is discounted one period.
@@ -110,6 +157,7 @@ Num xnpv(const Num& rate, std::span<const Num> values, std::span<const int> date
 template <num::Numeric Num>
 Num fv(const Num& rate, const Num& nper, const Num& pmt, const Num& pv = Num(0), const Num& type = Num(0)) {
   tvm_detail::require_type(type, "FV");
+  tvm_detail::require_rate_above_minus_one(rate, "FV");
   if (rate == Num(0)) return -(pv + pmt * nper);
   const Num g_minus_one = tvm_detail::growth_minus_one(rate, nper);
   return -(pv + g_minus_one * (pv + pmt * (Num(1) + rate * type) / rate));
@@ -120,21 +168,45 @@ Num fv(const Num& rate, const Num& nper, const Num& pmt, const Num& pv = Num(0),
 template <num::Numeric Num>
 Num pv(const Num& rate, const Num& nper, const Num& pmt, const Num& fv = Num(0), const Num& type = Num(0)) {
   tvm_detail::require_type(type, "PV");
+  tvm_detail::require_rate_above_minus_one(rate, "PV");
   if (rate == Num(0)) return -(fv + pmt * nper);
   const auto discount = tvm_detail::discounting(rate, nper, "PV");
   return -(fv * discount.factor + pmt * (Num(1) + rate * type) * discount.complement / rate);
 }
 
+namespace tvm_detail {
+
+// The level payment, checked and named as `function` (PMT, or PPMT when it is a part of one).
+template <num::Numeric Num>
+Num level_payment(const Num& rate, const Num& nper, const Num& pv, const Num& fv, const Num& type,
+                  const char* function) {
+  require_type(type, function);
+  require_rate_above_minus_one(rate, function);
+  require(nper != Num(0), std::string(function) + ": nper must not be 0");
+  if (rate == Num(0)) return -(pv + fv) / nper;
+  const Num g_minus_one = growth_minus_one(rate, nper);
+  require(g_minus_one != Num(0), std::string(function) + ": rate and nper give no growth; payment undefined");
+  return -rate / (Num(1) + rate * type) * (pv + (pv + fv) / g_minus_one);
+}
+
+// The interest part of payment `per`, checked and named as `function` (IPMT or PPMT).
+template <num::Numeric Num>
+Num interest_part(const Num& rate, const Num& per, const Num& nper, const Num& pv, const Num& fv,
+                  const Num& type, const char* function) {
+  require(per >= Num(1) && per <= nper, std::string(function) + ": per must be between 1 and nper");
+  const Num payment = level_payment(rate, nper, pv, fv, type, function);
+  if (per == Num(1)) return type == Num(1) ? Num(0) : -pv * rate;
+  if (type == Num(1)) return (fin::fv(rate, per - Num(2), payment, pv, Num(1)) - payment) * rate;
+  return fin::fv(rate, per - Num(1), payment, pv, Num(0)) * rate;
+}
+
+}  // namespace tvm_detail
+
 // PMT(rate, nper, pv, fv=0, type=0) = -(pv g + fv) rate / ((1 + rate type) (g - 1)): the level
 // payment that takes pv to fv over nper periods.
 template <num::Numeric Num>
 Num pmt(const Num& rate, const Num& nper, const Num& pv, const Num& fv = Num(0), const Num& type = Num(0)) {
-  tvm_detail::require_type(type, "PMT");
-  tvm_detail::require(nper != Num(0), "PMT: nper must not be 0");
-  if (rate == Num(0)) return -(pv + fv) / nper;
-  const Num g_minus_one = tvm_detail::growth_minus_one(rate, nper);
-  tvm_detail::require(g_minus_one != Num(0), "PMT: rate and nper give no growth; payment undefined");
-  return -rate / (Num(1) + rate * type) * (pv + (pv + fv) / g_minus_one);
+  return tvm_detail::level_payment(rate, nper, pv, fv, type, "PMT");
 }
 
 // IPMT(rate, per, nper, pv, fv=0, type=0): interest part of payment `per` (1 <= per <= nper).
@@ -142,33 +214,32 @@ Num pmt(const Num& rate, const Num& nper, const Num& pv, const Num& fv = Num(0),
 template <num::Numeric Num>
 Num ipmt(const Num& rate, const Num& per, const Num& nper, const Num& pv, const Num& fv = Num(0),
          const Num& type = Num(0)) {
-  tvm_detail::require_type(type, "IPMT");
-  tvm_detail::require(per >= Num(1) && per <= nper, "IPMT: per must be between 1 and nper");
-  const Num payment = pmt(rate, nper, pv, fv, type);
-  if (per == Num(1)) return type == Num(1) ? Num(0) : -pv * rate;
-  if (type == Num(1)) return (fin::fv(rate, per - Num(2), payment, pv, Num(1)) - payment) * rate;
-  return fin::fv(rate, per - Num(1), payment, pv, Num(0)) * rate;
+  return tvm_detail::interest_part(rate, per, nper, pv, fv, type, "IPMT");
 }
 
 // PPMT(rate, per, nper, pv, fv=0, type=0) = PMT - IPMT: principal part of payment `per`.
 template <num::Numeric Num>
 Num ppmt(const Num& rate, const Num& per, const Num& nper, const Num& pv, const Num& fv = Num(0),
          const Num& type = Num(0)) {
-  return pmt(rate, nper, pv, fv, type) - ipmt(rate, per, nper, pv, fv, type);
+  return tvm_detail::level_payment(rate, nper, pv, fv, type, "PPMT") -
+         tvm_detail::interest_part(rate, per, nper, pv, fv, type, "PPMT");
 }
 
 // NPER(rate, pmt, pv, fv=0, type=0): number of periods for the payments to take pv to fv.
 template <num::Numeric Num>
 Num nper(const Num& rate, const Num& pmt, const Num& pv, const Num& fv = Num(0), const Num& type = Num(0)) {
   tvm_detail::require_type(type, "NPER");
+  tvm_detail::require_rate_above_minus_one(rate, "NPER");
   if (rate == Num(0)) {
     tvm_detail::require(pmt != Num(0), "NPER: pmt must not be 0 when rate is 0");
     return -(pv + fv) / pmt;
   }
-  tvm_detail::require_rate_above_minus_one(rate, "NPER");
   const Num annuity = pmt * (Num(1) + rate * type);
-  const Num ratio = (annuity - fv * rate) / (annuity + pv * rate);
-  tvm_detail::require(ratio > Num(0), "NPER: the payments never take pv to fv at this rate");
+  // The balance moves towards fv only if the payment is not exactly the interest (denominator 0:
+  // the balance never moves) and log's argument is positive.
+  const Num denominator = annuity + pv * rate;
+  if (denominator == Num(0) || !((annuity - fv * rate) / denominator > Num(0)))
+    throw NoSolution("NPER: the payments never take pv to fv at this rate");
   // log(ratio) as log1p(ratio - 1), the difference formed without cancellation.
   return num::log1p(-rate * (pv + fv) / (annuity + pv * rate)) / num::log1p(rate);
 }
@@ -195,6 +266,21 @@ Num mirr(std::span<const Num> values, const Num& finance_rate, const Num& reinve
   tvm_detail::require_rate_above_minus_one(reinvest_rate, "MIRR");
   const std::size_t n = values.size();
   tvm_detail::require(n >= 2, "MIRR: needs at least two values");
+  if constexpr (std::same_as<Num, double>) {
+    // In double the compounded sums overflow long before the rate does (7,000 flows at 12%:
+    // 1.12^7000 = e^793), so MIRR is formed from their logarithms.
+    // log(FV of the positives / PV of the negatives), PV = (1 + finance)^-(n-1) x the compounded
+    // sum; the binary exponents are subtracted as integers so that no large logarithm cancels.
+    const tvm_detail::ScaledSum future = tvm_detail::compounded(values, +1, reinvest_rate);
+    const tvm_detail::ScaledSum financed = tvm_detail::compounded(values, -1, finance_rate);
+    tvm_detail::require(future.mantissa != 0 && financed.mantissa != 0,
+                        "MIRR: needs at least one positive and one negative value");
+    const double periods = static_cast<double>(n - 1);
+    const double log_ratio = std::log(future.mantissa / financed.mantissa) +
+                             static_cast<double>(future.exponent - financed.exponent) * std::numbers::ln2 +
+                             periods * std::log1p(finance_rate);
+    return std::expm1(log_ratio / periods);
+  }
   std::vector<Num> positives(n, Num(0)), negatives(n, Num(0));
   for (std::size_t i = 0; i < n; ++i) (values[i] > Num(0) ? positives : negatives)[i] = values[i];
   const Num npv_positive = npv(reinvest_rate, std::span<const Num>(positives));

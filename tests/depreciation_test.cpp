@@ -453,3 +453,15 @@ TEST(Macrs, DeductionIsCostTimesTheRateToTheCent) {
 }
 
 }  // namespace
+
+// DB and VDB step through the life period by period: a life of billions of periods (as a fuzzed
+// `calc vdb 24055 0 5.55e19 0 5555050000 5` had) is refused at once instead of running for minutes,
+// while the longest accepted life still answers, and exactly.
+TEST(SpreadsheetDepreciation, SteppedMethodsRefuseLivesBeyondAnyAsset) {
+  expect_rejects([] { fin::vdb(24055.0, 0.0, 5.55e19, 0.0, 5555050000.0, 5.0); }, "life");
+  expect_rejects([] { fin::db(1000.0, 100.0, 1e9, 5.0); }, "life");
+  expect_rejects([] { fin::vdb(Decimal(1000), Decimal(0), Decimal(100001), Decimal(0), Decimal(1)); }, "life");
+  const double life = fin::depreciation_detail::max_stepped_periods;
+  EXPECT_TRUE(Near(fin::vdb(1000.0, 0.0, life, 0.0, life), 1000.0, 1e-12));
+  EXPECT_GT(fin::db(1000.0, 100.0, life, life), 0.0);
+}

@@ -181,6 +181,15 @@ Num declining_balance_with_switch(const Num& cost, const Num& salvage, const Num
   return total.total();
 }
 
+// DB and VDB step through the life period by period, as the spreadsheet does. No asset has a life
+// of more periods than this (over 8,000 years of months), and a call past it would run for minutes.
+inline constexpr int max_stepped_periods = 100000;
+
+template <num::Numeric Num>
+void require_stepped_life(const char* function, const Num& life) {
+  require(life <= Num(max_stepped_periods), function, "life", "at most 100000 periods", life);
+}
+
 template <num::Numeric Num>
 void require_cost_salvage_life(const char* function, const Num& cost, const Num& salvage,
                                const Num& life) {
@@ -222,6 +231,7 @@ Num db(const Num& cost, const Num& salvage, const Num& life, const Num& period,
   require(salvage >= 0 && salvage <= cost, "DB", "salvage", "between 0 and cost (" + describe(cost) + ")",
           salvage);
   require(life > 0, "DB", "life", "> 0", life);
+  depreciation_detail::require_stepped_life("DB", life);
   const Num months = approx_floor(month);
   require(months >= 1 && months <= 12, "DB", "month", "between 1 and 12", month);
   const Num last_period = months < 12 ? life + Num(1) : life;
@@ -286,6 +296,7 @@ Num vdb(const Num& cost, const Num& salvage, const Num& life, const Num& start_p
   using depreciation_detail::snap_to_integer;
   using depreciation_detail::whole_count;
   depreciation_detail::require_cost_salvage_life("VDB", cost, salvage, life);
+  depreciation_detail::require_stepped_life("VDB", life);
   require(salvage <= cost, "VDB", "salvage", "<= cost (" + describe(cost) + ")", salvage);
   require(factor > 0, "VDB", "factor", "> 0", factor);
   require(start_period >= 0 && start_period <= life, "VDB", "start_period",

@@ -23,6 +23,7 @@
 #include <boost/date_time/gregorian/gregorian_types.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <initializer_list>
 #include <memory>
@@ -38,6 +39,18 @@ namespace leasecalc::io {
 // A parsed YAML node together with its file and path; defined in the implementation so that the
 // YAML library stays private.
 struct SourceNode;
+
+// Domain bounds every value read from a file is held to, whatever its Range: they keep the counts,
+// month arithmetic and amounts far from what an int, a date or a double can hold (docs/model-format.md).
+namespace limits {
+inline constexpr int max_count = 10'000'000;  // servers, GPUs: ten times the largest clusters built
+inline constexpr int max_months = 600;        // durations: 50 years, beyond any lease, loan or horizon
+inline constexpr int max_lease_months = 360;  // a contract's term: 30 years, beyond any GPU's useful life
+inline constexpr int first_year = 1900;       // dates: the span of any deal, with 50 years to
+inline constexpr int last_year = 2200;        // spare before boost's 9999 end of the calendar
+inline constexpr const char* max_amount = "1e15";  // amounts, prices, numbers: a quadrillion in any unit
+inline constexpr std::uintmax_t max_file_bytes = 16u << 20;  // a model file: 16 MiB
+}  // namespace limits
 
 // Which values a getter accepts beyond the grammar of its unit.
 enum class Range {
@@ -136,6 +149,8 @@ class Object {
 
   Object object(std::string_view key);
   std::optional<Object> optional_object(std::string_view key);
+  // The same, naming the keys the map takes when something else (a scalar, a list) is written.
+  std::optional<Object> optional_object(std::string_view key, std::initializer_list<std::string_view> keys);
   List list(std::string_view key);
   std::optional<List> optional_list(std::string_view key);
   std::vector<Object> list_of_objects(std::string_view key);

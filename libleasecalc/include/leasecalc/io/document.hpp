@@ -15,6 +15,7 @@
 // any other key with a "did you mean" suggestion, so a typo never silently falls back to a
 // default. Every failure is an io::InputError.
 
+#include "leasecalc/deal/limits.hpp"
 #include "leasecalc/io/input_error.hpp"
 #include "leasecalc/io/units.hpp"
 #include "leasecalc/num/numeric.hpp"
@@ -40,15 +41,10 @@ namespace leasecalc::io {
 // YAML library stays private.
 struct SourceNode;
 
-// Domain bounds every value read from a file is held to, whatever its Range: they keep the counts,
-// month arithmetic and amounts far from what an int, a date or a double can hold (docs/model-format.md).
+// Domain bounds every value read from a file is held to, whatever its Range (deal::limits), and
+// the largest file read (docs/model-format.md).
 namespace limits {
-inline constexpr int max_count = 10'000'000;  // servers, GPUs: ten times the largest clusters built
-inline constexpr int max_months = 600;        // durations: 50 years, beyond any lease, loan or horizon
-inline constexpr int max_lease_months = 360;  // a contract's term: 30 years, beyond any GPU's useful life
-inline constexpr int first_year = 1900;       // dates: the span of any deal, with 50 years to
-inline constexpr int last_year = 2200;        // spare before boost's 9999 end of the calendar
-inline constexpr const char* max_amount = "1e15";  // amounts, prices, numbers: a quadrillion in any unit
+using namespace deal::limits;
 inline constexpr std::uintmax_t max_file_bytes = 16u << 20;  // a model file: 16 MiB
 }  // namespace limits
 

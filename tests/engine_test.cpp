@@ -112,6 +112,27 @@ TEST(EngineInput, NonsensicalDealsAreRefusedNotProjectedIntoNaN) {
   EXPECT_THROW(engine::project<double>(no_rack), std::invalid_argument);
 }
 
+// A deal built in code is held to the loader's domain bounds (deal::limits): month and count
+// arithmetic on values near the int's end would wrap.
+TEST(EngineInput, DealsPastTheDomainBoundsAreRefused) {
+  ASSERT_NO_THROW(engine::require_projectable(test::minimal_deal()));
+  auto endless_horizon = test::minimal_deal();
+  endless_horizon.horizon_months = 2147483647;
+  EXPECT_THROW(engine::require_projectable(endless_horizon), std::invalid_argument);
+  auto endless_term = test::minimal_deal();
+  std::get<deal::TakeOrPay>(endless_term.contracts.front()).term_months = 2147483647;
+  EXPECT_THROW(engine::require_projectable(endless_term), std::invalid_argument);
+  auto endless_life = test::minimal_deal();
+  endless_life.assets.tax.life_months = 2147483647;
+  EXPECT_THROW(engine::require_projectable(endless_life), std::invalid_argument);
+  auto huge_fleet = test::minimal_deal();
+  huge_fleet.cluster.servers = 2147483647;
+  EXPECT_THROW(engine::require_projectable(huge_fleet), std::invalid_argument);
+  auto last_day = test::minimal_deal();
+  last_day.start = boost::gregorian::date(9999, 1, 1);
+  EXPECT_THROW(engine::require_projectable(last_day), std::invalid_argument);
+}
+
 // ---- invariants of the rich deal -------------------------------------------------------------
 
 class EngineRich : public ::testing::Test {

@@ -148,3 +148,31 @@ TEST(RunCli, UsageErrorsExitTwo) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 14: a start at the calendar's end and files that are not model files end every command
+// with a located error and exit 2, never an uncaught exception (exit 134) or a hang.
+TEST(RunCli, HostileModelsExitTwoInEveryCommand) {
+  const auto dir = std::filesystem::temp_directory_path() / ("leasecalc-hostile-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "late.yaml") << "deal: {name: t, currency: CNY, start: 9999-01-01, horizon: 12 months}\n"
+                                      "cluster: {sku: H800, servers: 1}\n"
+                                      "depreciation: {book: {method: straight_line, life: 12 months}}\n"
+                                      "tax: {income_tax: 25%}\n";
+  for (const char* command : {"run", "sensitivity", "montecarlo"}) {
+    const auto late = run_leasecalc(std::string(command) + " " + quoted(dir / "late.yaml"));
+    EXPECT_EQ(late.exit_code, 2) << command << ": " << late.err;
+    EXPECT_NE(late.err.find("late.yaml:1:39: deal.start: expected a date from 1900-01-01 to 2200-12-31"),
+              std::string::npos)
+        << command << ": " << late.err;
+  }
+  const auto device = run_leasecalc("run /dev/zero");
+  EXPECT_EQ(device.exit_code, 2);
+  EXPECT_NE(device.err.find("/dev/zero: cannot read the file: it is not a regular file"), std::string::npos)
+      << device.err;
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace

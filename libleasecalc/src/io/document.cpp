@@ -3,13 +3,15 @@
 
 #include "wording.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <fstream>
-#include <sstream>
 #include <system_error>
+#include <unordered_map>
 
 namespace leasecalc::io {
 
@@ -40,15 +42,17 @@ std::shared_ptr<const SourceNode> entry_node(const SourceNode& map, const YAML::
       SourceNode{value, position_of(mark, map.position.file), child_path(map.path, key.Scalar())});
 }
 
+using wording::excerpt;
+
 // The offending value as the message shows it: quoted text, or what kind of thing it is.
 std::string describe_value(const YAML::Node& node) {
-  if (node.IsScalar()) return "\"" + node.Scalar() + "\"";
+  if (node.IsScalar()) return "\"" + excerpt(node.Scalar()) + "\"";
   if (node.IsMap()) return "a map";
   if (node.IsSequence()) return "a list";
   return "an empty value";
 }
 
-std::string value_text(const YAML::Node& node) { return node.IsScalar() ? node.Scalar() : describe_value(node); }
+std::string value_text(const YAML::Node& node) { return node.IsScalar() ? excerpt(node.Scalar()) : describe_value(node); }
 
 InputError expected_error(const SourceNode& source, const std::string& expected, const std::string& note = {}) {
   std::string detail = "expected " + expected + ", got " + describe_value(source.node);
@@ -90,6 +94,20 @@ void check_range(const SourceNode& source, const Decimal& value, Range range, co
   if (!within) throw expected_error(source, describe(kind, range));
 }
 
+// The domain bound of limits::, checked before any value reaches arithmetic.
+void check_magnitude(const SourceNode& source, const Decimal& value, const wording::Kind& kind) {
+  static const Decimal bound(limits::max_amount);
+  if (value > bound || value < -bound)
+    throw expected_error(source, std::string(kind.noun) + " of at most 1e15 in magnitude",
+                         "a bound far above any real amount, kept so that sums stay exact and finite");
+}
+
+void check_at_most(const SourceNode& source, int value, int bound, const wording::Kind& kind, const char* unit,
+                   const char* reason) {
+  if (value > bound)
+    throw expected_error(source, std::string(kind.noun) + " of at most " + std::to_string(bound) + unit, reason);
+}
+
 // Parses a scalar with one of the unit parsers, re-raising its complaint at the value's position.
 template <class Parse>
 auto parse_scalar(const SourceNode& source, const wording::Kind& kind, Parse parse) {
@@ -124,6 +142,7 @@ bool Field::as_bool() const { return parse_scalar(*node_, wording::boolean, pars
 
 Decimal Field::as_number(Range range) const {
   Decimal value = parse_scalar(*node_, wording::number, parse_number);
+  check_magnitude(*node_, value, wording::number);
   check_range(*node_, value, range, wording::number);
   return value;
 }
@@ -131,11 +150,13 @@ Decimal Field::as_number(Range range) const {
 int Field::as_count(Range range) const {
   const int value = parse_scalar(*node_, wording::count, parse_count);
   check_range(*node_, Decimal(value), range, wording::count);
+  check_at_most(*node_, value, limits::max_count, wording::count, "", "ten times the largest GPU clusters built");
   return value;
 }
 
 Money Field::as_money(Range range) const {
   Money money = parse_scalar(*node_, wording::money, parse_money);
+  check_magnitude(*node_, money.amount, wording::money);
   check_range(*node_, money.amount, range, wording::money);
   return money;
 }
@@ -151,6 +172,7 @@ std::string Field::as_currency() const { return parse_scalar(*node_, wording::cu
 
 Decimal Field::as_percent(Range range) const {
   Decimal fraction = parse_scalar(*node_, wording::percent, parse_percent);
+  check_magnitude(*node_, fraction, wording::percent);
   check_range(*node_, fraction, range, wording::percent);
   return fraction;
 }
@@ -158,6 +180,7 @@ Decimal Field::as_percent(Range range) const {
 int Field::as_months(Range range) const {
   const int months = parse_scalar(*node_, wording::months, parse_months);
   check_range(*node_, Decimal(months), range, wording::months);
+  check_at_most(*node_, months, limits::max_months, wording::months, " months", "50 years, beyond any lease, loan or horizon");
   return months;
 }
 
@@ -168,24 +191,34 @@ deal::Price Field::as_price(std::initializer_list<deal::PriceUnit> units, Range 
     for (deal::PriceUnit unit : units) names.emplace_back(to_string(unit));
     throw expected_error(*node_, "a price per " + text::join_alternatives(names));
   }
+  check_magnitude(*node_, price.amount, wording::price);
   check_range(*node_, price.amount, range, wording::price);
   return price;
 }
 
 Decimal Field::as_power_kw(Range range) const {
   Decimal kilowatts = parse_scalar(*node_, wording::power, parse_power_kw);
+  check_magnitude(*node_, kilowatts, wording::power);
   check_range(*node_, kilowatts, range, wording::power);
   return kilowatts;
 }
 
-boost::gregorian::date Field::as_date() const { return parse_scalar(*node_, wording::date, parse_date); }
+boost::gregorian::date Field::as_date() const {
+  const boost::gregorian::date date = parse_scalar(*node_, wording::date, parse_date);
+  if (date.year() < limits::first_year || date.year() > limits::last_year)
+    throw expected_error(*node_, "a date from " + std::to_string(limits::first_year) + "-01-01 to " +
+                                     std::to_string(limits::last_year) + "-12-31",
+                         "so that every month of a 50-year horizon stays inside the calendar");
+  return date;
+}
 
 Object Field::as_object() const {
   const SourceNode& source = *node_;
   if (!source.node.IsMap()) throw expected_error(source, std::string(wording::object.noun));
   // yaml-cpp keeps every entry of a map but looks keys up by their first occurrence: a repeated
   // key would silently lose its second value, so it is an error here.
-  std::vector<std::pair<std::string, SourcePosition>> seen;
+  // A hash map, not a scan: a file of 100,000 keys is checked in linear time.
+  std::unordered_map<std::string, SourcePosition> seen;
   for (const auto& entry : source.node) {
     const SourcePosition key_position = position_of(entry.first.Mark(), source.position.file);
     if (!entry.first.IsScalar()) {
@@ -193,13 +226,13 @@ Object Field::as_object() const {
       throw expected_error(key, "a key name");
     }
     const std::string& key = entry.first.Scalar();
-    const auto first = std::find_if(seen.begin(), seen.end(), [&](const auto& item) { return item.first == key; });
+    const auto first = seen.find(key);
     if (first != seen.end())
       throw InputError(key_position, child_path(source.path, key),
                        "duplicate key \"" + key + "\" (first given at line " + std::to_string(first->second.line) +
                            ", column " + std::to_string(first->second.column) + ")",
                        "a key given once", key);
-    seen.emplace_back(key, key_position);
+    seen.emplace(key, key_position);
   }
   return Object(*this);
 }
@@ -280,6 +313,18 @@ Object Object::object(std::string_view key) { return required(key, wording::obje
 std::optional<Object> Object::optional_object(std::string_view key) {
   if (std::optional<Field> value = optional_field(key)) return value->as_object();
   return std::nullopt;
+}
+
+std::optional<Object> Object::optional_object(std::string_view key, std::initializer_list<std::string_view> keys) {
+  std::optional<Field> value = optional_field(key);
+  if (!value) return std::nullopt;
+  if (!value->is_object()) {
+    std::vector<std::string> names(keys.begin(), keys.end());
+    std::string listed;
+    for (const std::string& name : names) listed += (listed.empty() ? "" : ", ") + name;
+    value->fail_expected(std::string(wording::object.noun) + " (accepted keys: " + listed + ")");
+  }
+  return value->as_object();
 }
 
 List Object::list(std::string_view key) { return required(key, wording::list.noun).as_list(); }
@@ -452,10 +497,28 @@ void Object::finish() const {
 
 // ---- Document ----------------------------------------------------------------------------------
 
+namespace {
+
+// YAML ends a line with LF, CR LF or a lone CR (old Mac files); the parser reads only the first
+// two, so a lone CR becomes LF (same offsets, so positions are unchanged).
+std::string with_line_feeds(std::string_view text) {
+  std::string normalised(text);
+  for (std::size_t i = 0; i < normalised.size(); ++i)
+    if (normalised[i] == '\r' && (i + 1 == normalised.size() || normalised[i + 1] != '\n')) normalised[i] = '\n';
+  return normalised;
+}
+
+}  // namespace
+
 Document Document::parse(std::string_view text, std::string file_name) {
   std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    documents = YAML::LoadAll(with_line_feeds(text));
+  } catch (const YAML::DeepRecursion& error) {
+    // The parser's guard against a stack overflow; its own wording ("bad file") says nothing.
+    throw InputError(position_of(error.mark, file_name), {},
+                     "invalid YAML: nested too deeply (the reader stops at " + std::to_string(error.depth()) +
+                         " levels of maps and lists; a model needs fewer than ten)");
   } catch (const YAML::Exception& error) {
     throw InputError(position_of(error.mark, file_name), {}, "invalid YAML: " + error.msg);
   }
@@ -471,19 +534,37 @@ Document Document::parse(std::string_view text, std::string file_name) {
 
 Document Document::load_file(const std::filesystem::path& file) {
   const std::string name = file.string();
+  const auto refuse = [&](const std::string& why) { throw InputError(SourcePosition{name}, {}, "cannot read the file: " + why); };
   std::error_code status;
-  if (!std::filesystem::exists(file, status))
-    throw InputError(SourcePosition{name}, {}, "cannot read the file: it does not exist");
-  if (std::filesystem::is_directory(file, status))
-    throw InputError(SourcePosition{name}, {}, "cannot read the file: it is a directory");
+  const std::filesystem::file_status kind = std::filesystem::status(file, status);
+  if (status) {
+    if (status == std::errc::too_many_symbolic_link_levels) refuse("it is a loop of symbolic links");
+    if (status == std::errc::no_such_file_or_directory || status == std::errc::not_a_directory)
+      refuse("it does not exist");
+    refuse(status.message());
+  }
+  if (std::filesystem::is_directory(kind)) refuse("it is a directory");
+  // Devices, pipes and sockets could block for ever or never end: only a regular file is a model.
+  if (!std::filesystem::is_regular_file(kind)) refuse("it is not a regular file (a device, pipe or socket)");
+  const std::uintmax_t size = std::filesystem::file_size(file, status);
+  if (status) refuse(status.message());
+  const auto too_large = [&] {
+    refuse("it is larger than " + std::to_string(limits::max_file_bytes >> 20) + " MiB, the limit for a model file");
+  };
+  if (size > limits::max_file_bytes) too_large();
   std::ifstream stream(file, std::ios::binary);
-  if (!stream)
-    throw InputError(SourcePosition{name}, {},
-                     "cannot read the file: " + std::error_code(errno, std::generic_category()).message());
-  std::ostringstream text;
-  text << stream.rdbuf();
-  if (stream.bad()) throw InputError(SourcePosition{name}, {}, "cannot read the file: a read error occurred");
-  return parse(text.str(), name);
+  if (!stream) refuse(std::error_code(errno, std::generic_category()).message());
+  // Read in chunks and at most one byte past the limit: a file whose size the system misstates
+  // (those under /proc say 0) or that grows while read is still bounded.
+  std::string text;
+  std::array<char, 1 << 16> chunk{};
+  while (stream && text.size() <= limits::max_file_bytes) {
+    stream.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    text.append(chunk.data(), static_cast<std::size_t>(stream.gcount()));
+  }
+  if (stream.bad()) refuse("a read error occurred (only a regular model file can be read)");
+  if (text.size() > limits::max_file_bytes) too_large();
+  return parse(text, name);
 }
 
 Object Document::root() const {

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <span>
@@ -236,7 +237,7 @@ deal::Cluster read_cluster(Object cluster_object, const DealFrame& frame, const 
   }
 
   if (std::optional<List> deliveries = cluster_object.optional_list("deliveries")) {
-    int delivered = 0;
+    std::int64_t delivered = 0;  // counts are bounded, but a list of them may be long: no wraparound
     for (const Field& item : *deliveries) {
       Object delivery = item.as_object();
       Field date_field = delivery.field("date");
@@ -344,7 +345,11 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const de
   contract.servers = servers;
   contract.price = read_rental_price(object.field("price"), frame, sku);
   contract.start = read_contract_start(object, frame);
-  contract.term_months = object.required_months("term", Range::positive);
+  Field term_field = object.field("term");
+  contract.term_months = term_field.as_months(Range::positive);
+  if (contract.term_months > limits::max_lease_months)
+    term_field.fail_expected("a lease term of at most " + std::to_string(limits::max_lease_months) +
+                             " months (30 years, beyond any GPU's useful life)");
   if (std::optional<Field> ramp = object.optional_field("ramp")) {
     contract.ramp_months = ramp->as_months();
     if (contract.ramp_months > contract.term_months)
@@ -382,7 +387,7 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const de
   }
   contract.expected_credit_loss = object.optional_percent("expected_credit_loss", 0);
   contract.vat_rate = object.optional_percent("vat_rate", 0, Range::non_negative);
-  if (std::optional<Object> re_lease = object.optional_object("re_lease")) contract.re_lease = read_re_lease(*re_lease);
+  if (std::optional<Object> re_lease = object.optional_object("re_lease", {"mode", "price_decay", "discount", "term", "utilisation"})) contract.re_lease = read_re_lease(*re_lease);
   object.finish();
 
   const int first_month = frame.month_of(contract.start);
@@ -440,11 +445,12 @@ deal::OnDemand read_on_demand(Object object, const DealFrame& frame, const deal:
 // At no month may the contracts in force hold more servers than the fleet; the contract that
 // first tips a month over is the one reported.
 void check_fleet(const std::vector<Occupancy>& occupancy, const DealFrame& frame, int fleet) {
-  std::vector<int> committed(static_cast<std::size_t>(frame.horizon_months), 0);
+  // Each count is bounded (limits::max_count) but contracts add up: summed in 64 bits, no wraparound.
+  std::vector<std::int64_t> committed(static_cast<std::size_t>(frame.horizon_months), 0);
   for (const Occupancy& contract : occupancy) {
     const int last = std::min(contract.end_month, frame.horizon_months);
     for (int month = std::max(contract.first_month, 0); month < last; ++month) {
-      int& in_force = committed[static_cast<std::size_t>(month)];
+      std::int64_t& in_force = committed[static_cast<std::size_t>(month)];
       in_force += contract.servers;
       if (in_force > fleet)
         contract.servers_field.fail(
@@ -735,7 +741,7 @@ deal::Tax read_tax(Object object, const DealFrame& frame) {
     tax.income.loss_carry_forward_years = months / 12;
   }
   tax.income.loss_offset_cap = object.optional_percent("loss_offset_cap", 1);
-  if (std::optional<Object> vat = object.optional_object("vat")) {
+  if (std::optional<Object> vat = object.optional_object("vat", {"refund", "refund_month", "refund_share", "refund_booked_as"})) {
     using Refund = deal::Vat::Refund;
     tax.vat.refund = vat->optional_enum<Refund>(
         "refund", {{"none", Refund::none}, {"annual", Refund::annual}, {"once", Refund::once}}, Refund::none);

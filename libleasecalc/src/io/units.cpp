@@ -16,10 +16,10 @@ namespace leasecalc::io {
 using num::Decimal;
 
 ParseError::ParseError(std::string expected, std::string text, std::string note)
-    : std::invalid_argument("expected " + expected + ", got \"" + text + "\"" +
+    : std::invalid_argument("expected " + expected + ", got \"" + wording::excerpt(text) + "\"" +
                             (note.empty() ? std::string() : " (" + note + ")")),
       expected_(std::move(expected)),
-      text_(std::move(text)),
+      text_(wording::excerpt(text)),
       note_(std::move(note)) {}
 
 namespace {
@@ -142,17 +142,17 @@ Money scan_money(Scanner& scanner) {
   } else if (token.size() == 3 && std::all_of(token.begin(), token.end(), is_ascii_letter)) {
     reject("a currency code is three upper-case letters, such as CNY or USD");
   } else {
-    reject("\"" + std::string(token) +
+    reject("\"" + wording::excerpt(token) +
            "\" is neither a scale (k, M, bn, B, 万, 亿) nor a currency code (three upper-case letters such as CNY)");
   }
   if (const std::string_view extra = scanner.token(); !extra.empty())
-    reject("unexpected \"" + std::string(extra) + "\" after the currency");
+    reject("unexpected \"" + wording::excerpt(extra) + "\" after the currency");
   return money;
 }
 
 void require_end(Scanner& scanner, std::string_view after_what) {
   if (const std::string_view extra = scanner.token(); !extra.empty())
-    reject("unexpected \"" + std::string(extra) + "\" after " + std::string(after_what));
+    reject("unexpected \"" + wording::excerpt(extra) + "\" after " + std::string(after_what));
 }
 
 // Runs `parse`, turning a rejection into a ParseError that says what was expected.
@@ -241,7 +241,7 @@ deal::Price parse_price(std::string_view text) {
       if (text::equal_ignoring_case(unit_text, name)) return deal::Price{money.amount, unit, money.currency};
       unit_names.emplace_back(name);
     }
-    std::string note = "unknown unit \"" + std::string(unit_text) + "\"";
+    std::string note = "unknown unit \"" + wording::excerpt(unit_text) + "\"";
     if (const auto suggestion = text::closest_match(unit_text, unit_names))
       note += "; did you mean \"" + *suggestion + "\"?";
     note += "; a price is per " + text::join_alternatives(unit_names);

@@ -5,6 +5,7 @@
 
 #include "leasecalc/text/text.hpp"
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,16 @@ struct Kind {
     return examples.empty() ? std::string(noun) : std::string(noun) + " such as " + std::string(examples);
   }
 };
+
+// Text as messages quote it: at most 60 bytes, cut at a whole UTF-8 character, then "...", so that
+// a hostile 10 MB scalar is never echoed whole.
+inline std::string excerpt(std::string_view text) {
+  constexpr std::size_t limit = 60;
+  if (text.size() <= limit) return std::string(text);
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "...";
+}
 
 inline constexpr Kind money{"an amount of money", R"("2.6M CNY" or "26.6亿 CNY")"};
 inline constexpr Kind currency{"a currency code", R"("CNY" or "USD")"};

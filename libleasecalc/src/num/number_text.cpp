@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <stdexcept>
 #include <utility>
 
 namespace leasecalc::num {
@@ -102,6 +103,8 @@ Decimal to_decimal(const NumberText& number) {
     return from_string<Decimal>(number.literal);
   } catch (const std::invalid_argument&) {
     throw NumberTextError("the number is out of range");
+  } catch (const std::runtime_error&) {  // Boost.Multiprecision on an exponent beyond its range
+    throw NumberTextError("the number is out of range");
   }
 }
 
@@ -120,6 +123,15 @@ std::optional<int> percent_exponent(std::string_view word) {
   if (word == "%" || word == "％") return -2;
   if (word == "bp" || word == "bps") return -4;
   return std::nullopt;
+}
+
+// A word as a message quotes it: at most 60 bytes (whole UTF-8 characters), then "...".
+static std::string quoted_excerpt(std::string_view word) {
+  constexpr std::size_t limit = 60;
+  if (word.size() <= limit) return "\"" + std::string(word) + "\"";
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) --cut;
+  return "\"" + std::string(word.substr(0, cut)) + "...\"";
 }
 
 Quantity parse_quantity(std::string_view text, Suffixes accepted) {
@@ -146,11 +158,11 @@ Quantity parse_quantity(std::string_view text, Suffixes accepted) {
     std::string allowed = accepted.percent && accepted.scale ? "% or bp, or a scale (k, M, bn, 万, 亿)"
                           : accepted.percent                 ? "% or bp"
                                                              : "a scale (k, M, bn, 万, 亿)";
-    throw NumberTextError(std::string("\"").append(word).append("\" is not ").append(
+    throw NumberTextError(quoted_excerpt(word).append(" is not ").append(
         accepted.percent && !accepted.scale ? "a percentage unit: write " : "a unit here: write ") + allowed);
   }
   if (!trim(rest).empty())
-    throw NumberTextError(std::string("unexpected \"").append(suffix_word(trim(rest))).append("\" after the number"));
+    throw NumberTextError("unexpected " + quoted_excerpt(suffix_word(trim(rest))) + " after the number");
   quantity.exponent = *exponent;
   return quantity;
 }

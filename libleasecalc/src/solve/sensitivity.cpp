@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 namespace leasecalc::solve {
 
@@ -218,9 +219,16 @@ std::vector<ShockPlan> shock_plans(const deal::Deal& deal, const TornadoOptions&
 
   const auto life_plan = [&](Input input, int life, deal::Deal (*with)(deal::Deal, int)) {
     const int change = options.life_change_months;
-    ShockPlan plan{input, InputUnit::months, static_cast<double>(life), std::nullopt, static_cast<double>(life + change),
-                   [&deal, with, life, change](bool raised) { return with(deal, raised ? life + change : life - change); },
+    // Summed in 64 bits: a life near the int's end (a deal built in code) has no longer life to try.
+    const bool can_raise = static_cast<long long>(life) + change <= std::numeric_limits<int>::max();
+    const int raised_life = can_raise ? life + change : life;
+    ShockPlan plan{input, InputUnit::months, static_cast<double>(life), std::nullopt, static_cast<double>(raised_life),
+                   [&deal, with, life, change, raised_life](bool raised) { return with(deal, raised ? raised_life : life - change); },
                    ""};
+    if (!can_raise) {
+      plan.high_value.reset();
+      plan.note = "no longer life: it would exceed the months an int can count";
+    }
     if (life - change >= 1) plan.low_value = life - change;
     else plan.note = "no shorter life: it would be under one month";
     plans.push_back(std::move(plan));

@@ -13,6 +13,7 @@
 // phase takes the results of the phases it depends on.
 
 #include "leasecalc/deal/deal.hpp"
+#include "leasecalc/deal/limits.hpp"
 #include "leasecalc/engine/ledger.hpp"
 #include "leasecalc/engine/phases/balances.hpp"
 #include "leasecalc/engine/phases/booking.hpp"
@@ -40,21 +41,36 @@ inline void require_projectable(const deal::Deal& deal) {
     if (!ok) throw std::invalid_argument(what);
   };
   require(deal.horizon_months > 0, "the horizon must be at least one month");
+  // The loader's domain bounds (deal::limits), so that month and count arithmetic cannot wrap.
+  using namespace deal::limits;
+  require(deal.horizon_months <= max_months, "the horizon must be at most 600 months");
+  require(deal.start.year() >= first_year && deal.start.year() <= last_year,
+          "the start must lie from 1900-01-01 to 2200-12-31");
   require(deal.cluster.servers >= 0, "the cluster cannot have a negative number of servers");
+  require(deal.cluster.servers <= max_count, "the cluster can have at most 10,000,000 servers");
+  for (const auto& delivery : deal.cluster.deliveries)
+    require(delivery.servers >= 0 && delivery.servers <= max_count, "a delivery holds from 0 to 10,000,000 servers");
   // The phases after capex walk the deliveries and the months in step.
   require(std::ranges::is_sorted(deal.cluster.deliveries, {}, [](const auto& delivery) { return delivery.date; }),
           "deliveries must be in date order");
   for (const auto* policy : {&deal.assets.book, &deal.assets.tax})
     require(std::holds_alternative<deal::Macrs>(policy->method) || policy->life_months > 0,
             "a depreciation life must be at least one month");
+  for (const auto* policy : {&deal.assets.book, &deal.assets.tax})
+    require(policy->life_months <= max_months, "a depreciation life must be at most 600 months");
   require(deal.running_costs.data_centre.basis != deal::DataCentre::Basis::per_rack_month ||
               deal.running_costs.data_centre.units_per_rack > 0,
           "a rack must hold at least one server");
-  for (const auto& tranche : deal.debt)
+  for (const auto& tranche : deal.debt) {
     require(tranche.term_months > 0, "a debt tranche's term must be at least one month");
+    require(tranche.term_months <= max_months && tranche.grace_months >= 0 && tranche.grace_months <= max_months,
+            "a debt tranche's term and grace must be at most 600 months");
+  }
   for (const auto& contract : deal.contracts) {
     if (const auto* take_or_pay = std::get_if<deal::TakeOrPay>(&contract)) {
       require(take_or_pay->term_months > 0, "a take-or-pay term must be at least one month");
+      require(take_or_pay->term_months <= max_lease_months, "a take-or-pay term must be at most 360 months");
+      require(take_or_pay->re_lease.follow_on_term_months <= max_months, "a follow-on term must be at most 600 months");
       require(take_or_pay->ramp_months >= 0, "a ramp cannot be negative");
       require(take_or_pay->re_lease.mode != deal::ReLease::Mode::on_demand ||
                   !take_or_pay->re_lease.utilisation.points.empty(),

@@ -15,6 +15,7 @@
 // any other key with a "did you mean" suggestion, so a typo never silently falls back to a
 // default. Every failure is an io::InputError.
 
+#include "leasecalc/deal/limits.hpp"
 #include "leasecalc/io/input_error.hpp"
 #include "leasecalc/io/units.hpp"
 #include "leasecalc/num/numeric.hpp"
@@ -23,6 +24,7 @@
 #include <boost/date_time/gregorian/gregorian_types.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <initializer_list>
 #include <memory>
@@ -38,6 +40,13 @@ namespace leasecalc::io {
 // A parsed YAML node together with its file and path; defined in the implementation so that the
 // YAML library stays private.
 struct SourceNode;
+
+// Domain bounds every value read from a file is held to, whatever its Range (deal::limits), and
+// the largest file read (docs/model-format.md).
+namespace limits {
+using namespace deal::limits;
+inline constexpr std::uintmax_t max_file_bytes = 16u << 20;  // a model file: 16 MiB
+}  // namespace limits
 
 // Which values a getter accepts beyond the grammar of its unit.
 enum class Range {
@@ -136,6 +145,8 @@ class Object {
 
   Object object(std::string_view key);
   std::optional<Object> optional_object(std::string_view key);
+  // The same, naming the keys the map takes when something else (a scalar, a list) is written.
+  std::optional<Object> optional_object(std::string_view key, std::initializer_list<std::string_view> keys);
   List list(std::string_view key);
   std::optional<List> optional_list(std::string_view key);
   std::vector<Object> list_of_objects(std::string_view key);

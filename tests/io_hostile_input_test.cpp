@@ -1,0 +1,225 @@
+// Hostile model files (issue 14): values at the edge of what an int, a date or a double holds,
+// files that are not files, and texts built to be slow. Each is refused with a located message,
+// in bounded time, never a crash or a wrapped count.
+
+#include "leasecalc/io/document.hpp"
+#include "leasecalc/io/load_deal.hpp"
+#include "leasecalc/io/units.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace {
+
+using namespace leasecalc;
+
+constexpr const char* test_file = "hostile.yaml";
+
+// The minimal model the issue's findings were added to.
+const std::string base_model = R"(deal: {name: t, currency: CNY, start: 2025-01-01, horizon: 12 months}
+cluster: {sku: H800, servers: 1}
+depreciation: {book: {method: straight_line, life: 12 months}}
+tax: {income_tax: 25%}
+)";
+
+io::Catalogue test_catalogue() {
+  return io::parse_catalogue(R"(skus:
+  - {name: H800, description: test, unit: server, gpus_per_unit: 8, list_price: 2.6M CNY, load_power: 10.2 kW, idle_power: 3.6 kW}
+)",
+                             "catalogue.yaml");
+}
+
+std::string replaced(std::string text, std::string_view from, std::string_view to) {
+  const std::size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+std::optional<io::InputError> error_of(const std::string& text) {
+  try {
+    io::parse_deal(text, test_file, test_catalogue());
+  } catch (const io::InputError& error) {
+    return error;
+  }
+  ADD_FAILURE() << "the model loaded without error:\n" << text;
+  return std::nullopt;
+}
+
+// The error is located (a line and a column), names `path` and its detail contains `says`.
+void expect_located(const std::string& text, const std::string& path, std::string_view says) {
+  const std::optional<io::InputError> error = error_of(text);
+  if (!error) return;
+  EXPECT_EQ(error->file(), test_file);
+  EXPECT_GT(error->line(), 0) << error->what();
+  EXPECT_GT(error->column(), 0) << error->what();
+  EXPECT_EQ(error->path(), path) << error->what();
+  EXPECT_NE(error->detail().find(says), std::string::npos) << error->what();
+}
+
+const std::string contract_line =
+    "contracts: [{take_or_pay: {name: a, servers: 1, start: 2025-01-01, term: 12 months, price: 1 CNY/server-month}}]\n";
+
+TEST(HostileModel, TheBaseLoads) { EXPECT_NO_THROW(io::parse_deal(base_model + contract_line, test_file, test_catalogue())); }
+
+TEST(HostileModel, DatesStayInsideTheCalendar) {
+  expect_located(replaced(base_model, "2025-01-01", "9999-01-01"), "deal.start", "a date from 1900-01-01 to 2200-12-31");
+  expect_located(replaced(base_model, "12 months}\ncluster", "100000 months}\ncluster"), "deal.horizon",
+                 "a duration of at most 600 months");
+}
+
+TEST(HostileModel, AHugeLeaseTermIsRefusedBeforeAnyArithmetic) {
+  expect_located(base_model + replaced(contract_line, "12 months", "2147483647 months"), "contracts[0].take_or_pay.term",
+                 "at most 600 months");
+  expect_located(base_model + replaced(contract_line, "12 months", "361 months"), "contracts[0].take_or_pay.term",
+                 "a lease term of at most 360 months");
+  // With a prepayment spread over the term: refused at once, not after a loop over the term.
+  const auto begin = std::chrono::steady_clock::now();
+  expect_located(base_model + replaced(contract_line, "term: 12 months",
+                                       "term: 10000000 months, prepayment: {share: 20%, applied: spread_over_term}"),
+                 "contracts[0].take_or_pay.term", "at most 600 months");
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(1));
+}
+
+TEST(HostileModel, CountsCannotWrapAround) {
+  // 2147483647 + 2147483647 + 4 wraps to 2 in an int.
+  expect_located(replaced(base_model, "servers: 1}",
+                          "servers: 2, deliveries: [{date: 2025-01-01, servers: 2147483647}, "
+                          "{date: 2025-01-01, servers: 2147483647}, {date: 2025-01-01, servers: 4}]}"),
+                 "cluster.deliveries[0].servers", "a whole number of at most 10000000");
+  expect_located(replaced(base_model, "servers: 1}", "servers: 2147483647}"), "cluster.servers",
+                 "a whole number of at most 10000000");
+  // At the bound, two contracts of the whole fleet still exceed it (the sum is not wrapped).
+  const std::string two = replaced(base_model, "servers: 1}", "servers: 10000000}") +
+                          "contracts:\n"
+                          "  - {take_or_pay: {name: a, servers: 10000000, start: 2025-01-01, term: 12 months, price: 1 CNY/server-month}}\n"
+                          "  - {take_or_pay: {name: b, servers: 10000000, start: 2025-01-01, term: 12 months, price: 1 CNY/server-month}}\n";
+  expect_located(two, "contracts[1].take_or_pay.servers", "got 20000000");
+}
+
+TEST(HostileModel, AmountsHaveAnUpperBound) {
+  expect_located(replaced(base_model, "servers: 1}", "servers: 1, price_per_server: 1e305 CNY}"),
+                 "cluster.price_per_server", "at most 1e15 in magnitude");
+  expect_located(base_model + "running_costs: {electricity: {tariff: 1e308 CNY/kWh}}\n",
+                 "running_costs.electricity.tariff", "at most 1e15 in magnitude");
+}
+
+TEST(HostileModel, AnExponentBeyondTheDecimalIsAParseError) {
+  EXPECT_THROW(io::parse_number("00000e0475201184752"), io::ParseError);
+  EXPECT_THROW(io::parse_money("00000e0475201184752 CNY"), io::ParseError);
+  EXPECT_THROW(io::parse_percent("1e999999999%"), io::ParseError);
+  expect_located(replaced(base_model, "servers: 1}", "servers: 1, price_per_server: \"00000e0475201184752\"}"),
+                 "cluster.price_per_server", "out of range");
+}
+
+TEST(HostileModel, AScalarWhereAMapBelongsNamesTheKeys) {
+  expect_located(replaced(base_model, "income_tax: 25%}", "income_tax: 25%, vat: 0%}"), "tax.vat",
+                 "accepted keys: refund, refund_month, refund_share, refund_booked_as");
+  expect_located(base_model + replaced(contract_line, "term: 12 months", "term: 12 months, re_lease: on_demand"),
+                 "contracts[0].take_or_pay.re_lease", "accepted keys: mode, price_decay, discount, term, utilisation");
+}
+
+TEST(HostileModel, ALongScalarIsQuotedAsAnExcerpt) {
+  const std::string huge(1'000'000, '7');
+  const std::optional<io::InputError> error = error_of(replaced(base_model, "servers: 1}", "servers: x" + huge + "}"));
+  ASSERT_TRUE(error);
+  EXPECT_LT(std::string(error->what()).size(), 400u) << std::string(error->what()).substr(0, 400);
+  EXPECT_NE(error->detail().find("..."), std::string::npos);
+}
+
+TEST(HostileModel, CarriageReturnLineEndsAreLineEnds) {
+  std::string old_mac = base_model;
+  for (char& c : old_mac)
+    if (c == '\n') c = '\r';
+  EXPECT_NO_THROW(io::parse_deal(old_mac, test_file, test_catalogue()));
+  const std::optional<io::InputError> error = error_of(replaced(old_mac, "servers: 1}", "servers: -1}"));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->line(), 2) << error->what();
+}
+
+TEST(HostileModel, ManyKeysAreCheckedInLinearTime) {
+  std::string text = base_model;
+  for (int i = 0; i < 100'000; ++i) text += "unknown_key_" + std::to_string(i) + ": 1\n";
+  const auto begin = std::chrono::steady_clock::now();
+  expect_located(text, "unknown_key_0", "unknown key");
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(5));
+}
+
+// ---- files that are not model files ---------------------------------------------------------------
+
+class HostileFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = std::filesystem::path(::testing::TempDir()) /
+                 ("io_hostile_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(directory_);
+  }
+  void TearDown() override { std::filesystem::remove_all(directory_); }
+
+  std::string detail_of(const std::filesystem::path& file) {
+    try {
+      io::Document::load_file(file);
+    } catch (const io::InputError& error) {
+      EXPECT_EQ(error.file(), file.string());
+      return error.detail();
+    }
+    return "(no error)";
+  }
+
+  std::filesystem::path directory_;
+};
+
+TEST_F(HostileFile, DevicesAndPipesAreNotRead) {
+  EXPECT_EQ(detail_of("/dev/zero"), "cannot read the file: it is not a regular file (a device, pipe or socket)");
+  const std::filesystem::path fifo = directory_ / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(detail_of(fifo), "cannot read the file: it is not a regular file (a device, pipe or socket)");
+}
+
+TEST_F(HostileFile, ASymlinkLoopSaysSo) {
+  std::filesystem::create_symlink(directory_ / "b.yaml", directory_ / "a.yaml");
+  std::filesystem::create_symlink(directory_ / "a.yaml", directory_ / "b.yaml");
+  EXPECT_EQ(detail_of(directory_ / "a.yaml"), "cannot read the file: it is a loop of symbolic links");
+}
+
+TEST_F(HostileFile, AFileOverTheSizeLimitIsRefused) {
+  const std::filesystem::path big = directory_ / "big.yaml";
+  {
+    std::ofstream out(big, std::ios::binary);
+    const std::string line = "# " + std::string(1022, 'x') + "\n";
+    for (std::uintmax_t written = 0; written <= io::limits::max_file_bytes; written += line.size()) out << line;
+  }
+  EXPECT_EQ(detail_of(big), "cannot read the file: it is larger than 16 MiB, the limit for a model file");
+}
+
+TEST_F(HostileFile, ProcessMemoryIsRefused) {
+  const std::string detail = detail_of("/proc/self/mem");
+  EXPECT_EQ(detail.rfind("cannot read the file: ", 0), 0u) << detail;
+}
+
+}  // namespace
+
+namespace {
+
+TEST(HostileYaml, DeepNestingIsALocatedErrorThatSaysSo) {
+  const std::string deep = "deal: " + std::string(1000, '[') + std::string(1000, ']') + "\n";
+  try {
+    io::Document::parse(deep, "deep.yaml");
+    ADD_FAILURE() << "parsed 1,000 levels";
+  } catch (const io::InputError& error) {
+    EXPECT_EQ(error.line(), 1) << error.what();
+    EXPECT_GT(error.column(), 0) << error.what();
+    EXPECT_NE(error.detail().find("nested too deeply"), std::string::npos) << error.what();
+  }
+}
+
+}  // namespace

@@ -4,12 +4,16 @@
 #include "wording.hpp"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <fstream>
+#include <optional>
+#include <sstream>
 #include <system_error>
 #include <unordered_map>
 
@@ -510,10 +514,62 @@ std::string with_line_feeds(std::string_view text) {
 
 }  // namespace
 
+namespace {
+
+// Walks a text's documents without building them: where the second document with any content
+// starts, if there is one. yaml-cpp's LoadAll can produce empty documents without end on some
+// malformed texts, so the walk stops after a bounded number.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  std::optional<YAML::Mark> content;  // the first node of the current document, unless it is empty
+  YAML::Mark start;                   // where the current document starts
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    start = mark;
+    content.reset();
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { note(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { note(mark); }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    note(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    note(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void note(const YAML::Mark& mark) {
+    if (!content) content = mark;
+  }
+};
+
+// A stray "---" at the end adds an empty document, which is harmless; a second real one is not.
+void require_one_document(const std::string& text, const std::string& file_name) {
+  constexpr int max_documents = 16;
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentCounter counter;
+  for (int documents = 1; parser.HandleNextDocument(counter); ++documents) {
+    if (documents > 1 && counter.content)
+      throw InputError(position_of(*counter.content, file_name), {}, "expected one YAML document, found a second one");
+    if (documents > max_documents)
+      throw InputError(position_of(counter.start, file_name), {},
+                       "expected one YAML document, found more than " + std::to_string(max_documents));
+  }
+}
+
+}  // namespace
+
 Document Document::parse(std::string_view text, std::string file_name) {
-  std::vector<YAML::Node> documents;
+  const std::string normalised = with_line_feeds(text);
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(with_line_feeds(text));
+    root = YAML::Load(normalised);
+    require_one_document(normalised, file_name);
   } catch (const YAML::DeepRecursion& error) {
     // The parser's guard against a stack overflow; its own wording ("bad file") says nothing.
     throw InputError(position_of(error.mark, file_name), {},
@@ -522,12 +578,6 @@ Document Document::parse(std::string_view text, std::string file_name) {
   } catch (const YAML::Exception& error) {
     throw InputError(position_of(error.mark, file_name), {}, "invalid YAML: " + error.msg);
   }
-  // A stray "---" at the end adds an empty document, which is harmless; a second real one is not.
-  for (std::size_t index = 1; index < documents.size(); ++index)
-    if (!documents[index].IsNull())
-      throw InputError(position_of(documents[index].Mark(), file_name), {},
-                       "expected one YAML document, found a second one");
-  YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
   SourcePosition position = position_of(root.Mark(), file_name);
   return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(position), {}})));
 }

@@ -1,6 +1,7 @@
 // leasecalc reproduce STUDY: a published estimate, described in a study file, redone from its models.
 #include "command_line.hpp"
 
+#include <leasecalc/deal/limits.hpp>
 #include <leasecalc/io/load_deal.hpp>
 #include <leasecalc/io/load_study.hpp>
 #include <leasecalc/report/reproduce.hpp>
@@ -36,10 +37,11 @@ deal::Decimal non_negative(CommandLine& line, const char* expected) {
   const std::string_view text = line.value(expected);
   try {
     const deal::Decimal value = io::parse_number(text);
-    if (value >= 0) return value;
+    if (value >= 0 && value <= deal::Decimal(deal::limits::max_amount)) return value;
   } catch (const io::ParseError&) {
   }
-  throw UsageError(std::string(line.arg()) + " expects " + expected + ", got '" + std::string(text) + "'");
+  throw UsageError(std::string(line.arg()) + " expects " + expected + " (at most " + deal::limits::max_amount +
+                   "), got '" + std::string(text) + "'");
 }
 
 bool is_file_argument(const std::string& study) {

@@ -365,3 +365,12 @@ TEST(ReproduceCli, RefusesAModelInAnotherCurrencyThanTheStudys) {
 }
 
 }  // namespace
+
+// A price past any real one is refused with the bound, never carried into "-inf%" margins.
+TEST(ReproduceCli, RefusesAnAbsurdPriceForTheLeftOutCosts) {
+  const auto run = leasecalc::test::run_leasecalc("reproduce guosen-2025 --tariff 1e308");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(run.out.empty()) << run.out;
+  EXPECT_NE(run.err.find("--tariff expects"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("at most 1e15"), std::string::npos) << run.err;
+}

@@ -1253,3 +1253,16 @@ TEST(ContractUnits, GpusMustFillWholeServersAndNotBeGivenTwice) {
 }
 
 }  // namespace
+
+// The uncertainty section is checked by every command that loads the model, not only by
+// `montecarlo`: a typo or a negative spread is refused where it stands.
+TEST(LoadDealErrors, UncertaintySectionIsCheckedWithTheModel) {
+  const auto typo = error_of(std::string(base_model) + "uncertainty:\n  runz: 500\n");
+  ASSERT_TRUE(typo);
+  EXPECT_NE(typo->path().find("uncertainty"), std::string::npos) << typo->what();
+  EXPECT_NE(std::string(typo->what()).find("runz"), std::string::npos) << typo->what();
+  const auto spread = error_of(std::string(base_model) + "uncertainty:\n  utilisation: {distribution: normal, mean: 0%, sd: -5%}\n");
+  ASSERT_TRUE(spread);
+  EXPECT_EQ(spread->path(), "uncertainty.utilisation.sd") << spread->what();
+  EXPECT_NO_THROW(parse(std::string(base_model) + "uncertainty:\n  runs: 500\n  seed: 7\n"));
+}

@@ -6,6 +6,7 @@
 #include "leasecalc/io/load_deal.hpp"
 
 #include "leasecalc/io/document.hpp"
+#include "leasecalc/io/load_uncertainty.hpp"
 #include "leasecalc/num/rounding.hpp"
 #include "leasecalc/time/date.hpp"
 #include "leasecalc/time/day_count.hpp"
@@ -769,7 +770,8 @@ deal::Tax read_tax(Object object, const DealFrame& frame) {
 deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
   Object root = document.root();
   // Top-level typos first: a misspelt section would otherwise surface as a missing one.
-  // `uncertainty` is read by io::load_uncertainty (Monte Carlo), not into the deal.
+  // `uncertainty` is read by io::load_uncertainty (Monte Carlo), not into the deal; it is checked
+  // here all the same, so that no command accepts a section another would refuse.
   for (std::string_view section :
        {"catalog", "deal", "cluster", "contracts", "running_costs", "financing", "depreciation", "tax", "uncertainty"})
     (void)root.has(section);
@@ -782,6 +784,7 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
   deal.debt = read_financing(root, frame, deal.cluster);
   deal.assets = read_asset_policy(root.object("depreciation"));
   deal.tax = read_tax(root.object("tax"), frame);
+  (void)read_uncertainty(document);
   return deal;
 }
 

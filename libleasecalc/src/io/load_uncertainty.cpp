@@ -65,6 +65,8 @@ deal::Distribution read_distribution(Object object, bool relative) {
   return distribution;
 }
 
+}  // namespace
+
 std::optional<deal::Uncertainty> read_uncertainty(const Document& document) {
   Object root = document.root();
   std::optional<Object> section = root.optional_object("uncertainty");
@@ -81,8 +83,6 @@ std::optional<deal::Uncertainty> read_uncertainty(const Document& document) {
   section->finish();
   return uncertainty;
 }
-
-}  // namespace
 
 std::optional<deal::Uncertainty> load_uncertainty(const std::filesystem::path& model) {
   return read_uncertainty(Document::load_file(model));

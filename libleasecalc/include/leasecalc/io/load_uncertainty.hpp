@@ -19,4 +19,9 @@ std::optional<deal::Uncertainty> load_uncertainty(const std::filesystem::path& m
 // `display_name` names the text in error messages.
 std::optional<deal::Uncertainty> parse_uncertainty(std::string_view text, std::string display_name);
 
+class Document;
+// The section of a model file already read; io::load_deal checks it with the rest of the file, so
+// that every command refuses a model whose uncertainty section `montecarlo` would refuse.
+std::optional<deal::Uncertainty> read_uncertainty(const Document& document);
+
 }  // namespace leasecalc::io

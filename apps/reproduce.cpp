@@ -30,7 +30,7 @@ constexpr const char* reproduce_usage =
     "                (default: ./models if it has the study, else the bundled models)\n"
     "  --format      table (default) or json\n"
     "  --tariff      power price for the left-out costs that set one (in the study's currency per kWh)\n"
-    "  --pue         PUE for the left-out costs that set one (at least 1)\n"
+    "  --pue         PUE for the left-out costs that set one (from 1 to 3)\n"
     "  --colocation  data-centre rent per kW-month of IT load for the left-out costs that set one\n";
 
 deal::Decimal non_negative(CommandLine& line, const char* expected) {
@@ -84,8 +84,8 @@ int reproduce(Args args) {
       } else if (line.is("--tariff")) {
         prices.emplace_back(io::StudyInput::power_price, non_negative(line, "a price per kWh, e.g. 0.65"));
       } else if (line.is("--pue")) {
-        const deal::Decimal pue = non_negative(line, "a number of at least 1");
-        if (pue < 1) throw UsageError("--pue expects a number of at least 1");
+        const deal::Decimal pue = non_negative(line, "a number from 1 to 3");
+        if (pue < 1 || pue > 3) throw UsageError("--pue expects a number from 1 to 3");
         prices.emplace_back(io::StudyInput::pue, pue);
       } else if (line.is("--colocation")) {
         prices.emplace_back(io::StudyInput::colocation_rent, non_negative(line, "a rent per kW-month"));

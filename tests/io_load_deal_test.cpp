@@ -624,9 +624,12 @@ TEST(LoadDealErrors, SlaCreditIsAShare) {
                "expected a percentage from 0% to 100%, got \"110%\"");
 }
 
-TEST(LoadDealErrors, PueIsAtLeastOne) {
+TEST(LoadDealErrors, PueIsFromOneToThree) {
   expect_edit_error("pue: 1.3", "pue: 0.9", "pue: 0.9", "0.9", "running_costs.electricity.pue",
-                    "expected a PUE of at least 1 (facility power over IT power), got \"0.9\"");
+                    "expected a PUE from 1 to 3 (facility power over IT power), got \"0.9\"");
+  expect_edit_error("pue: 1.3", "pue: 1000", "pue: 1000", "1000", "running_costs.electricity.pue",
+                    "expected a PUE from 1 to 3 (facility power over IT power), got \"1000\"");
+  EXPECT_NO_THROW(parse(edit(base_model, "pue: 1.3", "pue: 3")));
 }
 
 TEST(LoadDealErrors, GraceIsShorterThanTheTerm) {
@@ -976,7 +979,7 @@ TEST(LoadDealErrors, RackRentNeedsServersPerRack) {
                                 "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n"
                                 "  data_centre: {rent: 30000 CNY/rack-month}\n");
   expect_error(text, "{rent: 30000", "{", "running_costs.data_centre", "missing required key \"servers_per_rack\" "
-                                                                       "(expected a number greater than zero)");
+                                                                       "(expected a whole number greater than zero)");
 }
 
 TEST(LoadDealErrors, ServersPerRackOnlyWithRackRent) {
@@ -1265,4 +1268,25 @@ TEST(LoadDealErrors, UncertaintySectionIsCheckedWithTheModel) {
   ASSERT_TRUE(spread);
   EXPECT_EQ(spread->path(), "uncertainty.utilisation.sd") << spread->what();
   EXPECT_NO_THROW(parse(std::string(base_model) + "uncertainty:\n  runs: 500\n  seed: 7\n"));
+}
+
+// A rack holds whole servers: a fraction (1e-30 servers a rack) would bill the rent of countless racks.
+TEST(LoadDealErrors, ServersPerRackIsAWholeNumber) {
+  const std::string text = edit(base_model, "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n",
+                                "  electricity: {tariff: 0.65 CNY/kWh, pue: 1.3}\n"
+                                "  data_centre: {rent: 30000 CNY/rack-month, servers_per_rack: 1e-30}\n");
+  const auto error = error_of(text);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->path(), "running_costs.data_centre.servers_per_rack") << error->what();
+}
+
+// No tax system levies VAT above 100% (China 13% on equipment, 6% on services).
+TEST(LoadDealErrors, VatRatesAreAtMostOneHundredPercent) {
+  const auto capex = error_of(edit(base_model, "  servers: 100\n", "  servers: 100\n  capex_vat_rate: 1000%\n"));
+  ASSERT_TRUE(capex);
+  EXPECT_EQ(capex->path(), "cluster.capex_vat_rate") << capex->what();
+  const auto lease = error_of(edit(base_model, "      term: 36 months\n", "      term: 36 months\n      vat_rate: 600%\n"));
+  ASSERT_TRUE(lease);
+  EXPECT_EQ(lease->path(), "contracts[0].take_or_pay.vat_rate") << lease->what();
+  EXPECT_NO_THROW(parse(edit(base_model, "  servers: 100\n", "  servers: 100\n  capex_vat_rate: 13%\n")));
 }

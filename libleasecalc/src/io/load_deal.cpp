@@ -222,7 +222,7 @@ deal::Cluster read_cluster(Object cluster_object, const DealFrame& frame, const 
     cluster.price_per_server = cluster.sku.list_price;
   }
   cluster.price_includes_vat = cluster_object.optional_bool("price_includes_vat", false);
-  cluster.capex_vat_rate = cluster_object.optional_percent("capex_vat_rate", 0, Range::non_negative);
+  cluster.capex_vat_rate = cluster_object.optional_percent("capex_vat_rate", 0, Range::fraction);
   cluster.spares_share = cluster_object.optional_percent("spares", 0);
 
   if (cluster.servers == 0) reject_key(cluster_object, "extra_capex", "when cluster.servers is 0 (no owned hardware)");
@@ -387,7 +387,7 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const de
     contract.early_termination = early;
   }
   contract.expected_credit_loss = object.optional_percent("expected_credit_loss", 0);
-  contract.vat_rate = object.optional_percent("vat_rate", 0, Range::non_negative);
+  contract.vat_rate = object.optional_percent("vat_rate", 0, Range::fraction);
   if (std::optional<Object> re_lease = object.optional_object("re_lease", {"mode", "price_decay", "discount", "term", "utilisation"})) contract.re_lease = read_re_lease(*re_lease);
   object.finish();
 
@@ -435,7 +435,7 @@ deal::OnDemand read_on_demand(Object object, const DealFrame& frame, const deal:
   if (std::optional<Field> utilisation = object.optional_field("utilisation"))
     contract.utilisation = read_share_curve(*utilisation);
   contract.bad_debt = object.optional_percent("bad_debt", 0);
-  contract.vat_rate = object.optional_percent("vat_rate", 0, Range::non_negative);
+  contract.vat_rate = object.optional_percent("vat_rate", 0, Range::fraction);
   object.finish();
 
   const int end_month = contract.end ? frame.month_of(*contract.end) : frame.horizon_months;
@@ -492,7 +492,9 @@ deal::Electricity read_electricity(Object object, const DealFrame& frame) {
   electricity.tariff_per_kwh = tariff.unit == deal::PriceUnit::mwh ? tariff.amount / 1000 : tariff.amount;
   Field pue_field = object.field("pue");
   electricity.pue = pue_field.as_number();
-  if (electricity.pue < 1) pue_field.fail_expected("a PUE of at least 1 (facility power over IT power)");
+  // Facility power over IT power: 1 at best; the least efficient halls in service run near 2.5.
+  if (electricity.pue < 1 || electricity.pue > 3)
+    pue_field.fail_expected("a PUE from 1 to 3 (facility power over IT power)");
   electricity.paid_by_customer =
       object.optional_enum<bool>("paid_by", {{"operator", false}, {"customer", true}}, false);
   electricity.take_or_pay_load = object.optional_percent("take_or_pay_load", 1);
@@ -509,7 +511,7 @@ deal::DataCentre read_data_centre(Object object, const DealFrame& frame) {
   data_centre.price = rent.amount;
   if (rent.unit == deal::PriceUnit::rack_month) {
     data_centre.basis = deal::DataCentre::Basis::per_rack_month;
-    data_centre.units_per_rack = object.required_number("servers_per_rack", Range::positive);
+    data_centre.units_per_rack = object.required_count("servers_per_rack");  // whole servers
   } else {
     data_centre.basis = deal::DataCentre::Basis::per_kw_month;
     reject_key(object, "servers_per_rack", "with a rent per kW-month");

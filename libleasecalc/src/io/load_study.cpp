@@ -155,7 +155,7 @@ Decimal input_value(const Field& field, StudyInput input, const StudyFrame& fram
     case StudyInput::vat_refund_as_income: return field.as_bool() ? 1 : 0;
     case StudyInput::pue: {
       const Decimal pue = field.as_number();
-      if (pue < 1) field.fail_expected("a PUE of at least 1");
+      if (pue < 1 || pue > 3) field.fail_expected("a PUE from 1 to 3");
       return pue;
     }
     case StudyInput::power_price: {

@@ -512,10 +512,6 @@ std::string with_line_feeds(std::string_view text) {
   return normalised;
 }
 
-}  // namespace
-
-namespace {
-
 // Walks a text's documents without building them: where the second document with any content
 // starts, if there is one. yaml-cpp's LoadAll can produce empty documents without end on some
 // malformed texts, so the walk stops after a bounded number.

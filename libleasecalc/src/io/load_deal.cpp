@@ -5,6 +5,7 @@
 
 #include "leasecalc/io/load_deal.hpp"
 
+#include "covenants_section.hpp"
 #include "leasecalc/io/document.hpp"
 #include "leasecalc/io/load_uncertainty.hpp"
 #include "leasecalc/num/rounding.hpp"
@@ -775,7 +776,8 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
   // `uncertainty` is read by io::load_uncertainty (Monte Carlo), not into the deal; it is checked
   // here all the same, so that no command accepts a section another would refuse.
   for (std::string_view section :
-       {"catalog", "deal", "cluster", "contracts", "running_costs", "financing", "depreciation", "tax", "uncertainty"})
+       {"catalog", "deal", "cluster", "contracts", "running_costs", "financing", "covenants", "depreciation", "tax",
+        "uncertainty"})
     (void)root.has(section);
   root.finish();
   deal::Deal deal;
@@ -784,6 +786,7 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
   deal.contracts = read_contracts(root, frame, deal.cluster);
   deal.running_costs = read_running_costs(root.optional_object("running_costs"), frame);
   deal.debt = read_financing(root, frame, deal.cluster);
+  deal.covenants = read_covenants(root.optional_object("covenants"), deal);
   deal.assets = read_asset_policy(root.object("depreciation"));
   deal.tax = read_tax(root.object("tax"), frame);
   (void)read_uncertainty(document);

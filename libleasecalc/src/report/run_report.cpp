@@ -241,6 +241,43 @@ std::string shown_value(const MetricInfo& metric, const MetricValue& value, cons
   return text;
 }
 
+std::string covenant_value_text(engine::CovenantFormat format, double value) {
+  return format == engine::CovenantFormat::multiple ? text::format("%.2fx", value) : text::format("%.1f%%", value * 100);
+}
+
+std::string headroom_text(double headroom) { return format("%+.1f%%", headroom * 100); }
+
+namespace {
+
+std::string_view look_back_key(deal::CovenantLookBack look_back) {
+  return look_back == deal::CovenantLookBack::trailing_12_months ? "trailing_12_months" : "test_period";
+}
+
+// "month 36 (2028-09)", or past the horizon "month 72 (after the horizon)".
+std::string month_text(const RunReport& r, int month) {
+  const bool inside = month >= 0 && static_cast<std::size_t>(month) < r.months.size();
+  return "month " + std::to_string(month) + " (" + (inside ? r.months[static_cast<std::size_t>(month)] : "after the horizon") +
+         ")";
+}
+
+// What the report says of a tranche against its contracts; empty when the contracts outlast it.
+std::string tenor_text(const RunReport& r, const engine::TrancheTenor& tenor) {
+  if (tenor.months_past_contracts <= 0) return "";
+  const std::string last_repayment = month_text(r, tenor.maturity_month - 1);
+  std::string said =
+      tenor.contracts_end_month
+          ? tenor.tranche + " outlives its contracts by " + std::to_string(tenor.months_past_contracts) +
+                " months: its last repayment falls in " + last_repayment + ", the signed take-or-pay terms end with " +
+                month_text(r, *tenor.contracts_end_month - 1)
+          : tenor.tranche + " has no signed take-or-pay contract behind it: all " +
+                std::to_string(tenor.months_past_contracts) + " months to its last repayment in " + last_repayment +
+                " rest on revenue nobody has committed to";
+  if (tenor.matures_after_horizon) said += "; what is owed at the horizon is repaid from the sale of the fleet";
+  return said;
+}
+
+}  // namespace
+
 // ---- terminal table --------------------------------------------------------------------------
 
 namespace {
@@ -317,6 +354,57 @@ void write_section(std::ostream& out, const std::string& title, std::string_view
   for (const auto& [name, value] : lines) out << pad_right("  " + name, label) << pad_left(value, value_width) << "\n";
 }
 
+// The covenant tests (threshold, least headroom and its date, first breach), each tranche that
+// outlives its contracts and, with the monthly ledger, every test date. Nothing when the model
+// sets no covenant and every loan ends within its contracts.
+void write_covenants(std::ostream& out, const RunReport& r) {
+  const auto& c = r.covenants;
+  std::vector<std::string> tenors;
+  for (const auto& tenor : c.tranches)
+    if (std::string said = tenor_text(r, tenor); !said.empty()) tenors.push_back(std::move(said));
+  if (!c.terms.any() && tenors.empty()) return;
+  out << "\nCovenants";
+  if (c.terms.any()) {
+    out << ": tested " << time::to_string(c.terms.frequency) << " at month ends";
+    if (!c.test_months.empty()) out << " from " << month_text(r, c.test_months.front());
+    out << "; DSCR and customer share over the "
+        << (c.terms.look_back == deal::CovenantLookBack::trailing_12_months ? "trailing 12 months" : "test period");
+  }
+  out << "\n";
+  if (c.terms.any() && c.test_months.empty()) out << "  No test date: no debt is owed on any of them.\n";
+  if (!c.test_months.empty()) {
+    Grid grid;
+    for (const auto& test : c.tests) {
+      const auto& info = engine::covenant_test_info(test.test);
+      grid.labels.push_back("  " + std::string(info.label));
+      std::string least = "-";
+      if (test.minimum_headroom) {
+        const auto& seen = test.observations[*test.minimum_headroom];
+        least = headroom_text(*seen.headroom) + " (" + covenant_value_text(info.format, *seen.value) + ", " +
+                r.months[static_cast<std::size_t>(c.test_months[*test.minimum_headroom])] + ")";
+      }
+      const std::string breach =
+          test.first_breach ? r.months[static_cast<std::size_t>(c.test_months[*test.first_breach])] : "none";
+      grid.cells.push_back({covenant_value_text(info.format, test.threshold), least, breach});
+    }
+    write_grid(out, "  test", {"threshold", "least headroom (value, date)", "first breach"}, grid);
+  }
+  for (const auto& said : tenors) out << "  " << said << ".\n";
+  if (r.ledger.empty() || c.test_months.empty() || c.tests.empty()) return;
+  Grid dates;
+  for (const auto& test : c.tests) {
+    const auto& info = engine::covenant_test_info(test.test);
+    dates.labels.push_back("  " + std::string(info.label) + " (" + covenant_value_text(info.format, test.threshold) + ")");
+    std::vector<std::string> cells;
+    for (const auto& seen : test.observations)
+      cells.push_back(seen.value ? covenant_value_text(info.format, *seen.value) + (seen.breached ? " *" : "") : "n/a");
+    dates.cells.push_back(std::move(cells));
+  }
+  std::vector<std::string> headers;
+  for (const int m : c.test_months) headers.push_back(std::to_string(m) + ": " + r.months[static_cast<std::size_t>(m)]);
+  write_grid(out, "Covenant tests by date (* breached)", headers, dates);
+}
+
 }  // namespace
 
 void write_table(std::ostream& out, const RunReport& r, const Scale& scale) {
@@ -384,6 +472,8 @@ void write_table(std::ostream& out, const RunReport& r, const Scale& scale) {
         << ". Months are numbered from 0, the start's month.\n";
   }
 
+  write_covenants(out, r);
+
   if (!r.ledger.empty()) {
     Grid ledger;
     for (const auto& row : r.ledger) {
@@ -434,6 +524,38 @@ void write_csv(std::ostream& out, const RunReport& r) {
   for (const auto& shortfall : r.metrics.funding_shortfalls)
     out << "funding_shortfall," << shortfall.month << "," << r.months[static_cast<std::size_t>(shortfall.month)] << ","
         << csv_number(shortfall.amount) << "\n";
+  const auto& c = r.covenants;
+  if (c.terms.any()) {
+    out << "covenants,frequency," << time::to_string(c.terms.frequency) << "\n"
+        << "covenants,look_back," << look_back_key(c.terms.look_back) << "\n";
+  }
+  for (const auto& test : c.tests) {
+    const std::string key(engine::covenant_test_info(test.test).key);
+    const auto date_of = [&](std::size_t index) {
+      const int month = c.test_months[index];
+      return std::to_string(month) + "," + r.months[static_cast<std::size_t>(month)];
+    };
+    out << "covenant," << key << ",threshold," << csv_number(test.threshold) << "\n";
+    if (test.minimum_headroom)
+      out << "covenant," << key << ",minimum_headroom,"
+          << csv_number(test.observations[*test.minimum_headroom].headroom) << "," << date_of(*test.minimum_headroom)
+          << "\n";
+    out << "covenant," << key << ",first_breach," << (test.first_breach ? date_of(*test.first_breach) : "none") << "\n";
+    // One row a test date: month, date, value, headroom, result, note.
+    for (std::size_t i = 0; i < test.observations.size(); ++i) {
+      const auto& seen = test.observations[i];
+      out << "covenant_test," << key << "," << date_of(i) << "," << csv_number(seen.value) << ","
+          << csv_number(seen.headroom) << "," << (!seen.value ? "not_tested" : seen.breached ? "breach" : "pass");
+      if (!seen.note.empty()) out << "," << csv_field(seen.note);
+      out << "\n";
+    }
+  }
+  // One row a tranche: maturity month, end month of the signed contracts, months past them.
+  for (const auto& tenor : c.tranches)
+    out << "tranche_tenor," << csv_field(tenor.tranche) << "," << tenor.maturity_month << ","
+        << (tenor.contracts_end_month ? std::to_string(*tenor.contracts_end_month) : "") << ","
+        << tenor.months_past_contracts << "," << (tenor.matures_after_horizon ? "after_horizon" : "within_horizon")
+        << "\n";
   if (!r.ledger.empty()) {
     out << "\nledger,line";
     for (const auto& month : r.months) out << "," << month;
@@ -464,6 +586,54 @@ json table_json(const engine::Table<double>& table) {
   json rows = json::array();
   for (const auto& row : table.rows) rows.push_back({{"name", row.name}, {"values", row.values}, {"subtotal", row.subtotal}});
   return {{"columns", table.columns}, {"rows", rows}};
+}
+
+json month_json(const RunReport& r, int month) {
+  const bool inside = month >= 0 && static_cast<std::size_t>(month) < r.months.size();
+  return {{"month", month}, {"date", inside ? json(r.months[static_cast<std::size_t>(month)]) : json(nullptr)}};
+}
+
+json covenants_json(const RunReport& r) {
+  const auto& c = r.covenants;
+  json dates = json::array();
+  for (const int m : c.test_months) dates.push_back(month_json(r, m));
+  json tests = json::array();
+  for (const auto& test : c.tests) {
+    const auto& info = engine::covenant_test_info(test.test);
+    json values = json::array(), headrooms = json::array(), breached = json::array(), notes = json::array();
+    for (const auto& seen : test.observations) {
+      values.push_back(optional_json(seen.value));
+      headrooms.push_back(optional_json(seen.headroom));
+      breached.push_back(seen.breached);
+      notes.push_back(seen.note);
+    }
+    json least = nullptr, first = nullptr;
+    if (test.minimum_headroom) {
+      least = month_json(r, c.test_months[*test.minimum_headroom]);
+      least["headroom"] = *test.observations[*test.minimum_headroom].headroom;
+      least["value"] = *test.observations[*test.minimum_headroom].value;
+    }
+    if (test.first_breach) {
+      first = month_json(r, c.test_months[*test.first_breach]);
+      first["value"] = *test.observations[*test.first_breach].value;
+    }
+    tests.push_back({{"key", info.key}, {"label", info.label}, {"bound", info.is_minimum ? "minimum" : "maximum"},
+                     {"threshold", test.threshold}, {"values", values}, {"headroom", headrooms},
+                     {"breached", breached}, {"notes", notes}, {"minimum_headroom", least}, {"first_breach", first}});
+  }
+  json tranches = json::array();
+  for (const auto& tenor : c.tranches)
+    tranches.push_back({{"name", tenor.tranche}, {"maturity_month", tenor.maturity_month},
+                        {"contracts_end_month", tenor.contracts_end_month ? json(*tenor.contracts_end_month) : json(nullptr)},
+                        {"months_past_contracts", tenor.months_past_contracts},
+                        {"outlives_contracts", tenor.months_past_contracts > 0},
+                        {"matures_after_horizon", tenor.matures_after_horizon}});
+  json result = {{"tested", c.terms.any()}, {"test_dates", dates}, {"tests", tests}, {"tranches", tranches}};
+  if (c.terms.any()) {
+    result["frequency"] = time::to_string(c.terms.frequency);
+    result["look_back"] = look_back_key(c.terms.look_back);
+  }
+  return result;
 }
 
 }  // namespace
@@ -501,6 +671,7 @@ void write_json(std::ostream& out, const RunReport& r) {
     if (!value.note.empty()) notes[std::string(metric.key)] = value.note;
   }
   document["notes"] = notes;
+  document["covenants"] = covenants_json(r);
   json by_year = {{"columns", r.income_statement.columns}};
   for (const auto& series : run_series()) by_year[std::string(series.key)] = optionals_json(series.values(r));
   document["by_year"] = by_year;

@@ -4,6 +4,7 @@
 #include "leasecalc/deal/asset_policy.hpp"
 #include "leasecalc/deal/cluster.hpp"
 #include "leasecalc/deal/contract.hpp"
+#include "leasecalc/deal/covenants.hpp"
 #include "leasecalc/deal/financing.hpp"
 #include "leasecalc/deal/running_costs.hpp"
 #include "leasecalc/deal/tax.hpp"
@@ -23,6 +24,7 @@ struct Deal {
   std::vector<Contract> contracts;
   RunningCosts running_costs;
   std::vector<DebtTranche> debt;
+  Covenants covenants;  // none by default
   AssetPolicy assets;
   Tax tax;
 };

@@ -135,6 +135,22 @@ inline std::optional<double> ratio(double numerator, double denominator) {
 
 }  // namespace detail
 
+// Debt service coverage over deal months [first, end): the cash available for debt service
+// (operating cash flow after tax) over the debt service (interest and scheduled principal; fees
+// and the repayment from the sale at the horizon are not in it); none without debt service. The
+// one definition of DSCR: the yearly metric below and the covenant test (engine/covenants.hpp)
+// both call it.
+template <num::Numeric Num>
+std::optional<double> debt_service_coverage(const Ledger<Num>& l, int first, int end) {
+  Num available(0), service(0);
+  for (int m = first; m < end; ++m) {
+    available += operating_cash_flow(l, m);
+    service -= debt_service(l, m);
+  }
+  if (!(service > 0)) return std::nullopt;
+  return num::to_double(available) / num::to_double(service);
+}
+
 template <num::Numeric Num>
 Num npv_at_annual_rate(const std::vector<Num>& monthly_flows, const Num& annual_rate) {
   // Discount factor per month (1 + r)^(-1/12), applied from the first month's end.
@@ -190,15 +206,12 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
   r.project_payback_months = detail::payback_months(firm_post_tax_d);
   r.equity_payback_months = detail::payback_months(equity_d);
 
-  // DSCR by year: cash available for debt service over debt service (interest and scheduled
-  // principal; fees and the repayment from the sale at the horizon are not in it).
+  // DSCR by deal year.
   double dscr_sum = 0;
   int dscr_years = 0;
   for (const auto& year : deal_years(months)) {
-    Num available(0), service(0), year_revenue(0), year_lease_revenue(0), year_ebitda(0), year_net(0);
+    Num year_revenue(0), year_lease_revenue(0), year_ebitda(0), year_net(0);
     for (int m = year.first_month; m < year.end_month; ++m) {
-      available += operating_cash_flow(l, m);
-      service -= debt_service(l, m);
       year_revenue += revenue(l, m);
       year_lease_revenue += lease_revenue(l, m);
       year_ebitda += ebitda(l, m);
@@ -208,9 +221,8 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
     r.total_revenue += year_revenue;
     r.total_ebitda += year_ebitda;
     r.total_net_income += year_net;
-    std::optional<double> dscr;
-    if (service > 0) {
-      dscr = num::to_double(available) / num::to_double(service);
+    const std::optional<double> dscr = debt_service_coverage(l, year.first_month, year.end_month);
+    if (dscr) {
       r.minimum_dscr = r.minimum_dscr ? std::min(*r.minimum_dscr, *dscr) : *dscr;
       dscr_sum += *dscr;
       ++dscr_years;

@@ -5,6 +5,7 @@
 // every writer iterates.
 
 #include "leasecalc/deal/deal.hpp"
+#include "leasecalc/engine/covenants.hpp"
 #include "leasecalc/engine/metrics.hpp"
 #include "leasecalc/engine/project.hpp"
 #include "leasecalc/engine/statements.hpp"
@@ -71,6 +72,9 @@ struct RunReport {
   std::vector<std::string> months;
   // The monthly ledger, when asked for.
   std::vector<LedgerRow> ledger;
+  // The covenant tests on their dates and each tranche against its contracts. The table shows
+  // every test date with the monthly ledger; CSV and JSON always do.
+  engine::CovenantReport covenants;
 };
 
 // The deal's largest figure (a total of the statements), from which the default scale follows.
@@ -143,6 +147,7 @@ RunReport make_run_report(const deal::Deal& deal, const engine::Ledger<Num>& led
   report.cash_flow = detail::to_double(engine::cash_flow_statement(ledger));
   report.utilisation = solve::average_utilisation(ledger);
   detail::add_break_even(report, deal, target.value_or(solve::ReturnTarget{report.discount_rate}));
+  report.covenants = engine::covenant_report(deal, ledger);
   for (int m = 0; m < ledger.months(); ++m)
     report.months.push_back(time::format_date(engine::month_start(deal.start, m)).substr(0, 7));
   if (with_ledger) {
@@ -173,6 +178,10 @@ RunReport make_run_report(const deal::Deal& deal, bool with_ledger,
 std::string formatted(MetricFormat format, double value, const Scale& scale);
 // The metric's value as the terminal table shows it (amounts at `scale`), "n/a (why)" when none.
 std::string shown_value(const MetricInfo& metric, const MetricValue& value, const Scale& scale);
+
+// A covenant value as shown: a multiple "1.35x" or a share "62.0%"; a headroom "+12.5%".
+std::string covenant_value_text(engine::CovenantFormat format, double value);
+std::string headroom_text(double headroom);
 
 void write_table(std::ostream& out, const RunReport& report, const Scale& scale);
 void write_csv(std::ostream& out, const RunReport& report);

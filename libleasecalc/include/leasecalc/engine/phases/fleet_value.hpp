@@ -22,21 +22,31 @@ struct SaleGain {
   Num taxable{0};
 };
 
+// The fleet's value at the end of deal month `month` by the model's residual rule: each delivery
+// made by then at its capitalised cost times the residual share for its age. The sale at the
+// horizon fetches this, rounded to the cent; the loan-to-value covenant tests the debt against it.
+template <num::Numeric Num>
+Num fleet_residual_value(const deal::Deal& deal, const CapexPayments<Num>& capex, int month) {
+  Num value(0);
+  for (const auto& payment : capex.deliveries)
+    if (payment.month <= month)
+      value += payment.capitalised * residual_share<Num>(deal.assets.residual, month + 1 - payment.month);
+  return value;
+}
+
 template <num::Numeric Num>
 SaleGain<Num> depreciate_and_sell(const deal::Deal& deal, const CapexPayments<Num>& capex, Ledger<Num>& ledger) {
   const int horizon = deal.horizon_months, last = horizon - 1;
   Num book_value(0), tax_value(0);
   Months<Num> book_total = zero_months<Num>(horizon), tax_total = zero_months<Num>(horizon);
-  Num proceeds(0);
   for (const auto& payment : capex.deliveries) {
     const int months = horizon - payment.month;
     const auto book = depreciation_schedule<Num>(deal.assets.book, payment.capitalised, months);
     const auto tax = depreciation_schedule<Num>(deal.assets.tax, payment.capitalised, months);
     add_rounded_cumulatively(book, payment.month, book_total);
     add_rounded_cumulatively(tax, payment.month, tax_total);
-    proceeds += payment.capitalised * residual_share<Num>(deal.assets.residual, months);
   }
-  proceeds = booked(proceeds);
+  const Num proceeds = booked(fleet_residual_value(deal, capex, last));
   SaleGain<Num> gain;
   auto payment = capex.deliveries.begin();
   for (int m = 0; m < horizon; ++m) {

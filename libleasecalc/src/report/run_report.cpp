@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <ostream>
 #include <string>
@@ -365,7 +366,8 @@ void write_covenants(std::ostream& out, const RunReport& r) {
   if (!c.terms.any() && tenors.empty()) return;
   out << "\nCovenants";
   if (c.terms.any()) {
-    out << ": tested " << time::to_string(c.terms.frequency) << " at month ends";
+    constexpr std::array<std::string_view, 4> adverbs{"monthly", "quarterly", "semi-annually", "annually"};
+    out << ": tested " << adverbs[static_cast<std::size_t>(c.terms.frequency)] << " at month ends";
     if (!c.test_months.empty()) out << " from " << month_text(r, c.test_months.front());
     out << "; DSCR and customer share over the "
         << (c.terms.look_back == deal::CovenantLookBack::trailing_12_months ? "trailing 12 months" : "test period");
@@ -373,10 +375,9 @@ void write_covenants(std::ostream& out, const RunReport& r) {
   out << "\n";
   if (c.terms.any() && c.test_months.empty()) out << "  No test date: no debt is owed on any of them.\n";
   if (!c.test_months.empty()) {
-    Grid grid;
+    std::vector<std::vector<std::string>> rows{{"  test", "threshold", "least headroom (value, date)", "first breach"}};
     for (const auto& test : c.tests) {
       const auto& info = engine::covenant_test_info(test.test);
-      grid.labels.push_back("  " + std::string(info.label));
       std::string least = "-";
       if (test.minimum_headroom) {
         const auto& seen = test.observations[*test.minimum_headroom];
@@ -385,9 +386,17 @@ void write_covenants(std::ostream& out, const RunReport& r) {
       }
       const std::string breach =
           test.first_breach ? r.months[static_cast<std::size_t>(c.test_months[*test.first_breach])] : "none";
-      grid.cells.push_back({covenant_value_text(info.format, test.threshold), least, breach});
+      rows.push_back({"  " + std::string(info.label), covenant_value_text(info.format, test.threshold), least, breach});
     }
-    write_grid(out, "  test", {"threshold", "least headroom (value, date)", "first breach"}, grid);
+    // Each column as wide as its widest cell: the label left-aligned, the figures right-aligned.
+    std::vector<std::size_t> widths(rows.front().size(), 0);
+    for (const auto& row : rows)
+      for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], text::width(row[i]));
+    for (const auto& row : rows) {
+      out << pad_right(row[0], widths[0] + 2);
+      for (std::size_t i = 1; i < row.size(); ++i) out << pad_left(row[i], widths[i] + 2);
+      out << "\n";
+    }
   }
   for (const auto& said : tenors) out << "  " << said << ".\n";
   if (r.ledger.empty() || c.test_months.empty() || c.tests.empty()) return;

@@ -1255,7 +1255,6 @@ TEST(ContractUnits, GpusMustFillWholeServersAndNotBeGivenTwice) {
   EXPECT_NE(both->detail().find("servers or gpus, not both"), std::string::npos) << both->what();
 }
 
-}  // namespace
 
 // The uncertainty section is checked by every command that loads the model, not only by
 // `montecarlo`: a typo or a negative spread is refused where it stands.
@@ -1290,3 +1289,64 @@ TEST(LoadDealErrors, VatRatesAreAtMostOneHundredPercent) {
   EXPECT_EQ(lease->path(), "contracts[0].take_or_pay.vat_rate") << lease->what();
   EXPECT_NO_THROW(parse(edit(base_model, "  servers: 100\n", "  servers: 100\n  capex_vat_rate: 13%\n")));
 }
+
+// ---- covenants -------------------------------------------------------------------------------------
+
+// The base model with a covenants section before its depreciation.
+std::string with_covenants(std::string_view section) {
+  return edit(base_model, "depreciation:\n", std::string("covenants:\n") + std::string(section) + "depreciation:\n");
+}
+
+TEST(LoadDealCovenants, EveryFieldLoadsAsWritten) {
+  const deal::Deal deal = parse(with_covenants(
+      "  frequency: semiannual\n  first_test: 2026-08-31\n  look_back: test_period\n  minimum_dscr: 1.20\n"
+      "  maximum_ltv: 65%\n  minimum_contract_fulfilment: 1.1\n  maximum_customer_share: 70%\n"));
+  const auto& c = deal.covenants;
+  EXPECT_EQ(c.frequency, time::Frequency::semiannual);
+  EXPECT_EQ(c.first_test, deal::Date(2026, 8, 31));
+  EXPECT_EQ(c.look_back, deal::CovenantLookBack::test_period);
+  EXPECT_EQ(c.minimum_dscr, dec("1.2"));
+  EXPECT_EQ(c.maximum_ltv, dec("0.65"));
+  EXPECT_EQ(c.minimum_contract_fulfilment, dec("1.1"));
+  EXPECT_EQ(c.maximum_customer_share, dec("0.7"));
+}
+
+TEST(LoadDealCovenants, DefaultsAreQuarterlyOnTheTrailingYear) {
+  const deal::Deal deal = parse(with_covenants("  minimum_dscr: 1.3\n"));
+  EXPECT_EQ(deal.covenants.frequency, time::Frequency::quarterly);
+  EXPECT_FALSE(deal.covenants.first_test);
+  EXPECT_EQ(deal.covenants.look_back, deal::CovenantLookBack::trailing_12_months);
+  EXPECT_FALSE(deal.covenants.maximum_ltv);
+  EXPECT_FALSE(parse(base_model).covenants.any());
+}
+
+TEST(LoadDealCovenants, BadFieldsAreLocated) {
+  expect_error(with_covenants("  minimum_dscr: 0\n"), "minimum_dscr: 0", "0", "covenants.minimum_dscr",
+               "expected a ratio above 0 and at most 10, such as 1.20, got \"0\"");
+  expect_error(with_covenants("  minimum_contract_fulfilment: 11\n"), "minimum_contract_fulfilment: 11", "11",
+               "covenants.minimum_contract_fulfilment", "expected a ratio above 0 and at most 10, such as 1.20, got \"11\"");
+  expect_error(with_covenants("  maximum_ltv: 0%\n"), "maximum_ltv: 0%", "0%", "covenants.maximum_ltv",
+               "expected a percentage above 0% and at most 100%, such as 65%, got \"0%\"");
+  expect_error(with_covenants("  maximum_customer_share: 120%\n"), "120%", "120%", "covenants.maximum_customer_share",
+               "expected a percentage from 0% to 100%, got \"120%\"");
+  expect_error(with_covenants("  frequency: weekly\n  minimum_dscr: 1.2\n"), "weekly", "weekly", "covenants.frequency",
+               "expected one of monthly, quarterly, semiannual or annual, got \"weekly\"");
+  expect_error(with_covenants("  look_back: year\n  minimum_dscr: 1.2\n"), "look_back: year", "year",
+               "covenants.look_back", "expected one of trailing_12_months or test_period, got \"year\"");
+  expect_error(with_covenants("  first_test: 2030-09-01\n  minimum_dscr: 1.2\n"), "2030-09-01", "2030-09-01",
+               "covenants.first_test",
+               "expected a date from the deal's start (2025-09-01) to the end of its horizon (before 2030-09-01), got "
+               "\"2030-09-01\"");
+  expect_error(with_covenants("  frequency: annual\n"), "  frequency: annual", "frequency", "covenants",
+               "expected at least one test: minimum_dscr, maximum_ltv, minimum_contract_fulfilment or "
+               "maximum_customer_share");
+  expect_error(with_covenants("  minimum_dcsr: 1.2\n"), "minimum_dcsr", "minimum_dcsr", "covenants.minimum_dcsr",
+               "unknown key \"minimum_dcsr\" (did you mean \"minimum_dscr\"?); accepted keys: frequency, first_test, "
+               "look_back, minimum_dscr, maximum_ltv, minimum_contract_fulfilment, maximum_customer_share");
+  const std::string unlevered =
+      edit(with_covenants("  minimum_dscr: 1.2\n"), "financing:\n  - name: loan\n    share_of_capex: 50%\n    rate: 5%\n    term: 60 months\n", "");
+  expect_error(unlevered, "  minimum_dscr: 1.2", "minimum_dscr", "covenants",
+               "covenants need debt to test, but the model has no financing");
+}
+
+}  // namespace

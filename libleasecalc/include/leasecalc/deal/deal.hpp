@@ -23,6 +23,7 @@ struct Deal {
   std::vector<Contract> contracts;
   RunningCosts running_costs;
   std::vector<DebtTranche> debt;
+  Distributions distributions = Distributions::monthly;
   AssetPolicy assets;
   Tax tax;
 };

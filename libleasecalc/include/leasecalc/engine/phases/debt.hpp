@@ -12,11 +12,13 @@
 // on its own flows (drawings against debt service) is the quoted rate as its compounding and day
 // count convert it: 5% simple under 30/360 is 5%/12 a month.
 //
-// Level payments (annuity, balloon) are fixed at the nominal monthly rate (rate/12 simple, or
-// (1 + rate)^(1/12) - 1 compounded annually) when the amortisation starts and again after each
-// drawing that adds to the balance; each month's interest follows the day count, the principal is
-// the payment less that interest, and the last payment absorbs the rounding, as banks schedule
-// them. Under ACT/360 the debt service is thus level while the principal varies with the days.
+// Level payments (annuity, balloon) are fixed when the amortisation starts, and again after each
+// drawing that adds to the balance, as the payment that repays the balance (to the balloon) over
+// the payments left under the schedule's own month factors; under 30/360 that is the annuity at
+// the nominal monthly rate (rate/12 simple, (1 + rate)^(1/12) - 1 compounded annually). Each
+// month's interest follows the day count, the principal is the payment less that interest, and
+// the last payment absorbs the rounding, as banks schedule them. Under ACT/360 the debt service
+// is thus level while the principal varies with the days.
 //
 // Reads: the deal and the capex payments. Writes: Line::debt_drawn, financing_fees, interest,
 // principal_repaid, debt_prepaid, debt_outstanding.
@@ -38,24 +40,36 @@ struct DebtScheduled {};
 
 namespace debt_detail {
 
-// The interest on one unit of balance over deal month m (the month whose end pays it) under the
-// tranche's rate conventions; `month_starts` holds the first day of each deal month and of the
-// month after the horizon.
+// The interest on one unit of balance over each deal month (paid at its end) under the tranche's
+// rate conventions, from month 0 to month `months` - 1: the month's year fraction under the day
+// count, times the rate (simple) or compounded ((1 + rate)^fraction - 1).
 template <num::Numeric Num>
-Num accrual_factor(const deal::DebtTranche& tranche, const Num& rate, int m, const std::vector<deal::Date>& month_starts) {
-  const Num fraction = time::year_fraction<Num>(tranche.day_count, month_starts[static_cast<std::size_t>(m)],
-                                                month_starts[static_cast<std::size_t>(m) + 1]);
-  if (tranche.compounding == deal::Compounding::simple) return rate * fraction;
-  return num::pow(Num(1) + rate, fraction) - Num(1);
+Months<Num> accrual_factors(const deal::DebtTranche& tranche, deal::Date start, int months) {
+  const Num rate = as<Num>(tranche.annual_rate);
+  Months<Num> factors = zero_months<Num>(months);
+  deal::Date from = month_start(start, 0);
+  for (int m = 0; m < months; ++m) {
+    const deal::Date to = month_start(start, m + 1);
+    const Num fraction = time::year_fraction<Num>(tranche.day_count, from, to);
+    at(factors, m) = tranche.compounding == deal::Compounding::simple ? rate * fraction
+                                                                       : num::pow(Num(1) + rate, fraction) - Num(1);
+    from = to;
+  }
+  return factors;
 }
 
-// The level payment that brings `balance` down to `residual` in `payments` monthly payments at
-// `monthly_rate`.
+// The level payment, at the ends of months `first` to `last`, that brings `balance` (outstanding
+// at the start of month `first`) down to `residual` under the months' own accrual factors:
+// balance x G - residual over the sum of the growth after each payment, G the growth over all.
+// Under 30/360 every factor is rate/12 and this is the textbook annuity at the nominal rate.
 template <num::Numeric Num>
-Num level_payment(const Num& balance, const Num& monthly_rate, int payments, const Num& residual) {
-  if (monthly_rate == 0) return (balance - residual) / Num(payments);
-  const Num growth = num::powi(Num(1) + monthly_rate, payments);
-  return (balance * growth - residual) * monthly_rate / (growth - Num(1));
+Num level_payment(const Num& balance, const Months<Num>& factors, int first, int last, const Num& residual) {
+  Num growth(1), annuity(0);
+  for (int k = last; k >= first; --k) {
+    annuity += growth;
+    growth *= Num(1) + at(factors, k);
+  }
+  return (balance * growth - residual) / annuity;
 }
 
 // One amortising loan: the drawings it carries and the months of its schedule. A tranche is one
@@ -70,13 +84,9 @@ struct Loan {
 };
 
 template <num::Numeric Num>
-void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const std::vector<deal::Date>& month_starts,
+void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const Months<Num>& factors,
                   Ledger<Num>& ledger) {
   const int last = ledger.months() - 1;
-  const Num rate = as<Num>(tranche.annual_rate);
-  const Num nominal_monthly = tranche.compounding == deal::Compounding::simple
-                                  ? rate / Num(12)
-                                  : num::pow(Num(1) + rate, Num(1) / Num(12)) - Num(1);
   const bool level = tranche.amortisation == deal::Amortisation::annuity ||
                      tranche.amortisation == deal::Amortisation::balloon;
   Num balance(0), drawn(0), payment(0);
@@ -84,24 +94,23 @@ void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const
   for (int m = loan.first_draw; m <= last; ++m) {
     if (m > loan.last_draw && balance == 0) break;
     if (balance > 0) {  // the month's payment: interest for its days, and the principal due
-      const Num interest = booked(balance * accrual_factor(tranche, rate, m, month_starts));
+      const Num interest = booked(balance * at(factors, m));
       ledger(Line::interest, m) -= interest;
       Num principal(0);
       if (m >= loan.maturity) {
         principal = balance;  // the last payment absorbs the rounding
       } else if (m >= loan.first_amortising_payment) {
-        const int payments_left = loan.maturity - m + 1;  // this one included
         if (level) {
           if (!payment_fixed) {
             const Num residual = tranche.amortisation == deal::Amortisation::balloon
                                      ? std::min(booked(drawn * as<Num>(tranche.balloon_share)), balance)
                                      : Num(0);
-            payment = booked(level_payment(balance, nominal_monthly, payments_left, residual));
+            payment = booked(level_payment(balance, factors, m, loan.maturity, residual));
             payment_fixed = true;
           }
           principal = std::max(payment - interest, Num(0));  // never a capitalised shortfall
         } else if (tranche.amortisation == deal::Amortisation::straight_line) {
-          principal = booked(balance / Num(payments_left));
+          principal = booked(balance / Num(loan.maturity - m + 1));  // this payment and those left
         }
       }
       principal = std::min(principal, balance);
@@ -122,8 +131,8 @@ void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const
 }
 
 template <num::Numeric Num>
-void schedule_tranche(const deal::DebtTranche& tranche, int horizon, const Months<Num>& capex_cash,
-                      const std::vector<deal::Date>& month_starts, Ledger<Num>& ledger) {
+void schedule_tranche(const deal::DebtTranche& tranche, deal::Date start, int horizon, const Months<Num>& capex_cash,
+                      Ledger<Num>& ledger) {
   Num total_capex(0);
   for (const auto& cash : capex_cash) total_capex += cash;
   const Num commitment =
@@ -158,19 +167,22 @@ void schedule_tranche(const deal::DebtTranche& tranche, int horizon, const Month
   }
   for (int m = 0; m < horizon; ++m) ledger(Line::debt_drawn, m) += at(draws, m);
 
+  // Each month's factor, over the horizon and as far past it as a schedule runs (a level payment
+  // is fixed on the whole schedule, even where the sale will repay the end of it).
+  const Months<Num> factors = accrual_factors<Num>(tranche, start, last_draw + tranche.term_months + 1);
   const auto loan_from = [&](int first, int last_drawing, Months<Num> loan_draws) {
     return Loan<Num>{first, last_drawing, first + tranche.grace_months + 1, first + tranche.term_months,
                      std::move(loan_draws)};
   };
   if (tranche.maturity == deal::Maturity::common) {
-    service_loan(tranche, loan_from(first_draw, last_draw, std::move(draws)), month_starts, ledger);
+    service_loan(tranche, loan_from(first_draw, last_draw, std::move(draws)), factors, ledger);
     return;
   }
   for (int m = first_draw; m <= last_draw; ++m) {
     if (at(draws, m) == 0) continue;
     Months<Num> own = zero_months<Num>(horizon);
     at(own, m) = at(draws, m);
-    service_loan(tranche, loan_from(m, m, std::move(own)), month_starts, ledger);
+    service_loan(tranche, loan_from(m, m, std::move(own)), factors, ledger);
   }
 }
 
@@ -178,11 +190,8 @@ void schedule_tranche(const deal::DebtTranche& tranche, int horizon, const Month
 
 template <num::Numeric Num>
 DebtScheduled schedule_debt(const deal::Deal& deal, const CapexPayments<Num>& capex, Ledger<Num>& ledger) {
-  const int horizon = deal.horizon_months;
-  std::vector<deal::Date> month_starts;
-  if (!deal.debt.empty())
-    for (int m = 0; m <= horizon; ++m) month_starts.push_back(month_start(deal.start, m));
-  for (const auto& tranche : deal.debt) debt_detail::schedule_tranche(tranche, horizon, capex.cash, month_starts, ledger);
+  for (const auto& tranche : deal.debt)
+    debt_detail::schedule_tranche(tranche, deal.start, deal.horizon_months, capex.cash, ledger);
   return {};
 }
 

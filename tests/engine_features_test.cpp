@@ -350,15 +350,18 @@ TEST(Debt, GraceStraightLineBulletAndBalloon) {
   auto deal = base;
   deal.debt = {loan};
   auto l = engine::project<Decimal>(deal);
-  EXPECT_EQ(l(Line::principal_repaid, 5), Decimal(0));
-  EXPECT_EQ(l(Line::principal_repaid, 6), dec("-200000"));
-  EXPECT_EQ(l(Line::principal_repaid, 11), dec("-200000"));
-  EXPECT_EQ(l(Line::interest, 0), dec("-6000"));
+  // Drawn at the end of month 0: six interest-only payments (months 1-6), then six of principal.
+  EXPECT_EQ(l(Line::interest, 0), Decimal(0));
+  EXPECT_EQ(l(Line::interest, 1), dec("-6000"));
+  EXPECT_EQ(l(Line::principal_repaid, 6), Decimal(0));
+  EXPECT_EQ(l(Line::principal_repaid, 7), dec("-200000"));
+  EXPECT_EQ(l(Line::principal_repaid, 12), dec("-200000"));
+  EXPECT_EQ(l(Line::debt_outstanding, 12), Decimal(0));
 
   loan.amortisation = deal::Amortisation::bullet;
   deal.debt = {loan};
   l = engine::project<Decimal>(deal);
-  EXPECT_EQ(l(Line::principal_repaid, 11), dec("-1200000"));
+  EXPECT_EQ(l(Line::principal_repaid, 12), dec("-1200000"));
   EXPECT_EQ(l.total(Line::interest), dec("-72000"));
 
   loan.amortisation = deal::Amortisation::balloon;
@@ -366,11 +369,12 @@ TEST(Debt, GraceStraightLineBulletAndBalloon) {
   loan.grace_months = 0;
   deal.debt = {loan};
   l = engine::project<Decimal>(deal);
-  EXPECT_EQ(l(Line::debt_outstanding, 10) + l(Line::principal_repaid, 11), Decimal(0));
+  EXPECT_EQ(l(Line::debt_outstanding, 11) + l(Line::principal_repaid, 12), Decimal(0));
   // Level payments P that leave the 300k balloon: P = (B g - K) i / (g - 1), g = (1 + i)^12; the
   // balance before the last payment is (P + K) / (1 + i).
   const double i = 0.005, g = std::pow(1 + i, 12), payment = (1.2e6 * g - 3e5) * i / (g - 1);
-  EXPECT_NEAR(num::to_double(l(Line::debt_outstanding, 10)), (payment + 3e5) / (1 + i), 0.1);
+  EXPECT_NEAR(num::to_double(l(Line::debt_outstanding, 11)), (payment + 3e5) / (1 + i), 0.1);
+  EXPECT_NEAR(num::to_double(-(l(Line::interest, 1) + l(Line::principal_repaid, 1))), payment, 0.005);
 }
 
 TEST(Debt, DebtBeyondTheHorizonIsRepaidFromTheSale) {

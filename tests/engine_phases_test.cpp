@@ -40,7 +40,7 @@ Phased<Num> run_phases(const deal::Deal& deal) {
   const auto debt = schedule_debt(deal, capex, ledger);
   const auto income_tax = assess_income_tax(deal, running_costs, vat, debt, sale_gain, ledger);
   carry_customer_balances(revenue.balance_flows, ledger);
-  fund_and_distribute_equity(income_tax, ledger);
+  fund_and_distribute_equity(deal.distributions, income_tax, ledger);
   return {std::move(ledger), std::move(capex), std::move(revenue), sale_gain};
 }
 

@@ -44,13 +44,20 @@ TEST(EngineMinimal, ProjectIrrIsTheAnnuityRateOfTheLease) {
   EXPECT_NEAR(annuity_due / 10000000.0, 1.0, 1e-9);
   // No tax: the post-tax IRR is the pre-tax one.
   EXPECT_DOUBLE_EQ(*m.project_irr_post_tax.rate, *m.project_irr_pre_tax.rate);
-  // Shareholders put in 10M less the first month's rent, and receive the cash at each year's end:
-  // 11 months of rent, then 12, then 12.
+  // All equity, distributed monthly: shareholders put in 10M less the first month's rent and
+  // receive each month's rent, the project's own flows.
   ASSERT_TRUE(m.equity_irr.rate.has_value());
-  const double e = std::pow(1.0 + *m.equity_irr.rate, 1.0 / 12.0);
+  EXPECT_NEAR(*m.equity_irr.rate, *m.project_irr_post_tax.rate, 1e-12);
+  EXPECT_TRUE(m.project_irr_pre_tax.note.empty());
+  // Distributed at each year's end instead: 11 months of rent, then 12, then 12.
+  auto yearly = deal;
+  yearly.distributions = deal::Distributions::yearly;
+  const auto y = engine::metrics(yearly, engine::project<double>(yearly));
+  ASSERT_TRUE(y.equity_irr.rate.has_value());
+  const double e = std::pow(1.0 + *y.equity_irr.rate, 1.0 / 12.0);
   const double equity_npv = -9.7e6 / e + 3.3e6 / std::pow(e, 12) + 3.6e6 / std::pow(e, 24) + 3.6e6 / std::pow(e, 36);
   EXPECT_NEAR(equity_npv / 9.7e6, 0.0, 1e-9);
-  EXPECT_TRUE(m.project_irr_pre_tax.note.empty());
+  EXPECT_LT(*y.equity_irr.rate, *m.equity_irr.rate);
 }
 
 TEST(EngineMinimal, NetMarginIsProfitOverRevenue) {
@@ -74,11 +81,13 @@ TEST(EngineMinimal, AnnuityLoanChargesTheClosedFormInterest) {
   const double i = 0.005, payment = 6e6 * i / (1 - std::pow(1 + i, -24));
   EXPECT_NEAR(d(-l.total(Line::interest)), payment * 24 - 6e6, 24 * 0.01);
   EXPECT_EQ(-l.total(Line::principal_repaid), dec("6000000"));  // exactly, to the cent
-  // Drawn at the start of month 0, repaid at the ends of months 0 to 23.
-  EXPECT_EQ(l(Line::debt_outstanding, 23), Decimal(0));
-  EXPECT_EQ(l(Line::debt_outstanding, 22), -l(Line::principal_repaid, 23));
-  EXPECT_NEAR(d(-l(Line::interest, 0)), 6e6 * i, 0.005);
-  EXPECT_NEAR(d(-(l(Line::interest, 0) + l(Line::principal_repaid, 0))), payment, 0.005);
+  // Drawn at the end of month 0, repaid at the ends of months 1 to 24.
+  EXPECT_EQ(l(Line::debt_outstanding, 0), dec("6000000"));
+  EXPECT_EQ(l(Line::interest, 0) + l(Line::principal_repaid, 0), Decimal(0));
+  EXPECT_EQ(l(Line::debt_outstanding, 24), Decimal(0));
+  EXPECT_EQ(l(Line::debt_outstanding, 23), -l(Line::principal_repaid, 24));
+  EXPECT_NEAR(d(-l(Line::interest, 1)), 6e6 * i, 0.005);
+  EXPECT_NEAR(d(-(l(Line::interest, 1) + l(Line::principal_repaid, 1))), payment, 0.005);
 }
 
 TEST(EngineMinimal, LossesCarryForwardAndExpire) {

@@ -1094,6 +1094,26 @@ TEST(LoadDealErrors, UnknownDayCount) {
                     "\"ACT/360\"?)");
 }
 
+TEST(LoadDealValues, MaturityPerDrawAndDistributions) {
+  const deal::Deal defaults = parse(base_model);
+  EXPECT_EQ(defaults.debt.at(0).maturity, deal::Maturity::common);
+  EXPECT_EQ(defaults.distributions, deal::Distributions::monthly);
+  const deal::Deal deal = parse(edit(edit(base_model, "    term: 60 months\n", "    term: 60 months\n    maturity: per_draw\n"),
+                                     "  horizon: 60 months\n", "  horizon: 60 months\n  distributions: quarterly\n"));
+  EXPECT_EQ(deal.debt.at(0).maturity, deal::Maturity::per_draw);
+  EXPECT_EQ(deal.distributions, deal::Distributions::quarterly);
+}
+
+TEST(LoadDealErrors, UnknownMaturity) {
+  expect_edit_error("    term: 60 months\n", "    term: 60 months\n    maturity: each_draw\n", "each_draw", "each_draw",
+                    "financing[0].maturity", "expected one of common or per_draw, got \"each_draw\"");
+}
+
+TEST(LoadDealErrors, UnknownDistributions) {
+  expect_edit_error("  horizon: 60 months\n", "  horizon: 60 months\n  distributions: annually\n", "annually", "annually",
+                    "deal.distributions", "expected one of monthly, quarterly or yearly, got \"annually\"");
+}
+
 // ---- depreciation and residual -------------------------------------------------------------------------
 
 TEST(LoadDealErrors, MacrsTakesNoLife) {

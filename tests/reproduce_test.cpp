@@ -58,11 +58,13 @@ constexpr double debt_share = 0.85, om_share_a_year = 0.012, residual_share = 0.
 constexpr double output_vat_rate = 0.06;
 
 // Interest on a level-payment loan of `principal` over 60 monthly instalments at
-// `annual_rate` / 12: the instalments less the principal.
+// `annual_rate` / 12, drawn at the end of month 0 within a 60-month horizon: the instalments less
+// the principal, less the 60th month's interest. The 60th instalment would fall a month after the
+// horizon; its principal, the balance (instalment / (1 + r)), is repaid from the sale instead.
 double annuity_interest(double principal, double annual_rate) {
   const double r = annual_rate / 12;
   const double instalment = principal * r / (1 - std::pow(1 + r, -months));
-  return months * instalment - principal;
+  return months * instalment - principal - instalment / (1 + r) * r;
 }
 
 double net_of_vat(double amount) { return std::round(amount / 1.13 * 100) / 100; }

@@ -179,6 +179,11 @@ DealFrame read_deal_head(Object head, deal::Deal& deal) {
   deal.start = head.required_date("start");
   deal.horizon_months = head.required_months("horizon", Range::positive);
   deal.discount_rate = head.optional_percent("discount_rate", 0, Range::non_negative);
+  deal.distributions = head.optional_enum<deal::Distributions>("distributions",
+                                                               {{"monthly", deal::Distributions::monthly},
+                                                                {"quarterly", deal::Distributions::quarterly},
+                                                                {"yearly", deal::Distributions::yearly}},
+                                                               deal::Distributions::monthly);
   head.finish();
   return DealFrame{deal.currency, deal.start, deal.horizon_months,
                    time::add_months(deal.start, deal.horizon_months, time::EndOfMonth::off)};
@@ -614,6 +619,8 @@ std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& fra
         grace->fail_expected("a grace period shorter than the term (" + std::to_string(tranche.term_months) +
                              " months)");
     }
+    tranche.maturity = object.optional_enum<deal::Maturity>(
+        "maturity", {{"common", deal::Maturity::common}, {"per_draw", deal::Maturity::per_draw}}, deal::Maturity::common);
     tranche.amortisation = object.optional_enum<Amortisation>("amortisation",
                                                               {{"annuity", Amortisation::annuity},
                                                                {"straight_line", Amortisation::straight_line},

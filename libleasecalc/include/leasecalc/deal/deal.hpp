@@ -24,6 +24,7 @@ struct Deal {
   std::vector<Contract> contracts;
   RunningCosts running_costs;
   std::vector<DebtTranche> debt;
+  Distributions distributions = Distributions::monthly;
   Covenants covenants;  // none by default
   AssetPolicy assets;
   Tax tax;

@@ -1,5 +1,6 @@
 #pragma once
-// Debt: term loans and finance leases drawn on the capex dates. Equity funds the rest.
+// Debt: term loans and finance leases drawn on the capex dates. Equity funds the rest, and
+// receives the cash left at each distribution date.
 
 #include "leasecalc/deal/common.hpp"
 #include "leasecalc/time/day_count.hpp"
@@ -20,6 +21,11 @@ enum class Amortisation {
 // nominal rate, e.g. 5%/12 a month under 30/360), `annual` compounds ((1 + rate)^fraction - 1).
 enum class Compounding { simple, annual };
 
+// Whose term a drawing follows: `common`, one loan whose term runs from the first drawing (later
+// drawings join its schedule); `per_draw`, each drawing a loan of its own, its term (and grace)
+// running from its own drawing, as in a delayed-draw facility.
+enum class Maturity { common, per_draw };
+
 struct DebtTranche {
   enum class Kind { term_loan, finance_lease };
   std::string name;
@@ -29,12 +35,17 @@ struct DebtTranche {
   Decimal annual_rate = 0;
   Compounding compounding = Compounding::simple;
   time::DayCount day_count = time::DayCount::thirty_360_us;  // accrual of each month's interest
-  int term_months = 0;          // from the first drawing to maturity
-  int grace_months = 0;         // interest-only months after the first drawing
+  int term_months = 0;          // from the drawing to the last payment
+  int grace_months = 0;         // interest-only payments after the drawing
+  Maturity maturity = Maturity::common;
   Amortisation amortisation = Amortisation::annuity;
   Decimal balloon_share = 0;    // balloon: share of the amount drawn left for maturity
   Decimal upfront_fee = 0;      // share of the commitment, paid at the first drawing
-  Decimal commitment_fee = 0;   // annual rate on the undrawn commitment until the last drawing
+  Decimal commitment_fee = 0;   // annual rate on the undrawn commitment, first to last drawing
 };
+
+// When the shareholders receive the deal's cash: at every month end, or at each deal quarter's or
+// deal year's end (and at the horizon).
+enum class Distributions { monthly, quarterly, yearly };
 
 }  // namespace leasecalc::deal

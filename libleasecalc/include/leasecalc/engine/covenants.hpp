@@ -178,11 +178,13 @@ CovenantReport covenant_report(const deal::Deal& deal, const Ledger<Num>& l) {
       contracts_end = std::max(contracts_end.value_or(segment.end_month), segment.end_month);
   if (first_capex != capex.cash.end()) {
     const int first_draw = static_cast<int>(first_capex - capex.cash.begin());
+    const auto last_capex = std::find_if(capex.cash.rbegin(), capex.cash.rend(), [](const Num& c) { return c != 0; });
+    const int last_draw = static_cast<int>(capex.cash.rend() - last_capex) - 1;
     for (const auto& tranche : deal.debt) {
       if (tranche.amount == 0 && tranche.share_of_capex == 0) continue;  // never drawn
       TrancheTenor tenor;
       tenor.tranche = tranche.name;
-      tenor.maturity_month = first_draw + tranche.term_months;
+      tenor.maturity_month = phases::last_payment_month(tranche, first_draw, last_draw) + 1;
       tenor.contracts_end_month = contracts_end;
       tenor.months_past_contracts = std::max(0, tenor.maturity_month - std::max(contracts_end.value_or(first_draw), first_draw));
       tenor.matures_after_horizon = tenor.maturity_month > horizon;

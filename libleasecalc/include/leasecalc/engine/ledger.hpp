@@ -42,7 +42,7 @@ enum class Line : std::size_t {
   principal_repaid,       // scheduled repayments (negative)
   debt_prepaid,           // debt still outstanding, repaid when the fleet is sold at the horizon
   equity_contributed,     // cash put in by the shareholders when the deal's cash would go negative
-  equity_distributed,     // cash paid out to the shareholders at each deal year's end (negative)
+  equity_distributed,     // cash paid out to the shareholders at each distribution date (negative)
   // Memo: tax
   tax_depreciation,
   taxable_income,         // the year's tax base, at each deal year's end (before losses)

@@ -104,7 +104,7 @@ Ledger<Num> project(const deal::Deal& deal) {
   const DebtScheduled debt = schedule_debt(deal, capex, ledger);
   const IncomeTaxAssessed income_tax = assess_income_tax(deal, running_costs, vat, debt, sale_gain, ledger);
   carry_customer_balances(revenue.balance_flows, ledger);
-  fund_and_distribute_equity(income_tax, ledger);
+  fund_and_distribute_equity(deal.distributions, income_tax, ledger);
   return ledger;
 }
 

@@ -3,9 +3,22 @@
 // principal under its amortisation) and, in the horizon's last month, repaid from the sale of
 // the fleet.
 //
-// Drawings arrive at the start of their month and accrue interest from it; interest and
-// repayments are paid at month ends, from the first drawing's month: a 60-month loan drawn in
-// month 0 is repaid by the end of month 59.
+// The timing rule (every ledger flow sits at a month end): a drawing is made at the end of its
+// month, with the capex it funds. Interest accrues from then and is paid with the principal at the
+// following month ends: the payment at the end of month m carries the interest of month m's days
+// under the tranche's day count and compounding. The first payment falls one month after the
+// drawing, and a term of N months ends with the last payment N months after it (a 60-month loan
+// drawn at the end of month 0 is repaid by the end of month 60). Under this rule the lender's IRR
+// on its own flows (drawings against debt service) is the quoted rate as its compounding and day
+// count convert it: 5% simple under 30/360 is 5%/12 a month.
+//
+// Level payments (annuity, balloon) are fixed when the amortisation starts, and again after each
+// drawing that adds to the balance, as the payment that repays the balance (to the balloon) over
+// the payments left under the schedule's own month factors; under 30/360 that is the annuity at
+// the nominal monthly rate (rate/12 simple, (1 + rate)^(1/12) - 1 compounded annually). Each
+// month's interest follows the day count, the principal is the payment less that interest, and
+// the last payment absorbs the rounding, as banks schedule them. Under ACT/360 the debt service
+// is thus level while the principal varies with the days.
 //
 // Reads: the deal and the capex payments. Writes: Line::debt_drawn, financing_fees, interest,
 // principal_repaid, debt_prepaid, debt_outstanding.
@@ -25,32 +38,107 @@ namespace leasecalc::engine::phases {
 // The debt is scheduled: its cash lines, interest and financing fees are complete.
 struct DebtScheduled {};
 
+// The month of a tranche's last scheduled payment, given its first and last drawings: its term
+// after the first drawing (common maturity) or after the last (each drawing its own loan).
+inline int last_payment_month(const deal::DebtTranche& tranche, int first_draw, int last_draw) {
+  return (tranche.maturity == deal::Maturity::per_draw ? last_draw : first_draw) + tranche.term_months;
+}
+
 namespace debt_detail {
 
-// Interest on `balance` over deal month m under the tranche's rate conventions; `month_starts`
-// holds the first day of each deal month and of the month after the horizon.
+// The interest on one unit of balance over each deal month (paid at its end) under the tranche's
+// rate conventions, from month 0 to month `months` - 1: the month's year fraction under the day
+// count, times the rate (simple) or compounded ((1 + rate)^fraction - 1).
 template <num::Numeric Num>
-Num interest_for_month(const deal::DebtTranche& tranche, const Num& rate, const Num& balance, int m,
-                       const std::vector<deal::Date>& month_starts) {
-  const Num fraction = time::year_fraction<Num>(tranche.day_count, month_starts[static_cast<std::size_t>(m)],
-                                                month_starts[static_cast<std::size_t>(m) + 1]);
-  if (tranche.compounding == deal::Compounding::simple) return balance * rate * fraction;
-  return balance * (num::pow(Num(1) + rate, fraction) - Num(1));
+Months<Num> accrual_factors(const deal::DebtTranche& tranche, deal::Date start, int months) {
+  const Num rate = as<Num>(tranche.annual_rate);
+  Months<Num> factors = zero_months<Num>(months);
+  deal::Date from = month_start(start, 0);
+  for (int m = 0; m < months; ++m) {
+    const deal::Date to = month_start(start, m + 1);
+    const Num fraction = time::year_fraction<Num>(tranche.day_count, from, to);
+    at(factors, m) = tranche.compounding == deal::Compounding::simple ? rate * fraction
+                                                                       : num::pow(Num(1) + rate, fraction) - Num(1);
+    from = to;
+  }
+  return factors;
 }
 
-// Principal part of a level payment that leaves `residual` after `remaining` payments.
+// The level payment, at the ends of months `first` to `last`, that brings `balance` (outstanding
+// at the start of month `first`) down to `residual` under the months' own accrual factors:
+// balance x G - residual over the sum of the growth after each payment, G the growth over all.
+// Under 30/360 every factor is rate/12 and this is the textbook annuity at the nominal rate.
 template <num::Numeric Num>
-Num level_principal(const Num& balance, const Num& rate, int remaining, const Num& residual) {
-  if (rate == 0) return (balance - residual) / Num(remaining);
-  const Num growth = num::powi(Num(1) + rate, remaining);
-  const Num payment = (balance * growth - residual) * rate / (growth - Num(1));
-  return payment - balance * rate;
+Num level_payment(const Num& balance, const Months<Num>& factors, int first, int last, const Num& residual) {
+  Num growth(1), annuity(0);
+  for (int k = last; k >= first; --k) {
+    annuity += growth;
+    growth *= Num(1) + at(factors, k);
+  }
+  return (balance * growth - residual) / annuity;
+}
+
+// One amortising loan: the drawings it carries and the months of its schedule. A tranche is one
+// such loan (common maturity) or one per drawing (per-draw maturity).
+template <num::Numeric Num>
+struct Loan {
+  int first_draw = 0;
+  int last_draw = 0;
+  int first_amortising_payment = 0;  // payments before it are interest only (the grace)
+  int maturity = 0;                  // the month of the last payment
+  Months<Num> draws;
+};
+
+template <num::Numeric Num>
+void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const Months<Num>& factors,
+                  Ledger<Num>& ledger) {
+  const int last = ledger.months() - 1;
+  const bool level = tranche.amortisation == deal::Amortisation::annuity ||
+                     tranche.amortisation == deal::Amortisation::balloon;
+  Num balance(0), drawn(0), payment(0);
+  bool payment_fixed = false;
+  for (int m = loan.first_draw; m <= last; ++m) {
+    if (m > loan.last_draw && balance == 0) break;
+    if (balance > 0) {  // the month's payment: interest for its days, and the principal due
+      const Num interest = booked(balance * at(factors, m));
+      ledger(Line::interest, m) -= interest;
+      Num principal(0);
+      if (m >= loan.maturity) {
+        principal = balance;  // the last payment absorbs the rounding
+      } else if (m >= loan.first_amortising_payment) {
+        if (level) {
+          if (!payment_fixed) {
+            const Num residual = tranche.amortisation == deal::Amortisation::balloon
+                                     ? std::min(booked(drawn * as<Num>(tranche.balloon_share)), balance)
+                                     : Num(0);
+            payment = booked(level_payment(balance, factors, m, loan.maturity, residual));
+            payment_fixed = true;
+          }
+          principal = std::max(payment - interest, Num(0));  // never a capitalised shortfall
+        } else if (tranche.amortisation == deal::Amortisation::straight_line) {
+          principal = booked(balance / Num(loan.maturity - m + 1));  // this payment and those left
+        }
+      }
+      principal = std::min(principal, balance);
+      ledger(Line::principal_repaid, m) -= principal;
+      balance -= principal;
+    }
+    if (at(loan.draws, m) != 0) {  // drawn at the month's end: the level payment is fixed anew
+      balance += at(loan.draws, m);
+      drawn += at(loan.draws, m);
+      payment_fixed = false;
+    }
+    if (m == last && balance > 0) {  // the rest is repaid from the sale of the fleet
+      ledger(Line::debt_prepaid, m) -= balance;
+      balance = 0;
+    }
+    ledger(Line::debt_outstanding, m) += balance;
+  }
 }
 
 template <num::Numeric Num>
-void schedule_tranche(const deal::DebtTranche& tranche, int horizon, const Months<Num>& capex_cash,
-                      const std::vector<deal::Date>& month_starts, Ledger<Num>& ledger) {
-  const int last = horizon - 1;
+void schedule_tranche(const deal::DebtTranche& tranche, deal::Date start, int horizon, const Months<Num>& capex_cash,
+                      Ledger<Num>& ledger) {
   Num total_capex(0);
   for (const auto& cash : capex_cash) total_capex += cash;
   const Num commitment =
@@ -75,49 +163,32 @@ void schedule_tranche(const deal::DebtTranche& tranche, int horizon, const Month
   }
   if (first_draw < 0) return;
   ledger(Line::financing_fees, first_draw) -= booked(commitment * as<Num>(tranche.upfront_fee));
-
-  const int maturity = first_draw + tranche.term_months;  // repayments in [.., maturity)
-  const int amortisation_start = first_draw + tranche.grace_months;
-  const Num nominal_monthly = tranche.compounding == deal::Compounding::simple
-                                  ? as<Num>(tranche.annual_rate) / Num(12)
-                                  : num::pow(Num(1) + as<Num>(tranche.annual_rate), Num(1) / Num(12)) - Num(1);
-  const Num balloon = booked(commitment * as<Num>(tranche.balloon_share));
-  const Num rate = as<Num>(tranche.annual_rate);
+  // The commitment fee: at each month end after the first drawing up to the last, on what stayed
+  // undrawn through the month.
+  Num undrawn = commitment;
   const Num commitment_fee = as<Num>(tranche.commitment_fee);
-  Num balance(0), undrawn = commitment;
-  for (int m = 0; m < horizon; ++m) {
-    if (at(draws, m) != 0) {
-      ledger(Line::debt_drawn, m) += at(draws, m);
-      balance += at(draws, m);
-      undrawn -= at(draws, m);
-    }
-    if (m < last_draw)  // on what stays undrawn through the month
-      ledger(Line::financing_fees, m) -= booked(undrawn * commitment_fee / Num(12));
-    if (balance > 0) {
-      ledger(Line::interest, m) -= booked(interest_for_month(tranche, rate, balance, m, month_starts));
-      const int remaining = maturity - m;  // repayments left, this one included
-      Num principal(0);
-      if (remaining <= 1) {
-        principal = balance;
-      } else if (m >= amortisation_start) {
-        switch (tranche.amortisation) {
-          case deal::Amortisation::annuity: principal = level_principal(balance, nominal_monthly, remaining, Num(0)); break;
-          case deal::Amortisation::balloon:
-            principal = level_principal(balance, nominal_monthly, remaining, std::min(balloon, balance));
-            break;
-          case deal::Amortisation::straight_line: principal = balance / Num(remaining); break;
-          case deal::Amortisation::bullet: break;
-        }
-      }
-      principal = std::min(booked(principal), balance);
-      ledger(Line::principal_repaid, m) -= principal;
-      balance -= principal;
-    }
-    if (m == last && balance > 0) {  // the rest is repaid from the sale of the fleet
-      ledger(Line::debt_prepaid, m) -= balance;
-      balance = 0;
-    }
-    ledger(Line::debt_outstanding, m) += balance;
+  for (int m = first_draw; m <= last_draw; ++m) {
+    if (m > first_draw) ledger(Line::financing_fees, m) -= booked(undrawn * commitment_fee / Num(12));
+    undrawn -= at(draws, m);
+  }
+  for (int m = 0; m < horizon; ++m) ledger(Line::debt_drawn, m) += at(draws, m);
+
+  // Each month's factor, over the horizon and as far past it as a schedule runs (a level payment
+  // is fixed on the whole schedule, even where the sale will repay the end of it).
+  const Months<Num> factors = accrual_factors<Num>(tranche, start, last_draw + tranche.term_months + 1);
+  const auto loan_from = [&](int first, int last_drawing, Months<Num> loan_draws) {
+    return Loan<Num>{first, last_drawing, first + tranche.grace_months + 1, first + tranche.term_months,
+                     std::move(loan_draws)};
+  };
+  if (tranche.maturity == deal::Maturity::common) {
+    service_loan(tranche, loan_from(first_draw, last_draw, std::move(draws)), factors, ledger);
+    return;
+  }
+  for (int m = first_draw; m <= last_draw; ++m) {
+    if (at(draws, m) == 0) continue;
+    Months<Num> own = zero_months<Num>(horizon);
+    at(own, m) = at(draws, m);
+    service_loan(tranche, loan_from(m, m, std::move(own)), factors, ledger);
   }
 }
 
@@ -125,11 +196,8 @@ void schedule_tranche(const deal::DebtTranche& tranche, int horizon, const Month
 
 template <num::Numeric Num>
 DebtScheduled schedule_debt(const deal::Deal& deal, const CapexPayments<Num>& capex, Ledger<Num>& ledger) {
-  const int horizon = deal.horizon_months;
-  std::vector<deal::Date> month_starts;
-  if (!deal.debt.empty())
-    for (int m = 0; m <= horizon; ++m) month_starts.push_back(month_start(deal.start, m));
-  for (const auto& tranche : deal.debt) debt_detail::schedule_tranche(tranche, horizon, capex.cash, month_starts, ledger);
+  for (const auto& tranche : deal.debt)
+    debt_detail::schedule_tranche(tranche, deal.start, deal.horizon_months, capex.cash, ledger);
   return {};
 }
 

@@ -613,6 +613,42 @@ Document Document::load_file(const std::filesystem::path& file) {
   return parse(text, name);
 }
 
+SourcePosition Document::locate(std::string_view path) const {
+  YAML::Node node = root_.node_->node;
+  SourcePosition position = root_.position();
+  std::size_t at = 0;
+  while (at < path.size()) {
+    if (path[at] == '[') {  // a list index: "[3]"
+      const std::size_t close = path.find(']', at);
+      if (close == std::string_view::npos || !node.IsSequence()) break;
+      std::size_t index = 0;
+      for (std::size_t i = at + 1; i < close; ++i) index = index * 10 + static_cast<std::size_t>(path[i] - '0');
+      if (index >= node.size()) break;
+      auto item = node.begin();
+      std::advance(item, static_cast<std::ptrdiff_t>(index));
+      node.reset(*item);  // rebinds; `=` would overwrite the node in the document
+      if (!node.IsNull()) position = position_of(node.Mark(), position.file);
+      at = close + 1;
+      continue;
+    }
+    if (path[at] == '.') ++at;
+    const std::size_t end = std::min(path.find_first_of(".[", at), path.size());
+    const std::string_view key = path.substr(at, end - at);
+    if (!node.IsMap()) break;
+    bool found = false;
+    for (const auto& entry : node) {
+      if (!entry.first.IsScalar() || entry.first.Scalar() != key) continue;
+      position = position_of(entry.second.IsNull() ? entry.first.Mark() : entry.second.Mark(), position.file);
+      node.reset(entry.second);
+      found = true;
+      break;
+    }
+    if (!found) break;
+    at = end;
+  }
+  return position;
+}
+
 Object Document::root() const {
   if (root_.node_->node.IsNull())
     throw InputError(root_.position(), {}, "expected a map of keys, got an empty document", "a map of keys", {});

@@ -5,6 +5,7 @@
 
 #include "leasecalc/io/load_deal.hpp"
 
+#include "leasecalc/deal/fleet.hpp"
 #include "leasecalc/io/document.hpp"
 #include "leasecalc/io/load_uncertainty.hpp"
 #include "leasecalc/num/rounding.hpp"
@@ -267,14 +268,6 @@ deal::Cluster read_cluster(Object cluster_object, const DealFrame& frame, const 
 
 // ---- contracts ---------------------------------------------------------------------------------
 
-// Months [first, end) during which a contract holds servers, for the fleet check.
-struct Occupancy {
-  int first_month = 0;
-  int end_month = 0;
-  int servers = 0;
-  Field servers_field;
-};
-
 Date read_contract_start(Object& contract, const DealFrame& frame) {
   Field start_field = contract.field("start");
   const Date start = start_field.as_date();
@@ -338,7 +331,7 @@ std::pair<Field, int> read_contract_units(Object& object, int gpus_per_unit) {
 }
 
 deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const deal::Sku& sku,
-                                 std::vector<Occupancy>& occupancy) {
+                                 std::vector<Field>& servers_fields) {
   using deal::TakeOrPay;
   TakeOrPay contract;
   contract.name = object.required_string("name");
@@ -390,14 +383,12 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const de
   contract.vat_rate = object.optional_percent("vat_rate", 0, Range::fraction);
   if (std::optional<Object> re_lease = object.optional_object("re_lease", {"mode", "price_decay", "discount", "term", "utilisation"})) contract.re_lease = read_re_lease(*re_lease);
   object.finish();
-
-  const int first_month = frame.month_of(contract.start);
-  occupancy.push_back({first_month, first_month + contract.term_months, servers, servers_field});
+  servers_fields.push_back(servers_field);
   return contract;
 }
 
 deal::OnDemand read_on_demand(Object object, const DealFrame& frame, const deal::Sku& sku,
-                              std::vector<Occupancy>& occupancy) {
+                              std::vector<Field>& servers_fields) {
   deal::OnDemand contract;
   contract.name = object.required_string("name");
   const auto [servers_field, servers] = read_contract_units(object, sku.gpus_per_unit);
@@ -437,34 +428,24 @@ deal::OnDemand read_on_demand(Object object, const DealFrame& frame, const deal:
   contract.bad_debt = object.optional_percent("bad_debt", 0);
   contract.vat_rate = object.optional_percent("vat_rate", 0, Range::fraction);
   object.finish();
-
-  const int end_month = contract.end ? frame.month_of(*contract.end) : frame.horizon_months;
-  occupancy.push_back({frame.month_of(contract.start), end_month, servers, servers_field});
+  servers_fields.push_back(servers_field);
   return contract;
 }
 
 // At no month may the contracts in force hold more servers than the fleet; the contract that
-// first tips a month over is the one reported.
-void check_fleet(const std::vector<Occupancy>& occupancy, const DealFrame& frame, int fleet) {
-  // Each count is bounded (limits::max_count) but contracts add up: summed in 64 bits, no wraparound.
-  std::vector<std::int64_t> committed(static_cast<std::size_t>(frame.horizon_months), 0);
-  for (const Occupancy& contract : occupancy) {
-    const int last = std::min(contract.end_month, frame.horizon_months);
-    for (int month = std::max(contract.first_month, 0); month < last; ++month) {
-      std::int64_t& in_force = committed[static_cast<std::size_t>(month)];
-      in_force += contract.servers;
-      if (in_force > fleet)
-        contract.servers_field.fail(
-            "expected contracts holding at most cluster.servers (" + std::to_string(fleet) +
-            ") at any time, got " + std::to_string(in_force) + " in the month from " +
-            time::format_date(time::add_months(frame.start, month, time::EndOfMonth::off)));
-    }
-  }
+// first tips a month over is the one reported (deal::first_fleet_overrun, the bound Monte Carlo
+// draws are held to as well).
+void check_fleet(const deal::Deal& deal, const std::vector<Field>& servers_fields) {
+  if (const std::optional<deal::FleetOverrun> overrun = deal::first_fleet_overrun(deal))
+    servers_fields[overrun->contract].fail(
+        "expected contracts holding at most cluster.servers (" + std::to_string(deal.cluster.servers) +
+        ") at any time, got " + format_decimal(overrun->servers_held) + " in the month from " +
+        time::format_date(time::add_months(deal.start, overrun->month, time::EndOfMonth::off)));
 }
 
-std::vector<deal::Contract> read_contracts(Object& root, const DealFrame& frame, const deal::Cluster& cluster) {
+std::vector<deal::Contract> read_contracts(Object& root, const DealFrame& frame, const deal::Cluster& cluster,
+                                           std::vector<Field>& servers_fields) {
   std::vector<deal::Contract> contracts;
-  std::vector<Occupancy> occupancy;
   if (std::optional<List> list = root.optional_list("contracts")) {
     for (const Field& item : *list) {
       Object wrapper = item.as_object();
@@ -472,13 +453,12 @@ std::vector<deal::Contract> read_contracts(Object& root, const DealFrame& frame,
       (void)present_keys(wrapper, {"take_or_pay", "on_demand"});
       wrapper.finish();
       if (exactly_one_of(wrapper, {"take_or_pay", "on_demand"}) == "take_or_pay")
-        contracts.emplace_back(read_take_or_pay(wrapper.object("take_or_pay"), frame, cluster.sku, occupancy));
+        contracts.emplace_back(read_take_or_pay(wrapper.object("take_or_pay"), frame, cluster.sku, servers_fields));
       else
         contracts.emplace_back(
-            read_on_demand(wrapper.object("on_demand"), frame, cluster.sku, occupancy));
+            read_on_demand(wrapper.object("on_demand"), frame, cluster.sku, servers_fields));
     }
   }
-  check_fleet(occupancy, frame, cluster.servers);
   return contracts;
 }
 
@@ -781,7 +761,9 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
   deal::Deal deal;
   const DealFrame frame = read_deal_head(root.object("deal"), deal);
   deal.cluster = read_cluster(root.object("cluster"), frame, catalogue);
-  deal.contracts = read_contracts(root, frame, deal.cluster);
+  std::vector<Field> servers_fields;  // each contract's, for the fleet check
+  deal.contracts = read_contracts(root, frame, deal.cluster, servers_fields);
+  check_fleet(deal, servers_fields);
   deal.running_costs = read_running_costs(root.optional_object("running_costs"), frame);
   deal.debt = read_financing(root, frame, deal.cluster);
   deal.assets = read_asset_policy(root.object("depreciation"));
@@ -852,6 +834,28 @@ deal::Deal load_deal(const std::filesystem::path& model, const std::filesystem::
 
 deal::Deal parse_deal(std::string_view text, std::string display_name, const Catalogue& catalogue) {
   return read_deal(Document::parse(text, std::move(display_name)), catalogue);
+}
+
+namespace {
+
+LoadedDeal with_warnings(deal::Deal deal, Document source) {
+  LoadedDeal loaded{std::move(deal), {}, std::move(source)};
+  for (const deal::Warning& warning : deal::warnings(loaded.deal)) loaded.warnings.push_back(loaded.locate(warning));
+  return loaded;
+}
+
+}  // namespace
+
+LoadedDeal load_deal_with_warnings(const std::filesystem::path& model, const CatalogueSearch& search) {
+  Document document = Document::load_file(model);
+  deal::Deal deal = read_deal(document, load_catalogue(catalogue_path_of(document, model, search)));
+  return with_warnings(std::move(deal), std::move(document));
+}
+
+LoadedDeal parse_deal_with_warnings(std::string_view text, std::string display_name, const Catalogue& catalogue) {
+  Document document = Document::parse(text, std::move(display_name));
+  deal::Deal deal = read_deal(document, catalogue);
+  return with_warnings(std::move(deal), std::move(document));
 }
 
 }  // namespace leasecalc::io

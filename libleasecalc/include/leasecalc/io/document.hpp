@@ -280,6 +280,11 @@ class Document {
   Object root() const;
   const std::string& file() const { return root_.file(); }
 
+  // Where the value at `path` ("financing[0].term") is written, or else the nearest enclosing value
+  // that is (an input left at its default has no place of its own): for warnings about a deal read
+  // from this document.
+  SourcePosition locate(std::string_view path) const;
+
  private:
   explicit Document(Field root) : root_(std::move(root)) {}
   Field root_;

@@ -8,6 +8,7 @@
 #include "leasecalc/engine/metrics.hpp"
 #include "leasecalc/engine/project.hpp"
 #include "leasecalc/engine/statements.hpp"
+#include "leasecalc/io/warning.hpp"
 #include "leasecalc/solve/breakeven.hpp"
 
 #include <iosfwd>
@@ -71,6 +72,7 @@ struct RunReport {
   std::vector<std::string> months;
   // The monthly ledger, when asked for.
   std::vector<LedgerRow> ledger;
+  std::vector<io::Warning> warnings;  // about the model(s): JSON `warnings` (docs/json-output.md)
 };
 
 // The deal's largest figure (a total of the statements), from which the default scale follows.

@@ -45,8 +45,8 @@ void debt_warnings(const Deal& deal, std::vector<Warning>& out) {
     const std::string kind = tranche.kind == DebtTranche::Kind::finance_lease ? "the finance lease" : "the loan";
     const int maturity = first_drawing + tranche.term_months;
     if (maturity > horizon)
-      out.push_back({field, kind + " runs " + months(maturity - horizon) + " past the " + months(horizon) +
-                                " horizon (it matures " + months(maturity) +
+      out.push_back({field, kind + " runs " + months(maturity - horizon) + " past the " + std::to_string(horizon) +
+                                "-month horizon (it matures " + months(maturity) +
                                 " into the deal): what is still owed then is repaid from the sale of the fleet at the horizon"});
     if (revenue_end >= 0 && revenue_end < std::min(maturity, horizon))
       out.push_back({field, kind + " outlives every contract: the last one ends " + months(revenue_end) +

@@ -161,7 +161,7 @@ void cap_utilisation(const deal::Deal& deal, const Uncertainty& uncertainty, con
       {"uncertainty.utilisation",
        std::to_string(result.utilisation_draws_capped) + " of " + std::to_string(result.changes.rows()) +
            " scenarios drew a utilisation above what the fleet can serve and were capped at " + cap +
-           " (the contracts hold up to " + peak.str(0, std::ios_base::fixed) + " servers at once, of a fleet of " +
+           " (the contracts hold up to " + num::to_text(num::to_double(peak)) + " servers at once, of a fleet of " +
            std::to_string(deal.cluster.servers) + ")"});
 }
 

@@ -67,8 +67,8 @@ void residual_warnings(const Deal& deal, std::vector<Warning>& out) {
       // New hardware (age 0) is worth its price; older hardware at that price or above is not.
       const bool flat_after = i + 1 == points.size();
       if (points[i].value > 1 || (points[i].value >= 1 && (points[i].month > 0 || flat_after)))
-        out.push_back({field, "a residual value of " + percent(points[i].value) + " at " + months(points[i].month) +
-                                  " of age" + at_cost});
+        out.push_back({field, "a residual value at " + months(points[i].month) + " of age of " +
+                                  percent(points[i].value) + at_cost});
       else if (i > 0 && points[i].value > points[i - 1].value)
         out.push_back({field, "the used-GPU value rises with age, from " + percent(points[i - 1].value) + " at " +
                                   months(points[i - 1].month) + " to " + percent(points[i].value) + " at " +

@@ -145,8 +145,10 @@ TEST(DealWarnings, ZeroCapexGivesAnIrrNote) {
       replaced(plain_model, "servers: 4}", "servers: 4, price_per_server: 0 CNY}"), test_file, test_catalogue());
   const auto metrics = engine::metrics(loaded.deal, engine::project<double>(loaded.deal));
   ASSERT_EQ(metrics.capex, 0);
-  for (const auto* irr : {&metrics.project_irr_pre_tax, &metrics.project_irr_post_tax})
+  for (const auto* irr : {&metrics.project_irr_pre_tax, &metrics.project_irr_post_tax}) {
+    EXPECT_FALSE(irr->note.empty());  // never a bare rate
     if (irr->rate) EXPECT_NE(irr->note.find("no capex"), std::string::npos) << irr->note;
+  }
   // With capex, the note stays as the solver left it.
   const auto priced = io::parse_deal(plain_model, test_file, test_catalogue());
   const auto priced_metrics = engine::metrics(priced, engine::project<double>(priced));

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <system_error>
 #include <unordered_map>
 
@@ -241,6 +242,17 @@ Object Field::as_object() const {
   return Object(*this);
 }
 
+Object Field::as_object(Keys keys) const {
+  if (!is_object()) {
+    std::string listed;
+    for (std::string_view key : keys) listed.append(listed.empty() ? "" : ", ").append(key);
+    fail_expected(std::string(wording::object.noun) + " (accepted keys: " + listed + ")");
+  }
+  Object object = as_object();
+  object.declared_keys_.assign(keys.begin(), keys.end());
+  return object;
+}
+
 List Field::as_list() const {
   const SourceNode& source = *node_;
   if (!source.node.IsSequence()) throw expected_error(source, std::string(wording::list.noun));
@@ -261,6 +273,12 @@ List Field::as_list() const {
 std::vector<Object> Field::as_list_of_objects() const {
   std::vector<Object> objects;
   for (const Field& item : as_list()) objects.push_back(item.as_object());
+  return objects;
+}
+
+std::vector<Object> Field::as_list_of_objects(Keys keys) const {
+  std::vector<Object> objects;
+  for (const Field& item : as_list()) objects.push_back(item.as_object(keys));
   return objects;
 }
 
@@ -319,16 +337,11 @@ std::optional<Object> Object::optional_object(std::string_view key) {
   return std::nullopt;
 }
 
-std::optional<Object> Object::optional_object(std::string_view key, std::initializer_list<std::string_view> keys) {
-  std::optional<Field> value = optional_field(key);
-  if (!value) return std::nullopt;
-  if (!value->is_object()) {
-    std::vector<std::string> names(keys.begin(), keys.end());
-    std::string listed;
-    for (const std::string& name : names) listed += (listed.empty() ? "" : ", ") + name;
-    value->fail_expected(std::string(wording::object.noun) + " (accepted keys: " + listed + ")");
-  }
-  return value->as_object();
+Object Object::object(std::string_view key, Keys keys) { return required(key, wording::object.noun).as_object(keys); }
+
+std::optional<Object> Object::optional_object(std::string_view key, Keys keys) {
+  if (std::optional<Field> value = optional_field(key)) return value->as_object(keys);
+  return std::nullopt;
 }
 
 List Object::list(std::string_view key) { return required(key, wording::list.noun).as_list(); }
@@ -344,6 +357,15 @@ std::vector<Object> Object::list_of_objects(std::string_view key) {
 
 std::vector<Object> Object::optional_list_of_objects(std::string_view key) {
   if (std::optional<Field> value = optional_field(key)) return value->as_list_of_objects();
+  return {};
+}
+
+std::vector<Object> Object::list_of_objects(std::string_view key, Keys keys) {
+  return required(key, "a list of maps").as_list_of_objects(keys);
+}
+
+std::vector<Object> Object::optional_list_of_objects(std::string_view key, Keys keys) {
+  if (std::optional<Field> value = optional_field(key)) return value->as_list_of_objects(keys);
   return {};
 }
 
@@ -484,6 +506,11 @@ std::vector<std::pair<std::string, Field>> Object::entries() {
 }
 
 void Object::finish() const {
+  if (!declared_keys_.empty())
+    for (const std::string& key : accepted_keys_)
+      if (std::find(declared_keys_.begin(), declared_keys_.end(), key) == declared_keys_.end())
+        throw std::logic_error("the reader of " + (path().empty() ? std::string("the document") : path()) +
+                               " asks for \"" + key + "\", which its list of accepted keys lacks");
   const SourceNode& source = *self_.node_;
   for (const auto& entry : source.node) {
     const std::string& key = entry.first.Scalar();

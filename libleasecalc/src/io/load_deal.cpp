@@ -96,6 +96,49 @@ std::string_view exactly_one_of(Object& object, std::initializer_list<std::strin
   return present.front();
 }
 
+// ---- the keys each map takes (named when something else is written where the map belongs) ----
+
+constexpr auto curve_point_keys = std::to_array<std::string_view>({"month", "value"});
+constexpr auto sku_keys = std::to_array<std::string_view>(
+    {"name", "description", "unit", "gpus_per_unit", "list_price", "load_power", "idle_power"});
+constexpr auto deal_keys = std::to_array<std::string_view>({"name", "currency", "start", "horizon", "discount_rate"});
+constexpr auto cluster_keys = std::to_array<std::string_view>(
+    {"sku", "servers", "price_per_server", "price_includes_vat", "capex_vat_rate", "spares", "extra_capex", "deliveries",
+     "annual_failure_rate", "replacement_cost"});
+constexpr auto extra_capex_keys = std::to_array<std::string_view>({"name", "amount", "share_of_servers"});
+constexpr auto delivery_keys = std::to_array<std::string_view>({"date", "servers"});
+constexpr auto contract_keys = std::to_array<std::string_view>({"take_or_pay", "on_demand"});
+constexpr auto take_or_pay_keys = std::to_array<std::string_view>(
+    {"name", "servers", "gpus", "price", "start", "term", "ramp", "prepayment", "billing", "escalator", "sla",
+     "early_termination", "expected_credit_loss", "vat_rate", "re_lease"});
+constexpr auto prepayment_keys = std::to_array<std::string_view>({"share", "applied"});
+constexpr auto billing_keys = std::to_array<std::string_view>({"frequency", "timing"});
+constexpr auto sla_keys = std::to_array<std::string_view>({"target", "expected", "credits"});
+constexpr auto sla_credit_keys = std::to_array<std::string_view>({"below", "credit"});
+constexpr auto early_termination_keys = std::to_array<std::string_view>({"after", "fee"});
+constexpr auto re_lease_keys = std::to_array<std::string_view>({"mode", "price_decay", "discount", "term", "utilisation"});
+constexpr auto on_demand_keys = std::to_array<std::string_view>(
+    {"name", "servers", "gpus", "start", "end", "price", "price_history", "price_decay", "utilisation", "bad_debt",
+     "vat_rate"});
+constexpr auto price_point_keys = std::to_array<std::string_view>({"date", "price"});
+constexpr auto running_costs_keys = std::to_array<std::string_view>({"electricity", "data_centre", "other"});
+constexpr auto electricity_keys =
+    std::to_array<std::string_view>({"tariff", "pue", "paid_by", "take_or_pay_load", "escalator"});
+constexpr auto data_centre_keys = std::to_array<std::string_view>({"rent", "servers_per_rack", "escalator"});
+constexpr auto running_cost_keys = std::to_array<std::string_view>(
+    {"name", "amount", "share_of_hardware", "per_gpu_month", "share_of_revenue", "rented_gpus", "escalator"});
+constexpr auto rented_gpus_keys = std::to_array<std::string_view>({"gpus", "price", "utilisation"});
+constexpr auto financing_keys = std::to_array<std::string_view>(
+    {"name", "kind", "share_of_capex", "amount", "rate", "compounding", "day_count", "term", "grace", "amortisation",
+     "balloon", "upfront_fee", "commitment_fee"});
+constexpr auto depreciation_keys = std::to_array<std::string_view>({"book", "tax", "residual"});
+constexpr auto depreciation_method_keys =
+    std::to_array<std::string_view>({"method", "life", "salvage", "factor", "class", "convention", "bonus"});
+constexpr auto residual_keys = std::to_array<std::string_view>({"curve", "floor", "decay"});
+constexpr auto residual_point_keys = std::to_array<std::string_view>({"age", "share"});
+constexpr auto tax_keys = std::to_array<std::string_view>({"income_tax", "loss_carry_forward", "loss_offset_cap", "vat"});
+constexpr auto vat_keys = std::to_array<std::string_view>({"refund", "refund_month", "refund_share", "refund_booked_as"});
+
 // ---- prices ------------------------------------------------------------------------------------
 
 void require_currency(const Field& field, const std::string& written, const std::string& currency) {
@@ -126,7 +169,7 @@ Curve read_share_curve(const Field& field) {
   if (points.empty()) points.fail("expected a share such as \"70%\" or a list of {month, value} points, got an empty list");
   Curve curve;
   for (const Field& item : points) {
-    Object point = item.as_object();
+    Object point = item.as_object(curve_point_keys);
     Field month_field = point.field("month");
     const int month = month_field.as_count(Range::non_negative);
     const Decimal value = point.required_percent("value");
@@ -144,7 +187,7 @@ Curve read_share_curve(const Field& field) {
 Catalogue read_catalogue(const Document& document) {
   Object root = document.root();
   Catalogue catalogue{document.file(), {}};
-  for (Object entry : root.list_of_objects("skus")) {
+  for (Object entry : root.list_of_objects("skus", sku_keys)) {
     deal::Sku sku;
     Field name_field = entry.field("name");
     sku.name = name_field.as_string();
@@ -227,7 +270,7 @@ deal::Cluster read_cluster(Object cluster_object, const DealFrame& frame, const 
   cluster.spares_share = cluster_object.optional_percent("spares", 0);
 
   if (cluster.servers == 0) reject_key(cluster_object, "extra_capex", "when cluster.servers is 0 (no owned hardware)");
-  for (Object item : cluster_object.optional_list_of_objects("extra_capex")) {
+  for (Object item : cluster_object.optional_list_of_objects("extra_capex", extra_capex_keys)) {
     deal::ExtraCapex extra;
     extra.name = item.required_string("name");
     if (exactly_one_of(item, {"amount", "share_of_servers"}) == "amount")
@@ -241,7 +284,7 @@ deal::Cluster read_cluster(Object cluster_object, const DealFrame& frame, const 
   if (std::optional<List> deliveries = cluster_object.optional_list("deliveries")) {
     std::int64_t delivered = 0;  // counts are bounded, but a list of them may be long: no wraparound
     for (const Field& item : *deliveries) {
-      Object delivery = item.as_object();
+      Object delivery = item.as_object(delivery_keys);
       Field date_field = delivery.field("date");
       const Date date = date_field.as_date();
       if (!frame.inside(date)) date_field.fail_expected(frame.inside_expectation());
@@ -302,7 +345,7 @@ deal::Sla read_sla(Object object) {
   deal::Sla sla;
   sla.availability_target = object.required_percent("target");
   sla.expected_availability = object.required_percent("expected");
-  for (Object tier : object.optional_list_of_objects("credits")) {
+  for (Object tier : object.optional_list_of_objects("credits", sla_credit_keys)) {
     const Decimal below = tier.required_percent("below");
     const Decimal credit = tier.required_percent("credit");
     tier.finish();
@@ -349,7 +392,7 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const de
     if (contract.ramp_months > contract.term_months)
       ramp->fail_expected("a ramp not longer than the term (" + std::to_string(contract.term_months) + " months)");
   }
-  if (std::optional<Object> prepayment = object.optional_object("prepayment")) {
+  if (std::optional<Object> prepayment = object.optional_object("prepayment", prepayment_keys)) {
     contract.prepayment_share = prepayment->required_percent("share");
     contract.prepayment_application = prepayment->optional_enum<deal::PrepaymentApplication>(
         "applied",
@@ -358,7 +401,7 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const de
         deal::PrepaymentApplication::credit_first_invoices);
     prepayment->finish();
   }
-  if (std::optional<Object> billing = object.optional_object("billing")) {
+  if (std::optional<Object> billing = object.optional_object("billing", billing_keys)) {
     contract.billing = billing->optional_enum<time::Frequency>(
         "frequency", {{"monthly", time::Frequency::monthly}, {"quarterly", time::Frequency::quarterly}},
         time::Frequency::monthly);
@@ -368,8 +411,8 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const de
     billing->finish();
   }
   contract.escalator.annual_rate = object.optional_percent("escalator", 0, Range::non_negative);
-  if (std::optional<Object> sla = object.optional_object("sla")) contract.sla = read_sla(*sla);
-  if (std::optional<Object> termination = object.optional_object("early_termination")) {
+  if (std::optional<Object> sla = object.optional_object("sla", sla_keys)) contract.sla = read_sla(*sla);
+  if (std::optional<Object> termination = object.optional_object("early_termination", early_termination_keys)) {
     Field after_field = termination->field("after");
     deal::EarlyTermination early{after_field.as_months(Range::positive), 0};
     if (early.after_months >= contract.term_months)
@@ -381,7 +424,7 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const de
   }
   contract.expected_credit_loss = object.optional_percent("expected_credit_loss", 0);
   contract.vat_rate = object.optional_percent("vat_rate", 0, Range::fraction);
-  if (std::optional<Object> re_lease = object.optional_object("re_lease", {"mode", "price_decay", "discount", "term", "utilisation"})) contract.re_lease = read_re_lease(*re_lease);
+  if (std::optional<Object> re_lease = object.optional_object("re_lease", re_lease_keys)) contract.re_lease = read_re_lease(*re_lease);
   object.finish();
   servers_fields.push_back(servers_field);
   return contract;
@@ -409,7 +452,7 @@ deal::OnDemand read_on_demand(Object object, const DealFrame& frame, const deal:
     if (history.empty()) history.fail("expected at least one {date, price} point, got an empty list");
     Date previous;
     for (const Field& item : history) {
-      Object point = item.as_object();
+      Object point = item.as_object(price_point_keys);
       Field date_field = point.field("date");
       const Date date = date_field.as_date();
       const int month = frame.month_of(date);
@@ -448,15 +491,15 @@ std::vector<deal::Contract> read_contracts(Object& root, const DealFrame& frame,
   std::vector<deal::Contract> contracts;
   if (std::optional<List> list = root.optional_list("contracts")) {
     for (const Field& item : *list) {
-      Object wrapper = item.as_object();
+      Object wrapper = item.as_object(contract_keys);
       // Unknown keys first, so that a misspelt kind is reported as such rather than as missing.
       (void)present_keys(wrapper, {"take_or_pay", "on_demand"});
       wrapper.finish();
       if (exactly_one_of(wrapper, {"take_or_pay", "on_demand"}) == "take_or_pay")
-        contracts.emplace_back(read_take_or_pay(wrapper.object("take_or_pay"), frame, cluster.sku, servers_fields));
+        contracts.emplace_back(read_take_or_pay(wrapper.object("take_or_pay", take_or_pay_keys), frame, cluster.sku, servers_fields));
       else
         contracts.emplace_back(
-            read_on_demand(wrapper.object("on_demand"), frame, cluster.sku, servers_fields));
+            read_on_demand(wrapper.object("on_demand", on_demand_keys), frame, cluster.sku, servers_fields));
     }
   }
   return contracts;
@@ -509,7 +552,7 @@ deal::RunningCost read_running_cost(Object object, const DealFrame& frame) {
       exactly_one_of(object, {"amount", "share_of_hardware", "per_gpu_month", "share_of_revenue", "rented_gpus"});
   if (basis == "rented_gpus") {
     // {gpus, price, utilisation}: compute rented in, paid per GPU-month for the share used.
-    Object rented = object.object("rented_gpus");
+    Object rented = object.object("rented_gpus", rented_gpus_keys);
     cost.basis = Basis::rented_gpu_month;
     cost.rented_gpus = rented.required_count("gpus");
     Field price_field = rented.field("price");
@@ -540,11 +583,11 @@ deal::RunningCost read_running_cost(Object object, const DealFrame& frame) {
 deal::RunningCosts read_running_costs(std::optional<Object> object, const DealFrame& frame) {
   deal::RunningCosts costs;
   if (!object) return costs;
-  if (std::optional<Object> electricity = object->optional_object("electricity"))
+  if (std::optional<Object> electricity = object->optional_object("electricity", electricity_keys))
     costs.electricity = read_electricity(*electricity, frame);
-  if (std::optional<Object> data_centre = object->optional_object("data_centre"))
+  if (std::optional<Object> data_centre = object->optional_object("data_centre", data_centre_keys))
     costs.data_centre = read_data_centre(*data_centre, frame);
-  for (Object item : object->optional_list_of_objects("other")) costs.others.push_back(read_running_cost(item, frame));
+  for (Object item : object->optional_list_of_objects("other", running_cost_keys)) costs.others.push_back(read_running_cost(item, frame));
   object->finish();
   return costs;
 }
@@ -555,7 +598,7 @@ std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& fra
   std::vector<deal::DebtTranche> tranches;
   const Decimal capex = total_capex(cluster);
   Decimal debt_share = 0;  // of the capex, over the tranches so far
-  for (Object object : root.optional_list_of_objects("financing")) {
+  for (Object object : root.optional_list_of_objects("financing", financing_keys)) {
     using deal::Amortisation;
     deal::DebtTranche tranche;
     tranche.name = object.required_string("name");
@@ -671,7 +714,7 @@ deal::Depreciation read_depreciation_method(Object object, bool for_tax) {
 
 deal::Residual read_residual(const Field& field) {
   if (field.is_scalar()) return deal::ResidualShare{field.as_percent()};
-  Object object = field.as_object();
+  Object object = field.as_object(residual_keys);
   const bool curve = object.has("curve");
   const bool floor = object.has("floor");
   const bool decay = object.has("decay");
@@ -683,7 +726,7 @@ deal::Residual read_residual(const Field& field) {
     const List points = object.list("curve");
     if (points.empty()) points.fail("expected at least one {age, share} point, got an empty list");
     for (const Field& item : points) {
-      Object point = item.as_object();
+      Object point = item.as_object(residual_point_keys);
       Field age_field = point.field("age");
       const int age = age_field.as_months();
       if (!residual.share_by_age.points.empty() && age <= residual.share_by_age.points.back().month)
@@ -703,8 +746,8 @@ deal::Residual read_residual(const Field& field) {
 
 deal::AssetPolicy read_asset_policy(Object object) {
   deal::AssetPolicy policy;
-  policy.book = read_depreciation_method(object.object("book"), false);
-  if (std::optional<Object> tax = object.optional_object("tax"))
+  policy.book = read_depreciation_method(object.object("book", depreciation_method_keys), false);
+  if (std::optional<Object> tax = object.optional_object("tax", depreciation_method_keys))
     policy.tax = read_depreciation_method(*tax, true);
   else
     policy.tax = policy.book;
@@ -724,7 +767,7 @@ deal::Tax read_tax(Object object, const DealFrame& frame) {
     tax.income.loss_carry_forward_years = months / 12;
   }
   tax.income.loss_offset_cap = object.optional_percent("loss_offset_cap", 1);
-  if (std::optional<Object> vat = object.optional_object("vat", {"refund", "refund_month", "refund_share", "refund_booked_as"})) {
+  if (std::optional<Object> vat = object.optional_object("vat", vat_keys)) {
     using Refund = deal::Vat::Refund;
     tax.vat.refund = vat->optional_enum<Refund>(
         "refund", {{"none", Refund::none}, {"annual", Refund::annual}, {"once", Refund::once}}, Refund::none);
@@ -759,15 +802,15 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
     (void)root.has(section);
   root.finish();
   deal::Deal deal;
-  const DealFrame frame = read_deal_head(root.object("deal"), deal);
-  deal.cluster = read_cluster(root.object("cluster"), frame, catalogue);
+  const DealFrame frame = read_deal_head(root.object("deal", deal_keys), deal);
+  deal.cluster = read_cluster(root.object("cluster", cluster_keys), frame, catalogue);
   std::vector<Field> servers_fields;  // each contract's, for the fleet check
   deal.contracts = read_contracts(root, frame, deal.cluster, servers_fields);
   check_fleet(deal, servers_fields);
-  deal.running_costs = read_running_costs(root.optional_object("running_costs"), frame);
+  deal.running_costs = read_running_costs(root.optional_object("running_costs", running_costs_keys), frame);
   deal.debt = read_financing(root, frame, deal.cluster);
-  deal.assets = read_asset_policy(root.object("depreciation"));
-  deal.tax = read_tax(root.object("tax"), frame);
+  deal.assets = read_asset_policy(root.object("depreciation", depreciation_keys));
+  deal.tax = read_tax(root.object("tax", tax_keys), frame);
   (void)read_uncertainty(document);
   return deal;
 }

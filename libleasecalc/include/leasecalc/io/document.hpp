@@ -56,6 +56,11 @@ enum class Range {
   any,           // either sign
 };
 
+// The keys a map takes, named in the error when something else (a scalar, a list) is written where
+// the map belongs. A map read with its keys declared also checks, in finish(), that every key
+// the reader asked for is among them (a std::logic_error otherwise), so the list cannot drift.
+using Keys = std::span<const std::string_view>;
+
 // One name of an enumeration as written in the file, and its value: {"take_or_pay", Kind::take_or_pay}.
 template <class E>
 using Choice = std::pair<std::string_view, E>;
@@ -92,8 +97,10 @@ class Field {
   num::Decimal as_power_kw(Range range = Range::non_negative) const;
   boost::gregorian::date as_date() const;
   Object as_object() const;
+  Object as_object(Keys keys) const;
   List as_list() const;
   std::vector<Object> as_list_of_objects() const;
+  std::vector<Object> as_list_of_objects(Keys keys) const;
 
   template <class E>
   E as_enum(std::span<const Choice<E>> choices) const {
@@ -145,12 +152,15 @@ class Object {
 
   Object object(std::string_view key);
   std::optional<Object> optional_object(std::string_view key);
-  // The same, naming the keys the map takes when something else (a scalar, a list) is written.
-  std::optional<Object> optional_object(std::string_view key, std::initializer_list<std::string_view> keys);
+  // The same with the keys the map takes (Keys).
+  Object object(std::string_view key, Keys keys);
+  std::optional<Object> optional_object(std::string_view key, Keys keys);
   List list(std::string_view key);
   std::optional<List> optional_list(std::string_view key);
   std::vector<Object> list_of_objects(std::string_view key);
   std::vector<Object> optional_list_of_objects(std::string_view key);  // empty when missing
+  std::vector<Object> list_of_objects(std::string_view key, Keys keys);
+  std::vector<Object> optional_list_of_objects(std::string_view key, Keys keys);
 
   std::string required_string(std::string_view key);
   std::optional<std::string> optional_string(std::string_view key);
@@ -242,6 +252,7 @@ class Object {
 
   Field self_;
   std::vector<std::string> accepted_keys_;  // in the order asked, for the error message
+  std::vector<std::string_view> declared_keys_;  // the keys the map takes, when declared (Keys)
 };
 
 // A list of values; items have paths such as "contracts[0]".

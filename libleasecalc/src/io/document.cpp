@@ -540,10 +540,13 @@ std::string with_line_feeds(std::string_view text) {
 }
 
 // Walks a text's documents without building them: where the second document with any content
-// starts, if there is one. yaml-cpp's LoadAll can produce empty documents without end on some
-// malformed texts, so the walk stops after a bounded number.
+// starts, if there is one, and the first map or list nested deeper than limits::max_nesting
+// (an InputError there, before the tree is built). yaml-cpp's LoadAll can produce empty documents
+// without end on some malformed texts, so the walk stops after a bounded number.
 class DocumentCounter : public YAML::EventHandler {
  public:
+  explicit DocumentCounter(const std::string& file_name) : file_name_(file_name) {}
+
   std::optional<YAML::Mark> content;  // the first node of the current document, unless it is empty
   YAML::Mark start;                   // where the current document starts
 
@@ -557,17 +560,28 @@ class DocumentCounter : public YAML::EventHandler {
   void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { note(mark); }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
     note(mark);
+    descend(mark);
   }
-  void OnSequenceEnd() override {}
+  void OnSequenceEnd() override { --depth_; }
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
     note(mark);
+    descend(mark);
   }
-  void OnMapEnd() override {}
+  void OnMapEnd() override { --depth_; }
 
  private:
   void note(const YAML::Mark& mark) {
     if (!content) content = mark;
   }
+  void descend(const YAML::Mark& mark) {
+    if (++depth_ > limits::max_nesting)
+      throw InputError(position_of(mark, file_name_), {},
+                       "nesting deeper than " + std::to_string(limits::max_nesting) +
+                           " levels of maps and lists (a model needs fewer than ten)");
+  }
+
+  const std::string& file_name_;
+  int depth_ = 0;
 };
 
 // A stray "---" at the end adds an empty document, which is harmless; a second real one is not.
@@ -575,7 +589,7 @@ void require_one_document(const std::string& text, const std::string& file_name)
   constexpr int max_documents = 16;
   std::istringstream stream(text);
   YAML::Parser parser(stream);
-  DocumentCounter counter;
+  DocumentCounter counter(file_name);
   for (int documents = 1; parser.HandleNextDocument(counter); ++documents) {
     if (documents > 1 && counter.content)
       throw InputError(position_of(*counter.content, file_name), {}, "expected one YAML document, found a second one");
@@ -591,8 +605,9 @@ Document Document::parse(std::string_view text, std::string file_name) {
   const std::string normalised = with_line_feeds(text);
   YAML::Node root;
   try {
-    root = YAML::Load(normalised);
+    // The walk first: it refuses deep nesting before the tree is built.
     require_one_document(normalised, file_name);
+    root = YAML::Load(normalised);
   } catch (const YAML::DeepRecursion& error) {
     // The parser's guard against a stack overflow; its own wording ("bad file") says nothing.
     throw InputError(position_of(error.mark, file_name), {},

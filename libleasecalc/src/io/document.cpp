@@ -75,6 +75,10 @@ std::string describe(const wording::Kind& kind, Range range) {
       return description + " greater than zero";
     case Range::fraction:
       return description + (kind.noun == wording::percent.noun ? " from 0% to 100%" : " from 0 to 1");
+    case Range::annual_rate:
+      return kind.noun == wording::percent.noun
+                 ? "an annual rate from 0% to " + std::to_string(limits::max_annual_rate * 100) + "%"
+                 : description + " from 0 to " + std::to_string(limits::max_annual_rate);
     case Range::any:
       break;
   }
@@ -92,6 +96,9 @@ void check_range(const SourceNode& source, const Decimal& value, Range range, co
       break;
     case Range::fraction:
       within = value >= 0 && value <= 1;
+      break;
+    case Range::annual_rate:
+      within = value >= 0 && value <= limits::max_annual_rate;
       break;
     case Range::any:
       break;

@@ -221,7 +221,7 @@ DealFrame read_deal_head(Object head, deal::Deal& deal) {
   deal.currency = head.required_currency("currency");
   deal.start = head.required_date("start");
   deal.horizon_months = head.required_months("horizon", Range::positive);
-  deal.discount_rate = head.optional_percent("discount_rate", 0, Range::non_negative);
+  deal.discount_rate = head.optional_percent("discount_rate", 0, Range::annual_rate);
   head.finish();
   return DealFrame{deal.currency, deal.start, deal.horizon_months,
                    time::add_months(deal.start, deal.horizon_months, time::EndOfMonth::off)};
@@ -410,7 +410,7 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const de
         time::PaymentTiming::in_advance);
     billing->finish();
   }
-  contract.escalator.annual_rate = object.optional_percent("escalator", 0, Range::non_negative);
+  contract.escalator.annual_rate = object.optional_percent("escalator", 0, Range::annual_rate);
   if (std::optional<Object> sla = object.optional_object("sla", sla_keys)) contract.sla = read_sla(*sla);
   if (std::optional<Object> termination = object.optional_object("early_termination", early_termination_keys)) {
     Field after_field = termination->field("after");
@@ -521,7 +521,7 @@ deal::Electricity read_electricity(Object object, const DealFrame& frame) {
   electricity.paid_by_customer =
       object.optional_enum<bool>("paid_by", {{"operator", false}, {"customer", true}}, false);
   electricity.take_or_pay_load = object.optional_percent("take_or_pay_load", 1);
-  electricity.escalator.annual_rate = object.optional_percent("escalator", 0, Range::non_negative);
+  electricity.escalator.annual_rate = object.optional_percent("escalator", 0, Range::annual_rate);
   object.finish();
   return electricity;
 }
@@ -539,7 +539,7 @@ deal::DataCentre read_data_centre(Object object, const DealFrame& frame) {
     data_centre.basis = deal::DataCentre::Basis::per_kw_month;
     reject_key(object, "servers_per_rack", "with a rent per kW-month");
   }
-  data_centre.escalator.annual_rate = object.optional_percent("escalator", 0, Range::non_negative);
+  data_centre.escalator.annual_rate = object.optional_percent("escalator", 0, Range::annual_rate);
   object.finish();
   return data_centre;
 }
@@ -575,7 +575,7 @@ deal::RunningCost read_running_cost(Object object, const DealFrame& frame) {
     cost.basis = Basis::share_of_revenue;
     cost.value = object.required_percent("share_of_revenue");
   }
-  cost.escalator.annual_rate = object.optional_percent("escalator", 0, Range::non_negative);
+  cost.escalator.annual_rate = object.optional_percent("escalator", 0, Range::annual_rate);
   object.finish();
   return cost;
 }
@@ -739,7 +739,7 @@ deal::Residual read_residual(const Field& field) {
     return residual;
   }
   deal::ResidualExponential residual{object.required_percent("floor"),
-                                     object.required_percent("decay", Range::non_negative)};
+                                     object.required_percent("decay", Range::annual_rate)};
   object.finish();
   return residual;
 }

@@ -147,7 +147,9 @@ TEST(DealWarnings, ZeroCapexGivesAnIrrNote) {
   ASSERT_EQ(metrics.capex, 0);
   for (const auto* irr : {&metrics.project_irr_pre_tax, &metrics.project_irr_post_tax}) {
     EXPECT_FALSE(irr->note.empty());  // never a bare rate
-    if (irr->rate) EXPECT_NE(irr->note.find("no capex"), std::string::npos) << irr->note;
+    if (irr->rate) {
+      EXPECT_NE(irr->note.find("no capex"), std::string::npos) << irr->note;
+    }
   }
   // With capex, the note stays as the solver left it.
   const auto priced = io::parse_deal(plain_model, test_file, test_catalogue());

@@ -26,14 +26,6 @@ int first_drawing_month(const Deal& deal) {
   return time::months_between(deal.start, deal.cluster.deliveries.front().date);
 }
 
-Decimal total_capex(const Cluster& cluster) {
-  const Decimal servers_cost = cluster.price_per_server * cluster.servers * (1 + cluster.spares_share);
-  Decimal capex = servers_cost;
-  for (const ExtraCapex& extra : cluster.extra_capex)
-    capex += extra.amount != 0 ? extra.amount : extra.share_of_servers * servers_cost;
-  return capex;
-}
-
 void debt_warnings(const Deal& deal, std::vector<Warning>& out) {
   const int horizon = deal.horizon_months;
   const int first_drawing = first_drawing_month(deal);

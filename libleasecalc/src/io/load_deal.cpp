@@ -241,14 +241,8 @@ const deal::Sku& find_sku(const Field& sku_field, const Catalogue& catalogue) {
   sku_field.fail(detail);
 }
 
-// The cluster's capex as paid (with VAT when the price includes it): the ceiling for debt.
-Decimal total_capex(const deal::Cluster& cluster) {
-  const Decimal servers_cost = cluster.price_per_server * cluster.servers * (1 + cluster.spares_share);
-  Decimal capex = servers_cost;
-  for (const deal::ExtraCapex& extra : cluster.extra_capex)
-    capex += extra.amount != 0 ? extra.amount : extra.share_of_servers * servers_cost;
-  return capex;
-}
+// The cluster's capex as paid: the ceiling for debt.
+using deal::total_capex;
 
 deal::Cluster read_cluster(Object cluster_object, const DealFrame& frame, const Catalogue& catalogue) {
   deal::Cluster cluster;

@@ -6,6 +6,7 @@
 #include "commands.hpp"
 
 #include <leasecalc/io/input_error.hpp>
+#include <leasecalc/io/load_deal.hpp>
 #include <leasecalc/io/units.hpp>
 #include <leasecalc/report/run_report.hpp>
 #include <leasecalc/text/text.hpp>
@@ -16,6 +17,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace leasecalc::app {
 
@@ -105,6 +107,18 @@ inline void model_argument(CommandLine& line, std::optional<std::string>& model)
 inline std::string required_model(const std::optional<std::string>& model, std::string_view command) {
   if (!model) throw UsageError("which model? e.g. leasecalc " + std::string(command) + " models/guosen-2025-standard-10k.yaml");
   return *model;
+}
+
+// Warnings about a model, one a line on stderr: `warning: FILE:LINE:COLUMN: FIELD: MESSAGE`.
+inline void print_warnings(const std::vector<io::Warning>& warnings) {
+  for (const io::Warning& warning : warnings) std::cerr << warning.text() << "\n";
+}
+
+// A model file's deal, its warnings printed on stderr: how every command loads a model.
+inline io::LoadedDeal load_model(const std::string& path) {
+  io::LoadedDeal loaded = io::load_deal_with_warnings(path);
+  print_warnings(loaded.warnings);
+  return loaded;
 }
 
 // Writes a report in the chosen --format: its JSON, its CSV, or its terminal table at `scale`.

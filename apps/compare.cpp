@@ -44,8 +44,14 @@ int compare(Args args) {
     if (models.size() < 2) throw UsageError("two or more model files to compare");
 
     std::vector<report::ModelDeal> deals;
-    for (const auto& model : models) deals.push_back({model, io::load_deal(model)});
-    const report::CompareReport result = report::make_compare_report(deals);
+    std::vector<io::Warning> warnings;
+    for (const auto& model : models) {
+      io::LoadedDeal loaded = load_model(model);
+      warnings.insert(warnings.end(), loaded.warnings.begin(), loaded.warnings.end());
+      deals.push_back({model, std::move(loaded.deal)});
+    }
+    report::CompareReport result = report::make_compare_report(deals);
+    result.warnings = std::move(warnings);
     write_report(format, result, scale.value_or(report::compare_scale(result)));
     return 0;
   });

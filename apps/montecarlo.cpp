@@ -53,15 +53,19 @@ int montecarlo(Args args) {
       else model_argument(line, model);
     }
     const std::string path = required_model(model, "montecarlo");
-    const deal::Deal deal = io::load_deal(path);
+    const io::LoadedDeal loaded = load_model(path);
+    const deal::Deal& deal = loaded.deal;
     const std::optional<solve::Uncertainty> from_model = io::load_uncertainty(path);
     solve::Uncertainty uncertainty = from_model.value_or(solve::Uncertainty::defaults());
     if (runs) uncertainty.runs = *runs;
     if (seed) uncertainty.seed = static_cast<std::uint64_t>(*seed);
     const auto started = std::chrono::steady_clock::now();
     report::MonteCarloReport result{deal.name, deal.currency, from_model.has_value(), threads, 0,
-                                    solve::monte_carlo(deal, uncertainty, threads)};
+                                    solve::monte_carlo(deal, uncertainty, threads), {}};
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    result.warnings = loaded.warnings;
+    for (const deal::Warning& capped : result.result.warnings) result.warnings.push_back(loaded.locate(capped));
+    print_warnings({result.warnings.begin() + static_cast<std::ptrdiff_t>(loaded.warnings.size()), result.warnings.end()});
     write_report(format, result, scale.value_or(report::default_scale(deal)));
     return 0;
   });

@@ -103,9 +103,11 @@ int reproduce(Args args) {
     reproduction.study = io::load_study(is_file_argument(*study_argument) ? std::filesystem::path(*study_argument)
                                                                           : bundled_study(*study_argument, models));
     for (const auto& [input, value] : prices) report::price_left_out_costs(reproduction.study, input, value);
-    for (const auto& study_case : reproduction.study.cases)
-      reproduction.cases.push_back(
-          report::reproduce_case(reproduction.study, study_case, io::load_deal(study_case.model)));
+    for (const auto& study_case : reproduction.study.cases) {
+      const io::LoadedDeal loaded = load_model(study_case.model.string());
+      reproduction.warnings.insert(reproduction.warnings.end(), loaded.warnings.begin(), loaded.warnings.end());
+      reproduction.cases.push_back(report::reproduce_case(reproduction.study, study_case, loaded.deal));
+    }
     if (format == "json") report::write_json(std::cout, reproduction);
     else report::write_table(std::cout, reproduction);
     return 0;

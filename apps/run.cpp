@@ -57,11 +57,13 @@ int run(Args args) {
       else if (line.is_option()) line.unknown();
       else model_argument(line, model);
     }
-    const deal::Deal deal = io::load_deal(required_model(model, "run"));
+    const io::LoadedDeal loaded = load_model(required_model(model, "run"));
+    const deal::Deal& deal = loaded.deal;
     const solve::ReturnTarget target{target_irr.value_or(num::to_double(deal.discount_rate)),
                                      basis.value_or(solve::ReturnBasis::project_post_tax)};
-    const report::RunReport result = fast ? report::make_run_report<double>(deal, monthly, target)
-                                          : report::make_run_report<num::Decimal>(deal, monthly, target);
+    report::RunReport result = fast ? report::make_run_report<double>(deal, monthly, target)
+                                    : report::make_run_report<num::Decimal>(deal, monthly, target);
+    result.warnings = loaded.warnings;
     write_report(format, result, scale.value_or(report::default_scale(deal.currency, report::magnitude(result))));
     return 0;
   });

@@ -60,8 +60,10 @@ int sensitivity(Args args) {
         model_argument(line, model);
       }
     }
-    const deal::Deal deal = io::load_deal(required_model(model, "sensitivity"));
-    const report::SensitivityReport result = report::make_sensitivity_report(deal, options, grid);
+    const io::LoadedDeal loaded = load_model(required_model(model, "sensitivity"));
+    const deal::Deal& deal = loaded.deal;
+    report::SensitivityReport result = report::make_sensitivity_report(deal, options, grid);
+    result.warnings = loaded.warnings;
     write_report(format, result, scale.value_or(report::default_scale(deal)));
     return 0;
   });

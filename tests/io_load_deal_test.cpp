@@ -584,7 +584,15 @@ TEST(LoadDealErrors, RatesAreNotNegative) {
 
 TEST(LoadDealErrors, DiscountRateIsNotNegative) {
   expect_edit_error("  horizon: 60 months\n", "  horizon: 60 months\n  discount_rate: -2%\n", "-2%", "-2%",
-                    "deal.discount_rate", "expected a percentage that is not negative, got \"-2%\"");
+                    "deal.discount_rate", "expected an annual rate from 0% to 1000%, got \"-2%\"");
+}
+
+// Annual rates (discount, escalators, residual decay) stop at 1000% a year, so that compounding
+// over a 50-year horizon stays finite; 1000% itself is accepted.
+TEST(LoadDealErrors, AnnualRatesAreAtMostAThousandPercent) {
+  expect_edit_error("  horizon: 60 months\n", "  horizon: 60 months\n  discount_rate: 1001%\n", "1001%", "1001%",
+                    "deal.discount_rate", "expected an annual rate from 0% to 1000%, got \"1001%\"");
+  EXPECT_NO_THROW(parse(edit(base_model, "  horizon: 60 months\n", "  horizon: 60 months\n  discount_rate: 1000%\n")));
 }
 
 TEST(LoadDealErrors, UtilisationIsAShare) {

@@ -289,6 +289,44 @@ TEST(Xirr, FuzzFoundExtremesHaveTheirRootWhereNpvChangesSign) {
   }
 }
 
+// 100,000 dated flows (the solver is linear in them: Horner's rule over the gaps between dates):
+// an outlay that the later receipts repay at exactly 8% a year, in long double, on daily dates and
+// on month-like gaps of 28 to 31 days; and 100,000 flows of alternating sign, whose every root
+// must be one. Each answer is checked against an independent NPV, term by term in long double.
+TEST(Xirr, AHundredThousandFlowsAreSolvedExactly) {
+  constexpr std::size_t n = 100'000;
+  for (const bool monthly : {false, true}) {
+    std::vector<int> days(n);
+    std::vector<double> values(n);
+    days[0] = 45658;
+    long double outlay = 0;
+    for (std::size_t i = 1; i < n; ++i) {
+      days[i] = days[i - 1] + (monthly ? 28 + static_cast<int>(i % 4) : 1);
+      values[i] = 1000.0 + static_cast<double>(i % 17);
+      outlay += values[i] * std::pow(1.08L, -(days[i] - days[0]) / 365.0L);
+    }
+    values[0] = -static_cast<double>(outlay);
+    const auto result = fin::xirr(values, days, 0.1);
+    ASSERT_EQ(result.status, fin::IrrStatus::unique) << result.message;
+    EXPECT_NEAR(result.rate, 0.08, 1e-12) << (monthly ? "monthly" : "daily");
+    const long double width = 1e-12L;
+    EXPECT_EQ(xnpv_sign(values, days, result.rate - width), 1);
+    EXPECT_EQ(xnpv_sign(values, days, result.rate + width), -1);
+  }
+  std::vector<int> days(n);
+  std::vector<double> values(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    days[i] = 45658 + 7 * static_cast<int>(i) + static_cast<int>(i % 3);
+    values[i] = (i % 2 == 1 ? 1 : -1) * (100.0 + static_cast<double>(i % 7));
+  }
+  const auto alternating = fin::xirr(values, days, 0.1);
+  ASSERT_TRUE(alternating.has_rate()) << alternating.message;
+  for (const double root : alternating.roots) {
+    const long double width = 1e-9L * std::fabs(root) + 1e-12L;
+    EXPECT_NE(xnpv_sign(values, days, root - width), xnpv_sign(values, days, root + width)) << root;
+  }
+}
+
 TEST(Xirr, RejectsADateBeforeTheFirstAndMismatchedSizes) {
   EXPECT_THROW(fin::xirr(std::vector<double>{-1, 2}, std::vector<int>{45000, 44000}), std::invalid_argument);
   EXPECT_THROW(fin::xirr(std::vector<double>{-1, 2}, std::vector<int>{45000}), std::invalid_argument);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -127,14 +128,31 @@ struct PeriodicNpv {
   }
 };
 
-// Flows at real times (years), ordered by time; in double, or in long double as above (`exact`
-// holds the flows as netted in long double, `flows` the same rounded to doubles).
+// Flows on whole days, ordered by time; in double, or in long double as above (`exact` holds the
+// flows as netted in long double, `flows` the same rounded to doubles). A flow `e` days after the
+// first is discounted by x^e with x = (1+r)^(-1/365) (for r < 0, scaled by (1+r)^T as for periodic
+// flows: y^(E-e) with y = (1+r)^(1/365)), so NPV is a polynomial in x evaluated by Horner's rule
+// over the gaps between dates. The powers are taken once per distinct gap (few: a monthly schedule
+// has four), so an evaluation costs a multiply-add chain per flow instead of an exponential.
 struct DatedNpv {
-  std::vector<double> times;
+  std::vector<long long> days;          // since the first flow, ascending
   std::vector<double> flows;
   std::vector<long double> exact;
+  std::vector<long long> distinct_gaps;  // the gaps between consecutive days, each once
+  std::vector<std::uint32_t> gap_of;     // gap_of[k]: index in distinct_gaps of days[k + 1] - days[k]
   int sign_low = 0, sign_high = 0;
   bool wide = false;
+
+  void index_gaps() {
+    gap_of.resize(days.empty() ? 0 : days.size() - 1);
+    std::vector<std::pair<long long, std::size_t>> gaps;  // (gap, position), sorted to give each gap an index
+    for (std::size_t k = 0; k + 1 < days.size(); ++k) gaps.emplace_back(days[k + 1] - days[k], k);
+    std::sort(gaps.begin(), gaps.end());
+    for (const auto& [gap, k] : gaps) {
+      if (distinct_gaps.empty() || distinct_gaps.back() != gap) distinct_gaps.push_back(gap);
+      gap_of[k] = static_cast<std::uint32_t>(distinct_gaps.size() - 1);
+    }
+  }
 
   // As for periodic flows, both present values are positive unless they underflowed.
   RootSample operator()(double rate) const {
@@ -146,23 +164,58 @@ struct DatedNpv {
   }
 
  private:
+  // Horner's rule runs over blocks of this many flows, each scaled by an exact power: a flow's
+  // discount then carries the rounding of at most this many products, as when each is computed
+  // on its own, at the cost of one exponential per block.
+  static constexpr std::size_t kBlock = 64;
+
   // NaN when `check_underflow` and a present value has lost digits to underflow.
   template <class Real, class Flow>
   RootSample evaluate(const std::vector<Flow>& amounts, double rate, bool check_underflow) const {
     const Real s = std::log1p(Real(rate));
-    const double horizon = times.back();
-    Real in = 0, din = 0, out = 0, dout = 0;
-    for (std::size_t i = 0; i < amounts.size(); ++i) {
-      const double exponent = rate >= 0 ? -times[i] : horizon - times[i];
-      const Real growth = std::exp(exponent * s);
-      const Real term = std::fabs(Real(amounts[i])) * growth;
-      (amounts[i] > 0 ? in : out) += term;
-      (amounts[i] > 0 ? din : dout) += exponent * term;
+    // A flow's exponent in days: u = e from the first flow (r >= 0, x = (1+r)^(-1/365)), or
+    // u = E - e from the last (r < 0, y = (1+r)^(1/365)); either way its discount is
+    // exp(u * log_per_day) with log_per_day <= 0.
+    const bool from_first = rate >= 0;
+    const Real log_per_day = (from_first ? -s : s) / Real(365);
+    const long long last_day = days.back();
+    const auto exponent = [&](std::size_t k) { return from_first ? days[k] : last_day - days[k]; };
+    std::vector<Real> power(distinct_gaps.size());
+    for (std::size_t j = 0; j < power.size(); ++j) power[j] = std::exp(Real(distinct_gaps[j]) * log_per_day);
+    // Per block, A: the flows discounted to the block's smallest exponent; B: the same weighted by
+    // their exponent above it (B' = p (B + g A) when every exponent so far grows by the gap g).
+    Real in = 0, b_in = 0, out = 0, b_out = 0;
+    const std::size_t n = amounts.size();
+    for (std::size_t first = 0; first < n; first += kBlock) {
+      const std::size_t end = std::min(n, first + kBlock);
+      Real a_block_in = 0, b_block_in = 0, a_block_out = 0, b_block_out = 0;
+      for (std::size_t step = 0; step < end - first; ++step) {
+        // Largest exponent first: from the block's end when counting from the first flow.
+        const std::size_t k = from_first ? end - 1 - step : first + step;
+        if (step > 0) {
+          const std::uint32_t gap = from_first ? gap_of[k] : gap_of[k - 1];
+          const Real p = power[gap], g = Real(distinct_gaps[gap]);
+          b_block_in = p * (b_block_in + g * a_block_in);
+          a_block_in *= p;
+          b_block_out = p * (b_block_out + g * a_block_out);
+          a_block_out *= p;
+        }
+        if (amounts[k] > 0) a_block_in += Real(amounts[k]);
+        else a_block_out -= Real(amounts[k]);
+      }
+      const Real base = Real(exponent(from_first ? first : end - 1));
+      const Real scale = std::exp(base * log_per_day);
+      in += scale * a_block_in;
+      b_in += scale * (b_block_in + base * a_block_in);
+      out += scale * a_block_out;
+      b_out += scale * (b_block_out + base * a_block_out);
     }
     if (check_underflow && (in < kSmallestSafeDoubleSum || out < kSmallestSafeDoubleSum))
       return {std::numeric_limits<double>::quiet_NaN(), 0.0};
-    // d/dr = d/ds / (1 + r)
-    return log_ratio(in, din / (Real(1) + rate), out, dout / (Real(1) + rate), rate, sign_low, sign_high);
+    // d/ds of exp(u * log_per_day) is -u/365 of it (from the first flow) or +u/365 (from the last);
+    // d/dr = d/ds / (1 + r).
+    const Real to_rate = (from_first ? Real(-1) : Real(1)) / (Real(365) * (Real(1) + rate));
+    return log_ratio(in, b_in * to_rate, out, b_out * to_rate, rate, sign_low, sign_high);
   }
 };
 
@@ -435,19 +488,20 @@ IrrResult xirr(std::span<const double> values, std::span<const int> dates, doubl
   // Descartes needs the flows ordered by time; flows on the same day add up, in long double so
   // that no sum overflows and subnormal flows keep their digits.
   std::stable_sort(dated.begin(), dated.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<double> times;
+  std::vector<long long> days;
   std::vector<long double> net;
   for (const auto& [day, amount] : dated) {
-    const double years = (day - (dated.empty() ? 0 : dated.front().first)) / 365.0;
-    if (!times.empty() && times.back() == years) {
+    const long long since_first = static_cast<long long>(day) - dated.front().first;
+    if (!days.empty() && days.back() == since_first) {
       net.back() += amount;
     } else {
-      times.push_back(years);
+      days.push_back(since_first);
       net.push_back(amount);
     }
   }
   DatedNpv npv;
-  npv.times = std::move(times);
+  npv.days = std::move(days);
+  npv.index_gaps();
   npv.flows.assign(net.begin(), net.end());
   npv.exact = std::move(net);
   const SignPattern pattern = sign_pattern(npv.exact);

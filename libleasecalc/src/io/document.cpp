@@ -14,6 +14,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <system_error>
 #include <unordered_map>
 
@@ -74,6 +75,10 @@ std::string describe(const wording::Kind& kind, Range range) {
       return description + " greater than zero";
     case Range::fraction:
       return description + (kind.noun == wording::percent.noun ? " from 0% to 100%" : " from 0 to 1");
+    case Range::annual_rate:
+      return kind.noun == wording::percent.noun
+                 ? "an annual rate from 0% to " + std::to_string(limits::max_annual_rate * 100) + "%"
+                 : description + " from 0 to " + std::to_string(limits::max_annual_rate);
     case Range::any:
       break;
   }
@@ -91,6 +96,9 @@ void check_range(const SourceNode& source, const Decimal& value, Range range, co
       break;
     case Range::fraction:
       within = value >= 0 && value <= 1;
+      break;
+    case Range::annual_rate:
+      within = value >= 0 && value <= limits::max_annual_rate;
       break;
     case Range::any:
       break;
@@ -241,6 +249,17 @@ Object Field::as_object() const {
   return Object(*this);
 }
 
+Object Field::as_object(Keys keys) const {
+  if (!is_object()) {
+    std::string listed;
+    for (std::string_view key : keys) listed.append(listed.empty() ? "" : ", ").append(key);
+    fail_expected(std::string(wording::object.noun) + " (accepted keys: " + listed + ")");
+  }
+  Object object = as_object();
+  object.declared_keys_.assign(keys.begin(), keys.end());
+  return object;
+}
+
 List Field::as_list() const {
   const SourceNode& source = *node_;
   if (!source.node.IsSequence()) throw expected_error(source, std::string(wording::list.noun));
@@ -261,6 +280,12 @@ List Field::as_list() const {
 std::vector<Object> Field::as_list_of_objects() const {
   std::vector<Object> objects;
   for (const Field& item : as_list()) objects.push_back(item.as_object());
+  return objects;
+}
+
+std::vector<Object> Field::as_list_of_objects(Keys keys) const {
+  std::vector<Object> objects;
+  for (const Field& item : as_list()) objects.push_back(item.as_object(keys));
   return objects;
 }
 
@@ -319,16 +344,11 @@ std::optional<Object> Object::optional_object(std::string_view key) {
   return std::nullopt;
 }
 
-std::optional<Object> Object::optional_object(std::string_view key, std::initializer_list<std::string_view> keys) {
-  std::optional<Field> value = optional_field(key);
-  if (!value) return std::nullopt;
-  if (!value->is_object()) {
-    std::vector<std::string> names(keys.begin(), keys.end());
-    std::string listed;
-    for (const std::string& name : names) listed += (listed.empty() ? "" : ", ") + name;
-    value->fail_expected(std::string(wording::object.noun) + " (accepted keys: " + listed + ")");
-  }
-  return value->as_object();
+Object Object::object(std::string_view key, Keys keys) { return required(key, wording::object.noun).as_object(keys); }
+
+std::optional<Object> Object::optional_object(std::string_view key, Keys keys) {
+  if (std::optional<Field> value = optional_field(key)) return value->as_object(keys);
+  return std::nullopt;
 }
 
 List Object::list(std::string_view key) { return required(key, wording::list.noun).as_list(); }
@@ -344,6 +364,15 @@ std::vector<Object> Object::list_of_objects(std::string_view key) {
 
 std::vector<Object> Object::optional_list_of_objects(std::string_view key) {
   if (std::optional<Field> value = optional_field(key)) return value->as_list_of_objects();
+  return {};
+}
+
+std::vector<Object> Object::list_of_objects(std::string_view key, Keys keys) {
+  return required(key, "a list of maps").as_list_of_objects(keys);
+}
+
+std::vector<Object> Object::optional_list_of_objects(std::string_view key, Keys keys) {
+  if (std::optional<Field> value = optional_field(key)) return value->as_list_of_objects(keys);
   return {};
 }
 
@@ -484,6 +513,11 @@ std::vector<std::pair<std::string, Field>> Object::entries() {
 }
 
 void Object::finish() const {
+  if (!declared_keys_.empty())
+    for (const std::string& key : accepted_keys_)
+      if (std::find(declared_keys_.begin(), declared_keys_.end(), key) == declared_keys_.end())
+        throw std::logic_error("the reader of " + (path().empty() ? std::string("the document") : path()) +
+                               " asks for \"" + key + "\", which its list of accepted keys lacks");
   const SourceNode& source = *self_.node_;
   for (const auto& entry : source.node) {
     const std::string& key = entry.first.Scalar();
@@ -513,10 +547,13 @@ std::string with_line_feeds(std::string_view text) {
 }
 
 // Walks a text's documents without building them: where the second document with any content
-// starts, if there is one. yaml-cpp's LoadAll can produce empty documents without end on some
-// malformed texts, so the walk stops after a bounded number.
+// starts, if there is one, and the first map or list nested deeper than limits::max_nesting
+// (an InputError there, before the tree is built). yaml-cpp's LoadAll can produce empty documents
+// without end on some malformed texts, so the walk stops after a bounded number.
 class DocumentCounter : public YAML::EventHandler {
  public:
+  explicit DocumentCounter(const std::string& file_name) : file_name_(file_name) {}
+
   std::optional<YAML::Mark> content;  // the first node of the current document, unless it is empty
   YAML::Mark start;                   // where the current document starts
 
@@ -530,17 +567,28 @@ class DocumentCounter : public YAML::EventHandler {
   void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { note(mark); }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
     note(mark);
+    descend(mark);
   }
-  void OnSequenceEnd() override {}
+  void OnSequenceEnd() override { --depth_; }
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
     note(mark);
+    descend(mark);
   }
-  void OnMapEnd() override {}
+  void OnMapEnd() override { --depth_; }
 
  private:
   void note(const YAML::Mark& mark) {
     if (!content) content = mark;
   }
+  void descend(const YAML::Mark& mark) {
+    if (++depth_ > limits::max_nesting)
+      throw InputError(position_of(mark, file_name_), {},
+                       "nesting deeper than " + std::to_string(limits::max_nesting) +
+                           " levels of maps and lists (a model needs fewer than ten)");
+  }
+
+  const std::string& file_name_;
+  int depth_ = 0;
 };
 
 // A stray "---" at the end adds an empty document, which is harmless; a second real one is not.
@@ -548,7 +596,7 @@ void require_one_document(const std::string& text, const std::string& file_name)
   constexpr int max_documents = 16;
   std::istringstream stream(text);
   YAML::Parser parser(stream);
-  DocumentCounter counter;
+  DocumentCounter counter(file_name);
   for (int documents = 1; parser.HandleNextDocument(counter); ++documents) {
     if (documents > 1 && counter.content)
       throw InputError(position_of(*counter.content, file_name), {}, "expected one YAML document, found a second one");
@@ -564,8 +612,9 @@ Document Document::parse(std::string_view text, std::string file_name) {
   const std::string normalised = with_line_feeds(text);
   YAML::Node root;
   try {
-    root = YAML::Load(normalised);
+    // The walk first: it refuses deep nesting before the tree is built.
     require_one_document(normalised, file_name);
+    root = YAML::Load(normalised);
   } catch (const YAML::DeepRecursion& error) {
     // The parser's guard against a stack overflow; its own wording ("bad file") says nothing.
     throw InputError(position_of(error.mark, file_name), {},
@@ -611,6 +660,42 @@ Document Document::load_file(const std::filesystem::path& file) {
   if (stream.bad()) refuse("a read error occurred (only a regular model file can be read)");
   if (text.size() > limits::max_file_bytes) too_large();
   return parse(text, name);
+}
+
+SourcePosition Document::locate(std::string_view path) const {
+  YAML::Node node = root_.node_->node;
+  SourcePosition position = root_.position();
+  std::size_t at = 0;
+  while (at < path.size()) {
+    if (path[at] == '[') {  // a list index: "[3]"
+      const std::size_t close = path.find(']', at);
+      if (close == std::string_view::npos || !node.IsSequence()) break;
+      std::size_t index = 0;
+      for (std::size_t i = at + 1; i < close; ++i) index = index * 10 + static_cast<std::size_t>(path[i] - '0');
+      if (index >= node.size()) break;
+      auto item = node.begin();
+      std::advance(item, static_cast<std::ptrdiff_t>(index));
+      node.reset(*item);  // rebinds; `=` would overwrite the node in the document
+      if (!node.IsNull()) position = position_of(node.Mark(), position.file);
+      at = close + 1;
+      continue;
+    }
+    if (path[at] == '.') ++at;
+    const std::size_t end = std::min(path.find_first_of(".[", at), path.size());
+    const std::string_view key = path.substr(at, end - at);
+    if (!node.IsMap()) break;
+    bool found = false;
+    for (const auto& entry : node) {
+      if (!entry.first.IsScalar() || entry.first.Scalar() != key) continue;
+      position = position_of(entry.second.IsNull() ? entry.first.Mark() : entry.second.Mark(), position.file);
+      node.reset(entry.second);
+      found = true;
+      break;
+    }
+    if (!found) break;
+    at = end;
+  }
+  return position;
 }
 
 Object Document::root() const {

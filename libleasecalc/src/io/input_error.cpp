@@ -3,9 +3,8 @@
 #include <utility>
 
 namespace leasecalc::io {
-namespace {
 
-std::string format_message(const SourcePosition& position, const std::string& path, const std::string& detail) {
+std::string located_message(const SourcePosition& position, const std::string& path, const std::string& detail) {
   // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string chains.
   std::string message = position.file;
   if (position.line > 0) {
@@ -17,11 +16,9 @@ std::string format_message(const SourcePosition& position, const std::string& pa
   return message.append(detail);
 }
 
-}  // namespace
-
 InputError::InputError(SourcePosition position, std::string path, std::string detail, std::string expected,
                        std::string got)
-    : std::runtime_error(format_message(position, path, detail)),
+    : std::runtime_error(located_message(position, path, detail)),
       position_(std::move(position)),
       path_(std::move(path)),
       detail_(std::move(detail)),

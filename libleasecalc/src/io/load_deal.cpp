@@ -6,6 +6,7 @@
 #include "leasecalc/io/load_deal.hpp"
 
 #include "covenants_section.hpp"
+#include "leasecalc/deal/fleet.hpp"
 #include "leasecalc/io/document.hpp"
 #include "leasecalc/io/load_uncertainty.hpp"
 #include "leasecalc/num/rounding.hpp"
@@ -96,6 +97,52 @@ std::string_view exactly_one_of(Object& object, std::initializer_list<std::strin
   return present.front();
 }
 
+// ---- the keys each map takes (named when something else is written where the map belongs) ----
+
+constexpr auto curve_point_keys = std::to_array<std::string_view>({"month", "value"});
+constexpr auto sku_keys = std::to_array<std::string_view>(
+    {"name", "description", "unit", "gpus_per_unit", "list_price", "load_power", "idle_power"});
+constexpr auto deal_keys = std::to_array<std::string_view>({"name", "currency", "start", "horizon", "discount_rate", "distributions"});
+constexpr auto cluster_keys = std::to_array<std::string_view>(
+    {"sku", "servers", "price_per_server", "price_includes_vat", "capex_vat_rate", "spares", "extra_capex", "deliveries",
+     "annual_failure_rate", "replacement_cost"});
+constexpr auto extra_capex_keys = std::to_array<std::string_view>({"name", "amount", "share_of_servers"});
+constexpr auto delivery_keys = std::to_array<std::string_view>({"date", "servers"});
+constexpr auto contract_keys = std::to_array<std::string_view>({"take_or_pay", "on_demand"});
+constexpr auto take_or_pay_keys = std::to_array<std::string_view>(
+    {"name", "servers", "gpus", "price", "start", "term", "ramp", "prepayment", "billing", "escalator", "sla",
+     "early_termination", "expected_credit_loss", "vat_rate", "re_lease"});
+constexpr auto prepayment_keys = std::to_array<std::string_view>({"share", "applied"});
+constexpr auto billing_keys = std::to_array<std::string_view>({"frequency", "timing"});
+constexpr auto sla_keys = std::to_array<std::string_view>({"target", "expected", "credits"});
+constexpr auto sla_credit_keys = std::to_array<std::string_view>({"below", "credit"});
+constexpr auto early_termination_keys = std::to_array<std::string_view>({"after", "fee"});
+constexpr auto re_lease_keys = std::to_array<std::string_view>({"mode", "price_decay", "discount", "term", "utilisation"});
+constexpr auto on_demand_keys = std::to_array<std::string_view>(
+    {"name", "servers", "gpus", "start", "end", "price", "price_history", "price_decay", "utilisation", "bad_debt",
+     "vat_rate"});
+constexpr auto price_point_keys = std::to_array<std::string_view>({"date", "price"});
+constexpr auto running_costs_keys = std::to_array<std::string_view>({"electricity", "data_centre", "other"});
+constexpr auto electricity_keys =
+    std::to_array<std::string_view>({"tariff", "pue", "paid_by", "take_or_pay_load", "escalator"});
+constexpr auto data_centre_keys = std::to_array<std::string_view>({"rent", "servers_per_rack", "escalator"});
+constexpr auto running_cost_keys = std::to_array<std::string_view>(
+    {"name", "amount", "share_of_hardware", "per_gpu_month", "share_of_revenue", "rented_gpus", "escalator"});
+constexpr auto rented_gpus_keys = std::to_array<std::string_view>({"gpus", "price", "utilisation"});
+constexpr auto financing_keys = std::to_array<std::string_view>(
+    {"name", "kind", "share_of_capex", "amount", "rate", "compounding", "day_count", "term", "grace", "amortisation",
+     "balloon", "upfront_fee", "commitment_fee", "maturity"});
+constexpr auto covenants_keys = std::to_array<std::string_view>(
+    {"frequency", "first_test", "look_back", "minimum_dscr", "maximum_ltv", "minimum_contract_fulfilment",
+     "maximum_customer_share"});
+constexpr auto depreciation_keys = std::to_array<std::string_view>({"book", "tax", "residual"});
+constexpr auto depreciation_method_keys =
+    std::to_array<std::string_view>({"method", "life", "salvage", "factor", "class", "convention", "bonus"});
+constexpr auto residual_keys = std::to_array<std::string_view>({"curve", "floor", "decay"});
+constexpr auto residual_point_keys = std::to_array<std::string_view>({"age", "share"});
+constexpr auto tax_keys = std::to_array<std::string_view>({"income_tax", "loss_carry_forward", "loss_offset_cap", "vat"});
+constexpr auto vat_keys = std::to_array<std::string_view>({"refund", "refund_month", "refund_share", "refund_booked_as"});
+
 // ---- prices ------------------------------------------------------------------------------------
 
 void require_currency(const Field& field, const std::string& written, const std::string& currency) {
@@ -126,7 +173,7 @@ Curve read_share_curve(const Field& field) {
   if (points.empty()) points.fail("expected a share such as \"70%\" or a list of {month, value} points, got an empty list");
   Curve curve;
   for (const Field& item : points) {
-    Object point = item.as_object();
+    Object point = item.as_object(curve_point_keys);
     Field month_field = point.field("month");
     const int month = month_field.as_count(Range::non_negative);
     const Decimal value = point.required_percent("value");
@@ -144,7 +191,7 @@ Curve read_share_curve(const Field& field) {
 Catalogue read_catalogue(const Document& document) {
   Object root = document.root();
   Catalogue catalogue{document.file(), {}};
-  for (Object entry : root.list_of_objects("skus")) {
+  for (Object entry : root.list_of_objects("skus", sku_keys)) {
     deal::Sku sku;
     Field name_field = entry.field("name");
     sku.name = name_field.as_string();
@@ -178,7 +225,7 @@ DealFrame read_deal_head(Object head, deal::Deal& deal) {
   deal.currency = head.required_currency("currency");
   deal.start = head.required_date("start");
   deal.horizon_months = head.required_months("horizon", Range::positive);
-  deal.discount_rate = head.optional_percent("discount_rate", 0, Range::non_negative);
+  deal.discount_rate = head.optional_percent("discount_rate", 0, Range::annual_rate);
   deal.distributions = head.optional_enum<deal::Distributions>("distributions",
                                                                {{"monthly", deal::Distributions::monthly},
                                                                 {"quarterly", deal::Distributions::quarterly},
@@ -203,14 +250,8 @@ const deal::Sku& find_sku(const Field& sku_field, const Catalogue& catalogue) {
   sku_field.fail(detail);
 }
 
-// The cluster's capex as paid (with VAT when the price includes it): the ceiling for debt.
-Decimal total_capex(const deal::Cluster& cluster) {
-  const Decimal servers_cost = cluster.price_per_server * cluster.servers * (1 + cluster.spares_share);
-  Decimal capex = servers_cost;
-  for (const deal::ExtraCapex& extra : cluster.extra_capex)
-    capex += extra.amount != 0 ? extra.amount : extra.share_of_servers * servers_cost;
-  return capex;
-}
+// The cluster's capex as paid: the ceiling for debt.
+using deal::total_capex;
 
 deal::Cluster read_cluster(Object cluster_object, const DealFrame& frame, const Catalogue& catalogue) {
   deal::Cluster cluster;
@@ -232,7 +273,7 @@ deal::Cluster read_cluster(Object cluster_object, const DealFrame& frame, const 
   cluster.spares_share = cluster_object.optional_percent("spares", 0);
 
   if (cluster.servers == 0) reject_key(cluster_object, "extra_capex", "when cluster.servers is 0 (no owned hardware)");
-  for (Object item : cluster_object.optional_list_of_objects("extra_capex")) {
+  for (Object item : cluster_object.optional_list_of_objects("extra_capex", extra_capex_keys)) {
     deal::ExtraCapex extra;
     extra.name = item.required_string("name");
     if (exactly_one_of(item, {"amount", "share_of_servers"}) == "amount")
@@ -246,7 +287,7 @@ deal::Cluster read_cluster(Object cluster_object, const DealFrame& frame, const 
   if (std::optional<List> deliveries = cluster_object.optional_list("deliveries")) {
     std::int64_t delivered = 0;  // counts are bounded, but a list of them may be long: no wraparound
     for (const Field& item : *deliveries) {
-      Object delivery = item.as_object();
+      Object delivery = item.as_object(delivery_keys);
       Field date_field = delivery.field("date");
       const Date date = date_field.as_date();
       if (!frame.inside(date)) date_field.fail_expected(frame.inside_expectation());
@@ -272,14 +313,6 @@ deal::Cluster read_cluster(Object cluster_object, const DealFrame& frame, const 
 }
 
 // ---- contracts ---------------------------------------------------------------------------------
-
-// Months [first, end) during which a contract holds servers, for the fleet check.
-struct Occupancy {
-  int first_month = 0;
-  int end_month = 0;
-  int servers = 0;
-  Field servers_field;
-};
 
 Date read_contract_start(Object& contract, const DealFrame& frame) {
   Field start_field = contract.field("start");
@@ -315,7 +348,7 @@ deal::Sla read_sla(Object object) {
   deal::Sla sla;
   sla.availability_target = object.required_percent("target");
   sla.expected_availability = object.required_percent("expected");
-  for (Object tier : object.optional_list_of_objects("credits")) {
+  for (Object tier : object.optional_list_of_objects("credits", sla_credit_keys)) {
     const Decimal below = tier.required_percent("below");
     const Decimal credit = tier.required_percent("credit");
     tier.finish();
@@ -344,7 +377,7 @@ std::pair<Field, int> read_contract_units(Object& object, int gpus_per_unit) {
 }
 
 deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const deal::Sku& sku,
-                                 std::vector<Occupancy>& occupancy) {
+                                 std::vector<Field>& servers_fields) {
   using deal::TakeOrPay;
   TakeOrPay contract;
   contract.name = object.required_string("name");
@@ -362,7 +395,7 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const de
     if (contract.ramp_months > contract.term_months)
       ramp->fail_expected("a ramp not longer than the term (" + std::to_string(contract.term_months) + " months)");
   }
-  if (std::optional<Object> prepayment = object.optional_object("prepayment")) {
+  if (std::optional<Object> prepayment = object.optional_object("prepayment", prepayment_keys)) {
     contract.prepayment_share = prepayment->required_percent("share");
     contract.prepayment_application = prepayment->optional_enum<deal::PrepaymentApplication>(
         "applied",
@@ -371,7 +404,7 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const de
         deal::PrepaymentApplication::credit_first_invoices);
     prepayment->finish();
   }
-  if (std::optional<Object> billing = object.optional_object("billing")) {
+  if (std::optional<Object> billing = object.optional_object("billing", billing_keys)) {
     contract.billing = billing->optional_enum<time::Frequency>(
         "frequency", {{"monthly", time::Frequency::monthly}, {"quarterly", time::Frequency::quarterly}},
         time::Frequency::monthly);
@@ -380,9 +413,9 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const de
         time::PaymentTiming::in_advance);
     billing->finish();
   }
-  contract.escalator.annual_rate = object.optional_percent("escalator", 0, Range::non_negative);
-  if (std::optional<Object> sla = object.optional_object("sla")) contract.sla = read_sla(*sla);
-  if (std::optional<Object> termination = object.optional_object("early_termination")) {
+  contract.escalator.annual_rate = object.optional_percent("escalator", 0, Range::annual_rate);
+  if (std::optional<Object> sla = object.optional_object("sla", sla_keys)) contract.sla = read_sla(*sla);
+  if (std::optional<Object> termination = object.optional_object("early_termination", early_termination_keys)) {
     Field after_field = termination->field("after");
     deal::EarlyTermination early{after_field.as_months(Range::positive), 0};
     if (early.after_months >= contract.term_months)
@@ -394,16 +427,14 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const de
   }
   contract.expected_credit_loss = object.optional_percent("expected_credit_loss", 0);
   contract.vat_rate = object.optional_percent("vat_rate", 0, Range::fraction);
-  if (std::optional<Object> re_lease = object.optional_object("re_lease", {"mode", "price_decay", "discount", "term", "utilisation"})) contract.re_lease = read_re_lease(*re_lease);
+  if (std::optional<Object> re_lease = object.optional_object("re_lease", re_lease_keys)) contract.re_lease = read_re_lease(*re_lease);
   object.finish();
-
-  const int first_month = frame.month_of(contract.start);
-  occupancy.push_back({first_month, first_month + contract.term_months, servers, servers_field});
+  servers_fields.push_back(servers_field);
   return contract;
 }
 
 deal::OnDemand read_on_demand(Object object, const DealFrame& frame, const deal::Sku& sku,
-                              std::vector<Occupancy>& occupancy) {
+                              std::vector<Field>& servers_fields) {
   deal::OnDemand contract;
   contract.name = object.required_string("name");
   const auto [servers_field, servers] = read_contract_units(object, sku.gpus_per_unit);
@@ -424,7 +455,7 @@ deal::OnDemand read_on_demand(Object object, const DealFrame& frame, const deal:
     if (history.empty()) history.fail("expected at least one {date, price} point, got an empty list");
     Date previous;
     for (const Field& item : history) {
-      Object point = item.as_object();
+      Object point = item.as_object(price_point_keys);
       Field date_field = point.field("date");
       const Date date = date_field.as_date();
       const int month = frame.month_of(date);
@@ -443,48 +474,37 @@ deal::OnDemand read_on_demand(Object object, const DealFrame& frame, const deal:
   contract.bad_debt = object.optional_percent("bad_debt", 0);
   contract.vat_rate = object.optional_percent("vat_rate", 0, Range::fraction);
   object.finish();
-
-  const int end_month = contract.end ? frame.month_of(*contract.end) : frame.horizon_months;
-  occupancy.push_back({frame.month_of(contract.start), end_month, servers, servers_field});
+  servers_fields.push_back(servers_field);
   return contract;
 }
 
 // At no month may the contracts in force hold more servers than the fleet; the contract that
-// first tips a month over is the one reported.
-void check_fleet(const std::vector<Occupancy>& occupancy, const DealFrame& frame, int fleet) {
-  // Each count is bounded (limits::max_count) but contracts add up: summed in 64 bits, no wraparound.
-  std::vector<std::int64_t> committed(static_cast<std::size_t>(frame.horizon_months), 0);
-  for (const Occupancy& contract : occupancy) {
-    const int last = std::min(contract.end_month, frame.horizon_months);
-    for (int month = std::max(contract.first_month, 0); month < last; ++month) {
-      std::int64_t& in_force = committed[static_cast<std::size_t>(month)];
-      in_force += contract.servers;
-      if (in_force > fleet)
-        contract.servers_field.fail(
-            "expected contracts holding at most cluster.servers (" + std::to_string(fleet) +
-            ") at any time, got " + std::to_string(in_force) + " in the month from " +
-            time::format_date(time::add_months(frame.start, month, time::EndOfMonth::off)));
-    }
-  }
+// first tips a month over is the one reported (deal::first_fleet_overrun, the bound Monte Carlo
+// draws are held to as well).
+void check_fleet(const deal::Deal& deal, const std::vector<Field>& servers_fields) {
+  if (const std::optional<deal::FleetOverrun> overrun = deal::first_fleet_overrun(deal))
+    servers_fields[overrun->contract].fail(
+        "expected contracts holding at most cluster.servers (" + std::to_string(deal.cluster.servers) +
+        ") at any time, got " + format_decimal(overrun->servers_held) + " in the month from " +
+        time::format_date(time::add_months(deal.start, overrun->month, time::EndOfMonth::off)));
 }
 
-std::vector<deal::Contract> read_contracts(Object& root, const DealFrame& frame, const deal::Cluster& cluster) {
+std::vector<deal::Contract> read_contracts(Object& root, const DealFrame& frame, const deal::Cluster& cluster,
+                                           std::vector<Field>& servers_fields) {
   std::vector<deal::Contract> contracts;
-  std::vector<Occupancy> occupancy;
   if (std::optional<List> list = root.optional_list("contracts")) {
     for (const Field& item : *list) {
-      Object wrapper = item.as_object();
+      Object wrapper = item.as_object(contract_keys);
       // Unknown keys first, so that a misspelt kind is reported as such rather than as missing.
       (void)present_keys(wrapper, {"take_or_pay", "on_demand"});
       wrapper.finish();
       if (exactly_one_of(wrapper, {"take_or_pay", "on_demand"}) == "take_or_pay")
-        contracts.emplace_back(read_take_or_pay(wrapper.object("take_or_pay"), frame, cluster.sku, occupancy));
+        contracts.emplace_back(read_take_or_pay(wrapper.object("take_or_pay", take_or_pay_keys), frame, cluster.sku, servers_fields));
       else
         contracts.emplace_back(
-            read_on_demand(wrapper.object("on_demand"), frame, cluster.sku, occupancy));
+            read_on_demand(wrapper.object("on_demand", on_demand_keys), frame, cluster.sku, servers_fields));
     }
   }
-  check_fleet(occupancy, frame, cluster.servers);
   return contracts;
 }
 
@@ -504,7 +524,7 @@ deal::Electricity read_electricity(Object object, const DealFrame& frame) {
   electricity.paid_by_customer =
       object.optional_enum<bool>("paid_by", {{"operator", false}, {"customer", true}}, false);
   electricity.take_or_pay_load = object.optional_percent("take_or_pay_load", 1);
-  electricity.escalator.annual_rate = object.optional_percent("escalator", 0, Range::non_negative);
+  electricity.escalator.annual_rate = object.optional_percent("escalator", 0, Range::annual_rate);
   object.finish();
   return electricity;
 }
@@ -522,7 +542,7 @@ deal::DataCentre read_data_centre(Object object, const DealFrame& frame) {
     data_centre.basis = deal::DataCentre::Basis::per_kw_month;
     reject_key(object, "servers_per_rack", "with a rent per kW-month");
   }
-  data_centre.escalator.annual_rate = object.optional_percent("escalator", 0, Range::non_negative);
+  data_centre.escalator.annual_rate = object.optional_percent("escalator", 0, Range::annual_rate);
   object.finish();
   return data_centre;
 }
@@ -535,7 +555,7 @@ deal::RunningCost read_running_cost(Object object, const DealFrame& frame) {
       exactly_one_of(object, {"amount", "share_of_hardware", "per_gpu_month", "share_of_revenue", "rented_gpus"});
   if (basis == "rented_gpus") {
     // {gpus, price, utilisation}: compute rented in, paid per GPU-month for the share used.
-    Object rented = object.object("rented_gpus");
+    Object rented = object.object("rented_gpus", rented_gpus_keys);
     cost.basis = Basis::rented_gpu_month;
     cost.rented_gpus = rented.required_count("gpus");
     Field price_field = rented.field("price");
@@ -558,7 +578,7 @@ deal::RunningCost read_running_cost(Object object, const DealFrame& frame) {
     cost.basis = Basis::share_of_revenue;
     cost.value = object.required_percent("share_of_revenue");
   }
-  cost.escalator.annual_rate = object.optional_percent("escalator", 0, Range::non_negative);
+  cost.escalator.annual_rate = object.optional_percent("escalator", 0, Range::annual_rate);
   object.finish();
   return cost;
 }
@@ -566,11 +586,11 @@ deal::RunningCost read_running_cost(Object object, const DealFrame& frame) {
 deal::RunningCosts read_running_costs(std::optional<Object> object, const DealFrame& frame) {
   deal::RunningCosts costs;
   if (!object) return costs;
-  if (std::optional<Object> electricity = object->optional_object("electricity"))
+  if (std::optional<Object> electricity = object->optional_object("electricity", electricity_keys))
     costs.electricity = read_electricity(*electricity, frame);
-  if (std::optional<Object> data_centre = object->optional_object("data_centre"))
+  if (std::optional<Object> data_centre = object->optional_object("data_centre", data_centre_keys))
     costs.data_centre = read_data_centre(*data_centre, frame);
-  for (Object item : object->optional_list_of_objects("other")) costs.others.push_back(read_running_cost(item, frame));
+  for (Object item : object->optional_list_of_objects("other", running_cost_keys)) costs.others.push_back(read_running_cost(item, frame));
   object->finish();
   return costs;
 }
@@ -581,7 +601,7 @@ std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& fra
   std::vector<deal::DebtTranche> tranches;
   const Decimal capex = total_capex(cluster);
   Decimal debt_share = 0;  // of the capex, over the tranches so far
-  for (Object object : root.optional_list_of_objects("financing")) {
+  for (Object object : root.optional_list_of_objects("financing", financing_keys)) {
     using deal::Amortisation;
     deal::DebtTranche tranche;
     tranche.name = object.required_string("name");
@@ -602,7 +622,7 @@ std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& fra
       sizing_field.fail("expected debt not above the capex (" + format_decimal(capex) + " " + frame.currency +
                         "), got tranches totalling " + format_percent(debt_share) + " of it");
 
-    tranche.annual_rate = object.required_percent("rate", Range::non_negative);
+    tranche.annual_rate = object.required_percent("rate", Range::annual_rate);
     tranche.compounding = object.optional_enum<deal::Compounding>(
         "compounding", {{"simple", deal::Compounding::simple}, {"annual", deal::Compounding::annual}},
         deal::Compounding::simple);
@@ -632,7 +652,7 @@ std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& fra
     else
       reject_key(object, "balloon", "unless amortisation is balloon");
     tranche.upfront_fee = object.optional_percent("upfront_fee", 0);
-    tranche.commitment_fee = object.optional_percent("commitment_fee", 0, Range::non_negative);
+    tranche.commitment_fee = object.optional_percent("commitment_fee", 0, Range::annual_rate);
     object.finish();
     tranches.push_back(std::move(tranche));
   }
@@ -699,7 +719,7 @@ deal::Depreciation read_depreciation_method(Object object, bool for_tax) {
 
 deal::Residual read_residual(const Field& field) {
   if (field.is_scalar()) return deal::ResidualShare{field.as_percent()};
-  Object object = field.as_object();
+  Object object = field.as_object(residual_keys);
   const bool curve = object.has("curve");
   const bool floor = object.has("floor");
   const bool decay = object.has("decay");
@@ -711,7 +731,7 @@ deal::Residual read_residual(const Field& field) {
     const List points = object.list("curve");
     if (points.empty()) points.fail("expected at least one {age, share} point, got an empty list");
     for (const Field& item : points) {
-      Object point = item.as_object();
+      Object point = item.as_object(residual_point_keys);
       Field age_field = point.field("age");
       const int age = age_field.as_months();
       if (!residual.share_by_age.points.empty() && age <= residual.share_by_age.points.back().month)
@@ -724,15 +744,15 @@ deal::Residual read_residual(const Field& field) {
     return residual;
   }
   deal::ResidualExponential residual{object.required_percent("floor"),
-                                     object.required_percent("decay", Range::non_negative)};
+                                     object.required_percent("decay", Range::annual_rate)};
   object.finish();
   return residual;
 }
 
 deal::AssetPolicy read_asset_policy(Object object) {
   deal::AssetPolicy policy;
-  policy.book = read_depreciation_method(object.object("book"), false);
-  if (std::optional<Object> tax = object.optional_object("tax"))
+  policy.book = read_depreciation_method(object.object("book", depreciation_method_keys), false);
+  if (std::optional<Object> tax = object.optional_object("tax", depreciation_method_keys))
     policy.tax = read_depreciation_method(*tax, true);
   else
     policy.tax = policy.book;
@@ -752,7 +772,7 @@ deal::Tax read_tax(Object object, const DealFrame& frame) {
     tax.income.loss_carry_forward_years = months / 12;
   }
   tax.income.loss_offset_cap = object.optional_percent("loss_offset_cap", 1);
-  if (std::optional<Object> vat = object.optional_object("vat", {"refund", "refund_month", "refund_share", "refund_booked_as"})) {
+  if (std::optional<Object> vat = object.optional_object("vat", vat_keys)) {
     using Refund = deal::Vat::Refund;
     tax.vat.refund = vat->optional_enum<Refund>(
         "refund", {{"none", Refund::none}, {"annual", Refund::annual}, {"once", Refund::once}}, Refund::none);
@@ -788,14 +808,16 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
     (void)root.has(section);
   root.finish();
   deal::Deal deal;
-  const DealFrame frame = read_deal_head(root.object("deal"), deal);
-  deal.cluster = read_cluster(root.object("cluster"), frame, catalogue);
-  deal.contracts = read_contracts(root, frame, deal.cluster);
-  deal.running_costs = read_running_costs(root.optional_object("running_costs"), frame);
+  const DealFrame frame = read_deal_head(root.object("deal", deal_keys), deal);
+  deal.cluster = read_cluster(root.object("cluster", cluster_keys), frame, catalogue);
+  std::vector<Field> servers_fields;  // each contract's, for the fleet check
+  deal.contracts = read_contracts(root, frame, deal.cluster, servers_fields);
+  check_fleet(deal, servers_fields);
+  deal.running_costs = read_running_costs(root.optional_object("running_costs", running_costs_keys), frame);
   deal.debt = read_financing(root, frame, deal.cluster);
-  deal.covenants = read_covenants(root.optional_object("covenants"), deal);
-  deal.assets = read_asset_policy(root.object("depreciation"));
-  deal.tax = read_tax(root.object("tax"), frame);
+  deal.covenants = read_covenants(root.optional_object("covenants", covenants_keys), deal);
+  deal.assets = read_asset_policy(root.object("depreciation", depreciation_keys));
+  deal.tax = read_tax(root.object("tax", tax_keys), frame);
   (void)read_uncertainty(document);
   return deal;
 }
@@ -862,6 +884,28 @@ deal::Deal load_deal(const std::filesystem::path& model, const std::filesystem::
 
 deal::Deal parse_deal(std::string_view text, std::string display_name, const Catalogue& catalogue) {
   return read_deal(Document::parse(text, std::move(display_name)), catalogue);
+}
+
+namespace {
+
+LoadedDeal with_warnings(deal::Deal deal, Document source) {
+  LoadedDeal loaded{std::move(deal), {}, std::move(source)};
+  for (const deal::Warning& warning : deal::warnings(loaded.deal)) loaded.warnings.push_back(loaded.locate(warning));
+  return loaded;
+}
+
+}  // namespace
+
+LoadedDeal load_deal_with_warnings(const std::filesystem::path& model, const CatalogueSearch& search) {
+  Document document = Document::load_file(model);
+  deal::Deal deal = read_deal(document, load_catalogue(catalogue_path_of(document, model, search)));
+  return with_warnings(std::move(deal), std::move(document));
+}
+
+LoadedDeal parse_deal_with_warnings(std::string_view text, std::string display_name, const Catalogue& catalogue) {
+  Document document = Document::parse(text, std::move(display_name));
+  deal::Deal deal = read_deal(document, catalogue);
+  return with_warnings(std::move(deal), std::move(document));
 }
 
 }  // namespace leasecalc::io

@@ -7,8 +7,10 @@
 
 #include <boost/math/distributions/normal.hpp>
 
+#include <array>
 #include <cmath>
 #include <string>
+#include <string_view>
 
 namespace leasecalc::io {
 
@@ -20,6 +22,13 @@ double percent(const Field& field, Range range = Range::any) { return num::to_do
 void require_relative_floor(const Field& field, double value, bool relative) {
   if (relative && value < -1) field.fail_expected("a change of at least -100%");
 }
+
+// The keys of the section and of a distribution (named when something else is written there).
+constexpr auto uncertainty_keys = std::to_array<std::string_view>(
+    {"runs", "seed", "dscr_covenant", "price", "price_decay", "utilisation", "residual", "power_tariff", "debt_rate",
+     "server_price"});
+constexpr auto distribution_keys =
+    std::to_array<std::string_view>({"distribution", "mean", "sd", "min", "max", "low", "mode", "high"});
 
 deal::Distribution read_distribution(Object object, bool relative) {
   enum class Kind { normal, uniform, triangular };
@@ -69,7 +78,7 @@ deal::Distribution read_distribution(Object object, bool relative) {
 
 std::optional<deal::Uncertainty> read_uncertainty(const Document& document) {
   Object root = document.root();
-  std::optional<Object> section = root.optional_object("uncertainty");
+  std::optional<Object> section = root.optional_object("uncertainty", uncertainty_keys);
   if (!section) return std::nullopt;
   deal::Uncertainty uncertainty;
   uncertainty.runs = section->optional_count("runs", uncertainty.runs);
@@ -78,7 +87,7 @@ std::optional<deal::Uncertainty> read_uncertainty(const Document& document) {
   if (const std::optional<Field> covenant = section->optional_field("dscr_covenant"))
     uncertainty.dscr_covenant = num::to_double(covenant->as_number());
   for (const deal::UncertainQuantity quantity : deal::uncertain_quantities)
-    if (std::optional<Object> object = section->optional_object(deal::uncertainty_key(quantity)))
+    if (std::optional<Object> object = section->optional_object(deal::uncertainty_key(quantity), distribution_keys))
       uncertainty.inputs.push_back({quantity, read_distribution(*object, deal::is_relative_change(quantity))});
   section->finish();
   return uncertainty;

@@ -1,4 +1,5 @@
 #include "leasecalc/report/compare.hpp"
+#include "warnings_json.hpp"
 
 #include "text.hpp"
 
@@ -287,7 +288,8 @@ void write_json(std::ostream& out, const CompareReport& r) {
                                               {"note", p.break_even_use.note}}}});
   }
   json document = {{"schema", "leasecalc.compare/1"}, {"same_currency", r.same_currency}, {"deals", deals},
-                   {"differences", differences}, {"crossovers", crossovers}};
+                   {"differences", differences}, {"crossovers", crossovers},
+                   {"warnings", warnings_json(r.warnings)}};
   out << document.dump(2) << "\n";
 }
 

@@ -1,4 +1,5 @@
 #include "leasecalc/report/reproduce.hpp"
+#include "warnings_json.hpp"
 
 #include "leasecalc/solve/breakeven.hpp"
 #include "leasecalc/solve/variants.hpp"
@@ -666,6 +667,7 @@ void write_json(std::ostream& out, const Reproduction& reproduction) {
       {"open_assumptions", open},
       {"left_out", left_out},
       {"cases", cases},
+      {"warnings", warnings_json(reproduction.warnings)},
   };
   out << document.dump(2) << "\n";
 }

@@ -1,4 +1,5 @@
 #include "leasecalc/report/run_report.hpp"
+#include "warnings_json.hpp"
 
 #include "text.hpp"
 
@@ -668,6 +669,7 @@ void write_json(std::ostream& out, const RunReport& r) {
       {"funding_shortfalls", shortfalls},
       {"income_statement", table_json(r.income_statement)},
       {"cash_flow", table_json(r.cash_flow)},
+      {"warnings", warnings_json(r.warnings)},
   };
   // Every metric in its section; an IRR as {"rate", "note"}; the reason for each missing value in
   // "notes".

@@ -1,4 +1,5 @@
 #include "leasecalc/report/sensitivity.hpp"
+#include "warnings_json.hpp"
 
 #include "text.hpp"
 
@@ -15,7 +16,7 @@ using text::pad_left;
 using text::pad_right;
 
 SensitivityReport make_sensitivity_report(const deal::Deal& deal, const solve::TornadoOptions& options, bool with_grid) {
-  SensitivityReport report{deal.name, deal.currency, solve::tornado(deal, options), std::nullopt};
+  SensitivityReport report{deal.name, deal.currency, solve::tornado(deal, options), std::nullopt, {}};
   if (with_grid)
     report.grid = solve::price_volume_grid(deal, options.sort_by, solve::factors_around_one(options.shock, 2, 2),
                                            solve::factors_around_one(options.shock, 4, 2));
@@ -212,7 +213,8 @@ void write_json(std::ostream& out, const SensitivityReport& r) {
                    {"sorted_by", solve::measure_key(t.options.sort_by)},
                    {"base", outcome_json(t.base)},
                    {"tornado", rows},
-                   {"skipped", skipped}};
+                   {"skipped", skipped},
+                   {"warnings", warnings_json(r.warnings)}};
   if (r.grid) {
     json values = json::array();
     for (std::size_t i = 0; i < r.grid->price_factors.size(); ++i) {
@@ -337,7 +339,9 @@ void write_json(std::ostream& out, const MonteCarloReport& r) {
                    {"probability_npv_negative", mc.probability_npv_negative},
                    {"dscr_covenant", mc.uncertainty.dscr_covenant},
                    {"probability_dscr_below_covenant", optional_json(mc.probability_dscr_below_covenant)},
-                   {"notes", mc.notes}};
+                   {"notes", mc.notes},
+                   {"utilisation_draws_capped", mc.utilisation_draws_capped},
+                   {"warnings", warnings_json(r.warnings)}};
   out << document.dump(2) << "\n";
 }
 

@@ -1,11 +1,14 @@
 #include "leasecalc/solve/monte_carlo.hpp"
 
+#include "leasecalc/deal/fleet.hpp"
+
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/triangular.hpp>
 #include <boost/math/distributions/uniform.hpp>
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <cmath>
 #include <exception>
 #include <limits>
@@ -134,6 +137,34 @@ void evaluate(const deal::Deal& deal, const std::vector<UncertainInput>& inputs,
   }
 }
 
+// A utilisation drawn above what the fleet can serve would bill more servers than it has (the
+// model loader refuses the same contracts): such draws are capped at the fleet over the most
+// servers the contracts hold at once, and counted.
+void cap_utilisation(const deal::Deal& deal, const Uncertainty& uncertainty, const std::vector<bool>& applies,
+                     MonteCarloResult& result) {
+  const deal::Decimal peak = deal::peak_contracted_servers(deal);
+  if (peak <= 0) return;
+  const double largest_change = num::to_double(deal::Decimal(deal.cluster.servers) / peak) - 1;
+  for (std::size_t j = 0; j < uncertainty.inputs.size(); ++j) {
+    if (uncertainty.inputs[j].input != UncertainQuantity::utilisation || !applies[j]) continue;
+    auto drawn = result.changes.col(static_cast<Eigen::Index>(j));
+    for (Eigen::Index i = 0; i < drawn.size(); ++i) {
+      if (drawn(i) <= largest_change) continue;
+      drawn(i) = largest_change;
+      ++result.utilisation_draws_capped;
+    }
+  }
+  if (result.utilisation_draws_capped == 0) return;
+  char cap[32];
+  std::snprintf(cap, sizeof cap, "%+.2f%%", largest_change * 100);
+  result.warnings.push_back(
+      {"uncertainty.utilisation",
+       std::to_string(result.utilisation_draws_capped) + " of " + std::to_string(result.changes.rows()) +
+           " scenarios drew a utilisation above what the fleet can serve and were capped at " + cap +
+           " (the contracts hold up to " + num::to_text(num::to_double(peak)) + " servers at once, of a fleet of " +
+           std::to_string(deal.cluster.servers) + ")"});
+}
+
 }  // namespace
 
 MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertainty, unsigned threads) {
@@ -153,6 +184,7 @@ MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertai
     if (reason) result.notes.push_back(std::string(uncertainty_key(input.input)) + ": ignored, " + *reason);
     applies.push_back(!reason);
   }
+  cap_utilisation(deal, uncertainty, applies, result);
 
   // Fixed-size chunks handed out in turn: each row's value depends on its own draws only.
   constexpr Eigen::Index chunk = 16;

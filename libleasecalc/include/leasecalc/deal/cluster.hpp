@@ -53,6 +53,16 @@ struct Cluster {
   Decimal replacement_cost = 0;     // cost of replacing one failed unit (parts, labour), expensed
 };
 
+// The cluster's capex as invoiced (with VAT when the price includes it): the servers and spares,
+// and the other capex lines. The ceiling for debt.
+inline Decimal total_capex(const Cluster& cluster) {
+  const Decimal servers_cost = cluster.price_per_server * cluster.servers * (1 + cluster.spares_share);
+  Decimal capex = servers_cost;
+  for (const ExtraCapex& extra : cluster.extra_capex)
+    capex += extra.amount != 0 ? extra.amount : extra.share_of_servers * servers_cost;
+  return capex;
+}
+
 // The price unit of one unit of the SKU for a month: "server-month" or "rack-month".
 inline PriceUnit unit_month(const Sku& sku) {
   return sku.unit_kind == UnitKind::rack ? PriceUnit::rack_month : PriceUnit::server_month;

@@ -48,4 +48,11 @@ struct DebtTranche {
 // deal year's end (and at the horizon).
 enum class Distributions { monthly, quarterly, yearly };
 
+// The month of a tranche's last scheduled payment, given the months of its first and last
+// drawings: a payment falls one month after a drawing, the last `term_months` after the first
+// drawing (common maturity) or after the last (each drawing its own loan).
+inline int last_payment_month(const DebtTranche& tranche, int first_draw, int last_draw) {
+  return (tranche.maturity == Maturity::per_draw ? last_draw : first_draw) + tranche.term_months;
+}
+
 }  // namespace leasecalc::deal

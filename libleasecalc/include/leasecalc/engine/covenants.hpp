@@ -184,7 +184,7 @@ CovenantReport covenant_report(const deal::Deal& deal, const Ledger<Num>& l) {
       if (tranche.amount == 0 && tranche.share_of_capex == 0) continue;  // never drawn
       TrancheTenor tenor;
       tenor.tranche = tranche.name;
-      tenor.maturity_month = phases::last_payment_month(tranche, first_draw, last_draw) + 1;
+      tenor.maturity_month = deal::last_payment_month(tranche, first_draw, last_draw) + 1;
       tenor.contracts_end_month = contracts_end;
       tenor.months_past_contracts = std::max(0, tenor.maturity_month - std::max(contracts_end.value_or(first_draw), first_draw));
       tenor.matures_after_horizon = tenor.maturity_month > horizon;

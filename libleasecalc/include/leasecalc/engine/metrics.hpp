@@ -199,6 +199,15 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
   r.project_irr_pre_tax = detail::annual_irr(firm_pre_tax_d);
   r.project_irr_post_tax = detail::annual_irr(firm_post_tax_d);
   r.equity_irr = detail::annual_irr(equity_d);
+  // With no capex there is no investment for the project flows to earn a return on: whatever rate
+  // solves them (-99% on a deal that only makes money) says nothing, and the note says so.
+  if (r.capex == 0) {
+    for (AnnualIrr* irr : {&r.project_irr_pre_tax, &r.project_irr_post_tax}) {
+      if (!irr->rate) continue;
+      const std::string meaningless = "no capex: with nothing invested this IRR is meaningless (read the NPV)";
+      irr->note = irr->note.empty() ? meaningless : meaningless + "; " + irr->note;
+    }
+  }
   const Num rate = as<Num>(deal.discount_rate);
   r.project_npv = npv_at_annual_rate(firm_post_tax, rate);
   r.equity_npv = npv_at_annual_rate(equity, rate);

@@ -46,6 +46,10 @@ struct SourceNode;
 namespace limits {
 using namespace deal::limits;
 inline constexpr std::uintmax_t max_file_bytes = 16u << 20;  // a model file: 16 MiB
+inline constexpr int max_nesting = 64;
+// An annual rate (discount, escalator, residual decay): 1000%, beyond any rate outside
+// hyperinflation, so that (1 + rate)^years stays finite over the longest horizon.
+inline constexpr int max_annual_rate = 10;  // levels of maps and lists: a model needs fewer than ten
 }  // namespace limits
 
 // Which values a getter accepts beyond the grammar of its unit.
@@ -53,8 +57,14 @@ enum class Range {
   non_negative,  // >= 0: the default for amounts, prices, power, numbers and durations
   positive,      // > 0: the default for counts
   fraction,      // from 0 to 1, i.e. 0% to 100%: the default for percentages
+  annual_rate,   // from 0 to limits::max_annual_rate: discount, escalation and decay rates
   any,           // either sign
 };
+
+// The keys a map takes, named in the error when something else (a scalar, a list) is written where
+// the map belongs. A map read with its keys declared also checks, in finish(), that every key
+// the reader asked for is among them (a std::logic_error otherwise), so the list cannot drift.
+using Keys = std::span<const std::string_view>;
 
 // One name of an enumeration as written in the file, and its value: {"take_or_pay", Kind::take_or_pay}.
 template <class E>
@@ -92,8 +102,10 @@ class Field {
   num::Decimal as_power_kw(Range range = Range::non_negative) const;
   boost::gregorian::date as_date() const;
   Object as_object() const;
+  Object as_object(Keys keys) const;
   List as_list() const;
   std::vector<Object> as_list_of_objects() const;
+  std::vector<Object> as_list_of_objects(Keys keys) const;
 
   template <class E>
   E as_enum(std::span<const Choice<E>> choices) const {
@@ -145,12 +157,15 @@ class Object {
 
   Object object(std::string_view key);
   std::optional<Object> optional_object(std::string_view key);
-  // The same, naming the keys the map takes when something else (a scalar, a list) is written.
-  std::optional<Object> optional_object(std::string_view key, std::initializer_list<std::string_view> keys);
+  // The same with the keys the map takes (Keys).
+  Object object(std::string_view key, Keys keys);
+  std::optional<Object> optional_object(std::string_view key, Keys keys);
   List list(std::string_view key);
   std::optional<List> optional_list(std::string_view key);
   std::vector<Object> list_of_objects(std::string_view key);
   std::vector<Object> optional_list_of_objects(std::string_view key);  // empty when missing
+  std::vector<Object> list_of_objects(std::string_view key, Keys keys);
+  std::vector<Object> optional_list_of_objects(std::string_view key, Keys keys);
 
   std::string required_string(std::string_view key);
   std::optional<std::string> optional_string(std::string_view key);
@@ -242,6 +257,7 @@ class Object {
 
   Field self_;
   std::vector<std::string> accepted_keys_;  // in the order asked, for the error message
+  std::vector<std::string_view> declared_keys_;  // the keys the map takes, when declared (Keys)
 };
 
 // A list of values; items have paths such as "contracts[0]".
@@ -279,6 +295,11 @@ class Document {
   // The top-level map; an empty document or a scalar at the top is an InputError.
   Object root() const;
   const std::string& file() const { return root_.file(); }
+
+  // Where the value at `path` ("financing[0].term") is written, or else the nearest enclosing value
+  // that is (an input left at its default has no place of its own): for warnings about a deal read
+  // from this document.
+  SourcePosition locate(std::string_view path) const;
 
  private:
   explicit Document(Field root) : root_(std::move(root)) {}

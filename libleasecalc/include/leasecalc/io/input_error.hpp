@@ -16,6 +16,10 @@ struct SourcePosition {
   friend bool operator==(const SourcePosition&, const SourcePosition&) = default;
 };
 
+// `FILE:LINE:COLUMN: FIELD.PATH: DETAIL`, leaving out the position and the path when unknown or
+// empty: how errors and warnings name their place.
+std::string located_message(const SourcePosition& position, const std::string& path, const std::string& detail);
+
 // what() reads `FILE:LINE:COLUMN: FIELD.PATH: DETAIL`, where DETAIL is usually
 // `expected WHAT, got "VALUE"`; the position and the path are left out when unknown or empty.
 class InputError : public std::runtime_error {

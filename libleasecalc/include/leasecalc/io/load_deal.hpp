@@ -11,7 +11,9 @@
 // still finds the bundled catalogue.
 
 #include "leasecalc/deal/deal.hpp"
+#include "leasecalc/io/document.hpp"
 #include "leasecalc/io/input_error.hpp"
+#include "leasecalc/io/warning.hpp"
 
 #include <filesystem>
 #include <string>
@@ -52,5 +54,19 @@ deal::Deal load_deal(const std::filesystem::path& model, const std::filesystem::
 
 // The deal in `text` (named `display_name` in error messages), with SKUs from `catalogue`.
 deal::Deal parse_deal(std::string_view text, std::string display_name, const Catalogue& catalogue);
+
+// A deal with its warnings (deal::warnings), each at its place in the model file.
+struct LoadedDeal {
+  deal::Deal deal;
+  std::vector<Warning> warnings;
+  Document source;
+
+  // A warning raised later (a Monte Carlo run's), at its place in this model file.
+  Warning locate(const deal::Warning& warning) const { return {source.locate(warning.field), warning.field, warning.message}; }
+};
+
+// As load_deal and parse_deal, with the warnings: what every command that loads a model prints.
+LoadedDeal load_deal_with_warnings(const std::filesystem::path& model, const CatalogueSearch& search = {});
+LoadedDeal parse_deal_with_warnings(std::string_view text, std::string display_name, const Catalogue& catalogue);
 
 }  // namespace leasecalc::io

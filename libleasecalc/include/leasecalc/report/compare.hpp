@@ -72,6 +72,7 @@ struct CompareReport {
   std::vector<DealSummary> deals;
   std::vector<Pairing> crossovers;  // each later deal against the first
   bool same_currency = true;
+  std::vector<io::Warning> warnings;  // about the model(s): JSON `warnings` (docs/json-output.md)
 };
 
 struct ModelDeal {

@@ -15,6 +15,7 @@
 #include "leasecalc/engine/project.hpp"
 #include "leasecalc/engine/statements.hpp"
 #include "leasecalc/io/load_study.hpp"
+#include "leasecalc/io/warning.hpp"
 #include "leasecalc/solve/target_input.hpp"
 
 #include <algorithm>
@@ -191,6 +192,7 @@ CaseReproduction reproduce_case(const io::Study& study, const io::StudyCase& stu
 struct Reproduction {
   io::Study study;
   std::vector<CaseReproduction> cases;
+  std::vector<io::Warning> warnings;  // about the cases' models: JSON `warnings` (docs/json-output.md)
 };
 
 // "revenue 12.00亿, rate 6%, tax 25%, VAT refund as income" for corner i: each open assumption's

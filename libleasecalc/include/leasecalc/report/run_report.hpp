@@ -9,6 +9,7 @@
 #include "leasecalc/engine/metrics.hpp"
 #include "leasecalc/engine/project.hpp"
 #include "leasecalc/engine/statements.hpp"
+#include "leasecalc/io/warning.hpp"
 #include "leasecalc/solve/breakeven.hpp"
 
 #include <iosfwd>
@@ -75,6 +76,7 @@ struct RunReport {
   // The covenant tests on their dates and each tranche against its contracts. The table shows
   // every test date with the monthly ledger; CSV and JSON always do.
   engine::CovenantReport covenants;
+  std::vector<io::Warning> warnings;  // about the model(s): JSON `warnings` (docs/json-output.md)
 };
 
 // The deal's largest figure (a total of the statements), from which the default scale follows.

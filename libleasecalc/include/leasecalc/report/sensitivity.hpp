@@ -17,6 +17,7 @@ struct SensitivityReport {
   std::string currency;
   solve::Tornado tornado;
   std::optional<solve::TwoWayGrid> grid;
+  std::vector<io::Warning> warnings;  // about the model(s): JSON `warnings` (docs/json-output.md)
 };
 
 // The tornado, and with `with_grid` the price x billed-volume grid of the tornado's measure at
@@ -34,6 +35,7 @@ struct MonteCarloReport {
   unsigned threads = 1;
   double seconds = 0;  // wall-clock time of the scenarios
   solve::MonteCarloResult result;
+  std::vector<io::Warning> warnings;  // about the model and the capped draws: JSON `warnings` (docs/json-output.md)
 };
 
 // "triangular: low -15%, mode 0%, high +5%"; debt rate and price decay changes in points.

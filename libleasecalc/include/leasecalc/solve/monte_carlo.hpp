@@ -10,6 +10,7 @@
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/deal/uncertainty.hpp"
+#include "leasecalc/deal/warnings.hpp"
 #include "leasecalc/solve/sensitivity.hpp"
 
 #include <Eigen/Core>
@@ -66,7 +67,7 @@ std::optional<Summary> summarise(std::vector<double> values);
 struct MonteCarloResult {
   Uncertainty uncertainty;
   Outcome base;                   // the deal as modelled
-  Eigen::MatrixXd changes;        // runs x inputs, as drawn
+  Eigen::MatrixXd changes;        // runs x inputs, as drawn (utilisation capped at what the fleet serves)
   Eigen::ArrayXXd outcomes;       // runs x all_measures; read only where `defined`
   Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> defined;
   std::array<std::optional<Summary>, std::size(all_measures)> summaries;  // none when no scenario has it
@@ -75,6 +76,8 @@ struct MonteCarloResult {
   // Among the scenarios with debt service; none without debt.
   std::optional<double> probability_dscr_below_covenant;
   std::vector<std::string> notes;  // uncertain inputs that cannot change this deal
+  int utilisation_draws_capped = 0;  // scenarios whose utilisation was drawn above what the fleet serves
+  std::vector<deal::Warning> warnings;  // the capped draws, at `uncertainty.utilisation`
 
   const std::optional<Summary>& summary(Measure measure) const { return summaries[static_cast<std::size_t>(measure)]; }
   int scenarios_without(Measure measure) const { return undefined[static_cast<std::size_t>(measure)]; }

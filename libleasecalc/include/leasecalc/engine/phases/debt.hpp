@@ -38,12 +38,6 @@ namespace leasecalc::engine::phases {
 // The debt is scheduled: its cash lines, interest and financing fees are complete.
 struct DebtScheduled {};
 
-// The month of a tranche's last scheduled payment, given its first and last drawings: its term
-// after the first drawing (common maturity) or after the last (each drawing its own loan).
-inline int last_payment_month(const deal::DebtTranche& tranche, int first_draw, int last_draw) {
-  return (tranche.maturity == deal::Maturity::per_draw ? last_draw : first_draw) + tranche.term_months;
-}
-
 namespace debt_detail {
 
 // The interest on one unit of balance over each deal month (paid at its end) under the tranche's

@@ -32,7 +32,9 @@ constexpr MetricEntry metric_table[] = {
 
 // The price's relative precision: the solve stops once the lowest price known to earn the target
 // is within this of the highest known not to.
-constexpr double price_tolerance = 1e-8;
+constexpr double price_tolerance = 1e-7;
+// The second price tried, this far above the model's: the secant's first slope.
+constexpr double first_step = 1e-3;
 // The search goes up to this multiple of the model's price before it calls a target unreachable.
 constexpr double ceiling_multiple = 1000;
 
@@ -202,8 +204,9 @@ void set_bid_price(deal::Deal& deal, std::size_t contract, const deal::Decimal& 
   price.unit = deal::unit_month(deal.cluster.sku);
 }
 
-PriceSolution solve_bid_price(deal::Deal& deal, std::size_t contract, const BidTarget& target) {
+PriceSolution solve_bid_price(const deal::Deal& deal, std::size_t contract, const BidTarget& target) {
   PriceSolution solution;
+  deal::Deal working = deal;  // re-priced at each price tried
   const double model_price = unit_month_price_of(deal, contract);
   // A contract quoted at zero still needs a scale to search from: its servers' cost over its term.
   const double start = model_price > 0 ? model_price
@@ -212,17 +215,20 @@ PriceSolution solve_bid_price(deal::Deal& deal, std::size_t contract, const BidT
   solution.ceiling = ceiling_multiple * start;
   solution.best_surplus = -std::numeric_limits<double>::infinity();
 
-  // The bracket: `low` misses the target (or has no measure), `high` earns it.
+  // The bracket: `low` misses the target (or has no measure; a price of zero until it is tried),
+  // `high` earns it.
   double low = 0;
   std::optional<double> at_low, high, at_high;
+  bool zero_tried = false;
   struct Point {
     double price, surplus;
   };
   std::optional<Point> previous, latest;  // the last two prices with a measure, for the secant
   const auto try_price = [&](double price) -> std::optional<double> {
     ++solution.projections;
-    set_bid_price(deal, contract, num::from_double<deal::Decimal>(price));
-    std::optional<double> value = surplus(deal, target);
+    zero_tried = zero_tried || price == 0;
+    set_bid_price(working, contract, num::from_double<deal::Decimal>(price));
+    std::optional<double> value = surplus(working, target);
     if (value && !std::isfinite(*value)) value.reset();
     if (value && *value > solution.best_surplus) solution.best_surplus = *value, solution.best_price = price;
     if (value && *value >= 0) {
@@ -234,24 +240,22 @@ PriceSolution solve_bid_price(deal::Deal& deal, std::size_t contract, const BidT
     return value;
   };
   const auto converged = [&] { return high && *high - low <= 2 * price_tolerance * *high; };
-
-  if (const auto at_zero = try_price(0); at_zero && *at_zero >= 0) {
-    solution.unit_month_price = 0.0;
-    solution.note = "the target is earned even at a zero price";
+  const auto unreachable = [&] {
+    solution.note = "no price up to the search's ceiling earns the target";
     return solution;
-  }
+  };
+
+  // Two prices next to the model's give the secant its first slope where the answer usually is.
   try_price(start);
+  try_price(start * (1 + first_step));
 
   // Secant steps through the last two prices tried. Where the measure is linear in the price
   // between them (it is, but for kinks such as a tax loss used up) the secant lands on the root, and
   // one more price a tolerance across it closes the bracket. Before a price is known to earn the
   // target the search goes up (doubling where the measure does not rise), to the ceiling at most;
-  // after, it stays inside the bracket.
+  // after, it stays inside the bracket, and tries a price of zero when the secant points below it.
   for (int step = 0; step < 40 && !converged(); ++step) {
-    if (!high && low >= solution.ceiling) {
-      solution.note = "no price up to the search's ceiling earns the target";
-      return solution;
-    }
+    if (!high && low >= solution.ceiling) return unreachable();
     if (high && step >= 10) break;  // a bracket the secant does not close: TOMS 748 below
     std::optional<double> estimate;
     if (previous && latest && latest->surplus != previous->surplus)
@@ -260,19 +264,18 @@ PriceSolution solve_bid_price(deal::Deal& deal, std::size_t contract, const BidT
     if (estimate && latest && std::fabs(*estimate - latest->price) <= price_tolerance * latest->price)
       estimate = latest->price * (latest->surplus < 0 ? 1 + price_tolerance : 1 - price_tolerance);
     if (high) {
-      if (!estimate || !(*estimate > low && *estimate < *high))
+      if (estimate && *estimate <= 0 && !zero_tried) estimate = 0.0;
+      else if (!estimate || !(*estimate > low && *estimate < *high))
         estimate = at_low ? low + (*high - low) * (-*at_low / (*at_high - *at_low)) : 0.5 * (low + *high);
-      if (!(*estimate > low && *estimate < *high)) estimate = 0.5 * (low + *high);
+      if (*estimate != 0 && !(*estimate > low && *estimate < *high)) estimate = 0.5 * (low + *high);
     } else {
       if (!estimate || !(*estimate > low)) estimate = 2 * std::max(low, 0.5 * start);
       estimate = std::min(*estimate, solution.ceiling);
     }
     try_price(*estimate);
   }
-  if (!high) {
-    solution.note = "no price up to the search's ceiling earns the target";
-    return solution;
-  }
+  if (!high) return unreachable();
+  if (!converged() && low == 0 && !zero_tried) try_price(0);
   if (!converged()) {
     // A bracket the secant did not close (a kinked or bent measure, or one flat over the cents it
     // rounds to): TOMS 748 closes it. A price without a measure counts as missing the target.
@@ -286,6 +289,7 @@ PriceSolution solve_bid_price(deal::Deal& deal, std::size_t contract, const BidT
     boost::math::tools::toms748_solve(f, low, *high, far_side, *at_high, tolerance, iterations);
   }
   solution.unit_month_price = *high;
+  if (*high == 0) solution.note = "the target is earned even at a zero price";
   return solution;
 }
 
@@ -326,7 +330,7 @@ Bid bid(const deal::Deal& model, const BidRequest& request) {
     BidPoint point;
     point.term_months = bid_contract(deal, index).term_months;
     point.prepayment_share = num::to_double(bid_contract(deal, index).prepayment_share);
-    const PriceSolution solution = solve_bid_price(deal, index, request.target);
+    const PriceSolution solution = solve_bid_price(deal, index, request.target);  // from the model's price
     point.projections = solution.projections;
     point.note = solution.note;
     if (!solution.unit_month_price) {

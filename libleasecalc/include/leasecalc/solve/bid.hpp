@@ -119,7 +119,7 @@ deal::Deal deal_to_bid(deal::Deal deal, std::size_t contract, std::optional<int>
 void set_bid_price(deal::Deal& deal, std::size_t contract, const deal::Decimal& unit_month_price);
 
 // The fast solve on a deal from deal_to_bid: the lowest unit-month price at which the target is
-// met, to a relative 1e-8 of the price (a lower price within that misses it).
+// met, to a relative 1e-7 of the price (a lower price within that misses it).
 struct PriceSolution {
   std::optional<double> unit_month_price;
   double best_surplus = 0;  // the target metric less the target, at its best over the prices tried
@@ -128,7 +128,7 @@ struct PriceSolution {
   int projections = 0;
   std::string note;
 };
-PriceSolution solve_bid_price(deal::Deal& deal, std::size_t contract, const BidTarget& target);
+PriceSolution solve_bid_price(const deal::Deal& deal, std::size_t contract, const BidTarget& target);
 
 // The whole grid, each answer confirmed by a projection in `Num` (num::Decimal: exact).
 template <num::Numeric Num>

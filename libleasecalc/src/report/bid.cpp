@@ -46,6 +46,17 @@ std::string grouped(double value) {
   return (value < 0 ? "-" : "") + digits;
 }
 
+// The point's note, and why an IRR at its price is missing or not the only one.
+std::string full_note(const BidPoint& p) {
+  std::string note = p.note;
+  const std::pair<const char*, const engine::AnnualIrr*> irrs[] = {
+      {"equity IRR", &p.equity_irr}, {"post-tax project IRR", &p.project_irr_post_tax}, {"pre-tax project IRR", &p.project_irr_pre_tax}};
+  for (const auto& [name, irr] : irrs)
+    if (!irr->note.empty() && note.find(irr->note) == std::string::npos)
+      note += (note.empty() ? "" : "; ") + std::string(name) + ": " + irr->note;
+  return note;
+}
+
 json optional_json(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
 
 json irr_json(const engine::AnnualIrr& irr) { return {{"rate", optional_json(irr.rate)}, {"note", irr.note}}; }
@@ -111,14 +122,12 @@ void write_table(std::ostream& out, const BidReport& report, const Scale& scale)
 
   bool any_note = false;
   for (const BidPoint& p : bid.points) {
-    const bool irr_note = !p.equity_irr.note.empty() && p.note.find(p.equity_irr.note) == std::string::npos;
-    if (p.note.empty() && !irr_note) continue;
+    const std::string note = full_note(p);
+    if (note.empty()) continue;
     if (!any_note) out << "\nNotes:\n";
     any_note = true;
-    out << "  " << p.term_months << " months, " << format("%.1f%%", p.prepayment_share * 100) << " prepaid: ";
-    if (!p.note.empty()) out << p.note;
-    if (irr_note) out << (p.note.empty() ? "" : "; ") << "equity IRR: " << p.equity_irr.note;
-    out << "\n";
+    out << "  " << p.term_months << " months, " << format("%.1f%%", p.prepayment_share * 100) << " prepaid: " << note
+        << "\n";
   }
 }
 
@@ -132,10 +141,8 @@ void write_csv(std::ostream& out, const BidReport& report) {
          "best_reachable,best_reachable_"
       << unit_key << ",note\n";
   for (const BidPoint& p : bid.points) {
-    std::string note = p.note;
-    if (!p.equity_irr.note.empty() && note.find(p.equity_irr.note) == std::string::npos)
-      note += (note.empty() ? "" : "; ") + std::string("equity IRR: ") + p.equity_irr.note;
-    const bool priced = p.unit_month_price.has_value();
+    const std::string note = full_note(p);
+    const bool priced = p.status != BidStatus::unreachable;  // the deal was projected at the price found
     out << csv_field(bid.contract) << "," << solve::names_of(bid.target.metric).key << ","
         << csv_number(bid.target.value) << "," << p.term_months << "," << csv_number(p.prepayment_share) << ","
         << status_key(p.status) << "," << csv_number(p.gpu_hour_price) << "," << csv_number(p.unit_month_price) << ","
@@ -154,7 +161,7 @@ void write_json(std::ostream& out, const BidReport& report) {
   const std::string unit_key = unit_month_price_key(bid);
   json points = json::array();
   for (const BidPoint& p : bid.points) {
-    const bool priced = p.unit_month_price.has_value();
+    const bool priced = p.status != BidStatus::unreachable;  // the deal was projected at the price found
     json point = {{"term_months", p.term_months},
                   {"prepayment_share", p.prepayment_share},
                   {"status", status_key(p.status)},

@@ -7,6 +7,7 @@
 #include <boost/math/tools/roots.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -95,12 +96,15 @@ std::string metric_text(BidMetric metric, double value) {
   return buffer;
 }
 
+// "2.1000 USD per GPU-hour (12,264.00 per server-month)".
 std::string price_text(double unit_month_price, const Bid& bid) {
-  char buffer[128];
-  std::snprintf(buffer, sizeof buffer, "%.4f %s per GPU-hour (%.2f per %s)",
-                unit_month_price / (bid.gpus_per_unit * num::to_double(deal::hours_per_month)), bid.currency.c_str(),
-                unit_month_price, bid.unit_month.c_str());
-  return buffer;
+  char gpu_hour[64], unit_month[64];
+  std::snprintf(gpu_hour, sizeof gpu_hour, "%.4f", unit_month_price / (bid.gpus_per_unit * num::to_double(deal::hours_per_month)));
+  std::snprintf(unit_month, sizeof unit_month, "%.2f", unit_month_price);
+  std::string grouped = unit_month;
+  for (int i = static_cast<int>(grouped.find('.')) - 3; i > 0 && std::isdigit(static_cast<unsigned char>(grouped[i - 1])); i -= 3)
+    grouped.insert(static_cast<std::size_t>(i), ",");
+  return std::string(gpu_hour) + " " + bid.currency + " per GPU-hour (" + grouped + " per " + bid.unit_month + ")";
 }
 
 std::string describe_re_lease(const deal::Deal& deal, std::size_t contract) {

@@ -12,4 +12,5 @@ int reproduce(Args args);
 int compare(Args args);
 int sensitivity(Args args);
 int montecarlo(Args args);
+int bid(Args args);
 }  // namespace leasecalc::app

@@ -16,6 +16,7 @@ struct Subcommand {
 
 constexpr Subcommand subcommands[] = {
     {"run", "project a deal (models/*.yaml): statements, IRR, margins, break-even", leasecalc::app::run},
+    {"bid", "the lowest contract price that earns a target, over terms and prepayments", leasecalc::app::bid},
     {"calc", "spreadsheet financial functions (NPV, IRR, XIRR, PMT, VDB, ...)", leasecalc::app::calc},
     {"reproduce", "redo a broker estimate from the bundled models (guosen-2025)", leasecalc::app::reproduce},
     {"compare", "deals side by side (A.yaml B.yaml ...): returns, costs, crossover", leasecalc::app::compare},

@@ -123,7 +123,7 @@ TEST(ReLease, FollowOnContractAtTheMarketPriceLessADiscount) {
   auto deal = test::minimal_deal();
   deal.horizon_months = 48;
   lease(deal).term_months = 24;
-  lease(deal).re_lease = {deal::ReLease::Mode::follow_on, dec("0.1"), dec("0.05"), 12, deal::Curve::constant(1)};
+  lease(deal).re_lease = {deal::ReLease::Mode::follow_on, dec("0.1"), dec("0.05"), 12, deal::Curve::constant(1), std::nullopt};
   deal.assets.book.life_months = 48;
   const auto l = engine::project<Decimal>(deal);
   // 30,000 x 0.9^2 x 0.95 = 23,085 a server-month for months 24-35, then idle.

@@ -438,6 +438,18 @@ TEST(LoadDealValues, ReLeaseFollowOnAndEarlyTermination) {
   EXPECT_EQ(lease.re_lease.follow_on_term_months, 24);
 }
 
+TEST(LoadDealValues, ReLeaseAtAStatedMarketPrice) {
+  const deal::Deal deal = parse(edit(base_model, "      term: 36 months\n",
+                                     "      term: 36 months\n"
+                                     "      re_lease: {mode: on_demand, market_price: 1.7 CNY/GPU-hour, price_decay: 20%}\n"));
+  const auto& lease = std::get<deal::TakeOrPay>(deal.contracts.at(0));
+  ASSERT_TRUE(lease.re_lease.market_price.has_value());
+  EXPECT_EQ(lease.re_lease.market_price->amount, dec("1.7"));
+  EXPECT_EQ(lease.re_lease.market_price->unit, deal::PriceUnit::gpu_hour);
+  // Without it, the re-lease decays from the contract's own price.
+  EXPECT_FALSE(std::get<deal::TakeOrPay>(parse(base_model).contracts.at(0)).re_lease.market_price.has_value());
+}
+
 TEST(LoadDealValues, ContractsThatDoNotOverlapMayEachUseTheWholeFleet) {
   // The take-or-pay ends after 36 months; a second one for the whole fleet starts then.
   const deal::Deal deal = parse(edit(base_model, "  - on_demand:\n      name: pool\n      servers: 40\n      start: 2025-09-01\n      price: 66000 CNY/server-month\n",
@@ -849,6 +861,20 @@ TEST(LoadDealErrors, ReLeaseUtilisationOnlyOnDemand) {
                                 "      term: 36 months\n      re_lease: {mode: idle, utilisation: 50%}\n");
   expect_error(text, "utilisation: 50%", "50%", "contracts[0].take_or_pay.re_lease.utilisation",
                "expected no utilisation unless mode is on_demand, got \"50%\"");
+}
+
+TEST(LoadDealErrors, ReLeaseMarketPriceNotWhenIdle) {
+  const std::string text = edit(base_model, "      term: 36 months\n",
+                                "      term: 36 months\n      re_lease: {mode: idle, market_price: 50000 CNY/server-month}\n");
+  expect_error(text, "market_price: 50000 CNY/server-month", "50000 CNY/server-month", "contracts[0].take_or_pay.re_lease.market_price",
+               "expected no market_price unless mode is on_demand or follow_on, got \"50000 CNY/server-month\"");
+}
+
+TEST(LoadDealErrors, ReLeaseMarketPriceInTheDealsCurrency) {
+  const std::string text = edit(base_model, "      term: 36 months\n",
+                                "      term: 36 months\n      re_lease: {mode: on_demand, market_price: 2 USD/GPU-hour}\n");
+  expect_error(text, "market_price: 2 USD/GPU-hour", "2 USD/GPU-hour", "contracts[0].take_or_pay.re_lease.market_price",
+               "expected a price in CNY (the deal's currency), got \"2 USD/GPU-hour\"");
 }
 
 TEST(LoadDealErrors, UnknownEnumerationValue) {

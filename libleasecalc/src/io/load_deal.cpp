@@ -117,7 +117,7 @@ constexpr auto billing_keys = std::to_array<std::string_view>({"frequency", "tim
 constexpr auto sla_keys = std::to_array<std::string_view>({"target", "expected", "credits"});
 constexpr auto sla_credit_keys = std::to_array<std::string_view>({"below", "credit"});
 constexpr auto early_termination_keys = std::to_array<std::string_view>({"after", "fee"});
-constexpr auto re_lease_keys = std::to_array<std::string_view>({"mode", "price_decay", "discount", "term", "utilisation"});
+constexpr auto re_lease_keys = std::to_array<std::string_view>({"mode", "market_price", "price_decay", "discount", "term", "utilisation"});
 constexpr auto on_demand_keys = std::to_array<std::string_view>(
     {"name", "servers", "gpus", "start", "end", "price", "price_history", "price_decay", "utilisation", "bad_debt",
      "vat_rate"});
@@ -321,11 +321,14 @@ Date read_contract_start(Object& contract, const DealFrame& frame) {
   return start;
 }
 
-deal::ReLease read_re_lease(Object object) {
+deal::ReLease read_re_lease(Object object, const DealFrame& frame, const deal::Sku& sku) {
   deal::ReLease re_lease;
   using Mode = deal::ReLease::Mode;
   re_lease.mode = object.required_enum<Mode>(
       "mode", {{"idle", Mode::idle}, {"on_demand", Mode::on_demand}, {"follow_on", Mode::follow_on}});
+  if (re_lease.mode == Mode::idle) reject_key(object, "market_price", "unless mode is on_demand or follow_on");
+  else if (std::optional<Field> market_price = object.optional_field("market_price"))
+    re_lease.market_price = read_rental_price(*market_price, frame, sku);
   re_lease.annual_price_decay = object.optional_percent("price_decay", 0);
   if (re_lease.mode == Mode::follow_on) {
     re_lease.price_discount = object.optional_percent("discount", 0);
@@ -427,7 +430,8 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const de
   }
   contract.expected_credit_loss = object.optional_percent("expected_credit_loss", 0);
   contract.vat_rate = object.optional_percent("vat_rate", 0, Range::fraction);
-  if (std::optional<Object> re_lease = object.optional_object("re_lease", re_lease_keys)) contract.re_lease = read_re_lease(*re_lease);
+  if (std::optional<Object> re_lease = object.optional_object("re_lease", re_lease_keys))
+    contract.re_lease = read_re_lease(*re_lease, frame, sku);
   object.finish();
   servers_fields.push_back(servers_field);
   return contract;

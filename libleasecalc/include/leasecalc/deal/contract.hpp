@@ -41,10 +41,14 @@ struct EarlyTermination {
 struct ReLease {
   enum class Mode { idle, on_demand, follow_on };
   Mode mode = Mode::idle;
-  Decimal annual_price_decay = 0;  // market price falls from the expiring contract's price by this a year
+  Decimal annual_price_decay = 0;  // the market price falls by this a year from the contract's start
   Decimal price_discount = 0;      // follow-on: a further discount off that market price
   int follow_on_term_months = 0;   // follow-on: its term
   Curve utilisation = Curve::constant(Decimal(1));  // on-demand: billed share of the servers
+  // The market price at the contract's start, from which the re-lease price decays; none: the
+  // contract's own price. A bid that moves the contract's price pins this at the model's level, so
+  // that what the fleet earns after the contract stays where the model puts it.
+  std::optional<Price> market_price;
 };
 
 struct TakeOrPay {

@@ -105,9 +105,11 @@ std::vector<Num> depreciation_schedule(const deal::Depreciation& policy, const N
           const auto convention = method.mid_quarter ? fin::MacrsConvention::mid_quarter_4
                                                      : fin::MacrsConvention::half_year;
           const int years = method.recovery_years + 1;
+          Num monthly(0);  // a twelfth of the recovery year's percentage, looked up once a year
           for (int k = 0; k < std::min(months, years * 12); ++k) {
-            const double rate = fin::macrs_rate(method.recovery_years, k / 12 + 1, convention);
-            amounts[static_cast<std::size_t>(k)] = cost * num::from_double<Num>(rate) / Num(12);
+            if (k % 12 == 0)
+              monthly = cost * num::from_double<Num>(fin::macrs_rate(method.recovery_years, k / 12 + 1, convention)) / Num(12);
+            amounts[static_cast<std::size_t>(k)] = monthly;
           }
         }
       },

@@ -20,8 +20,9 @@ struct Segment {
   int first_month = 0;  // deal months [first_month, end_month)
   int end_month = 0;
   bool follow_on = false;
-  // Committed: price per unit-month at signing. Re-leased on demand: the expiring contract's
-  // price, decaying at `annual_price_decay` from `price_month`.
+  // Committed: price per unit-month at signing. Re-leased on demand: the market price at the
+  // expiring contract's start (its own price unless the re-lease states one), decaying at
+  // `annual_price_decay` from `price_month`.
   deal::Decimal unit_month_price = 0;
   int price_month = 0;
   deal::Decimal annual_price_decay = 0;
@@ -47,6 +48,9 @@ inline std::vector<Segment> contract_segments(const deal::Deal& deal) {
       const auto& re_lease = take_or_pay->re_lease;
       if (committed.end_month >= horizon || re_lease.mode == deal::ReLease::Mode::idle) continue;
       Segment next = committed;
+      // The market price at the contract's start: stated, or the contract's own price.
+      next.unit_month_price = re_lease.market_price ? deal::unit_month_price(*re_lease.market_price, deal.cluster.sku)
+                                                    : committed.unit_month_price;
       next.first_month = committed.end_month;
       next.price_month = committed.first_month;
       next.annual_price_decay = re_lease.annual_price_decay;
@@ -55,11 +59,11 @@ inline std::vector<Segment> contract_segments(const deal::Deal& deal) {
         next.end_month = horizon;
         next.utilisation = &re_lease.utilisation;
       } else {
-        // Signed at the market price then: the expiring price decayed, less a discount.
+        // Signed at the market price then: the market price decayed, less a discount.
         next.follow_on = true;
         next.end_month = next.first_month + re_lease.follow_on_term_months;
         const deal::Decimal years = deal::Decimal(next.first_month - committed.first_month) / 12;
-        next.unit_month_price = committed.unit_month_price *
+        next.unit_month_price = next.unit_month_price *
                                 num::pow(deal::Decimal(1) - re_lease.annual_price_decay, years) *
                                 (deal::Decimal(1) - re_lease.price_discount);
       }

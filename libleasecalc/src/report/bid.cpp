@@ -1,0 +1,203 @@
+#include "leasecalc/report/bid.hpp"
+
+#include "leasecalc/report/run_report.hpp"
+#include "text.hpp"
+#include "warnings_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <ostream>
+#include <vector>
+
+namespace leasecalc::report {
+
+namespace {
+
+using nlohmann::json;
+using solve::Bid;
+using solve::BidPoint;
+using solve::BidStatus;
+using text::format;
+
+std::string_view status_key(BidStatus status) {
+  switch (status) {
+    case BidStatus::unreachable: return "unreachable";
+    case BidStatus::equity_too_small: return "equity_too_small";
+    case BidStatus::priced: break;
+  }
+  return "priced";
+}
+
+double gpu_hour(const Bid& bid, double unit_month_price) {
+  return unit_month_price / (bid.gpus_per_unit * num::to_double(deal::hours_per_month));
+}
+
+std::string target_text(const solve::BidTarget& target) {
+  return std::string(solve::names_of(target.metric).name) + " " +
+         (solve::is_multiple(target.metric) ? format("%.2fx", target.value) : format("%.2f%%", target.value * 100));
+}
+
+std::string rate_cell(const std::optional<double>& rate) { return rate ? format("%.2f%%", *rate * 100) : "n/a"; }
+
+// A price with thousands separators and two decimals: 12,264.00.
+std::string grouped(double value) {
+  std::string digits = format("%.2f", std::abs(value));
+  for (int i = static_cast<int>(digits.find('.')) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
+  return (value < 0 ? "-" : "") + digits;
+}
+
+// The point's note, and why an IRR at its price is missing or not the only one.
+std::string full_note(const BidPoint& p) {
+  std::string note = p.note;
+  const std::pair<const char*, const engine::AnnualIrr*> irrs[] = {
+      {"equity IRR", &p.equity_irr}, {"post-tax project IRR", &p.project_irr_post_tax}, {"pre-tax project IRR", &p.project_irr_pre_tax}};
+  for (const auto& [name, irr] : irrs)
+    if (!irr->note.empty() && note.find(irr->note) == std::string::npos)
+      note += (note.empty() ? "" : "; ") + std::string(name) + ": " + irr->note;
+  return note;
+}
+
+json optional_json(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
+
+json irr_json(const engine::AnnualIrr& irr) { return {{"rate", optional_json(irr.rate)}, {"note", irr.note}}; }
+
+}  // namespace
+
+std::string unit_month_price_key(const Bid& bid) {
+  std::string key = "price_per_" + bid.unit_month;
+  std::replace(key.begin(), key.end(), '-', '_');
+  return key;
+}
+
+void write_table(std::ostream& out, const BidReport& report, const Scale& scale) {
+  const Bid& bid = report.bid;
+  out << bid.deal_name << "\n"
+      << "Bid on '" << bid.contract << "': the lowest price that earns " << target_text(bid.target)
+      << (bid.exact ? " (figures at the price from the exact decimal ledger)" : " (figures in the fast double mode)")
+      << "\n"
+      << "  Model: " << format("%.4f", gpu_hour(bid, bid.model_unit_month_price)) << " " << bid.currency
+      << " per GPU-hour (" << grouped(bid.model_unit_month_price) << " per " << bid.unit_month << "), "
+      << bid.model_term_months << " months, prepayment " << format("%.1f%%", bid.model_prepayment_share * 100) << "\n"
+      << "  After the term: " << bid.re_lease << "\n\n";
+
+  const std::vector<std::string> headers = {"Term",
+                                            "Prepaid",
+                                            bid.currency + "/GPU-hour",
+                                            bid.currency + "/" + bid.unit_month,
+                                            "Equity IRR",
+                                            "Project IRR",
+                                            "pre-tax",
+                                            "Min DSCR",
+                                            "Net margin",
+                                            "Equity " + (scale.label.empty() ? "" : scale.label + " ") + bid.currency};
+  std::vector<std::vector<std::string>> rows;
+  for (const BidPoint& p : bid.points) {
+    std::vector<std::string> row = {std::to_string(p.term_months) + " mo", format("%.1f%%", p.prepayment_share * 100)};
+    if (p.unit_month_price) {
+      row.push_back(format("%.4f", *p.gpu_hour_price));
+      row.push_back(grouped(*p.unit_month_price));
+      row.push_back(rate_cell(p.equity_irr.rate));
+      row.push_back(rate_cell(p.project_irr_post_tax.rate));
+      row.push_back(rate_cell(p.project_irr_pre_tax.rate));
+      row.push_back(p.minimum_dscr ? format("%.2fx", *p.minimum_dscr) : "n/a");
+      row.push_back(rate_cell(p.net_margin));
+      row.push_back(format("%.2f", p.equity_invested / scale.divisor));
+    } else {
+      row.push_back(p.status == BidStatus::unreachable ? "none" : "n/a");
+      for (std::size_t i = row.size(); i < headers.size(); ++i) row.push_back("-");
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::size_t> widths(headers.size());
+  for (std::size_t c = 0; c < headers.size(); ++c) {
+    widths[c] = text::width(headers[c]);
+    for (const auto& row : rows) widths[c] = std::max(widths[c], text::width(row[c]));
+  }
+  const auto line = [&](const std::vector<std::string>& cells) {
+    for (std::size_t c = 0; c < cells.size(); ++c) out << "  " << text::pad_left(cells[c], widths[c]);
+    out << "\n";
+  };
+  line(headers);
+  for (const auto& row : rows) line(row);
+
+  bool any_note = false;
+  for (const BidPoint& p : bid.points) {
+    const std::string note = full_note(p);
+    if (note.empty()) continue;
+    if (!any_note) out << "\nNotes:\n";
+    any_note = true;
+    out << "  " << p.term_months << " months, " << format("%.1f%%", p.prepayment_share * 100) << " prepaid: " << note
+        << "\n";
+  }
+}
+
+void write_csv(std::ostream& out, const BidReport& report) {
+  const Bid& bid = report.bid;
+  using text::csv_field;
+  using text::csv_number;
+  const std::string unit_key = unit_month_price_key(bid);
+  out << "contract,target_metric,target,term_months,prepayment_share,status,price_per_gpu_hour," << unit_key
+      << ",achieved,equity_irr,project_irr_post_tax,project_irr_pre_tax,minimum_dscr,net_margin,equity_invested,equity_upfront,capex,"
+         "best_reachable,best_reachable_"
+      << unit_key << ",note\n";
+  for (const BidPoint& p : bid.points) {
+    const std::string note = full_note(p);
+    const bool priced = p.status != BidStatus::unreachable;  // the deal was projected at the price found
+    out << csv_field(bid.contract) << "," << solve::names_of(bid.target.metric).key << ","
+        << csv_number(bid.target.value) << "," << p.term_months << "," << csv_number(p.prepayment_share) << ","
+        << status_key(p.status) << "," << csv_number(p.gpu_hour_price) << "," << csv_number(p.unit_month_price) << ","
+        << csv_number(p.achieved) << "," << csv_number(p.equity_irr.rate) << ","
+        << csv_number(p.project_irr_post_tax.rate) << "," << csv_number(p.project_irr_pre_tax.rate) << ","
+        << csv_number(p.minimum_dscr) << "," << csv_number(p.net_margin) << ","
+        << csv_number(priced ? std::optional(p.equity_invested) : std::nullopt) << ","
+        << csv_number(priced ? std::optional(p.equity_upfront) : std::nullopt) << ","
+        << csv_number(priced ? std::optional(p.capex) : std::nullopt) << "," << csv_number(p.best_reachable) << ","
+        << csv_number(p.best_reachable_unit_month_price) << "," << csv_field(note) << "\n";
+  }
+}
+
+void write_json(std::ostream& out, const BidReport& report) {
+  const Bid& bid = report.bid;
+  const std::string unit_key = unit_month_price_key(bid);
+  json points = json::array();
+  for (const BidPoint& p : bid.points) {
+    const bool priced = p.status != BidStatus::unreachable;  // the deal was projected at the price found
+    json point = {{"term_months", p.term_months},
+                  {"prepayment_share", p.prepayment_share},
+                  {"status", status_key(p.status)},
+                  {"price_per_gpu_hour", optional_json(p.gpu_hour_price)},
+                  {unit_key, optional_json(p.unit_month_price)},
+                  {"achieved", optional_json(p.achieved)},
+                  {"equity_irr", irr_json(p.equity_irr)},
+                  {"project_irr_post_tax", irr_json(p.project_irr_post_tax)},
+                  {"project_irr_pre_tax", irr_json(p.project_irr_pre_tax)},
+                  {"minimum_dscr", optional_json(p.minimum_dscr)},
+                  {"net_margin", optional_json(p.net_margin)},
+                  {"equity_invested", priced ? json(p.equity_invested) : json(nullptr)},
+                  {"equity_upfront", priced ? json(p.equity_upfront) : json(nullptr)},
+                  {"capex", priced ? json(p.capex) : json(nullptr)},
+                  {"best_reachable", optional_json(p.best_reachable)},
+                  {"best_reachable_" + unit_key, optional_json(p.best_reachable_unit_month_price)},
+                  {"note", p.note}};
+    points.push_back(std::move(point));
+  }
+  const json document = {
+      {"schema", "leasecalc.bid/1"},
+      {"deal", {{"name", bid.deal_name}, {"currency", bid.currency}}},
+      {"contract", bid.contract},
+      {"target", {{"metric", solve::names_of(bid.target.metric).key}, {"value", bid.target.value}}},
+      {"exact", bid.exact},
+      {"model",
+       {{"price_per_gpu_hour", gpu_hour(bid, bid.model_unit_month_price)},
+        {unit_key, bid.model_unit_month_price},
+        {"term_months", bid.model_term_months},
+        {"prepayment_share", bid.model_prepayment_share}}},
+      {"after_term", bid.re_lease},
+      {"bids", std::move(points)},
+      {"warnings", warnings_json(report.warnings)},
+  };
+  out << document.dump(2) << "\n";
+}
+
+}  // namespace leasecalc::report

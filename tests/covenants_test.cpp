@@ -21,8 +21,9 @@ using test::dec;
 
 // 10 servers bought for 1M each at the start; two take-or-pay contracts for months 0-8 (6 servers
 // at 100,000 and 4 at 50,000 a server-month, billed monthly in advance: 800,000 received each
-// month), nothing in months 9-11; a 6M loan at 12% (1% a month under 30/360), straight line over
-// 12 months (500,000 principal a month); no costs, tax or VAT. The fleet is worth 1 - 5% a month
+// month), nothing in months 9-11; a 6M loan at 12% (1% a month under 30/360) drawn at the end of
+// month 0, straight line over 12 months (500,000 principal a month from month 1; the twelfth
+// instalment would fall after the horizon, so the sale repays it in month 11); no costs, tax or VAT. The fleet is worth 1 - 5% a month
 // of age of its cost. Covenants tested quarterly on each quarter alone, from month 2.
 deal::Deal hand_deal() {
   deal::Deal d = test::minimal_deal();
@@ -58,9 +59,12 @@ deal::Deal hand_deal() {
   return d;
 }
 
-// The loan by hand: opening balance of month k, 6M - 500,000 k; interest 1% of it.
-double interest_in(int k) { return 0.01 * (6'000'000.0 - 500'000.0 * k); }
-double service_in(int k) { return 500'000.0 + interest_in(k); }
+// The loan by hand: the payment at the end of month k >= 1 carries 1% interest on the balance
+// before it, 6M - 500,000 (k - 1), and 500,000 of principal; the rest, 500,000, is repaid from the
+// sale in month 11.
+double interest_in(int k) { return k == 0 ? 0.0 : 0.01 * (6'000'000.0 - 500'000.0 * (k - 1)); }
+double service_in(int k) { return k == 0 ? 0.0 : 500'000.0 + interest_in(k); }
+constexpr double repaid_from_the_sale = 500'000.0;
 double revenue_in(int k) { return k < 9 ? 800'000.0 : 0.0; }
 
 const engine::CovenantTestResult& result_of(const engine::CovenantReport& report, engine::CovenantTest test) {
@@ -91,6 +95,7 @@ TEST(Covenants, ValuesAndHeadroomMatchAHandComputationOnEachQuarter) {
       backlog += revenue_in(k);
       owed += service_in(k);
     }
+    if (end < 11) owed += repaid_from_the_sale;
     SCOPED_TRACE("quarter ending month " + std::to_string(end));
     // DSCR: the quarter's receipts over its interest and principal.
     ASSERT_TRUE(dscr.observations[q].value);
@@ -98,7 +103,7 @@ TEST(Covenants, ValuesAndHeadroomMatchAHandComputationOnEachQuarter) {
     EXPECT_NEAR(*dscr.observations[q].headroom, available / service / 1.40 - 1, 1e-12);
     EXPECT_EQ(dscr.observations[q].breached, available / service < 1.40);
     // LTV: the balance after the quarter's repayments over the fleet at its age (end + 1 months).
-    const double debt = 6'000'000.0 - 500'000.0 * (end + 1);
+    const double debt = end < 11 ? 6'000'000.0 - 500'000.0 * end : 0.0;  // the sale repays the rest
     const double fleet = 10'000'000.0 * (1 - 0.05 * (end + 1));
     ASSERT_TRUE(ltv.observations[q].value);
     EXPECT_NEAR(*ltv.observations[q].value, debt / fleet, 1e-12);
@@ -127,33 +132,33 @@ TEST(Covenants, ValuesAndHeadroomMatchAHandComputationOnEachQuarter) {
 TEST(Covenants, TheFirstBreachAndTheLeastHeadroomFallOnTheirDates) {
   const deal::Deal deal = hand_deal();
   const engine::CovenantReport report = engine::covenant_report(deal, engine::project<num::Decimal>(deal));
-  // DSCR passes for three quarters (about 1.44x, 1.48x, 1.52x) and falls to 0 once the contracts
+  // DSCR passes for three quarters (about 2.15x, 1.47x, 1.51x) and falls to 0 once the contracts
   // end: first breached in month 11.
   const auto& dscr = result_of(report, engine::CovenantTest::minimum_dscr);
   ASSERT_TRUE(dscr.first_breach);
   EXPECT_EQ(report.test_months[*dscr.first_breach], 11);
   EXPECT_EQ(report.test_months[*dscr.minimum_headroom], 11);
   EXPECT_DOUBLE_EQ(*dscr.observations[*dscr.minimum_headroom].headroom, -1.0);
-  // LTV: 4.5M / 8.5M = 52.9% in month 2, above the 50% limit; 3M / 7M after.
+  // LTV: 5M / 8.5M = 58.8% in month 2, above the 50% limit; 3.5M / 7M = 50% after.
   const auto& ltv = result_of(report, engine::CovenantTest::maximum_ltv);
   ASSERT_TRUE(ltv.first_breach);
   EXPECT_EQ(report.test_months[*ltv.first_breach], 2);
   EXPECT_FALSE(ltv.observations[1].breached);
-  // Contract fulfilment: 4.8M to come against 4.725M owed in month 2 (passes), 2.4M against
-  // 3.105M in month 5 (breached).
+  // Contract fulfilment: 4.8M to come against 5.27M owed in month 2 (4.77M of instalments and
+  // 0.5M from the sale): breached at once.
   const auto& fulfilment = result_of(report, engine::CovenantTest::minimum_contract_fulfilment);
   ASSERT_TRUE(fulfilment.first_breach);
-  EXPECT_EQ(report.test_months[*fulfilment.first_breach], 5);
+  EXPECT_EQ(report.test_months[*fulfilment.first_breach], 2);
   // The customer share never breaches.
   EXPECT_FALSE(result_of(report, engine::CovenantTest::maximum_customer_share).first_breach);
 
-  // Raising the DSCR threshold above the first quarter's 1.4414x moves its first breach there.
+  // Raising the DSCR threshold above the second quarter's 1.4679x moves its first breach there.
   deal::Deal stricter = deal;
-  stricter.covenants.minimum_dscr = dec("1.45");
+  stricter.covenants.minimum_dscr = dec("1.50");
   const auto strict = engine::covenant_report(stricter, engine::project<num::Decimal>(stricter));
   const auto& strict_dscr = result_of(strict, engine::CovenantTest::minimum_dscr);
   ASSERT_TRUE(strict_dscr.first_breach);
-  EXPECT_EQ(strict.test_months[*strict_dscr.first_breach], 2);
+  EXPECT_EQ(strict.test_months[*strict_dscr.first_breach], 5);
 }
 
 TEST(Covenants, ExactAndFastLedgersGiveTheSameTests) {
@@ -236,24 +241,27 @@ deal::Deal four_year_loan_on_three_year_contract(int horizon_months) {
   return d;
 }
 
-TEST(Covenants, AFourYearLoanOnAThreeYearContractOutlivesItBy12Months) {
+// A loan is drawn at the end of its first month and repaid from the month after: a 48-month loan
+// drawn at the end of month 0 makes its last payment at the end of month 48, 13 months after the
+// contract's last month (35).
+TEST(Covenants, AFourYearLoanOnAThreeYearContractOutlivesIt) {
   for (const int horizon : {48, 36}) {
     SCOPED_TRACE("horizon " + std::to_string(horizon));
     const deal::Deal deal = four_year_loan_on_three_year_contract(horizon);
     const auto report = engine::covenant_report(deal, engine::project<num::Decimal>(deal));
     ASSERT_EQ(report.tranches.size(), 1u);
     const auto& tenor = report.tranches.front();
-    EXPECT_EQ(tenor.maturity_month, 48);
+    EXPECT_EQ(tenor.maturity_month, 49);
     EXPECT_EQ(tenor.contracts_end_month, 36);
-    EXPECT_EQ(tenor.months_past_contracts, 12);
-    EXPECT_EQ(tenor.matures_after_horizon, horizon < 48);
+    EXPECT_EQ(tenor.months_past_contracts, 13);
+    EXPECT_TRUE(tenor.matures_after_horizon);
     std::ostringstream table;
     report::write_table(table, report::make_run_report<num::Decimal>(deal, false), {1, ""});
-    EXPECT_NE(table.str().find("4-year loan outlives its contracts by 12 months"), std::string::npos) << table.str();
+    EXPECT_NE(table.str().find("4-year loan outlives its contracts by 13 months"), std::string::npos) << table.str();
   }
-  // A 3-year loan on the same contract does not.
+  // A loan whose last payment falls in the contract's last month (35 payments from month 1) does not.
   deal::Deal matched = four_year_loan_on_three_year_contract(48);
-  matched.debt.front().term_months = 36;
+  matched.debt.front().term_months = 35;
   const auto report = engine::covenant_report(matched, engine::project<num::Decimal>(matched));
   EXPECT_EQ(report.tranches.front().months_past_contracts, 0);
   std::ostringstream table;
@@ -317,9 +325,11 @@ TEST(CovenantWriters, EveryWriterCarriesEveryTest) {
   }
   // The DSCR's first breach in month 11 (2025-12) is in the table's row.
   EXPECT_NE(table.str().find("2025-12"), std::string::npos);
-  EXPECT_NE(csv.str().find("tranche_tenor,term loan,12,9,3,within_horizon"), std::string::npos);
-  EXPECT_EQ(json.at("covenants").at("tranches")[0].at("months_past_contracts"), 3);
-  EXPECT_NE(table.str().find("term loan outlives its contracts by 3 months"), std::string::npos);
+  // The last instalment is due at the end of month 12, after the horizon: the loan matures in month
+  // 13, four months after the contracts' end (month 9).
+  EXPECT_NE(csv.str().find("tranche_tenor,term loan,13,9,4,after_horizon"), std::string::npos) << csv.str();
+  EXPECT_EQ(json.at("covenants").at("tranches")[0].at("months_past_contracts"), 4);
+  EXPECT_NE(table.str().find("term loan outlives its contracts by 4 months"), std::string::npos);
 }
 
 }  // namespace

@@ -204,19 +204,20 @@ TEST(LevelPayments, AnnuityAndBalloonDebtServiceIsLevelUnderAnyDayCount) {
   }
 }
 
-TEST(LevelPayments, UsModelDebtServiceIsLevelPerDrawing) {
-  // The US model's delayed-draw loan accrues on ACT/360 and each drawing matures on its own: the
-  // debt service is level between drawings' schedules starting and ending.
+TEST(LevelPayments, UsModelDebtServiceIsLevel) {
+  // The US model's delayed-draw loan accrues on ACT/360, drawn with two lots and repaid by a common
+  // maturity: once the last drawing has re-fixed the payment, the debt service is level to the cent
+  // up to the last payment (which absorbs the rounding).
   const auto deal = io::load_deal(std::string(LEASECALC_SOURCE_DIR) + "/models/us-h100-take-or-pay.yaml");
   ASSERT_EQ(deal.debt.size(), 1u);
-  EXPECT_EQ(deal.debt[0].maturity, deal::Maturity::per_draw);
+  EXPECT_EQ(deal.debt[0].maturity, deal::Maturity::common);
   EXPECT_EQ(deal.debt[0].day_count, time::DayCount::act_360);
   const auto l = engine::project<Decimal>(deal);
   std::vector<int> draws;
   for (int m = 0; m < l.months(); ++m)
     if (l(Line::debt_drawn, m) != 0) draws.push_back(m);
   ASSERT_GE(draws.size(), 2u);
-  // Between the last drawing's first payment and the first drawing's last, all loans pay level.
+  // From the payment after the last drawing's first to the last payment, one level payment.
   const int from = draws.back() + 1, to = draws.front() + deal.debt[0].term_months;
   ASSERT_LT(from + 2, to);
   for (int m = from + 1; m < std::min(to, l.months() - 1); ++m)

@@ -591,7 +591,7 @@ TEST(LoadDealErrors, PricesAreNotNegative) {
 
 TEST(LoadDealErrors, RatesAreNotNegative) {
   expect_edit_error("rate: 5%", "rate: -1%", "rate: -1%", "-1%", "financing[0].rate",
-                    "expected a percentage that is not negative, got \"-1%\"");
+                    "expected an annual rate from 0% to 1000%, got \"-1%\"");
 }
 
 TEST(LoadDealErrors, DiscountRateIsNotNegative) {

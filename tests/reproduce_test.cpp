@@ -291,6 +291,9 @@ leasecalc::test::CliRun leasecalc(const std::string& args) {
   return run;
 }
 
+// The command's JSON document (standard output alone: the models' warnings go to standard error).
+leasecalc::test::CliRun leasecalc_json(const std::string& args) { return leasecalc::test::run_leasecalc(args); }
+
 TEST(ReproduceCli, PrintsBothClustersWithTheirSources) {
   const auto run = leasecalc("reproduce guosen-2025 --models '" + models.string() + "'");
   ASSERT_EQ(run.exit_code, 0) << run.out;
@@ -309,7 +312,7 @@ TEST(ReproduceCli, PrintsBothClustersWithTheirSources) {
 }
 
 TEST(ReproduceCli, JsonCarriesTheSameFigures) {
-  const auto run = leasecalc("reproduce guosen-2025 --format json --models '" + models.string() + "'");
+  const auto run = leasecalc_json("reproduce guosen-2025 --format json --models '" + models.string() + "'");
   ASSERT_EQ(run.exit_code, 0) << run.out;
   const auto document = nlohmann::json::parse(run.out);
   EXPECT_EQ(document["schema"], "leasecalc.reproduce/2");
@@ -324,7 +327,7 @@ TEST(ReproduceCli, JsonCarriesTheSameFigures) {
 }
 
 TEST(ReproduceCli, OmittedCostsFollowTheOptions) {
-  const auto cheap = leasecalc("reproduce guosen-2025 --format json --tariff 0 --models '" + models.string() + "'");
+  const auto cheap = leasecalc_json("reproduce guosen-2025 --format json --tariff 0 --models '" + models.string() + "'");
   ASSERT_EQ(cheap.exit_code, 0) << cheap.out;
   const auto omissions = nlohmann::json::parse(cheap.out)["cases"][0]["omissions"];
   // Free power takes nothing away.
@@ -341,10 +344,10 @@ TEST(ReproduceCli, RejectsAnUnknownStudy) {
 // The shortcut finds the bundled study from any directory, and a study file names its models
 // relative to itself.
 TEST(ReproduceCli, ReadsAStudyFileByPathOrByName) {
-  const auto by_name = leasecalc("reproduce guosen-2025 --format json");
+  const auto by_name = leasecalc_json("reproduce guosen-2025 --format json");
   ASSERT_EQ(by_name.exit_code, 0) << by_name.out;
   const auto by_path =
-      leasecalc("reproduce '" + (models / "studies" / "guosen-2025.yaml").string() + "' --format json");
+      leasecalc_json("reproduce '" + (models / "studies" / "guosen-2025.yaml").string() + "' --format json");
   ASSERT_EQ(by_path.exit_code, 0) << by_path.out;
   EXPECT_EQ(nlohmann::json::parse(by_name.out)["cases"], nlohmann::json::parse(by_path.out)["cases"]);
   EXPECT_EQ(nlohmann::json::parse(by_path.out)["study"], "guosen-2025");

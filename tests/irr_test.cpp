@@ -340,6 +340,75 @@ TEST(Rate, IsTheIrrOfTheAnnuityFlows) {
   EXPECT_THROW(fin::rate(60.5, payment, 2.26e9), std::invalid_argument);
 }
 
+// RATE over a million periods: the answer is the rate the payment was built from, and each
+// evaluation of NPV does not walk the periods (the flows of a whole number of months up to 10^7).
+TEST(Rate, ManyPeriodsGiveTheRateThePaymentWasBuiltFrom) {
+  for (const double periods : {1101.0, 5000.0, 1e6}) {
+    for (const double type : {0.0, 1.0}) {
+      const double payment = fin::pmt(0.001, periods, 1e6, -2e5, type);
+      const auto result = fin::rate(periods, payment, 1e6, -2e5, type);
+      ASSERT_EQ(result.status, fin::IrrStatus::unique) << periods << ": " << result.message;
+      EXPECT_NEAR(result.rate, 0.001, 1e-13) << periods << " periods, type " << type;
+    }
+  }
+  // Just above the explicit-flow limit, the closed form agrees with IRR of the flows themselves.
+  const double payment = fin::pmt(-0.0005, 2000.0, 1e6, -3e6);
+  std::vector<double> flows(2001, payment);
+  flows.front() = 1e6;
+  flows.back() += -3e6;
+  const auto closed = fin::rate(2000, payment, 1e6, -3e6);
+  const auto explicit_flows = fin::irr(flows);
+  ASSERT_TRUE(closed.has_rate() && explicit_flows.has_rate()) << closed.message << explicit_flows.message;
+  EXPECT_NEAR(closed.rate, explicit_flows.rate, 1e-14);
+  EXPECT_NEAR(closed.rate, -0.0005, 1e-14);
+}
+
+// Found by fuzzing: 680,000 payments of 5 against -801,035 now and -8.01e101 at the end ran the
+// scan over the flows for minutes. NPV is negative at every rate (5/r covers 801,035 only for
+// r < 6.2e-6, where the final payment discounts to more than 1e99), so there is no rate.
+TEST(Rate, AHugeFinalPaymentOverManyPeriodsHasNoRate) {
+  const auto result = fin::rate(680000, 5, -801035, -801e99);
+  EXPECT_EQ(result.status, fin::IrrStatus::no_root) << result.message;
+  EXPECT_FALSE(result.message.empty());
+  // Two roots (NPV positive between them) over many periods are both found.
+  const double payment = 1000;  // 1e6 at 0.1% a period and 3e6 repaid after 20,000 periods
+  const auto both = fin::rate(20000, payment, -1e6, -3e6);
+  ASSERT_EQ(both.status, fin::IrrStatus::multiple_roots) << both.message;
+  EXPECT_EQ(both.roots.size(), 2u);
+  for (const double root : both.roots) {
+    // NPV at the root in closed form, relative to the size of its terms: independent of the solver.
+    const long double q = 1 / (1 + static_cast<long double>(root)), final_discount = std::pow(q, 20000.0L);
+    const long double payments = payment * (1 - final_discount) / root;
+    const long double npv = -1e6L + payments - 3e6L * final_discount;
+    EXPECT_NEAR(static_cast<double>(npv / (1e6L + std::fabs(payments) + 3e6L * final_discount)), 0.0, 1e-9) << root;
+  }
+}
+
+// Found by fuzzing: XIRR of 0.0977 after 55,296 days and -1.0e120 220 days later reported a root
+// at 3.5e32, where the present values underflow even a long double, taken for NPV = 0. The one
+// root is where 0.0977 (1+r)^(220/365) = 1.0e120.
+TEST(Xirr, PresentValuesBelowTheLongDoublesKeepTheirSign) {
+  const double small = 0.09765625000077038, large = -1.0025201300329382e+120;
+  const std::vector<double> values{0.0, large, small};
+  const std::vector<int> dates{45658, 45658 + 55516, 45658 + 55296};
+  const auto result = fin::xirr(values, dates, 0.1);
+  ASSERT_EQ(result.status, fin::IrrStatus::unique) << result.message;
+  const double expected = std::expm1(std::log(-large / small) * 365.0 / 220.0);
+  EXPECT_NEAR(result.rate / expected, 1.0, 1e-12) << result.rate;
+}
+
+// The same for periodic flows: 0.0977 at period 150 and -1e120 at 151 have their root at
+// 1e120/0.0977 - 1, where (1+r)^-150 is far below the long doubles.
+TEST(Irr, PresentValuesBelowTheLongDoublesKeepTheirSign) {
+  const double small = 0.09765625000077038, large = -1.0025201300329382e+120;
+  std::vector<double> flows(152, 0.0);
+  flows[150] = small;
+  flows[151] = large;
+  const auto result = fin::irr(flows, 0.1);
+  ASSERT_EQ(result.status, fin::IrrStatus::unique) << result.message;
+  EXPECT_NEAR(result.rate / (-large / small - 1), 1.0, 1e-12) << result.rate;
+}
+
 }  // namespace
 
 namespace {

@@ -3,6 +3,7 @@
 #include "leasecalc/fin/root.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -42,6 +43,57 @@ RootSample log_ratio(Real inflow, Real inflow_slope, Real outflow, Real outflow_
 // value under it is summed again in long double, whose exponent reaches 2^-16382.
 constexpr double kSmallestSafeDoubleSum = 0x1p-960;
 
+// The same for long double sums: below this they have lost digits to underflow (long doubles turn
+// subnormal at 2^-16382), and NPV is taken in logarithms instead.
+constexpr long double kSmallestSafeLongDoubleSum = 0x1p-16000L;
+
+// Present values in logarithms, for rates so extreme that even long double sums underflow: each
+// term c (1+r)^-t enters as log|c| - t log(1+r), which never underflows, so NPV keeps the sign
+// of its largest terms instead of reading as zero (a zero there would pass for a root).
+class LogPresentValues {
+ public:
+  explicit LogPresentValues(double rate) : log_growth_(std::log1p(static_cast<long double>(rate))), rate_(rate) {}
+
+  // A flow `amount` at time `time` (periods or years); its term's log is
+  // log|amount| - time log(1+r) and that log's derivative in log(1+r) is -time.
+  void add(double amount, long double time) {
+    if (amount != 0) add_log(amount, std::log(std::fabs(static_cast<long double>(amount))) - time * log_growth_, time);
+  }
+
+  // A term of sign `sign` whose log is `log_term`, with mean time `time`.
+  void add_log(double sign, long double log_term, long double time) {
+    if (sign == 0) return;
+    Side& side = sign > 0 ? in_ : out_;
+    if (log_term > side.largest) {
+      const long double rescale = std::exp(side.largest - log_term);  // 0 for the first term
+      side.sum *= rescale;
+      side.time_sum *= rescale;
+      side.largest = log_term;
+    }
+    const long double weight = std::exp(log_term - side.largest);
+    side.sum += weight;
+    side.time_sum += weight * time;
+  }
+
+  long double log_growth() const { return log_growth_; }
+
+  // log(inflows / outflows) and its derivative in r; both sides must have a term.
+  RootSample sample() const {
+    const long double value = (in_.largest + std::log(in_.sum)) - (out_.largest + std::log(out_.sum));
+    const long double slope = (out_.time_sum / out_.sum - in_.time_sum / in_.sum) / (1.0L + rate_);
+    return {static_cast<double>(value), static_cast<double>(slope)};
+  }
+
+ private:
+  struct Side {
+    long double largest = -std::numeric_limits<long double>::infinity();
+    long double sum = 0, time_sum = 0;
+  };
+  long double log_growth_;
+  double rate_;
+  Side in_, out_;
+};
+
 // Periodic flows: both present values and their derivatives in one pass, in double, or in long
 // double where the double sums underflow (extreme rates with flows of very different sizes) or
 // when `wide` is set (flows whose own magnitudes are outside what double sums hold).
@@ -72,7 +124,19 @@ struct PeriodicNpv {
  private:
   // Out of line: rare, and kept out of the hot double path.
   [[gnu::noinline, gnu::cold]] RootSample wide_sample(double rate) const {
-    return sample(present_values<long double>(rate), rate);
+    const Parts<long double> p = present_values<long double>(rate);
+    if (std::isfinite(rate) && (p.in < kSmallestSafeLongDoubleSum || p.out < kSmallestSafeLongDoubleSum))
+      return log_sample(rate);
+    return sample(p, rate);
+  }
+
+  [[gnu::noinline, gnu::cold]] RootSample log_sample(double rate) const {
+    LogPresentValues logs(rate);
+    for (std::size_t i = 0; i < inflows.size(); ++i) {
+      logs.add(inflows[i], static_cast<long double>(i));
+      logs.add(-outflows[i], static_cast<long double>(i));
+    }
+    return logs.sample();
   }
 
   template <class Real>
@@ -160,7 +224,19 @@ struct DatedNpv {
       const RootSample narrow = evaluate<double>(flows, rate, true);
       if (!std::isnan(narrow.value)) return narrow;
     }
-    return evaluate<long double>(exact, rate, false);
+    const RootSample wide = evaluate<long double>(exact, rate, std::isfinite(rate));
+    return std::isnan(wide.value) ? log_sample(rate) : wide;
+  }
+
+  [[gnu::noinline, gnu::cold]] RootSample log_sample(double rate) const {
+    LogPresentValues logs(rate);
+    for (std::size_t k = 0; k < exact.size(); ++k) {
+      const long double amount = exact[k];
+      if (amount == 0) continue;
+      logs.add_log(amount > 0 ? 1.0 : -1.0, std::log(std::fabs(amount)) - days[k] / 365.0L * logs.log_growth(),
+                   days[k] / 365.0L);
+    }
+    return logs.sample();
   }
 
  private:
@@ -169,7 +245,8 @@ struct DatedNpv {
   // on its own, at the cost of one exponential per block.
   static constexpr std::size_t kBlock = 64;
 
-  // NaN when `check_underflow` and a present value has lost digits to underflow.
+  // NaN when `check_underflow` and a present value has lost digits to underflow (then the caller
+  // sums wider, or in logarithms).
   template <class Real, class Flow>
   RootSample evaluate(const std::vector<Flow>& amounts, double rate, bool check_underflow) const {
     const Real s = std::log1p(Real(rate));
@@ -210,12 +287,50 @@ struct DatedNpv {
       out += scale * a_block_out;
       b_out += scale * (b_block_out + base * a_block_out);
     }
-    if (check_underflow && (in < kSmallestSafeDoubleSum || out < kSmallestSafeDoubleSum))
+    const Real smallest_safe = std::is_same_v<Real, double> ? Real(kSmallestSafeDoubleSum) : Real(kSmallestSafeLongDoubleSum);
+    if (check_underflow && (in < smallest_safe || out < smallest_safe))
       return {std::numeric_limits<double>::quiet_NaN(), 0.0};
     // d/ds of exp(u * log_per_day) is -u/365 of it (from the first flow) or +u/365 (from the last);
     // d/dr = d/ds / (1 + r).
     const Real to_rate = (from_first ? Real(-1) : Real(1)) / (Real(365) * (Real(1) + rate));
     return log_ratio(in, b_in * to_rate, out, b_out * to_rate, rate, sign_low, sign_high);
+  }
+};
+
+// RATE's flows: `first` now, `payment` at the end of periods 1 .. periods - 1, `last` at the end
+// of period `periods`. NPV in closed form, in logarithms (as LogPresentValues), so an evaluation
+// costs the same for a million periods as for one: the payments' present value is |payment| S
+// with S = sum_{i=1..m} q^i, q = 1/(1+r), m = periods - 1, and their mean time
+// 1/(1-q) - m q^m/(1-q^m) (periods) weights the slope.
+struct AnnuityNpv {
+  std::size_t periods;
+  double first, payment, last;
+  int sign_low, sign_high;
+
+  RootSample operator()(double rate) const {
+    if (!std::isfinite(rate)) return {double(sign_high), 0.0};
+    LogPresentValues logs(rate);
+    const long double s = logs.log_growth();
+    const long double n = static_cast<long double>(periods);
+    logs.add(first, 0);
+    logs.add(last, n);
+    const long double m = n - 1;
+    if (payment != 0 && m >= 1) {
+      long double log_sum, mean_time;
+      if (std::fabs(s) * m < 1e-12L) {  // r next to 0: S = m and the times average (m + 1)/2
+        log_sum = std::log(m);
+        mean_time = (m + 1) / 2;
+      } else {
+        // S = q (1 - q^m) / (1 - q) = (1 - e^(-ms)) / (e^s - 1), both factors of one sign.
+        log_sum = std::log(-std::expm1(-m * s) / std::expm1(s));
+        // Near -100%, q^m overflows even a long double: S = q (q^m - 1)/(q - 1) is then
+        // q^(m+1)/(q - 1) to every digit.
+        if (!std::isfinite(log_sum)) log_sum = -(m + 1) * s - std::log(std::expm1(-s));
+        mean_time = -1 / std::expm1(-s) - m / std::expm1(m * s);
+      }
+      logs.add_log(payment, std::log(std::fabs(static_cast<long double>(payment))) + log_sum, mean_time);
+    }
+    return logs.sample();
   }
 };
 
@@ -470,6 +585,25 @@ IrrResult irr(std::span<const double> values, double guess) {
   const SignPattern pattern = sign_pattern(values);
   const std::optional<int> most_roots = pattern.changes > 1 && !wide ? root_bound(values) : std::nullopt;
   return solve(PeriodicNpv(values, pattern.last, pattern.first, wide), pattern, guess, most_roots);
+}
+
+IrrResult annuity_irr(std::size_t periods, double first, double payment, double last, double guess) {
+  if (periods == 0) throw std::invalid_argument("an annuity needs at least one period");
+  // Up to the root-count bound's reach the flows themselves are solved, as IRR would solve them.
+  if (periods <= kMostFlowsForRootBound) {
+    std::vector<double> flows(periods + 1, payment);
+    flows.front() = first;
+    flows.back() = last;
+    return irr(flows, guess);
+  }
+  check_guess(guess);
+  const double checked[] = {first, payment, last};
+  const std::size_t position[] = {1, 2, periods + 1};
+  for (std::size_t k = 0; k < 3; ++k)
+    if (!std::isfinite(checked[k]))
+      throw std::invalid_argument("cash flow " + std::to_string(position[k]) + " is not a finite number");
+  const SignPattern pattern = sign_pattern(std::array{first, payment, last});
+  return solve(AnnuityNpv{periods, first, payment, last, pattern.last, pattern.first}, pattern, guess);
 }
 
 IrrResult xirr(std::span<const double> values, std::span<const int> dates, double guess) {

@@ -19,6 +19,7 @@
 // Time is linear in the number of flows (the root-count bound, O(n^2), is taken up to 1,100 flows;
 // beyond that the scan alone answers).
 
+#include <cstddef>
 #include <span>
 #include <string>
 #include <vector>
@@ -50,6 +51,12 @@ IrrResult irr(std::span<const double> values, double guess = 0.1);
 // discounted over (dates[i] - dates[0]) / 365 years. Throws std::invalid_argument when sizes
 // differ, a date precedes dates[0], a flow is not finite or guess <= -1.
 IrrResult xirr(std::span<const double> values, std::span<const int> dates, double guess = 0.1);
+
+// IRR of an annuity, RATE's flows: `first` now, `payment` at the end of periods 1 .. periods - 1,
+// `last` at the end of period `periods` (periods >= 1). The same outcomes as irr() on those flows
+// (which it is, up to 1,100 periods); beyond, NPV is taken in closed form, so the time does not
+// grow with the number of periods. Throws std::invalid_argument as irr() does.
+IrrResult annuity_irr(std::size_t periods, double first, double payment, double last, double guess = 0.1);
 
 const char* to_string(IrrStatus status);
 

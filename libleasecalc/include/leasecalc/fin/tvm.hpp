@@ -251,11 +251,8 @@ inline IrrResult rate(double nper, double pmt, double pv, double fv = 0, double 
   tvm_detail::require_type(type, "RATE");
   tvm_detail::require(nper >= 1 && nper == std::floor(nper) && nper <= 1e7,
                       "RATE: nper must be a whole number of periods, at least 1");
-  const auto periods = static_cast<std::size_t>(nper);
-  std::vector<double> flows(periods + 1, pmt);  // payment k at time k (type 0) or k - 1 (type 1)
-  flows[0] = type == 1 ? pv + pmt : pv;
-  flows[periods] = type == 1 ? fv : pmt + fv;
-  return irr(flows, guess);
+  // Payment k at time k (type 0) or k - 1 (type 1).
+  return annuity_irr(static_cast<std::size_t>(nper), type == 1 ? pv + pmt : pv, pmt, type == 1 ? fv : pmt + fv, guess);
 }
 
 // MIRR(values, finance_rate, reinvest_rate): negative flows financed at finance_rate, positive

@@ -10,6 +10,7 @@
 #include <leasecalc/engine/project.hpp>
 #include <leasecalc/fin/irr.hpp>
 #include <leasecalc/io/load_deal.hpp>
+#include <leasecalc/solve/variants.hpp>
 
 #include <gtest/gtest.h>
 
@@ -334,6 +335,21 @@ TEST(LevelPayments, UsModelDebtServiceIsLevel) {
   ASSERT_LT(from + 2, to);
   for (int m = from + 1; m < std::min(to, l.months() - 1); ++m)
     EXPECT_EQ(engine::debt_service(l, m), engine::debt_service(l, from)) << "month " << m;
+}
+
+TEST(FloatingRate, RateShocksMoveEachMonthsAllInRate) {
+  // The sensitivity's factor multiplies each month's all-in rate, its points move it (through the
+  // margin), and a study's fixed rate replaces the floating one.
+  const auto deal = io::load_deal(std::string(LEASECALC_SOURCE_DIR) + "/models/us-h100-take-or-pay.yaml");
+  const auto doubled = solve::with_debt_rate_factor(deal, Decimal(2));
+  const auto raised = solve::with_debt_rate_change(deal, dec("0.01"));
+  for (int m = 0; m < 60; m += 7) {
+    const deal::Date reset = engine::month_start(deal.start, m);
+    const Decimal rate = deal::all_in_rate(*deal.debt[0].floating, reset);
+    EXPECT_EQ(deal::all_in_rate(*doubled.debt[0].floating, reset), rate * 2) << "month " << m;
+    EXPECT_EQ(deal::all_in_rate(*raised.debt[0].floating, reset), rate + dec("0.01")) << "month " << m;
+  }
+  EXPECT_FALSE(solve::with_debt_rate(deal, dec("0.05")).debt[0].floating);
 }
 
 // ---- distributions --------------------------------------------------------------------------

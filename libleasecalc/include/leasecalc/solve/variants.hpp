@@ -13,9 +13,12 @@
 
 namespace leasecalc::solve {
 
-// Every debt tranche at `annual_rate`.
+// Every debt tranche at the fixed `annual_rate` (a floating rate becomes that fixed rate).
 inline deal::Deal with_debt_rate(deal::Deal deal, const deal::Decimal& annual_rate) {
-  for (auto& tranche : deal.debt) tranche.annual_rate = annual_rate;
+  for (auto& tranche : deal.debt) {
+    tranche.annual_rate = annual_rate;
+    tranche.floating.reset();
+  }
   return deal;
 }
 

@@ -10,6 +10,7 @@
 #include <leasecalc/engine/project.hpp>
 #include <leasecalc/fin/irr.hpp>
 #include <leasecalc/io/load_deal.hpp>
+#include <leasecalc/solve/variants.hpp>
 
 #include <gtest/gtest.h>
 
@@ -35,7 +36,9 @@ struct GeneratedLoan {
 // maturity rule, starting on a day drawn from the first, the middle and the end of months, drawn
 // in one to four lots over its first year. The horizon leaves a month after the last payment, so
 // nothing is prepaid from a sale.
-GeneratedLoan generate_loan(std::mt19937_64& random, const std::string& amount_text) {
+// With `floating`, the rate is a floating one instead: a step curve of one to six points (0-10%)
+// spread over the loan's life, a margin (0-15%), a floor (0-5%) and up to two margin steps.
+GeneratedLoan generate_loan(std::mt19937_64& random, const std::string& amount_text, bool floating = false) {
   const auto pick = [&](int low, int high) { return std::uniform_int_distribution<int>(low, high)(random); };
   GeneratedLoan g;
   deal::DebtTranche& tranche = g.deal.debt.emplace_back();
@@ -68,6 +71,20 @@ GeneratedLoan generate_loan(std::mt19937_64& random, const std::string& amount_t
   g.capex.resize(static_cast<std::size_t>(g.deal.horizon_months), Decimal(0));
 
   std::ostringstream text;
+  if (floating) {
+    deal::FloatingRate rate;
+    const auto month_date = [&](int m) { return engine::month_start(g.deal.start, m) + boost::gregorian::days(pick(0, 27)); };
+    int m = pick(-3, 3);
+    for (int points = pick(1, 6); points > 0; --points, m += pick(1, 24))
+      rate.base.push_back({month_date(m), Decimal(pick(0, 1000)) / Decimal(10000)});
+    rate.margin = Decimal(pick(0, 1500)) / Decimal(10000);
+    rate.floor = Decimal(pick(0, 500)) / Decimal(10000);
+    for (int steps = pick(0, 2), from = pick(1, 30); steps > 0; --steps, from += pick(1, 30))
+      rate.margin_steps.push_back({month_date(from), Decimal(pick(0, 1500)) / Decimal(10000)});
+    text << "floating: " << rate.base.size() << " base points from " << rate.base.front().rate << ", margin "
+         << rate.margin << ", floor " << rate.floor << ", " << rate.margin_steps.size() << " margin steps; ";
+    tranche.floating = std::move(rate);
+  }
   text << "amount " << amount_text << ", rate " << tranche.annual_rate << ", "
        << (tranche.compounding == deal::Compounding::simple ? "simple" : "annual") << ", "
        << time::to_string(tranche.day_count) << ", term " << tranche.term_months << ", grace " << tranche.grace_months
@@ -96,7 +113,8 @@ Decimal lender_flow(const engine::Ledger<Decimal>& l, int m) {
 // compounding, as a loan agreement states them.
 double period_factor(const deal::DebtTranche& tranche, deal::Date start, int m) {
   const double fraction = time::year_fraction(tranche.day_count, engine::month_start(start, m), engine::month_start(start, m + 1));
-  const double rate = num::to_double(tranche.annual_rate);
+  const double rate = num::to_double(tranche.floating ? deal::all_in_rate(*tranche.floating, engine::month_start(start, m))
+                                                     : tranche.annual_rate);
   return tranche.compounding == deal::Compounding::simple ? rate * fraction : std::pow(1 + rate, fraction) - 1;
 }
 
@@ -109,35 +127,123 @@ int count_loans(const GeneratedLoan& g) {
 
 constexpr int generated_loans = 600;
 
-TEST(LenderReturn, RollingTheBalanceForwardAtEachPeriodsOwnFactorEndsAtZero) {
-  // The lender's NPV at the quoted rate under the tranche's own period factors is zero: the
-  // balance grown by each month's factor, less what the lender receives, plus what it lends, ends
-  // at zero. Interest is booked to the cent each month on each loan (at most half a cent off),
-  // and each such error grows with the factors after it: that, and nothing else, is the tolerance.
-  std::mt19937_64 random(20251130);
-  for (int i = 0; i < generated_loans; ++i) {
-    const GeneratedLoan g = generate_loan(random, std::to_string(100000 + i * 7919) + "." + std::to_string(i % 100));
-    SCOPED_TRACE(g.description);
-    const auto l = schedule(g);
-    const deal::DebtTranche& tranche = g.deal.debt[0];
-    const int loans = count_loans(g);
-    double balance = 0, tolerance = 0;
-    for (int m = 0; m < l.months(); ++m) {
-      const double factor = period_factor(tranche, g.deal.start, m);
-      if (balance != 0) tolerance = tolerance * (1 + factor) + 0.005 * loans;
-      balance = balance * (1 + factor) - num::to_double(lender_flow(l, m));
-    }
-    EXPECT_NEAR(balance, 0.0, tolerance + 1e-6);
-    // Every loan is repaid by its own last payment: nothing is left for a sale to settle.
-    EXPECT_EQ(l.total(Line::debt_prepaid), Decimal(0));
-    EXPECT_EQ(l.total(Line::debt_drawn) + l.total(Line::principal_repaid), Decimal(0));
-    // No payment before the first drawing's next month end; the last one `term` months after the
-    // last drawing at the latest.
-    int first_draw = 0;
-    while (l(Line::debt_drawn, first_draw) == 0) ++first_draw;
-    EXPECT_EQ(l(Line::interest, first_draw) + l(Line::principal_repaid, first_draw), Decimal(0));
-    EXPECT_EQ(l(Line::debt_outstanding, l.months() - 2), Decimal(0));
+// The lender's NPV at each month's own factor is zero: the balance grown by each month's factor,
+// less what the lender receives, plus what it lends, ends at zero. Interest is booked to the cent
+// each month on each loan (at most half a cent off), and each such error grows with the factors
+// after it: that, and nothing else, is the tolerance.
+void expect_balance_rolled_forward_ends_at_zero(const GeneratedLoan& g) {
+  SCOPED_TRACE(g.description);
+  const auto l = schedule(g);
+  const deal::DebtTranche& tranche = g.deal.debt[0];
+  const int loans = count_loans(g);
+  double balance = 0, tolerance = 0;
+  for (int m = 0; m < l.months(); ++m) {
+    const double factor = period_factor(tranche, g.deal.start, m);
+    if (balance != 0) tolerance = tolerance * (1 + factor) + 0.005 * loans;
+    balance = balance * (1 + factor) - num::to_double(lender_flow(l, m));
   }
+  EXPECT_NEAR(balance, 0.0, tolerance + 1e-6);
+  // Every loan is repaid by its own last payment: nothing is left for a sale to settle.
+  EXPECT_EQ(l.total(Line::debt_prepaid), Decimal(0));
+  EXPECT_EQ(l.total(Line::debt_drawn) + l.total(Line::principal_repaid), Decimal(0));
+  // No payment before the first drawing's next month end; the last one `term` months after the
+  // last drawing at the latest.
+  int first_draw = 0;
+  while (l(Line::debt_drawn, first_draw) == 0) ++first_draw;
+  EXPECT_EQ(l(Line::interest, first_draw) + l(Line::principal_repaid, first_draw), Decimal(0));
+  EXPECT_EQ(l(Line::debt_outstanding, l.months() - 2), Decimal(0));
+}
+
+TEST(LenderReturn, RollingTheBalanceForwardAtEachPeriodsOwnFactorEndsAtZero) {
+  std::mt19937_64 random(20251130);
+  for (int i = 0; i < generated_loans; ++i)
+    expect_balance_rolled_forward_ends_at_zero(
+        generate_loan(random, std::to_string(100000 + i * 7919) + "." + std::to_string(i % 100)));
+}
+
+TEST(LenderReturn, FloatingRatesRollForwardAtEachMonthsAllInRateToZero) {
+  // The same under generated floating rates: each month's factor from the all-in rate set at its
+  // start (base curve, floor, margin steps), level payments re-fixed at each change.
+  std::mt19937_64 random(20261130);
+  for (int i = 0; i < generated_loans; ++i)
+    expect_balance_rolled_forward_ends_at_zero(
+        generate_loan(random, std::to_string(100000 + i * 7919) + "." + std::to_string(i % 100), true));
+}
+
+// ---- floating rates -------------------------------------------------------------------------
+
+TEST(FloatingRate, AFlatBaseIsTheFixedLoanAtBasePlusMarginToTheCent) {
+  std::mt19937_64 random(5);
+  for (int i = 0; i < 300; ++i) {
+    GeneratedLoan fixed = generate_loan(random, std::to_string(500000 + i * 104729) + ".11");
+    SCOPED_TRACE(fixed.description);
+    const Decimal base = Decimal(i % 700) / Decimal(10000);
+    const Decimal margin = fixed.deal.debt[0].annual_rate;
+    fixed.deal.debt[0].annual_rate = base + margin;
+    GeneratedLoan floating = fixed;
+    floating.deal.debt[0].floating = deal::FloatingRate{{{deal::Date(1990, 1, 1), base}}, margin, Decimal(0), {}};
+    const auto a = schedule(fixed), b = schedule(floating);
+    for (Line line : {Line::interest, Line::principal_repaid, Line::debt_prepaid, Line::debt_outstanding})
+      for (int m = 0; m < a.months(); ++m) ASSERT_EQ(a(line, m), b(line, m)) << "month " << m;
+  }
+}
+
+// A 30/360 simple-interest bullet loan of 1.2M drawn at the end of month 0 of a deal starting
+// 2025-01-01, so that month m's interest is 100,000 x the all-in rate of month m.
+GeneratedLoan bullet_loan(deal::FloatingRate rate) {
+  GeneratedLoan g;
+  g.deal.start = deal::Date(2025, 1, 1);
+  g.deal.horizon_months = 40;
+  deal::DebtTranche& tranche = g.deal.debt.emplace_back();
+  tranche.name = "bullet";
+  tranche.amount = dec("1200000");
+  tranche.amortisation = deal::Amortisation::bullet;
+  tranche.term_months = 36;
+  tranche.floating = std::move(rate);
+  g.capex.assign(40, Decimal(0));
+  g.capex[0] = dec("2000000");
+  return g;
+}
+
+TEST(FloatingRate, TheFloorBindsWhereTheCurveDipsBelowIt) {
+  // Base 4% to 2026-01-01, then 0.5% under a 2% floor, then 3% from 2027-01-01; margin 3%.
+  const auto l = schedule(bullet_loan({{{deal::Date(2025, 1, 1), dec("0.04")}, {deal::Date(2026, 1, 1), dec("0.005")},
+                                        {deal::Date(2027, 1, 1), dec("0.03")}},
+                                       dec("0.03"), dec("0.02"), {}}));
+  EXPECT_EQ(l(Line::interest, 11), dec("-7000"));   // December 2025: 4% + 3%
+  EXPECT_EQ(l(Line::interest, 12), dec("-5000"));   // January 2026: the 2% floor + 3%, not 3.5%
+  EXPECT_EQ(l(Line::interest, 23), dec("-5000"));
+  EXPECT_EQ(l(Line::interest, 24), dec("-6000"));   // January 2027: 3% + 3%
+  EXPECT_EQ(l(Line::principal_repaid, 36), dec("-1200000"));
+}
+
+TEST(FloatingRate, MarginStepsApplyFromTheirDates) {
+  // Base 4% flat; margin 6% stepping to 5% for months from 2026-07-01 and 4% from 2027-03-15
+  // (the month starting 2027-04-01 is the first after it).
+  const auto l = schedule(bullet_loan({{{deal::Date(2025, 1, 1), dec("0.04")}},
+                                       dec("0.06"),
+                                       Decimal(0),
+                                       {{deal::Date(2026, 7, 1), dec("0.05")}, {deal::Date(2027, 3, 15), dec("0.04")}}}));
+  EXPECT_EQ(l(Line::interest, 17), dec("-10000"));  // June 2026
+  EXPECT_EQ(l(Line::interest, 18), dec("-9000"));   // July 2026
+  EXPECT_EQ(l(Line::interest, 26), dec("-9000"));   // March 2027: the step is mid-month
+  EXPECT_EQ(l(Line::interest, 27), dec("-8000"));   // April 2027
+}
+
+TEST(FloatingRate, AnAnnuityIsLevelBetweenResetsAndRefixedAtEachChange) {
+  // Annuity, 30/360 simple, base 5% then 3% from 2026-01-01, margin 2%: the payment is the
+  // 7% annuity up to December 2025, then the 5% annuity on the balance left over the payments left.
+  GeneratedLoan g = bullet_loan({{{deal::Date(2025, 1, 1), dec("0.05")}, {deal::Date(2026, 1, 1), dec("0.03")}},
+                                 dec("0.02"), Decimal(0), {}});
+  g.deal.debt[0].amortisation = deal::Amortisation::annuity;
+  const auto l = schedule(g);
+  const auto pmt = [](double balance, double monthly, int n) { return balance * monthly / (1 - std::pow(1 + monthly, -n)); };
+  EXPECT_NEAR(num::to_double(-engine::debt_service(l, 1)), pmt(1200000, 0.07 / 12, 36), 0.01);
+  for (int m = 2; m <= 11; ++m) EXPECT_EQ(engine::debt_service(l, m), engine::debt_service(l, 1)) << "month " << m;
+  const double balance = num::to_double(l(Line::debt_outstanding, 11));
+  EXPECT_NEAR(num::to_double(-engine::debt_service(l, 12)), pmt(balance, 0.05 / 12, 25), 0.01);
+  for (int m = 13; m < 36; ++m) EXPECT_EQ(engine::debt_service(l, m), engine::debt_service(l, 12)) << "month " << m;
+  EXPECT_EQ(l(Line::debt_outstanding, 36), Decimal(0));
 }
 
 TEST(LenderReturn, UnderThirtyThreeSixtyTheMonthlyIrrIsTheQuotedRate) {
@@ -217,11 +323,33 @@ TEST(LevelPayments, UsModelDebtServiceIsLevel) {
   for (int m = 0; m < l.months(); ++m)
     if (l(Line::debt_drawn, m) != 0) draws.push_back(m);
   ASSERT_GE(draws.size(), 2u);
-  // From the payment after the last drawing's first to the last payment, one level payment.
-  const int from = draws.back() + 1, to = draws.front() + deal.debt[0].term_months;
+  // From the payment after the last drawing and the last change of its floating rate to the last
+  // payment, one level payment (a floating-rate annuity is re-fixed at each change).
+  ASSERT_TRUE(deal.debt[0].floating);
+  int last_reset = 0;
+  for (int m = 1; m < l.months(); ++m)
+    if (deal::all_in_rate(*deal.debt[0].floating, engine::month_start(deal.start, m)) !=
+        deal::all_in_rate(*deal.debt[0].floating, engine::month_start(deal.start, m - 1)))
+      last_reset = m;
+  const int from = std::max(draws.back() + 1, last_reset), to = draws.front() + deal.debt[0].term_months;
   ASSERT_LT(from + 2, to);
   for (int m = from + 1; m < std::min(to, l.months() - 1); ++m)
     EXPECT_EQ(engine::debt_service(l, m), engine::debt_service(l, from)) << "month " << m;
+}
+
+TEST(FloatingRate, RateShocksMoveEachMonthsAllInRate) {
+  // The sensitivity's factor multiplies each month's all-in rate, its points move it (through the
+  // margin), and a study's fixed rate replaces the floating one.
+  const auto deal = io::load_deal(std::string(LEASECALC_SOURCE_DIR) + "/models/us-h100-take-or-pay.yaml");
+  const auto doubled = solve::with_debt_rate_factor(deal, Decimal(2));
+  const auto raised = solve::with_debt_rate_change(deal, dec("0.01"));
+  for (int m = 0; m < 60; m += 7) {
+    const deal::Date reset = engine::month_start(deal.start, m);
+    const Decimal rate = deal::all_in_rate(*deal.debt[0].floating, reset);
+    EXPECT_EQ(deal::all_in_rate(*doubled.debt[0].floating, reset), rate * 2) << "month " << m;
+    EXPECT_EQ(deal::all_in_rate(*raised.debt[0].floating, reset), rate + dec("0.01")) << "month " << m;
+  }
+  EXPECT_FALSE(solve::with_debt_rate(deal, dec("0.05")).debt[0].floating);
 }
 
 // ---- distributions --------------------------------------------------------------------------

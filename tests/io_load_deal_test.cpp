@@ -1404,3 +1404,53 @@ TEST(LoadDealCovenants, BadFieldsAreLocated) {
 }
 
 }  // namespace
+
+// ---- floating rates ------------------------------------------------------------------------------
+
+namespace {
+
+TEST(LoadDealFloatingRate, CurveMarginFloorAndStepsAreRead) {
+  const deal::Deal deal = parse(edit(base_model, "rate: 5%",
+                                     "rate: {base: {curve: [{date: 2025-09-01, rate: 4.3%}, {date: 2026-09-01, rate: 3.8%}]},"
+                                     " margin: 6.25%, floor: 1%, margin_steps: [{from: 2027-09-01, margin: 5.75%}]}"));
+  const auto& floating = deal.debt[0].floating;
+  ASSERT_TRUE(floating);
+  ASSERT_EQ(floating->base.size(), 2u);
+  EXPECT_EQ(floating->base[1].rate, dec("0.038"));
+  EXPECT_EQ(floating->margin, dec("0.0625"));
+  EXPECT_EQ(floating->floor, dec("0.01"));
+  ASSERT_EQ(floating->margin_steps.size(), 1u);
+  EXPECT_EQ(floating->margin_steps[0].margin, dec("0.0575"));
+  EXPECT_EQ(deal.debt[0].annual_rate, dec("0.1055"));  // the first month's all-in rate
+}
+
+TEST(LoadDealFloatingRate, AFlatBaseIsOneRate) {
+  const deal::Deal deal = parse(edit(base_model, "rate: 5%", "rate: {base: 4.3%, margin: 6.25%}"));
+  ASSERT_TRUE(deal.debt[0].floating);
+  EXPECT_EQ(deal::all_in_rate(*deal.debt[0].floating, deal::Date(2030, 1, 1)), dec("0.1055"));
+  EXPECT_FALSE(parse(base_model).debt[0].floating);  // a plain rate stays fixed
+}
+
+TEST(LoadDealFloatingRate, BadFieldsAreLocated) {
+  expect_edit_error("rate: 5%", "rate: {base: 4.3%, margin: -1%}", "-1%}", "-1%", "financing[0].rate.margin",
+                    "expected an annual rate from 0% to 1000%, got \"-1%\"");
+  expect_edit_error("rate: 5%", "rate: {base: 4.3%, margin: 1%, floor: 1200%}", "1200%", "1200%",
+                    "financing[0].rate.floor", "expected an annual rate from 0% to 1000%, got \"1200%\"");
+  expect_edit_error("rate: 5%", "rate: {base: {curve: [{date: 2026-01-01, rate: 4%}, {date: 2025-01-01, rate: 3%}]}, margin: 1%}",
+                    "2025-01-01", "2025-01-01", "financing[0].rate.base.curve[1].date",
+                    "expected a date after the previous point's (2026-01-01), got \"2025-01-01\"");
+  expect_edit_error("rate: 5%", "rate: {base: {curve: [{date: 2026-01-01, rate: -4%}]}, margin: 1%}", "-4%", "-4%",
+                    "financing[0].rate.base.curve[0].rate", "expected an annual rate from 0% to 1000%, got \"-4%\"");
+  expect_edit_error("rate: 5%",
+                    "rate: {base: 4%, margin: 1%, margin_steps: [{from: 2027-01-01, margin: 2%}, {from: 2027-01-01, margin: 1%}]}",
+                    "2027-01-01, margin: 1%", "2027-01-01", "financing[0].rate.margin_steps[1].from",
+                    "expected a date after the previous step's (2027-01-01), got \"2027-01-01\"");
+  const auto missing = error_of(edit(base_model, "rate: 5%", "rate: {base: 4%}"));
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->path(), "financing[0].rate");
+  const auto unknown = error_of(edit(base_model, "rate: 5%", "rate: {base: 4%, margin: 1%, spread: 2%}"));
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->path(), "financing[0].rate.spread");
+}
+
+}  // namespace

@@ -132,6 +132,10 @@ constexpr auto rented_gpus_keys = std::to_array<std::string_view>({"gpus", "pric
 constexpr auto financing_keys = std::to_array<std::string_view>(
     {"name", "kind", "share_of_capex", "amount", "rate", "compounding", "day_count", "term", "grace", "amortisation",
      "balloon", "upfront_fee", "commitment_fee", "maturity"});
+constexpr auto floating_rate_keys = std::to_array<std::string_view>({"base", "margin", "floor", "margin_steps"});
+constexpr auto base_curve_keys = std::to_array<std::string_view>({"curve"});
+constexpr auto base_rate_point_keys = std::to_array<std::string_view>({"date", "rate"});
+constexpr auto margin_step_keys = std::to_array<std::string_view>({"from", "margin"});
 constexpr auto covenants_keys = std::to_array<std::string_view>(
     {"frequency", "first_test", "look_back", "minimum_dscr", "maximum_ltv", "minimum_contract_fulfilment",
      "maximum_customer_share"});
@@ -601,6 +605,42 @@ deal::RunningCosts read_running_costs(std::optional<Object> object, const DealFr
 
 // ---- financing ---------------------------------------------------------------------------------
 
+// A floating rate: `base` (a rate, or {curve: [{date, rate}, ...]} by rising date), `margin`,
+// `floor` on the base and `margin_steps` ([{from, margin}, ...] by rising date).
+deal::FloatingRate read_floating_rate(Object& object) {
+  deal::FloatingRate floating;
+  Field base = object.field("base");
+  if (base.is_object()) {
+    Object curve_object = base.as_object(base_curve_keys);
+    for (Object point : curve_object.list_of_objects("curve", base_rate_point_keys)) {
+      Field date_field = point.field("date");
+      const Date date = date_field.as_date();
+      if (!floating.base.empty() && date <= floating.base.back().date)
+        date_field.fail_expected("a date after the previous point's (" + time::format_date(floating.base.back().date) +
+                                 ")");
+      floating.base.push_back({date, point.required_percent("rate", Range::annual_rate)});
+      point.finish();
+    }
+    if (floating.base.empty()) curve_object.field("curve").fail_expected("at least one dated point");
+    curve_object.finish();
+  } else {
+    floating.base.push_back({Date(1900, 1, 1), base.as_percent(Range::annual_rate)});  // flat: one point
+  }
+  floating.margin = object.required_percent("margin", Range::annual_rate);
+  floating.floor = object.optional_percent("floor", 0, Range::annual_rate);
+  for (Object step : object.optional_list_of_objects("margin_steps", margin_step_keys)) {
+    Field from_field = step.field("from");
+    const Date from = from_field.as_date();
+    if (!floating.margin_steps.empty() && from <= floating.margin_steps.back().from)
+      from_field.fail_expected("a date after the previous step's (" +
+                               time::format_date(floating.margin_steps.back().from) + ")");
+    floating.margin_steps.push_back({from, step.required_percent("margin", Range::annual_rate)});
+    step.finish();
+  }
+  object.finish();
+  return floating;
+}
+
 std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& frame, const deal::Cluster& cluster) {
   std::vector<deal::DebtTranche> tranches;
   const Decimal capex = total_capex(cluster);
@@ -626,7 +666,14 @@ std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& fra
       sizing_field.fail("expected debt not above the capex (" + format_decimal(capex) + " " + frame.currency +
                         "), got tranches totalling " + format_percent(debt_share) + " of it");
 
-    tranche.annual_rate = object.required_percent("rate", Range::annual_rate);
+    Field rate = object.field("rate");
+    if (rate.is_object()) {
+      Object floating = rate.as_object(floating_rate_keys);
+      tranche.floating = read_floating_rate(floating);
+      tranche.annual_rate = deal::all_in_rate(*tranche.floating, frame.start);
+    } else {
+      tranche.annual_rate = rate.as_percent(Range::annual_rate);
+    }
     tranche.compounding = object.optional_enum<deal::Compounding>(
         "compounding", {{"simple", deal::Compounding::simple}, {"annual", deal::Compounding::annual}},
         deal::Compounding::simple);

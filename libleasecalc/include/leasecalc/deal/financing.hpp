@@ -5,6 +5,7 @@
 #include "leasecalc/deal/common.hpp"
 #include "leasecalc/time/day_count.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,13 +27,44 @@ enum class Compounding { simple, annual };
 // running from its own drawing, as in a delayed-draw facility.
 enum class Maturity { common, per_draw };
 
+// A floating rate: each month's all-in rate is the base rate set at the month's start (the reset),
+// floored, plus the margin then in force. The base is a step curve: each point's rate holds from
+// its date to the next point's (before the first point, the first point's rate), as a loan resets
+// to the fixing of its reset date and keeps it for the period; a flat base is a single point.
+struct BaseRatePoint {
+  Date date;
+  Decimal rate = 0;
+};
+struct MarginStep {
+  Date from;            // the margin applies to months starting on or after this date
+  Decimal margin = 0;
+};
+struct FloatingRate {
+  std::vector<BaseRatePoint> base;  // by date, at least one point
+  Decimal margin = 0;
+  Decimal floor = 0;                // on the base rate, as SOFR floors are written
+  std::vector<MarginStep> margin_steps;  // by date
+};
+
+// The all-in annual rate of a month starting on `reset`.
+inline Decimal all_in_rate(const FloatingRate& floating, Date reset) {
+  Decimal base = floating.base.front().rate;
+  for (const auto& point : floating.base)
+    if (point.date <= reset) base = point.rate;
+  Decimal margin = floating.margin;
+  for (const auto& step : floating.margin_steps)
+    if (step.from <= reset) margin = step.margin;
+  return (base < floating.floor ? floating.floor : base) + margin;
+}
+
 struct DebtTranche {
   enum class Kind { term_loan, finance_lease };
   std::string name;
   Kind kind = Kind::term_loan;
   Decimal amount = 0;           // absolute commitment, or
   Decimal share_of_capex = 0;   // a share of each capex payment (used when amount is 0)
-  Decimal annual_rate = 0;
+  Decimal annual_rate = 0;      // fixed; under a floating rate, the all-in rate of the first month
+  std::optional<FloatingRate> floating;
   Compounding compounding = Compounding::simple;
   time::DayCount day_count = time::DayCount::thirty_360_us;  // accrual of each month's interest
   int term_months = 0;          // from the drawing to the last payment

@@ -13,9 +13,12 @@
 
 namespace leasecalc::solve {
 
-// Every debt tranche at `annual_rate`.
+// Every debt tranche at the fixed `annual_rate` (a floating rate becomes that fixed rate).
 inline deal::Deal with_debt_rate(deal::Deal deal, const deal::Decimal& annual_rate) {
-  for (auto& tranche : deal.debt) tranche.annual_rate = annual_rate;
+  for (auto& tranche : deal.debt) {
+    tranche.annual_rate = annual_rate;
+    tranche.floating.reset();
+  }
   return deal;
 }
 
@@ -74,15 +77,30 @@ inline deal::Deal with_power_tariff_factor(deal::Deal deal, const deal::Decimal&
   return deal;
 }
 
-// Every debt tranche's annual rate multiplied by `factor`.
+// Every debt tranche's annual rate multiplied by `factor`: a floating rate's base points, floor,
+// margin and margin steps alike, so that each month's all-in rate is multiplied by it.
 inline deal::Deal with_debt_rate_factor(deal::Deal deal, const deal::Decimal& factor) {
-  for (auto& tranche : deal.debt) tranche.annual_rate *= factor;
+  for (auto& tranche : deal.debt) {
+    tranche.annual_rate *= factor;
+    if (!tranche.floating) continue;
+    for (auto& point : tranche.floating->base) point.rate *= factor;
+    tranche.floating->floor *= factor;
+    tranche.floating->margin *= factor;
+    for (auto& step : tranche.floating->margin_steps) step.margin *= factor;
+  }
   return deal;
 }
 
-// Every debt tranche's annual rate moved by `change` (0.01 = one point), floored at zero.
+// Every debt tranche's annual rate moved by `change` (0.01 = one point), floored at zero; a
+// floating rate moves by its margin (and margin steps), each floored at zero.
 inline deal::Deal with_debt_rate_change(deal::Deal deal, const deal::Decimal& change) {
-  for (auto& tranche : deal.debt) tranche.annual_rate = std::max(deal::Decimal(0), tranche.annual_rate + change);
+  const auto moved = [&](const deal::Decimal& rate) { return std::max(deal::Decimal(0), rate + change); };
+  for (auto& tranche : deal.debt) {
+    tranche.annual_rate = moved(tranche.annual_rate);
+    if (!tranche.floating) continue;
+    tranche.floating->margin = moved(tranche.floating->margin);
+    for (auto& step : tranche.floating->margin_steps) step.margin = moved(step.margin);
+  }
   return deal;
 }
 

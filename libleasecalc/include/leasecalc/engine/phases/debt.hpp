@@ -12,6 +12,11 @@
 // on its own flows (drawings against debt service) is the quoted rate as its compounding and day
 // count convert it: 5% simple under 30/360 is 5%/12 a month.
 //
+// A floating rate (deal::FloatingRate) sets each month's all-in rate at the month's start; the
+// month's factor is that rate under the day count and compounding. A level payment is then
+// re-fixed at each change of the all-in rate, as the level payment at the new rate held over the
+// payments left: a floating-rate annuity is level between resets.
+//
 // Level payments (annuity, balloon) are fixed when the amortisation starts, and again after each
 // drawing that adds to the balance, as the payment that repays the balance (to the balloon) over
 // the payments left under the schedule's own month factors; under 30/360 that is the annuity at
@@ -40,22 +45,34 @@ struct DebtScheduled {};
 
 namespace debt_detail {
 
-// The interest on one unit of balance over each deal month (paid at its end) under the tranche's
-// rate conventions, from month 0 to month `months` - 1: the month's year fraction under the day
-// count, times the rate (simple) or compounded ((1 + rate)^fraction - 1).
+// The interest on one unit of balance over a period of `fraction` of a year at `rate`: simple
+// (rate x fraction) or compounded ((1 + rate)^fraction - 1), as the tranche states.
 template <num::Numeric Num>
-Months<Num> accrual_factors(const deal::DebtTranche& tranche, deal::Date start, int months) {
-  const Num rate = as<Num>(tranche.annual_rate);
-  Months<Num> factors = zero_months<Num>(months);
+Num accrual_factor(const deal::DebtTranche& tranche, const Num& rate, const Num& fraction) {
+  return tranche.compounding == deal::Compounding::simple ? rate * fraction : num::pow(Num(1) + rate, fraction) - Num(1);
+}
+
+// Each deal month's annual rate, year fraction under the day count, and accrual factor (interest
+// on one unit, paid at the month's end), from month 0 to month `months` - 1. The rate is the
+// tranche's fixed rate, or its floating all-in rate at the month's start.
+template <num::Numeric Num>
+struct Accrual {
+  Months<Num> rates, fractions, factors;
+};
+
+template <num::Numeric Num>
+Accrual<Num> accrual(const deal::DebtTranche& tranche, deal::Date start, int months) {
+  const Num fixed_rate = as<Num>(tranche.annual_rate);
+  Accrual<Num> a{zero_months<Num>(months), zero_months<Num>(months), zero_months<Num>(months)};
   deal::Date from = month_start(start, 0);
   for (int m = 0; m < months; ++m) {
     const deal::Date to = month_start(start, m + 1);
-    const Num fraction = time::year_fraction<Num>(tranche.day_count, from, to);
-    at(factors, m) = tranche.compounding == deal::Compounding::simple ? rate * fraction
-                                                                       : num::pow(Num(1) + rate, fraction) - Num(1);
+    at(a.rates, m) = tranche.floating ? as<Num>(deal::all_in_rate(*tranche.floating, from)) : fixed_rate;
+    at(a.fractions, m) = time::year_fraction<Num>(tranche.day_count, from, to);
+    at(a.factors, m) = accrual_factor(tranche, at(a.rates, m), at(a.fractions, m));
     from = to;
   }
-  return factors;
+  return a;
 }
 
 // The level payment, at the ends of months `first` to `last`, that brings `balance` (outstanding
@@ -84,12 +101,13 @@ struct Loan {
 };
 
 template <num::Numeric Num>
-void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const Months<Num>& factors,
+void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const Accrual<Num>& accrued,
                   Ledger<Num>& ledger) {
+  const Months<Num>& factors = accrued.factors;
   const int last = ledger.months() - 1;
   const bool level = tranche.amortisation == deal::Amortisation::annuity ||
                      tranche.amortisation == deal::Amortisation::balloon;
-  Num balance(0), drawn(0), payment(0);
+  Num balance(0), drawn(0), payment(0), payment_rate(0);
   bool payment_fixed = false;
   for (int m = loan.first_draw; m <= last; ++m) {
     if (m > loan.last_draw && balance == 0) break;
@@ -101,11 +119,21 @@ void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const
         principal = balance;  // the last payment absorbs the rounding
       } else if (m >= loan.first_amortising_payment) {
         if (level) {
-          if (!payment_fixed) {
+          // A floating-rate annuity is re-fixed at each rate change, at the new rate held over
+          // the payments left, as such loans are serviced: level between resets.
+          if (!payment_fixed || (tranche.floating && at(accrued.rates, m) != payment_rate)) {
             const Num residual = tranche.amortisation == deal::Amortisation::balloon
                                      ? std::min(booked(drawn * as<Num>(tranche.balloon_share)), balance)
                                      : Num(0);
-            payment = booked(level_payment(balance, factors, m, loan.maturity, residual));
+            payment_rate = at(accrued.rates, m);
+            if (tranche.floating) {
+              Months<Num> held = factors;
+              for (int k = m; k <= loan.maturity; ++k)
+                at(held, k) = accrual_factor(tranche, payment_rate, at(accrued.fractions, k));
+              payment = booked(level_payment(balance, held, m, loan.maturity, residual));
+            } else {
+              payment = booked(level_payment(balance, factors, m, loan.maturity, residual));
+            }
             payment_fixed = true;
           }
           principal = std::max(payment - interest, Num(0));  // never a capitalised shortfall
@@ -169,20 +197,20 @@ void schedule_tranche(const deal::DebtTranche& tranche, deal::Date start, int ho
 
   // Each month's factor, over the horizon and as far past it as a schedule runs (a level payment
   // is fixed on the whole schedule, even where the sale will repay the end of it).
-  const Months<Num> factors = accrual_factors<Num>(tranche, start, last_draw + tranche.term_months + 1);
+  const Accrual<Num> accrued = accrual<Num>(tranche, start, last_draw + tranche.term_months + 1);
   const auto loan_from = [&](int first, int last_drawing, Months<Num> loan_draws) {
     return Loan<Num>{first, last_drawing, first + tranche.grace_months + 1, first + tranche.term_months,
                      std::move(loan_draws)};
   };
   if (tranche.maturity == deal::Maturity::common) {
-    service_loan(tranche, loan_from(first_draw, last_draw, std::move(draws)), factors, ledger);
+    service_loan(tranche, loan_from(first_draw, last_draw, std::move(draws)), accrued, ledger);
     return;
   }
   for (int m = first_draw; m <= last_draw; ++m) {
     if (at(draws, m) == 0) continue;
     Months<Num> own = zero_months<Num>(horizon);
     at(own, m) = at(draws, m);
-    service_loan(tranche, loan_from(m, m, std::move(own)), factors, ledger);
+    service_loan(tranche, loan_from(m, m, std::move(own)), accrued, ledger);
   }
 }
 

@@ -2,6 +2,7 @@
 // the file it concerns, a deal built in code gets the same ones without a place, and no bundled
 // model raises any. Also the fleet bound the loader and Monte Carlo share (deal/fleet.hpp).
 
+#include "support/model_text.hpp"
 #include "leasecalc/deal/fleet.hpp"
 #include "leasecalc/deal/warnings.hpp"
 #include "leasecalc/engine/metrics.hpp"
@@ -22,6 +23,8 @@
 namespace {
 
 using namespace leasecalc;
+using test::edit;
+using test::test_catalogue;
 using test::dec;
 
 constexpr const char* test_file = "odd.yaml";
@@ -38,20 +41,6 @@ depreciation:
   residual: 20%
 tax: {income_tax: 25%}
 )";
-
-io::Catalogue test_catalogue() {
-  return io::parse_catalogue(R"(skus:
-  - {name: H800, description: test, unit: server, gpus_per_unit: 8, list_price: 2.6M CNY, load_power: 10.2 kW, idle_power: 3.6 kW}
-)",
-                             "catalogue.yaml");
-}
-
-std::string replaced(std::string text, std::string_view from, std::string_view to) {
-  const std::size_t at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
-}
 
 std::vector<io::Warning> warnings_of(const std::string& text) {
   return io::parse_deal_with_warnings(text, test_file, test_catalogue()).warnings;
@@ -74,7 +63,7 @@ void expect_one_warning(const std::string& text, const std::string& path, int li
 TEST(DealWarnings, APlainModelHasNone) { EXPECT_TRUE(warnings_of(plain_model).empty()); }
 
 TEST(DealWarnings, ALoanPastTheHorizonIsRepaidFromTheSale) {
-  const std::string text = replaced(plain_model, "rate: 5%, term: 23 months", "rate: 5%, term: 600 months");
+  const std::string text = edit(plain_model, "rate: 5%, term: 23 months", "rate: 5%, term: 600 months");
   const std::vector<io::Warning> warnings = warnings_of(text);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_EQ(warnings[0].field, "financing[0].term");
@@ -86,51 +75,51 @@ TEST(DealWarnings, ALoanPastTheHorizonIsRepaidFromTheSale) {
   // A loan whose last payment falls in the horizon's last month is not odd; one a month later is
   // (drawn at the end of month 0, a 24-month loan pays its last instalment at the end of month 24).
   EXPECT_TRUE(warnings_of(plain_model).empty());
-  EXPECT_EQ(warnings_of(replaced(plain_model, "rate: 5%, term: 23 months", "rate: 5%, term: 24 months")).size(), 1u);
+  EXPECT_EQ(warnings_of(edit(plain_model, "rate: 5%, term: 23 months", "rate: 5%, term: 24 months")).size(), 1u);
 }
 
 TEST(DealWarnings, AFinanceLeaseIsNamedAsSuch) {
-  const std::string text = replaced(plain_model, "{name: loan,", "{name: loan, kind: finance_lease,");
-  const std::string past = replaced(text, "rate: 5%, term: 23 months", "rate: 5%, term: 36 months");
+  const std::string text = edit(plain_model, "{name: loan,", "{name: loan, kind: finance_lease,");
+  const std::string past = edit(text, "rate: 5%, term: 23 months", "rate: 5%, term: 36 months");
   expect_one_warning(past, "financing[0].term", 6, 76, "the finance lease runs 13 months past the 24-month horizon");
 }
 
 TEST(DealWarnings, ALoanThatOutlivesEveryContract) {
-  const std::string text = replaced(plain_model, "start: 2025-01-01, term: 24 months}", "start: 2025-01-01, term: 12 months}");
+  const std::string text = edit(plain_model, "start: 2025-01-01, term: 24 months}", "start: 2025-01-01, term: 12 months}");
   expect_one_warning(text, "financing[0].term", 6, 55,
                      "the loan outlives every contract: the last one ends 12 months into the deal");
   // A re-lease on demand keeps the servers earning to the horizon.
-  const std::string re_leased = replaced(text, "term: 12 months}", "term: 12 months, re_lease: {mode: on_demand, utilisation: 50%}}");
+  const std::string re_leased = edit(text, "term: 12 months}", "term: 12 months, re_lease: {mode: on_demand, utilisation: 50%}}");
   EXPECT_TRUE(warnings_of(re_leased).empty());
 }
 
 TEST(DealWarnings, AResidualAtThePurchasePrice) {
-  expect_one_warning(replaced(plain_model, "residual: 20%", "residual: 100%"), "depreciation.residual", 9, 13,
+  expect_one_warning(edit(plain_model, "residual: 20%", "residual: 100%"), "depreciation.residual", 9, 13,
                      "a residual value of 100% of the purchase price");
-  expect_one_warning(replaced(plain_model, "residual: 20%", "residual: {floor: 100%, decay: 30%}"),
+  expect_one_warning(edit(plain_model, "residual: 20%", "residual: {floor: 100%, decay: 30%}"),
                      "depreciation.residual.floor", 9, 21, "a residual floor of 100%");
-  expect_one_warning(replaced(plain_model, "residual: 20%", "residual: {floor: 10%, decay: 0%}"),
+  expect_one_warning(edit(plain_model, "residual: 20%", "residual: {floor: 10%, decay: 0%}"),
                      "depreciation.residual.decay", 9, 33, "keeps the residual value at 100%");
-  expect_one_warning(replaced(plain_model, "residual: 20%", "residual: {curve: [{age: 0 months, share: 100%}, {age: 12 months, share: 100%}]}"),
+  expect_one_warning(edit(plain_model, "residual: 20%", "residual: {curve: [{age: 0 months, share: 100%}, {age: 12 months, share: 100%}]}"),
                      "depreciation.residual.curve[1].share", 9, 76, "a residual value at 12 months of age of 100%");
   // New hardware at its price, then falling: the usual used-GPU curve.
-  EXPECT_TRUE(warnings_of(replaced(plain_model, "residual: 20%",
+  EXPECT_TRUE(warnings_of(edit(plain_model, "residual: 20%",
                                    "residual: {curve: [{age: 0 months, share: 100%}, {age: 12 months, share: 70%}]}"))
                   .empty());
 }
 
 TEST(DealWarnings, AUsedGpuCurveRisingWithAge) {
-  expect_one_warning(replaced(plain_model, "residual: 20%",
+  expect_one_warning(edit(plain_model, "residual: 20%",
                               "residual: {curve: [{age: 0 months, share: 90%}, {age: 12 months, share: 50%}, {age: 24 months, share: 60%}]}"),
                      "depreciation.residual.curve[2].share", 9, 105, "rises with age, from 50% at 12 months to 60% at 24 months");
 }
 
 TEST(DealWarnings, ServersThatCostNothing) {
-  const std::string text = replaced(plain_model, "servers: 4}", "servers: 4, price_per_server: 0 CNY}");
+  const std::string text = edit(plain_model, "servers: 4}", "servers: 4, price_per_server: 0 CNY}");
   expect_one_warning(text, "cluster.price_per_server", 2, 52, "the project IRR is meaningless");
   // Other capex keeps an investment: the servers' price is still odd, the IRR is not meaningless.
   const std::string with_extra =
-      replaced(text, "price_per_server: 0 CNY}", "price_per_server: 0 CNY, extra_capex: [{name: network, amount: 1M CNY}]}");
+      edit(text, "price_per_server: 0 CNY}", "price_per_server: 0 CNY, extra_capex: [{name: network, amount: 1M CNY}]}");
   const std::vector<io::Warning> warnings = warnings_of(with_extra);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_EQ(warnings[0].message.find("meaningless"), std::string::npos);
@@ -144,7 +133,7 @@ tax: {income_tax: 25%}
 
 TEST(DealWarnings, ZeroCapexGivesAnIrrNote) {
   const auto loaded = io::parse_deal_with_warnings(
-      replaced(plain_model, "servers: 4}", "servers: 4, price_per_server: 0 CNY}"), test_file, test_catalogue());
+      edit(plain_model, "servers: 4}", "servers: 4, price_per_server: 0 CNY}"), test_file, test_catalogue());
   const auto metrics = engine::metrics(loaded.deal, engine::project<double>(loaded.deal));
   ASSERT_EQ(metrics.capex, 0);
   for (const auto* irr : {&metrics.project_irr_pre_tax, &metrics.project_irr_post_tax}) {
@@ -212,7 +201,7 @@ TEST(DealWarnings, TheCommandsPrintThemAndJsonCarriesThem) {
   const auto model = dir / "odd.yaml";
   std::ofstream(model) << "catalog: " << (std::filesystem::path(LEASECALC_SOURCE_DIR) / "models/catalog/gpus.yaml").string()
                        << "\n"
-                       << replaced(plain_model, "residual: 20%", "residual: 100%");
+                       << edit(plain_model, "residual: 20%", "residual: 100%");
   const std::string expected = "warning: " + model.string() + ":10:13: depreciation.residual: a residual value of 100%";
   for (const std::string command : {"run", "sensitivity", "montecarlo"}) {
     const test::CliRun run = test::run_leasecalc(command + " '" + model.string() + "' --format json" +

@@ -2,6 +2,7 @@
 // files that are not files, and texts built to be slow. Each is refused with a located message,
 // in bounded time, never a crash or a wrapped count.
 
+#include "support/model_text.hpp"
 #include "leasecalc/io/document.hpp"
 #include "leasecalc/io/load_deal.hpp"
 #include "leasecalc/io/units.hpp"
@@ -21,6 +22,8 @@
 namespace {
 
 using namespace leasecalc;
+using test::edit;
+using test::test_catalogue;
 
 constexpr const char* test_file = "hostile.yaml";
 
@@ -30,20 +33,6 @@ cluster: {sku: H800, servers: 1}
 depreciation: {book: {method: straight_line, life: 12 months}}
 tax: {income_tax: 25%}
 )";
-
-io::Catalogue test_catalogue() {
-  return io::parse_catalogue(R"(skus:
-  - {name: H800, description: test, unit: server, gpus_per_unit: 8, list_price: 2.6M CNY, load_power: 10.2 kW, idle_power: 3.6 kW}
-)",
-                             "catalogue.yaml");
-}
-
-std::string replaced(std::string text, std::string_view from, std::string_view to) {
-  const std::size_t at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
-}
 
 std::optional<io::InputError> error_of(const std::string& text) {
   try {
@@ -72,19 +61,19 @@ const std::string contract_line =
 TEST(HostileModel, TheBaseLoads) { EXPECT_NO_THROW(io::parse_deal(base_model + contract_line, test_file, test_catalogue())); }
 
 TEST(HostileModel, DatesStayInsideTheCalendar) {
-  expect_located(replaced(base_model, "2025-01-01", "9999-01-01"), "deal.start", "a date from 1900-01-01 to 2200-12-31");
-  expect_located(replaced(base_model, "12 months}\ncluster", "100000 months}\ncluster"), "deal.horizon",
+  expect_located(edit(base_model, "2025-01-01", "9999-01-01"), "deal.start", "a date from 1900-01-01 to 2200-12-31");
+  expect_located(edit(base_model, "12 months}\ncluster", "100000 months}\ncluster"), "deal.horizon",
                  "a duration of at most 600 months");
 }
 
 TEST(HostileModel, AHugeLeaseTermIsRefusedBeforeAnyArithmetic) {
-  expect_located(base_model + replaced(contract_line, "12 months", "2147483647 months"), "contracts[0].take_or_pay.term",
+  expect_located(base_model + edit(contract_line, "12 months", "2147483647 months"), "contracts[0].take_or_pay.term",
                  "at most 600 months");
-  expect_located(base_model + replaced(contract_line, "12 months", "361 months"), "contracts[0].take_or_pay.term",
+  expect_located(base_model + edit(contract_line, "12 months", "361 months"), "contracts[0].take_or_pay.term",
                  "a lease term of at most 360 months");
   // With a prepayment spread over the term: refused at once, not after a loop over the term.
   const auto begin = std::chrono::steady_clock::now();
-  expect_located(base_model + replaced(contract_line, "term: 12 months",
+  expect_located(base_model + edit(contract_line, "term: 12 months",
                                        "term: 10000000 months, prepayment: {share: 20%, applied: spread_over_term}"),
                  "contracts[0].take_or_pay.term", "at most 600 months");
   EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(1));
@@ -92,14 +81,14 @@ TEST(HostileModel, AHugeLeaseTermIsRefusedBeforeAnyArithmetic) {
 
 TEST(HostileModel, CountsCannotWrapAround) {
   // 2147483647 + 2147483647 + 4 wraps to 2 in an int.
-  expect_located(replaced(base_model, "servers: 1}",
+  expect_located(edit(base_model, "servers: 1}",
                           "servers: 2, deliveries: [{date: 2025-01-01, servers: 2147483647}, "
                           "{date: 2025-01-01, servers: 2147483647}, {date: 2025-01-01, servers: 4}]}"),
                  "cluster.deliveries[0].servers", "a whole number of at most 10000000");
-  expect_located(replaced(base_model, "servers: 1}", "servers: 2147483647}"), "cluster.servers",
+  expect_located(edit(base_model, "servers: 1}", "servers: 2147483647}"), "cluster.servers",
                  "a whole number of at most 10000000");
   // At the bound, two contracts of the whole fleet still exceed it (the sum is not wrapped).
-  const std::string two = replaced(base_model, "servers: 1}", "servers: 10000000}") +
+  const std::string two = edit(base_model, "servers: 1}", "servers: 10000000}") +
                           "contracts:\n"
                           "  - {take_or_pay: {name: a, servers: 10000000, start: 2025-01-01, term: 12 months, price: 1 CNY/server-month}}\n"
                           "  - {take_or_pay: {name: b, servers: 10000000, start: 2025-01-01, term: 12 months, price: 1 CNY/server-month}}\n";
@@ -107,7 +96,7 @@ TEST(HostileModel, CountsCannotWrapAround) {
 }
 
 TEST(HostileModel, AmountsHaveAnUpperBound) {
-  expect_located(replaced(base_model, "servers: 1}", "servers: 1, price_per_server: 1e305 CNY}"),
+  expect_located(edit(base_model, "servers: 1}", "servers: 1, price_per_server: 1e305 CNY}"),
                  "cluster.price_per_server", "at most 1e15 in magnitude");
   expect_located(base_model + "running_costs: {electricity: {tariff: 1e308 CNY/kWh}}\n",
                  "running_costs.electricity.tariff", "at most 1e15 in magnitude");
@@ -117,25 +106,25 @@ TEST(HostileModel, AnExponentBeyondTheDecimalIsAParseError) {
   EXPECT_THROW(io::parse_number("00000e0475201184752"), io::ParseError);
   EXPECT_THROW(io::parse_money("00000e0475201184752 CNY"), io::ParseError);
   EXPECT_THROW(io::parse_percent("1e999999999%"), io::ParseError);
-  expect_located(replaced(base_model, "servers: 1}", "servers: 1, price_per_server: \"00000e0475201184752\"}"),
+  expect_located(edit(base_model, "servers: 1}", "servers: 1, price_per_server: \"00000e0475201184752\"}"),
                  "cluster.price_per_server", "out of range");
 }
 
 TEST(HostileModel, AScalarWhereAMapBelongsNamesTheKeys) {
-  expect_located(replaced(base_model, "income_tax: 25%}", "income_tax: 25%, vat: 0%}"), "tax.vat",
+  expect_located(edit(base_model, "income_tax: 25%}", "income_tax: 25%, vat: 0%}"), "tax.vat",
                  "accepted keys: refund, refund_month, refund_share, refund_booked_as");
-  expect_located(base_model + replaced(contract_line, "term: 12 months", "term: 12 months, re_lease: on_demand"),
+  expect_located(base_model + edit(contract_line, "term: 12 months", "term: 12 months, re_lease: on_demand"),
                  "contracts[0].take_or_pay.re_lease", "accepted keys: mode, market_price, price_decay, discount, term, utilisation");
 }
 
 // Every map of a model, a section or one nested in a list, names its keys the same way.
 TEST(HostileModel, EverySectionNamesItsKeys) {
-  expect_located(replaced(base_model, "cluster: {sku: H800, servers: 1}", "cluster: H800"), "cluster",
+  expect_located(edit(base_model, "cluster: {sku: H800, servers: 1}", "cluster: H800"), "cluster",
                  "expected a map of keys (accepted keys: sku, servers, price_per_server, price_includes_vat, "
                  "capex_vat_rate, spares, extra_capex, deliveries, annual_failure_rate, replacement_cost), got \"H800\"");
-  expect_located(replaced(base_model, "tax: {income_tax: 25%}", "tax: 25%"), "tax",
+  expect_located(edit(base_model, "tax: {income_tax: 25%}", "tax: 25%"), "tax",
                  "accepted keys: income_tax, loss_carry_forward, loss_offset_cap, vat");
-  expect_located(replaced(base_model, "book: {method: straight_line, life: 12 months}", "book: straight_line"),
+  expect_located(edit(base_model, "book: {method: straight_line, life: 12 months}", "book: straight_line"),
                  "depreciation.book", "accepted keys: method, life, salvage, factor, class, convention, bonus");
   expect_located(base_model + "financing: [loan]\n", "financing[0]", "accepted keys: name, kind, share_of_capex, amount");
   expect_located(base_model + "contracts: [take_or_pay]\n", "contracts[0]", "accepted keys: take_or_pay, on_demand");
@@ -158,7 +147,7 @@ TEST(HostileModel, ADeclaredKeyListCannotDrift) {
 
 TEST(HostileModel, ALongScalarIsQuotedAsAnExcerpt) {
   const std::string huge(1'000'000, '7');
-  const std::optional<io::InputError> error = error_of(replaced(base_model, "servers: 1}", "servers: x" + huge + "}"));
+  const std::optional<io::InputError> error = error_of(edit(base_model, "servers: 1}", "servers: x" + huge + "}"));
   ASSERT_TRUE(error);
   EXPECT_LT(std::string(error->what()).size(), 400u) << std::string(error->what()).substr(0, 400);
   EXPECT_NE(error->detail().find("..."), std::string::npos);
@@ -169,7 +158,7 @@ TEST(HostileModel, CarriageReturnLineEndsAreLineEnds) {
   for (char& c : old_mac)
     if (c == '\n') c = '\r';
   EXPECT_NO_THROW(io::parse_deal(old_mac, test_file, test_catalogue()));
-  const std::optional<io::InputError> error = error_of(replaced(old_mac, "servers: 1}", "servers: -1}"));
+  const std::optional<io::InputError> error = error_of(edit(old_mac, "servers: 1}", "servers: -1}"));
   ASSERT_TRUE(error);
   EXPECT_EQ(error->line(), 2) << error->what();
 }

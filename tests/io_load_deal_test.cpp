@@ -2,6 +2,7 @@
 // validation rule reports the file, line, column and field path of the offending text.
 
 #include "leasecalc/io/load_deal.hpp"
+#include "support/model_text.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,6 +16,8 @@
 namespace {
 
 using namespace leasecalc;
+using test::edit;
+using test::test_catalogue;
 using deal::Decimal;
 
 std::filesystem::path models_dir() { return std::filesystem::path(LEASECALC_SOURCE_DIR) / "models"; }
@@ -43,15 +46,6 @@ Where locate(const std::string& text, std::string_view context, std::string_view
   const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
   const int column = static_cast<int>(offset - (line_start == std::string::npos ? 0 : line_start + 1)) + 1;
   return {line, column};
-}
-
-// `text` with the only occurrence of `from` replaced by `to`.
-std::string edit(std::string text, std::string_view from, std::string_view to) {
-  const std::size_t at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << "not found: " << from;
-  EXPECT_EQ(text.find(from, at + 1), std::string::npos) << "not unique: " << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
 }
 
 // ---- a small valid model, edited by each error test ---------------------------------------------
@@ -90,17 +84,6 @@ tax:
 )";
 
 constexpr const char* test_file = "test.yaml";
-
-// A catalogue of its own, so that the tests do not change when the bundled one grows.
-io::Catalogue test_catalogue() {
-  return io::parse_catalogue(R"(skus:
-  - {name: H800, description: test, unit: server, gpus_per_unit: 8, list_price: 2.6M CNY, load_power: 10.2 kW, idle_power: 3.6 kW}
-  - {name: H100, description: test, unit: server, gpus_per_unit: 8, list_price: 290k USD, load_power: 10.2 kW, idle_power: 3.6 kW}
-  - {name: GB200-NVL72, description: test, unit: rack, gpus_per_unit: 72, list_price: 2.5M USD, load_power: 120 kW,
-     idle_power: 42 kW}
-)",
-                             "catalogue.yaml");
-}
 
 deal::Deal parse(const std::string& text) { return io::parse_deal(text, test_file, test_catalogue()); }
 

@@ -358,7 +358,7 @@ double effective(const engine::AnnualIrr& irr) { return irr.rate.value(); }
 
 void expect_monthly_equity_irr_is_the_project_irr(deal::Deal deal) {
   deal.debt.clear();
-  deal.distributions = deal::Distributions::monthly;
+  deal.distributions = time::Frequency::monthly;
   const auto ledger = engine::project<Decimal>(deal);
   const auto monthly = engine::metrics(deal, ledger);
   ASSERT_TRUE(monthly.equity_irr.rate && monthly.project_irr_post_tax.rate);
@@ -368,7 +368,7 @@ void expect_monthly_equity_irr_is_the_project_irr(deal::Deal deal) {
   EXPECT_NEAR(effective(monthly.equity_irr), effective(monthly.project_irr_post_tax), 1e-12);
   ASSERT_GT(effective(monthly.equity_irr), 0);  // holding cash back lowers a positive IRR
   EXPECT_EQ(monthly.equity_npv, monthly.project_npv);
-  for (deal::Distributions less_often : {deal::Distributions::quarterly, deal::Distributions::yearly}) {
+  for (time::Frequency less_often : {time::Frequency::quarterly, time::Frequency::annual}) {
     deal.distributions = less_often;
     const auto gathered = engine::metrics(deal, engine::project<Decimal>(deal));
     ASSERT_TRUE(gathered.equity_irr.rate);
@@ -401,13 +401,13 @@ TEST(Distributions, AllEquityGeneratedDealsEquityIrrIsTheirPostTaxProjectIrr) {
 TEST(Distributions, NoDistributionIsCalledBackBeforeTheNextDistributionDate) {
   // Levered, quarterly and yearly: between two distribution dates the shareholders are never
   // asked for money they were paid at the first.
-  for (deal::Distributions distributions : {deal::Distributions::quarterly, deal::Distributions::yearly}) {
+  for (time::Frequency distributions : {time::Frequency::quarterly, time::Frequency::annual}) {
     deal::Deal deal = test::rich_deal();
     deal.cluster.price_per_server = dec("900000");  // profitable enough to distribute every year
     std::get<deal::TakeOrPay>(deal.contracts[0]).price.amount = dec("10");
     deal.distributions = distributions;
     const auto l = engine::project<Decimal>(deal);
-    const int period = engine::phases::distribution_period_months(distributions);
+    const int period = time::months_per_period(distributions);
     const auto is_date = [&](int m) { return m % period == period - 1 || m == l.months() - 1; };
     int distributions_made = 0, next_date = 0;  // the date after the last distribution
     for (int m = 0; m < l.months(); ++m) {

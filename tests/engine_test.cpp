@@ -51,7 +51,7 @@ TEST(EngineMinimal, ProjectIrrIsTheAnnuityRateOfTheLease) {
   EXPECT_TRUE(m.project_irr_pre_tax.note.empty());
   // Distributed at each year's end instead: 11 months of rent, then 12, then 12.
   auto yearly = deal;
-  yearly.distributions = deal::Distributions::yearly;
+  yearly.distributions = time::Frequency::annual;
   const auto y = engine::metrics(yearly, engine::project<double>(yearly));
   ASSERT_TRUE(y.equity_irr.rate.has_value());
   const double e = std::pow(1.0 + *y.equity_irr.rate, 1.0 / 12.0);

@@ -1114,11 +1114,11 @@ TEST(LoadDealErrors, UnknownDayCount) {
 TEST(LoadDealValues, MaturityPerDrawAndDistributions) {
   const deal::Deal defaults = parse(base_model);
   EXPECT_EQ(defaults.debt.at(0).maturity, deal::Maturity::common);
-  EXPECT_EQ(defaults.distributions, deal::Distributions::monthly);
+  EXPECT_EQ(defaults.distributions, time::Frequency::monthly);
   const deal::Deal deal = parse(edit(edit(base_model, "    term: 60 months\n", "    term: 60 months\n    maturity: per_draw\n"),
                                      "  horizon: 60 months\n", "  horizon: 60 months\n  distributions: quarterly\n"));
   EXPECT_EQ(deal.debt.at(0).maturity, deal::Maturity::per_draw);
-  EXPECT_EQ(deal.distributions, deal::Distributions::quarterly);
+  EXPECT_EQ(deal.distributions, time::Frequency::quarterly);
 }
 
 TEST(LoadDealErrors, UnknownMaturity) {

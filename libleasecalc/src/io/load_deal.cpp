@@ -230,11 +230,10 @@ DealFrame read_deal_head(Object head, deal::Deal& deal) {
   deal.start = head.required_date("start");
   deal.horizon_months = head.required_months("horizon", Range::positive);
   deal.discount_rate = head.optional_percent("discount_rate", 0, Range::annual_rate);
-  deal.distributions = head.optional_enum<deal::Distributions>("distributions",
-                                                               {{"monthly", deal::Distributions::monthly},
-                                                                {"quarterly", deal::Distributions::quarterly},
-                                                                {"yearly", deal::Distributions::yearly}},
-                                                               deal::Distributions::monthly);
+  deal.distributions = head.optional_enum<time::Frequency>(
+      "distributions",
+      {{"monthly", time::Frequency::monthly}, {"quarterly", time::Frequency::quarterly}, {"yearly", time::Frequency::annual}},
+      time::Frequency::monthly);
   head.finish();
   return DealFrame{deal.currency, deal.start, deal.horizon_months,
                    time::add_months(deal.start, deal.horizon_months, time::EndOfMonth::off)};

@@ -8,6 +8,7 @@
 #include "leasecalc/deal/financing.hpp"
 #include "leasecalc/deal/running_costs.hpp"
 #include "leasecalc/deal/tax.hpp"
+#include "leasecalc/time/frequency.hpp"
 
 #include <string>
 #include <vector>
@@ -24,7 +25,9 @@ struct Deal {
   std::vector<Contract> contracts;
   RunningCosts running_costs;
   std::vector<DebtTranche> debt;
-  Distributions distributions = Distributions::monthly;
+  // When the shareholders receive the deal's cash: at every month end, or at each deal quarter's or
+  // year's end (and at the horizon).
+  time::Frequency distributions = time::Frequency::monthly;
   Covenants covenants;  // none by default
   AssetPolicy assets;
   Tax tax;

@@ -76,10 +76,6 @@ struct DebtTranche {
   Decimal commitment_fee = 0;   // annual rate on the undrawn commitment, first to last drawing
 };
 
-// When the shareholders receive the deal's cash: at every month end, or at each deal quarter's or
-// deal year's end (and at the horizon).
-enum class Distributions { monthly, quarterly, yearly };
-
 // The month of a tranche's last scheduled payment, given the months of its first and last
 // drawings: a payment falls one month after a drawing, the last `term_months` after the first
 // drawing (common maturity) or after the last (each drawing its own loan).

@@ -17,30 +17,20 @@
 // once income tax is assessed (the last cash line of the other phases). Writes:
 // Line::equity_contributed, equity_distributed, cash_balance.
 
-#include "leasecalc/deal/financing.hpp"
 #include "leasecalc/engine/ledger.hpp"
 #include "leasecalc/engine/phases/booking.hpp"
 #include "leasecalc/engine/phases/income_tax.hpp"
 #include "leasecalc/engine/statements.hpp"
+#include "leasecalc/time/frequency.hpp"
 
 #include <algorithm>
 
 namespace leasecalc::engine::phases {
 
-// Months between distribution dates.
-constexpr int distribution_period_months(deal::Distributions distributions) {
-  switch (distributions) {
-    case deal::Distributions::monthly: return 1;
-    case deal::Distributions::quarterly: return 3;
-    case deal::Distributions::yearly: return 12;
-  }
-  return 1;
-}
-
 template <num::Numeric Num>
-void fund_and_distribute_equity(deal::Distributions distributions, const IncomeTaxAssessed&, Ledger<Num>& ledger) {
+void fund_and_distribute_equity(time::Frequency distributions, const IncomeTaxAssessed&, Ledger<Num>& ledger) {
   const int last = ledger.months() - 1;
-  const int period = distribution_period_months(distributions);
+  const int period = time::months_per_period(distributions);
   const auto is_distribution_date = [&](int m) { return m % period == period - 1 || m == last; };
   Months<Num> to_equity = zero_months<Num>(ledger.months());
   for (int m = 0; m <= last; ++m) at(to_equity, m) = free_cash_flow_to_equity(ledger, m);

@@ -142,6 +142,28 @@ TEST(EngineInput, DealsPastTheDomainBoundsAreRefused) {
   EXPECT_THROW(engine::require_projectable(last_day), std::invalid_argument);
 }
 
+// Annual rates past the loader's 1000% would overflow (1 + rate)^years over a long horizon; at or
+// below -100% they make 1 + rate non-positive.
+TEST(EngineInput, RatesPastTheAnnualBoundAreRefused) {
+  auto usurious_loan = test::rich_deal();
+  ASSERT_FALSE(usurious_loan.debt.empty());
+  ASSERT_NO_THROW(engine::require_projectable(usurious_loan));
+  usurious_loan.debt.front().annual_rate = dec("10.01");
+  EXPECT_THROW(engine::require_projectable(usurious_loan), std::invalid_argument);
+  auto floating_margin = test::rich_deal();
+  floating_margin.debt.front().floating = deal::FloatingRate{{{boost::gregorian::date(2025, 1, 1), dec("0.04")}}, dec("11"), 0, {}};
+  EXPECT_THROW(engine::require_projectable(floating_margin), std::invalid_argument);
+  auto discount = test::minimal_deal();
+  discount.discount_rate = dec("-1");
+  EXPECT_THROW(engine::require_projectable(discount), std::invalid_argument);
+  auto escalator = test::minimal_deal();
+  std::get<deal::TakeOrPay>(escalator.contracts.front()).escalator.annual_rate = dec("1e6");
+  EXPECT_THROW(engine::require_projectable(escalator), std::invalid_argument);
+  auto shocked = test::rich_deal();  // a study's shock may take a rate under zero: still projectable
+  shocked.debt.front().annual_rate = dec("-0.01");
+  EXPECT_NO_THROW(engine::require_projectable(shocked));
+}
+
 // ---- invariants of the rich deal -------------------------------------------------------------
 
 class EngineRich : public ::testing::Test {

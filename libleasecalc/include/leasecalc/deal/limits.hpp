@@ -12,5 +12,8 @@ inline constexpr int max_lease_months = 360;  // a contract's term: 30 years, be
 inline constexpr int first_year = 1900;       // dates: the span of any deal, with 50 years to
 inline constexpr int last_year = 2200;        // spare before boost's 9999 end of the calendar
 inline constexpr const char* max_amount = "1e15";  // amounts, prices, numbers: a quadrillion in any unit
+// Annual rates (discount, escalators, residual decay, loan rates and fees): 1000%, beyond any rate
+// outside hyperinflation, so that (1 + rate)^years stays finite over the longest horizon.
+inline constexpr int max_annual_rate = 10;
 
 }  // namespace leasecalc::deal::limits

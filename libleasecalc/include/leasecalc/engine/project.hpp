@@ -61,6 +61,24 @@ inline void require_projectable(const deal::Deal& deal) {
   require(deal.running_costs.data_centre.basis != deal::DataCentre::Basis::per_rack_month ||
               deal.running_costs.data_centre.units_per_rack > 0,
           "a rack must hold at least one server");
+  // Annual rates as the loader bounds them above, so that (1 + rate)^years stays finite; below,
+  // only what keeps 1 + rate positive, as a shocked rate in a study may dip under zero.
+  const auto rate_ok = [](const deal::Decimal& rate) { return rate > -1 && rate <= max_annual_rate; };
+  const char* const rate_range = "an annual rate must be above -100% and at most 1000%";
+  require(rate_ok(deal.discount_rate), rate_range);
+  for (const auto* escalator : {&deal.running_costs.electricity.escalator, &deal.running_costs.data_centre.escalator})
+    require(rate_ok(escalator->annual_rate), rate_range);
+  for (const auto& cost : deal.running_costs.others) require(rate_ok(cost.escalator.annual_rate), rate_range);
+  if (const auto* decay = std::get_if<deal::ResidualExponential>(&deal.assets.residual))
+    require(rate_ok(decay->annual_decay), rate_range);
+  for (const auto& tranche : deal.debt) {
+    require(rate_ok(tranche.annual_rate) && rate_ok(tranche.commitment_fee), rate_range);
+    if (tranche.floating) {
+      require(rate_ok(tranche.floating->margin) && rate_ok(tranche.floating->floor), rate_range);
+      for (const auto& point : tranche.floating->base) require(rate_ok(point.rate), rate_range);
+      for (const auto& step : tranche.floating->margin_steps) require(rate_ok(step.margin), rate_range);
+    }
+  }
   for (const auto& tranche : deal.debt) {
     require(tranche.term_months > 0, "a debt tranche's term must be at least one month");
     require(tranche.term_months <= max_months && tranche.grace_months >= 0 && tranche.grace_months <= max_months,
@@ -68,6 +86,7 @@ inline void require_projectable(const deal::Deal& deal) {
   }
   for (const auto& contract : deal.contracts) {
     if (const auto* take_or_pay = std::get_if<deal::TakeOrPay>(&contract)) {
+      require(rate_ok(take_or_pay->escalator.annual_rate), rate_range);
       require(take_or_pay->term_months > 0, "a take-or-pay term must be at least one month");
       require(take_or_pay->term_months <= max_lease_months, "a take-or-pay term must be at most 360 months");
       require(take_or_pay->re_lease.follow_on_term_months <= max_months, "a follow-on term must be at most 600 months");

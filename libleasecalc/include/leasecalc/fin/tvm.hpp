@@ -250,7 +250,7 @@ Num nper(const Num& rate, const Num& pmt, const Num& pv, const Num& fv = Num(0),
 inline IrrResult rate(double nper, double pmt, double pv, double fv = 0, double type = 0, double guess = 0.1) {
   tvm_detail::require_type(type, "RATE");
   tvm_detail::require(nper >= 1 && nper == std::floor(nper) && nper <= 1e7,
-                      "RATE: nper must be a whole number of periods, at least 1");
+                      "RATE: nper must be a whole number of periods from 1 to 10,000,000");
   // Payment k at time k (type 0) or k - 1 (type 1).
   return annuity_irr(static_cast<std::size_t>(nper), type == 1 ? pv + pmt : pv, pmt, type == 1 ? fv : pmt + fv, guess);
 }

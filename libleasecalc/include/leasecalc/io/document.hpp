@@ -46,10 +46,7 @@ struct SourceNode;
 namespace limits {
 using namespace deal::limits;
 inline constexpr std::uintmax_t max_file_bytes = 16u << 20;  // a model file: 16 MiB
-inline constexpr int max_nesting = 64;
-// An annual rate (discount, escalator, residual decay): 1000%, beyond any rate outside
-// hyperinflation, so that (1 + rate)^years stays finite over the longest horizon.
-inline constexpr int max_annual_rate = 10;  // levels of maps and lists: a model needs fewer than ten
+inline constexpr int max_nesting = 64;  // levels of maps and lists: a model needs fewer than ten
 }  // namespace limits
 
 // Which values a getter accepts beyond the grammar of its unit.

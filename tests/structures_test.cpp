@@ -19,6 +19,7 @@
 #include <cmath>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -198,6 +199,15 @@ TEST(SaleLeaseback, TheInvestorEarnsTheLeaseRateAndTheOperatorPaysMoreWithAFee) 
   ASSERT_TRUE(fee_view.effective_cost.rate);
   EXPECT_GT(*fee_view.effective_cost.rate, lease_rate + 0.005);  // 2% upfront over two years
   EXPECT_NEAR(*fee_view.investor_irr.rate, lease_rate, 1e-7);    // the fee is not the investor's
+}
+
+TEST(SaleLeaseback, ADealBuiltInCodeWithoutItsTermsIsRefused) {
+  deal::Deal deal = sold_and_leased_back();
+  deal.debt[0].sale_leaseback.reset();
+  EXPECT_THROW(engine::project<double>(deal), std::invalid_argument);
+  deal = sold_and_leased_back();
+  deal.debt[0].sale_leaseback->repurchase_share_of_cost = dec("0.7");  // above the 65% advance rate
+  EXPECT_THROW(engine::project<double>(deal), std::invalid_argument);
 }
 
 // ---- the lessee's view -----------------------------------------------------------------------

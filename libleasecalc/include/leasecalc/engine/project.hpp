@@ -65,6 +65,16 @@ inline void require_projectable(const deal::Deal& deal) {
           "a rack must hold at least one server");
   for (const auto& tranche : deal.debt) {
     require(tranche.term_months > 0, "a debt tranche's term must be at least one month");
+    if (tranche.kind == deal::DebtTranche::Kind::sale_leaseback) {
+      require(tranche.sale_leaseback.has_value(), "a sale-leaseback needs its advance rate and repurchase");
+      const auto& terms = *tranche.sale_leaseback;
+      require(terms.advance_rate > 0 && terms.advance_rate <= 1,
+              "a sale-leaseback's advance rate must be above 0% and at most 100%");
+      require(!terms.repurchase_share_of_cost || (*terms.repurchase_share_of_cost >= 0 &&
+                                                  *terms.repurchase_share_of_cost <= terms.advance_rate),
+              "a sale-leaseback's repurchase share of cost must be from 0% to its advance rate");
+      require(terms.repurchase_price >= 0, "a sale-leaseback's repurchase price cannot be negative");
+    }
     require(tranche.term_months <= max_months && tranche.grace_months >= 0 && tranche.grace_months <= max_months,
             "a debt tranche's term and grace must be at most 600 months");
   }

@@ -51,16 +51,6 @@ CapacityBackstopped buy_unsold_capacity(const deal::Deal& deal, const RunningCos
   return {};
 }
 
-// The fleet's capitalised cost: what the residual value guarantee's floor and a sale-leaseback's
-// advance rate are shares of. `through` limits it to the deliveries made by that month.
-template <num::Numeric Num>
-Num fleet_cost(const CapexPayments<Num>& capex, int through) {
-  Num cost(0);
-  for (const auto& payment : capex.deliveries)
-    if (payment.month <= through) cost += payment.capitalised;
-  return cost;
-}
-
 template <num::Numeric Num>
 SaleGain<Num> guarantee_residual_value(const deal::Deal& deal, const CapexPayments<Num>& capex, SaleGain<Num> gain,
                                        Ledger<Num>& ledger) {

@@ -21,7 +21,6 @@
 #include "leasecalc/engine/phases/booking.hpp"
 #include "leasecalc/engine/phases/capex.hpp"
 #include "leasecalc/engine/phases/debt.hpp"
-#include "leasecalc/engine/phases/guarantees.hpp"
 
 #include <concepts>
 #include <stdexcept>

@@ -353,6 +353,11 @@ TEST(StructureFields, BadValuesAreLocatedErrors) {
             "\"2025-12-31\"");
   EXPECT_EQ(error_text(edit(base, "floor: 15%", "floor: 150%")),
             "test.yaml:27:27: guarantees.residual_value.floor: expected a percentage from 0% to 100%, got \"150%\"");
+  EXPECT_NE(error_text(edit(base, "lessee:\n",
+                            "  - {name: second, kind: sale_leaseback, advance_rate: 10%, rate: 12%, term: 12 months,\n"
+                            "     repurchase: {price: 0 USD}}\nlessee:\n"))
+                .find("test.yaml:23:26: financing[1].kind: expected at most one sale-leaseback in a deal, got a second"),
+            std::string::npos);
   EXPECT_EQ(error_text(edit(base, "  discount_rate: 12%\nguarantees", "  discount: 12%\nguarantees")),
             "test.yaml:24:3: lessee: missing required key \"discount_rate\" (expected an annual rate from 0% to 1000%)");
 }

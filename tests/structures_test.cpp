@@ -393,4 +393,21 @@ TEST(StructureReport, EveryFigureIsInEveryWriterWhenTheModelHasItsStructureAndNo
     EXPECT_EQ(plain_table.str().find(std::string(metric.label)), std::string::npos) << metric.label;
 }
 
+// The bundled sale-leaseback's repurchase falls the month after its anchor contract's last: the
+// covenant section says so, in the singular.
+TEST(StructureReport, TheBundledSaleLeasebackIsReportedAgainstItsContract) {
+  const deal::Deal deal = io::load_deal(std::string(LEASECALC_SOURCE_DIR) + "/models/gpu-sale-leaseback.yaml");
+  const report::RunReport run = report::make_run_report<double>(deal, false);
+  std::ostringstream table;
+  report::write_table(table, run, report::Scale{1e6, "M"});
+  EXPECT_NE(table.str().find("sale-leaseback outlives its contracts by 1 month: its last repayment falls in month 48"),
+            std::string::npos)
+      << table.str();
+  const auto& view = run.structures.sale_leasebacks.at(0);
+  EXPECT_EQ(view.repurchase_month, 48);
+  // The repurchase is worth exercising: the fleet is worth more than the price then.
+  ASSERT_TRUE(view.fleet_value_at_repurchase);
+  EXPECT_GT(*view.fleet_value_at_repurchase, view.repurchase_price);
+}
+
 }  // namespace

@@ -361,7 +361,7 @@ std::string tenor_text(const RunReport& r, const engine::TrancheTenor& tenor) {
   std::string said =
       tenor.contracts_end_month
           ? tenor.tranche + " outlives its contracts by " + std::to_string(tenor.months_past_contracts) +
-                " months: its last repayment falls in " + last_repayment + ", the signed take-or-pay terms end with " +
+                (tenor.months_past_contracts == 1 ? " month" : " months") + ": its last repayment falls in " + last_repayment + ", the signed take-or-pay terms end with " +
                 month_text(r, *tenor.contracts_end_month - 1)
           : tenor.tranche + " has no signed take-or-pay contract behind it: all " +
                 std::to_string(tenor.months_past_contracts) + " months to its last repayment in " + last_repayment +

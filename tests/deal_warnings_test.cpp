@@ -179,7 +179,7 @@ TEST(DealWarnings, BundledModelsRaiseOnlyTheGuosenLoansLastInstalment) {
       EXPECT_TRUE(loaded.warnings.empty()) << entry.path() << ": " << loaded.warnings.front().text();
     }
   }
-  EXPECT_GE(models, 6);
+  EXPECT_GE(models, 8);
 }
 
 TEST(DealWarnings, ADefaultedFieldIsPlacedAtItsEnclosingMap) {

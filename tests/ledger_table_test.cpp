@@ -34,7 +34,7 @@ Num sum(std::initializer_list<Line> lines) {
 }
 
 const std::initializer_list<Line> lease_revenue = {Line::committed_revenue, Line::on_demand_revenue, Line::sla_credits,
-                                                   Line::termination_fees};
+                                                   Line::termination_fees, Line::capacity_backstop};
 const std::initializer_list<Line> running_costs_paid = {Line::electricity, Line::data_centre_rent,
                                                         Line::other_running_costs, Line::hardware_replacements};
 
@@ -55,7 +55,7 @@ TEST(LineTable, SubtotalsSumTheDocumentedLines) {
   const auto revenue = set_of({lease_revenue, {Line::vat_refund_income}});
   const auto ebitda = set_of({lease_revenue, {Line::vat_refund_income}, running_costs_paid, {Line::credit_losses}});
   auto ebit = ebitda;
-  ebit.insert({Line::book_depreciation, Line::gain_on_sale});
+  ebit.insert({Line::book_depreciation, Line::gain_on_sale, Line::residual_value_guarantee});
   EXPECT_EQ(engine::lease_revenue(l, 0), sum(lease_revenue));
   EXPECT_EQ(engine::revenue(l, 0), sum(revenue));
   EXPECT_EQ(engine::running_costs_paid(l, 0), sum(running_costs_paid));
@@ -67,7 +67,7 @@ TEST(LineTable, SubtotalsSumTheDocumentedLines) {
 
   const Num operating = sum({Line::customer_receipts, Line::vat_paid, Line::vat_refunded}) + sum(running_costs_paid);
   EXPECT_EQ(engine::operating_cash_flow(l, 0), operating + sum({Line::income_tax}));
-  const Num firm_pre_tax = operating + sum({Line::capex, Line::sale_proceeds});
+  const Num firm_pre_tax = operating + sum({Line::capex, Line::sale_proceeds, Line::residual_value_guarantee});
   EXPECT_EQ(engine::free_cash_flow_pre_tax(l, 0), firm_pre_tax);
   EXPECT_EQ(engine::free_cash_flow_to_firm(l, 0), firm_pre_tax + sum({Line::unlevered_income_tax}));
   EXPECT_EQ(engine::free_cash_flow_to_equity(l, 0),

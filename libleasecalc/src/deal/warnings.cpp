@@ -35,8 +35,13 @@ void debt_warnings(const Deal& deal, std::vector<Warning>& out) {
   for (std::size_t i = 0; i < deal.debt.size(); ++i) {
     const DebtTranche& tranche = deal.debt[i];
     const std::string field = "financing[" + std::to_string(i) + "].term";
-    const std::string kind = tranche.kind == DebtTranche::Kind::finance_lease ? "the finance lease" : "the loan";
-    const int maturity = last_payment_month(tranche, first_drawing, last_drawing) + 1;  // after its last payment
+    std::string kind = tranche.kind == DebtTranche::Kind::finance_lease ? "the finance lease" : "the loan";
+    int maturity = last_payment_month(tranche, first_drawing, last_drawing) + 1;  // after its last payment
+    if (tranche.sale_leaseback) {  // one drawing, at the sale
+      kind = "the sale-leaseback";
+      const auto& sale = tranche.sale_leaseback->sale;
+      maturity = (sale ? time::months_between(deal.start, *sale) : last_drawing) + tranche.term_months + 1;
+    }
     if (maturity > horizon)
       out.push_back({field, kind + " runs " + months(maturity - horizon) + " past the " + std::to_string(horizon) +
                                 "-month horizon (its last payment falls at the end of deal month " + std::to_string(maturity - 1) +

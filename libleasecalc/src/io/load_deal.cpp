@@ -131,7 +131,12 @@ constexpr auto running_cost_keys = std::to_array<std::string_view>(
 constexpr auto rented_gpus_keys = std::to_array<std::string_view>({"gpus", "price", "utilisation"});
 constexpr auto financing_keys = std::to_array<std::string_view>(
     {"name", "kind", "share_of_capex", "amount", "rate", "compounding", "day_count", "term", "grace", "amortisation",
-     "balloon", "upfront_fee", "commitment_fee", "maturity"});
+     "balloon", "upfront_fee", "commitment_fee", "maturity", "advance_rate", "sale", "repurchase"});
+constexpr auto repurchase_keys = std::to_array<std::string_view>({"share_of_cost", "price"});
+constexpr auto lessee_keys = std::to_array<std::string_view>({"name", "discount_rate", "costs_borne_either_way"});
+constexpr auto guarantees_keys = std::to_array<std::string_view>({"residual_value", "capacity_backstop"});
+constexpr auto residual_value_guarantee_keys = std::to_array<std::string_view>({"floor", "guarantor"});
+constexpr auto capacity_backstop_keys = std::to_array<std::string_view>({"buyer", "price", "from", "until", "cap"});
 constexpr auto floating_rate_keys = std::to_array<std::string_view>({"base", "margin", "floor", "margin_steps"});
 constexpr auto base_curve_keys = std::to_array<std::string_view>({"curve"});
 constexpr auto base_rate_point_keys = std::to_array<std::string_view>({"date", "rate"});
@@ -640,29 +645,101 @@ deal::FloatingRate read_floating_rate(Object& object) {
   return floating;
 }
 
+// The month of a sale-leaseback's sale: its `sale` date, or the last delivery's.
+int sale_month(const deal::SaleLeaseback& terms, const DealFrame& frame, const deal::Cluster& cluster) {
+  if (terms.sale) return frame.month_of(*terms.sale);
+  return cluster.deliveries.empty() ? 0 : frame.month_of(cluster.deliveries.back().date);
+}
+
+// The share of the fleet (and so of its cost: every capex line follows the servers) delivered by
+// the sale.
+Decimal sold_share(const deal::SaleLeaseback& terms, const DealFrame& frame, const deal::Cluster& cluster) {
+  if (cluster.deliveries.empty() || cluster.servers == 0) return 1;
+  const int sale = sale_month(terms, frame, cluster);
+  int sold = 0;
+  for (const auto& delivery : cluster.deliveries)
+    if (frame.month_of(delivery.date) <= sale) sold += delivery.servers;
+  return Decimal(sold) / Decimal(cluster.servers);
+}
+
+// A sale-leaseback's `advance_rate`, `sale` and `repurchase` ({share_of_cost} or {price}); the
+// repurchase at most the proceeds, so that the rents never add to what is owed.
+deal::SaleLeaseback read_sale_leaseback(Object& object, const DealFrame& frame, const deal::Cluster& cluster,
+                                        const Decimal& capex) {
+  deal::SaleLeaseback terms;
+  Field advance = object.field("advance_rate");
+  terms.advance_rate = advance.as_percent();
+  if (terms.advance_rate == 0) advance.fail_expected("an advance rate above 0%");
+  if (std::optional<Field> sale = object.optional_field("sale")) {
+    const Date date = sale->as_date();
+    if (!frame.inside(date)) sale->fail_expected(frame.inside_expectation());
+    terms.sale = date;
+    const Date first_delivery = cluster.deliveries.empty() ? frame.start : cluster.deliveries.front().date;
+    if (frame.month_of(date) < frame.month_of(first_delivery))
+      sale->fail_expected("a sale in or after the month of the first delivery (" + time::format_date(first_delivery) +
+                          "): there is no fleet to sell before it");
+  }
+  const Decimal proceeds = capex * sold_share(terms, frame, cluster) * terms.advance_rate;
+  Object repurchase = object.object("repurchase", repurchase_keys);
+  const std::string_view basis = exactly_one_of(repurchase, {"share_of_cost", "price"});
+  Field price = repurchase.field(basis);
+  if (basis == "share_of_cost") {
+    terms.repurchase_share_of_cost = price.as_percent();
+    if (*terms.repurchase_share_of_cost > terms.advance_rate)
+      price.fail_expected("a repurchase price at most the proceeds: a share of cost up to the advance rate (" +
+                          format_percent(terms.advance_rate) + ")");
+  } else {
+    terms.repurchase_price = price.as_amount_in(frame.currency);
+    if (terms.repurchase_price > proceeds)
+      price.fail_expected("a repurchase price at most the proceeds (" + format_decimal(num::round_to(proceeds, 2)) + " " +
+                          frame.currency + ")");
+  }
+  repurchase.finish();
+  return terms;
+}
+
 std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& frame, const deal::Cluster& cluster) {
   std::vector<deal::DebtTranche> tranches;
   const Decimal capex = total_capex(cluster);
   Decimal debt_share = 0;  // of the capex, over the tranches so far
+  int sale_leasebacks = 0;
   for (Object object : root.optional_list_of_objects("financing", financing_keys)) {
     using deal::Amortisation;
     deal::DebtTranche tranche;
     tranche.name = object.required_string("name");
     tranche.kind = object.optional_enum<deal::DebtTranche::Kind>(
-        "kind", {{"term_loan", deal::DebtTranche::Kind::term_loan}, {"finance_lease", deal::DebtTranche::Kind::finance_lease}},
+        "kind",
+        {{"term_loan", deal::DebtTranche::Kind::term_loan},
+         {"finance_lease", deal::DebtTranche::Kind::finance_lease},
+         {"sale_leaseback", deal::DebtTranche::Kind::sale_leaseback}},
         deal::DebtTranche::Kind::term_loan);
+    const bool sale_leaseback = tranche.kind == deal::DebtTranche::Kind::sale_leaseback;
 
-    const std::string_view sizing = exactly_one_of(object, {"share_of_capex", "amount"});
-    Field sizing_field = object.field(sizing);
-    if (sizing == "share_of_capex") {
-      tranche.share_of_capex = sizing_field.as_percent();
-      debt_share += tranche.share_of_capex;
+    std::optional<Field> sizing_field;
+    if (sale_leaseback) {
+      if (sale_leasebacks++ > 0) object.field("kind").fail("expected at most one sale-leaseback in a deal, got a second");
+      for (std::string_view key : {"share_of_capex", "amount"})
+        reject_key(object, key, "with kind sale_leaseback (its advance rate sizes the proceeds)");
+      Field advance = object.field("advance_rate");
+      tranche.sale_leaseback = read_sale_leaseback(object, frame, cluster, capex);
+      // The proceeds as a share of the whole capex: the fleet sold by the sale at the advance rate.
+      debt_share += tranche.sale_leaseback->advance_rate * sold_share(*tranche.sale_leaseback, frame, cluster);
+      sizing_field = advance;
     } else {
-      tranche.amount = sizing_field.as_amount_in(frame.currency, Range::positive);
-      debt_share += capex > 0 ? tranche.amount / capex : Decimal(2);  // any debt exceeds a zero capex
+      for (std::string_view key : {"advance_rate", "sale", "repurchase"})
+        reject_key(object, key, "unless kind is sale_leaseback");
+      const std::string_view sizing = exactly_one_of(object, {"share_of_capex", "amount"});
+      sizing_field = object.field(sizing);
+      if (sizing == "share_of_capex") {
+        tranche.share_of_capex = sizing_field->as_percent();
+        debt_share += tranche.share_of_capex;
+      } else {
+        tranche.amount = sizing_field->as_amount_in(frame.currency, Range::positive);
+        debt_share += capex > 0 ? tranche.amount / capex : Decimal(2);  // any debt exceeds a zero capex
+      }
     }
     if (debt_share > 1)
-      sizing_field.fail("expected debt not above the capex (" + format_decimal(capex) + " " + frame.currency +
+      sizing_field->fail("expected debt not above the capex (" + format_decimal(capex) + " " + frame.currency +
                         "), got tranches totalling " + format_percent(debt_share) + " of it");
 
     Field rate = object.field("rate");
@@ -688,6 +765,14 @@ std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& fra
       if (tranche.grace_months >= tranche.term_months)
         grace->fail_expected("a grace period shorter than the term (" + std::to_string(tranche.term_months) +
                              " months)");
+    }
+    if (sale_leaseback) {  // level rents to the repurchase price, from the sale: nothing else to choose
+      for (std::string_view key : {"grace", "maturity", "amortisation", "balloon", "commitment_fee"})
+        reject_key(object, key, "with kind sale_leaseback (its rents are level from the sale to the repurchase)");
+      tranche.upfront_fee = object.optional_percent("upfront_fee", 0);
+      object.finish();
+      tranches.push_back(std::move(tranche));
+      continue;
     }
     tranche.maturity = object.optional_enum<deal::Maturity>(
         "maturity", {{"common", deal::Maturity::common}, {"per_draw", deal::Maturity::per_draw}}, deal::Maturity::common);
@@ -811,6 +896,61 @@ deal::AssetPolicy read_asset_policy(Object object) {
   return policy;
 }
 
+// ---- structures --------------------------------------------------------------------------------
+
+// The lessee of a lessor SPV: the deal leases its whole fleet to it, under one take-or-pay lease
+// with nothing after it, so that every receipt is the lessee's and every unit billed is its.
+std::optional<deal::Lessee> read_lessee(std::optional<Object> object, const deal::Deal& deal) {
+  if (!object) return std::nullopt;
+  const auto* lease = deal.contracts.size() == 1 ? std::get_if<deal::TakeOrPay>(&deal.contracts.front()) : nullptr;
+  if (lease == nullptr)
+    object->as_field().fail("expected a deal that leases its whole fleet to the lessee: one take-or-pay contract, got " +
+                            std::to_string(deal.contracts.size()) + " contract(s)" +
+                            (deal.contracts.size() == 1 ? " on demand" : ""));
+  if (lease->servers != Decimal(deal.cluster.servers))
+    object->as_field().fail("expected a lease of the whole fleet (" + std::to_string(deal.cluster.servers) +
+                            " units), got a lease of " + format_decimal(lease->servers));
+  if (lease->re_lease.mode != deal::ReLease::Mode::idle)
+    object->as_field().fail("expected a lease with no re-lease after it (re_lease mode idle): the lessee's view "
+                            "counts every receipt and every unit billed as the lessee's");
+  deal::Lessee lessee;
+  lessee.name = object->required_string("name");
+  lessee.discount_rate = object->required_percent("discount_rate", Range::annual_rate);
+  lessee.costs_borne_either_way_included =
+      object->optional_enum<bool>("costs_borne_either_way", {{"excluded", false}, {"included", true}}, false);
+  object->finish();
+  return lessee;
+}
+
+deal::Guarantees read_guarantees(std::optional<Object> object, const DealFrame& frame, const deal::Cluster& cluster) {
+  deal::Guarantees guarantees;
+  if (!object) return guarantees;
+  if (std::optional<Object> rvg = object->optional_object("residual_value", residual_value_guarantee_keys)) {
+    deal::ResidualValueGuarantee guarantee;
+    guarantee.floor_share = rvg->required_percent("floor");
+    guarantee.guarantor = rvg->required_string("guarantor");
+    rvg->finish();
+    guarantees.residual_value = guarantee;
+  }
+  if (std::optional<Object> backstop_object = object->optional_object("capacity_backstop", capacity_backstop_keys)) {
+    deal::CapacityBackstop backstop;
+    backstop.buyer = backstop_object->required_string("buyer");
+    backstop.price = read_rental_price(backstop_object->field("price"), frame, cluster.sku);
+    Field from = backstop_object->field("from");
+    backstop.from = from.as_date();
+    if (!frame.inside(backstop.from)) from.fail_expected(frame.inside_expectation());
+    Field until = backstop_object->field("until");
+    backstop.until = until.as_date();
+    if (backstop.until < backstop.from)
+      until.fail_expected("a date on or after `from` (" + time::format_date(backstop.from) + ")");
+    backstop.cap = backstop_object->required_amount_in("cap", frame.currency, Range::positive);
+    backstop_object->finish();
+    guarantees.capacity_backstop = backstop;
+  }
+  object->finish();
+  return guarantees;
+}
+
 // ---- tax ---------------------------------------------------------------------------------------
 
 deal::Tax read_tax(Object object, const DealFrame& frame) {
@@ -853,8 +993,8 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
   // `uncertainty` is read by io::load_uncertainty (Monte Carlo), not into the deal; it is checked
   // here all the same, so that no command accepts a section another would refuse.
   for (std::string_view section :
-       {"catalog", "deal", "cluster", "contracts", "running_costs", "financing", "covenants", "depreciation", "tax",
-        "uncertainty"})
+       {"catalog", "deal", "cluster", "contracts", "running_costs", "financing", "covenants", "lessee", "guarantees",
+        "depreciation", "tax", "uncertainty"})
     (void)root.has(section);
   root.finish();
   deal::Deal deal;
@@ -866,6 +1006,8 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
   deal.running_costs = read_running_costs(root.optional_object("running_costs", running_costs_keys), frame);
   deal.debt = read_financing(root, frame, deal.cluster);
   deal.covenants = read_covenants(root.optional_object("covenants", covenants_keys), deal);
+  deal.lessee = read_lessee(root.optional_object("lessee", lessee_keys), deal);
+  deal.guarantees = read_guarantees(root.optional_object("guarantees", guarantees_keys), frame, deal.cluster);
   deal.assets = read_asset_policy(root.object("depreciation", depreciation_keys));
   deal.tax = read_tax(root.object("tax", tax_keys), frame);
   (void)read_uncertainty(document);

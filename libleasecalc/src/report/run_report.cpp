@@ -155,6 +155,98 @@ const std::vector<SeriesInfo>& run_series() {
   return table;
 }
 
+namespace {
+
+// The one sale-leaseback a model may have (the loader allows one).
+const engine::SaleLeasebackView& leaseback(const RunReport& r) { return r.structures.sale_leasebacks.front(); }
+
+std::string either_way_note(const RunReport& r) {
+  const auto& lessee = *r.structures.lessee;
+  return lessee.costs_borne_either_way_included ? "power the lessee pays either way included on both sides"
+                                                : "power the lessee pays either way left out of both sides";
+}
+
+}  // namespace
+
+const std::vector<MetricInfo>& structure_metrics() {
+  using F = MetricFormat;
+  using R = const RunReport&;
+  static const std::vector<MetricInfo> table = {
+      // The lessee of a lessor SPV
+      {"lessee_discount_rate", "lessee", "Lessee's discount rate", F::rate, "",
+       [](R r) { return amount(r.structures.lessee->discount_rate); }},
+      {"lessee_present_lease_payments", "lessee", "Lease payments, present value", F::amount, "",
+       [](R r) { return amount(r.structures.lessee->present_lease_payments); }},
+      {"lessee_present_owning_cost", "lessee", "Owning (capex - residual + running costs), present value", F::amount,
+       "", [](R r) {
+         const auto& v = *r.structures.lessee;
+         return amount(v.present_capex - v.present_residual + v.present_running_costs);
+       }},
+      {"lessee_present_costs_either_way", "lessee", "Costs borne either way, present value", F::amount, "",
+       [](R r) { return MetricValue{r.structures.lessee->present_costs_either_way, either_way_note(r)}; }},
+      {"lessee_lease_cost_per_gpu_hour", "lessee", "Lessee's cost per GPU-hour, leasing", F::price,
+       "no GPU-hours leased", [](R r) {
+         return MetricValue{r.structures.lessee->lease_cost_per_gpu_hour,
+                            r.structures.lessee->lease_cost_per_gpu_hour ? either_way_note(r) : "no GPU-hours leased"};
+       }},
+      {"lessee_own_cost_per_gpu_hour", "lessee", "Lessee's cost per GPU-hour, owning", F::price, "no GPU-hours leased",
+       [](R r) {
+         return MetricValue{r.structures.lessee->own_cost_per_gpu_hour,
+                            r.structures.lessee->own_cost_per_gpu_hour ? either_way_note(r) : "no GPU-hours leased"};
+       }},
+      {"lessee_lease_premium_per_gpu_hour", "lessee", "Leasing less owning, per GPU-hour", F::price,
+       "no GPU-hours leased", [](R r) {
+         const auto& v = *r.structures.lessee;
+         if (!v.lease_cost_per_gpu_hour) return MetricValue{std::nullopt, "no GPU-hours leased"};
+         return amount(*v.lease_cost_per_gpu_hour - *v.own_cost_per_gpu_hour);
+       }},
+      // A sale-leaseback
+      {"sale_leaseback_proceeds", "sale_leaseback", "Sale proceeds (advance rate x cost)", F::amount, "",
+       [](R r) { return amount(leaseback(r).proceeds); }},
+      {"sale_leaseback_first_rent", "sale_leaseback", "Rent a month", F::amount, "",
+       [](R r) { return amount(leaseback(r).first_rent); }},
+      {"sale_leaseback_repurchase_price", "sale_leaseback", "Repurchase price", F::amount, "",
+       [](R r) { return amount(leaseback(r).repurchase_price); }},
+      {"sale_leaseback_fleet_value_at_repurchase", "sale_leaseback", "Fleet value at the repurchase", F::amount,
+       "the term ends after the horizon", [](R r) {
+         return optional(leaseback(r).fleet_value_at_repurchase, "the term ends after the horizon");
+       }},
+      {"sale_leaseback_effective_cost", "sale_leaseback", "Operator's effective cost of the financing", F::irr,
+       "no IRR: the note says why", [](R r) { return irr(leaseback(r).effective_cost); }},
+      {"sale_leaseback_investor_irr", "sale_leaseback", "Investor's IRR", F::irr, "no IRR: the note says why",
+       [](R r) { return irr(leaseback(r).investor_irr); }},
+      {"sale_leaseback_investor_irr_without_repurchase", "sale_leaseback",
+       "Investor's IRR if not repurchased (fleet kept at its value)", F::irr, "no IRR: the note says why",
+       [](R r) { return irr(leaseback(r).investor_irr_without_repurchase); }},
+      {"equity_irr_without_sale_leaseback", "sale_leaseback", "Operator's equity IRR without the sale-leaseback",
+       F::irr, "no IRR: the note says why", [](R r) { return irr(leaseback(r).equity_irr_without); }},
+      // The floors under the fleet
+      {"residual_value_floor", "residual_value_guarantee", "Residual value floor", F::amount, "",
+       [](R r) { return MetricValue{r.structures.guarantees.residual_value_floor, ""}; }},
+      {"residual_value_guarantee_paid", "residual_value_guarantee", "Paid by the guarantor", F::amount, "",
+       [](R r) {
+         return MetricValue{r.structures.guarantees.residual_value_guarantee_paid,
+                            "guarantor: " + r.structures.guarantees.residual_value_guarantor};
+       }},
+      {"capacity_backstop_cap", "capacity_backstop", "Capacity backstop cap", F::amount, "",
+       [](R r) { return MetricValue{r.structures.guarantees.capacity_backstop_cap, ""}; }},
+      {"capacity_backstop_paid", "capacity_backstop", "Paid by the backstop buyer", F::amount, "", [](R r) {
+         return MetricValue{r.structures.guarantees.capacity_backstop_paid,
+                            "buyer: " + r.structures.guarantees.capacity_backstop_buyer};
+       }},
+  };
+  return table;
+}
+
+bool structure_present(const RunReport& r, std::string_view section) {
+  const auto& s = r.structures;
+  if (section == "lessee") return s.lessee.has_value();
+  if (section == "sale_leaseback") return !s.sale_leasebacks.empty();
+  if (section == "residual_value_guarantee") return s.guarantees.residual_value_floor.has_value();
+  if (section == "capacity_backstop") return s.guarantees.capacity_backstop_cap.has_value();
+  return false;
+}
+
 namespace detail {
 
 engine::Table<double> to_double(const engine::Table<double>& table) { return table; }
@@ -269,7 +361,7 @@ std::string tenor_text(const RunReport& r, const engine::TrancheTenor& tenor) {
   std::string said =
       tenor.contracts_end_month
           ? tenor.tranche + " outlives its contracts by " + std::to_string(tenor.months_past_contracts) +
-                " months: its last repayment falls in " + last_repayment + ", the signed take-or-pay terms end with " +
+                (tenor.months_past_contracts == 1 ? " month" : " months") + ": its last repayment falls in " + last_repayment + ", the signed take-or-pay terms end with " +
                 month_text(r, *tenor.contracts_end_month - 1)
           : tenor.tranche + " has no signed take-or-pay contract behind it: all " +
                 std::to_string(tenor.months_past_contracts) + " months to its last repayment in " + last_repayment +
@@ -415,6 +507,33 @@ void write_covenants(std::ostream& out, const RunReport& r) {
   write_grid(out, "Covenant tests by date (* breached)", headers, dates);
 }
 
+// Each structure the model has, as "label  value" lines, a note after its value.
+void write_structures(std::ostream& out, const RunReport& r, const Scale& scale) {
+  constexpr std::array<std::pair<std::string_view, std::string_view>, 4> sections{{
+      {"lessee", "Lessee's view"},
+      {"sale_leaseback", "Sale-leaseback"},
+      {"residual_value_guarantee", "Residual value guarantee"},
+      {"capacity_backstop", "Capacity backstop"},
+  }};
+  for (const auto& [section, title] : sections) {
+    if (!structure_present(r, section)) continue;
+    std::string heading(title);
+    if (section == "lessee") heading += ": " + r.structures.lessee->name;
+    if (section == "sale_leaseback") heading += ": " + leaseback(r).name;
+    std::vector<std::pair<std::string, std::string>> lines;
+    for (const auto& metric : structure_metrics()) {
+      if (metric.section != section) continue;
+      const MetricValue value = metric.value(r);
+      lines.emplace_back("  " + std::string(metric.label), shown_value(metric, value, scale));
+    }
+    std::vector<std::string> labels;
+    for (const auto& line : lines) labels.push_back(line.first);
+    const std::size_t width = label_width(labels);
+    out << "\n" << heading << "\n";
+    for (const auto& [label, value] : lines) out << pad_right(label, width) << value << "\n";
+  }
+}
+
 }  // namespace
 
 void write_table(std::ostream& out, const RunReport& r, const Scale& scale) {
@@ -483,6 +602,7 @@ void write_table(std::ostream& out, const RunReport& r, const Scale& scale) {
   }
 
   write_covenants(out, r);
+  write_structures(out, r, scale);
 
   if (!r.ledger.empty()) {
     Grid ledger;
@@ -566,6 +686,14 @@ void write_csv(std::ostream& out, const RunReport& r) {
         << (tenor.contracts_end_month ? std::to_string(*tenor.contracts_end_month) : "") << ","
         << tenor.months_past_contracts << "," << (tenor.matures_after_horizon ? "after_horizon" : "within_horizon")
         << "\n";
+  // The structures the model has: one row a figure, the note where there is one.
+  for (const auto& metric : structure_metrics()) {
+    if (!structure_present(r, metric.section)) continue;
+    const MetricValue value = metric.value(r);
+    out << "structures," << metric.key << "," << csv_number(value.value);
+    if (!value.note.empty()) out << "," << csv_field(value.note);
+    out << "\n";
+  }
   if (!r.ledger.empty()) {
     out << "\nledger,line";
     for (const auto& month : r.months) out << "," << month;
@@ -683,6 +811,28 @@ void write_json(std::ostream& out, const RunReport& r) {
   }
   document["notes"] = notes;
   document["covenants"] = covenants_json(r);
+  // The structures the model has, each an object of its figures (an IRR as {"rate", "note"}), with
+  // their notes; no "structures" key when the model has none.
+  if (r.structures.any()) {
+    json structures = json::object(), structure_notes = json::object();
+    for (const auto& metric : structure_metrics()) {
+      if (!structure_present(r, metric.section)) continue;
+      const MetricValue value = metric.value(r);
+      json& section = structures[std::string(metric.section)];
+      if (metric.format == MetricFormat::irr) section[std::string(metric.key)] = {{"rate", optional_json(value.value)}, {"note", value.note}};
+      else section[std::string(metric.key)] = optional_json(value.value);
+      if (!value.note.empty()) structure_notes[std::string(metric.key)] = value.note;
+    }
+    if (r.structures.lessee) structures["lessee"]["name"] = r.structures.lessee->name;
+    if (!r.structures.sale_leasebacks.empty()) {
+      const auto& view = leaseback(r);
+      structures["sale_leaseback"]["name"] = view.name;
+      structures["sale_leaseback"]["sale"] = month_json(r, view.sale_month);
+      structures["sale_leaseback"]["repurchase"] = month_json(r, view.repurchase_month);
+    }
+    structures["notes"] = structure_notes;
+    document["structures"] = structures;
+  }
   json by_year = {{"columns", r.income_statement.columns}};
   for (const auto& series : run_series()) by_year[std::string(series.key)] = optionals_json(series.values(r));
   document["by_year"] = by_year;

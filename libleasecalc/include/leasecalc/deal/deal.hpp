@@ -7,9 +7,11 @@
 #include "leasecalc/deal/covenants.hpp"
 #include "leasecalc/deal/financing.hpp"
 #include "leasecalc/deal/running_costs.hpp"
+#include "leasecalc/deal/structures.hpp"
 #include "leasecalc/deal/tax.hpp"
 #include "leasecalc/time/frequency.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,8 @@ struct Deal {
   // year's end (and at the horizon).
   time::Frequency distributions = time::Frequency::monthly;
   Covenants covenants;  // none by default
+  std::optional<Lessee> lessee;  // a lessor SPV's one customer, whose view `run` reports
+  Guarantees guarantees;         // none by default
   AssetPolicy assets;
   Tax tax;
 };

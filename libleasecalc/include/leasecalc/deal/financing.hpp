@@ -57,8 +57,21 @@ inline Decimal all_in_rate(const FloatingRate& floating, Date reset) {
   return (base < floating.floor ? floating.floor : base) + margin;
 }
 
+// A sale-leaseback (docs/structures.md): the operator sells the fleet delivered by the sale month to
+// an investor for `advance_rate` of its capitalised cost, rents it back in level monthly payments at
+// the tranche's rate (its lease rate) over its term and buys it back with the last payment at the
+// repurchase price. With the repurchase the fleet never leaves the operator's books: the sale is a
+// financing (ASC 842-40 / IFRS 16 failed sale), the proceeds a liability, each rent interest and
+// principal, the repurchase the last principal; the operator keeps depreciating the fleet.
+struct SaleLeaseback {
+  Decimal advance_rate = 0;              // proceeds as a share of the fleet's capitalised cost
+  std::optional<Date> sale;              // the sale's month; by default the last delivery's
+  std::optional<Decimal> repurchase_share_of_cost;  // the repurchase price as a share of that cost, or
+  Decimal repurchase_price = 0;          // a fixed price in the deal's currency
+};
+
 struct DebtTranche {
-  enum class Kind { term_loan, finance_lease };
+  enum class Kind { term_loan, finance_lease, sale_leaseback };
   std::string name;
   Kind kind = Kind::term_loan;
   Decimal amount = 0;           // absolute commitment, or
@@ -74,6 +87,7 @@ struct DebtTranche {
   Decimal balloon_share = 0;    // balloon: share of the amount drawn left for maturity
   Decimal upfront_fee = 0;      // share of the commitment, paid at the first drawing
   Decimal commitment_fee = 0;   // annual rate on the undrawn commitment, first to last drawing
+  std::optional<SaleLeaseback> sale_leaseback;  // set for Kind::sale_leaseback, whose draw it sizes
 };
 
 // The month of a tranche's last scheduled payment, given the months of its first and last

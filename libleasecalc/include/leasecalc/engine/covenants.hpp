@@ -26,6 +26,7 @@
 #include "leasecalc/engine/phases/contract_segments.hpp"
 #include "leasecalc/engine/phases/fleet_value.hpp"
 #include "leasecalc/engine/phases/revenue.hpp"
+#include "leasecalc/engine/phases/sale_leaseback.hpp"
 #include "leasecalc/engine/project.hpp"
 #include "leasecalc/engine/statements.hpp"
 
@@ -181,10 +182,12 @@ CovenantReport covenant_report(const deal::Deal& deal, const Ledger<Num>& l) {
     const auto last_capex = std::find_if(capex.cash.rbegin(), capex.cash.rend(), [](const Num& c) { return c != 0; });
     const int last_draw = static_cast<int>(capex.cash.rend() - last_capex) - 1;
     for (const auto& tranche : deal.debt) {
-      if (tranche.amount == 0 && tranche.share_of_capex == 0) continue;  // never drawn
+      if (tranche.amount == 0 && tranche.share_of_capex == 0 && !tranche.sale_leaseback) continue;  // never drawn
       TrancheTenor tenor;
       tenor.tranche = tranche.name;
-      tenor.maturity_month = deal::last_payment_month(tranche, first_draw, last_draw) + 1;
+      tenor.maturity_month = tranche.sale_leaseback  // drawn once, at the sale
+                                 ? phases::sale_leaseback_terms(deal, tranche, capex).repurchase_month + 1
+                                 : deal::last_payment_month(tranche, first_draw, last_draw) + 1;
       tenor.contracts_end_month = contracts_end;
       tenor.months_past_contracts = std::max(0, tenor.maturity_month - std::max(contracts_end.value_or(first_draw), first_draw));
       tenor.matures_after_horizon = tenor.maturity_month > horizon;

@@ -21,6 +21,7 @@ enum class Line : std::size_t {
   on_demand_revenue,      // on-demand rental, including re-leased servers
   sla_credits,            // service credits granted (negative)
   termination_fees,       // early-termination fees
+  capacity_backstop,      // unsold capacity bought by a backstop buyer (deal::CapacityBackstop)
   vat_refund_income,      // VAT refund, only when booked as income (broker convention)
   electricity,            // operator-paid power
   data_centre_rent,
@@ -29,6 +30,7 @@ enum class Line : std::size_t {
   credit_losses,          // expected credit loss and bad debt
   book_depreciation,
   gain_on_sale,           // residual proceeds less book value at the horizon
+  residual_value_guarantee,  // paid by the guarantor when the sale fetches less than the floor
   interest,               // interest on debt
   financing_fees,         // upfront and commitment fees
   income_tax,             // booked and paid at each deal year's end
@@ -117,6 +119,9 @@ inline constexpr std::array<LineInfo, line_count> line_table{{
      TaxBase::included},
     {Line::termination_fees, "termination_fees", "Termination fees", LineKind::pnl, PnlGroup::lease_revenue,
      CashGroup::none, TaxBase::included},
+    // Collected in the month it is earned, through customer receipts; no VAT on it.
+    {Line::capacity_backstop, "capacity_backstop", "Capacity backstop", LineKind::pnl, PnlGroup::lease_revenue,
+     CashGroup::none, TaxBase::included},
     {Line::vat_refund_income, "vat_refund_income", "VAT refund income", LineKind::pnl, PnlGroup::other_income,
      CashGroup::none, TaxBase::included},
     // Running costs are paid in the month they are booked: P&L lines that are also cash.
@@ -134,6 +139,9 @@ inline constexpr std::array<LineInfo, line_count> line_table{{
     // Tax takes tax depreciation and its own gain on sale instead.
     {Line::book_depreciation, "book_depreciation", "Depreciation", LineKind::pnl, PnlGroup::depreciation_and_sale},
     {Line::gain_on_sale, "gain_on_sale", "Gain on sale of fleet", LineKind::pnl, PnlGroup::depreciation_and_sale},
+    // Part of the disposal: received in cash with the sale, taxed with the gain on sale.
+    {Line::residual_value_guarantee, "residual_value_guarantee", "Residual value guarantee", LineKind::pnl,
+     PnlGroup::depreciation_and_sale, CashGroup::investing},
     {Line::interest, "interest", "Interest", LineKind::pnl, PnlGroup::financing_cost, CashGroup::debt,
      TaxBase::levered_only},
     {Line::financing_fees, "financing_fees", "Financing fees", LineKind::pnl, PnlGroup::financing_cost,

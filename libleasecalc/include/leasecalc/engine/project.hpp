@@ -21,9 +21,11 @@
 #include "leasecalc/engine/phases/debt.hpp"
 #include "leasecalc/engine/phases/equity.hpp"
 #include "leasecalc/engine/phases/fleet_value.hpp"
+#include "leasecalc/engine/phases/guarantees.hpp"
 #include "leasecalc/engine/phases/income_tax.hpp"
 #include "leasecalc/engine/phases/revenue.hpp"
 #include "leasecalc/engine/phases/running_costs.hpp"
+#include "leasecalc/engine/phases/sale_leaseback.hpp"
 #include "leasecalc/engine/phases/vat.hpp"
 
 #include <algorithm>
@@ -81,6 +83,16 @@ inline void require_projectable(const deal::Deal& deal) {
   }
   for (const auto& tranche : deal.debt) {
     require(tranche.term_months > 0, "a debt tranche's term must be at least one month");
+    if (tranche.kind == deal::DebtTranche::Kind::sale_leaseback) {
+      require(tranche.sale_leaseback.has_value(), "a sale-leaseback needs its advance rate and repurchase");
+      const auto& terms = *tranche.sale_leaseback;
+      require(terms.advance_rate > 0 && terms.advance_rate <= 1,
+              "a sale-leaseback's advance rate must be above 0% and at most 100%");
+      require(!terms.repurchase_share_of_cost || (*terms.repurchase_share_of_cost >= 0 &&
+                                                  *terms.repurchase_share_of_cost <= terms.advance_rate),
+              "a sale-leaseback's repurchase share of cost must be from 0% to its advance rate");
+      require(terms.repurchase_price >= 0, "a sale-leaseback's repurchase price cannot be negative");
+    }
     require(tranche.term_months <= max_months && tranche.grace_months >= 0 && tranche.grace_months <= max_months,
             "a debt tranche's term and grace must be at most 600 months");
   }
@@ -118,9 +130,10 @@ Ledger<Num> project(const deal::Deal& deal) {
   const CapexPayments<Num> capex = pay_capex(deal, ledger);
   const Revenue<Num> revenue = book_revenue(deal, ledger);
   const RunningCostsCharged running_costs = charge_running_costs(deal, capex, revenue.units, ledger);
-  const SaleGain<Num> sale_gain = depreciate_and_sell(deal, capex, ledger);
+  buy_unsold_capacity(deal, running_costs, ledger);
+  const SaleGain<Num> sale_gain = guarantee_residual_value(deal, capex, depreciate_and_sell(deal, capex, ledger), ledger);
   const VatSettled vat = settle_vat(deal, capex, revenue.output_vat, ledger);
-  const DebtScheduled debt = schedule_debt(deal, capex, ledger);
+  const DebtScheduled debt = lease_back_sold_fleet(deal, capex, schedule_debt(deal, capex, ledger), ledger);
   const IncomeTaxAssessed income_tax = assess_income_tax(deal, running_costs, vat, debt, sale_gain, ledger);
   carry_customer_balances(revenue.balance_flows, ledger);
   fund_and_distribute_equity(deal.distributions, income_tax, ledger);

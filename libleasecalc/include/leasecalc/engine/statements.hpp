@@ -242,7 +242,7 @@ inline std::string cash_flow_label(Line line) {
 inline constexpr Line cash_flow_order[] = {
     Line::customer_receipts, Line::electricity,        Line::data_centre_rent,   Line::other_running_costs,
     Line::hardware_replacements, Line::vat_paid,       Line::vat_refunded,       Line::income_tax,
-    Line::capex,             Line::sale_proceeds,      Line::debt_drawn,         Line::interest,
+    Line::capex,             Line::sale_proceeds,      Line::residual_value_guarantee, Line::debt_drawn,         Line::interest,
     Line::financing_fees,    Line::principal_repaid,   Line::debt_prepaid,       Line::equity_contributed,
     Line::equity_distributed};
 

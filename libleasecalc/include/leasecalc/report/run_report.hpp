@@ -9,6 +9,7 @@
 #include "leasecalc/engine/metrics.hpp"
 #include "leasecalc/engine/project.hpp"
 #include "leasecalc/engine/statements.hpp"
+#include "leasecalc/engine/structures.hpp"
 #include "leasecalc/io/warning.hpp"
 #include "leasecalc/solve/breakeven.hpp"
 
@@ -76,6 +77,9 @@ struct RunReport {
   // The covenant tests on their dates and each tranche against its contracts. The table shows
   // every test date with the monthly ledger; CSV and JSON always do.
   engine::CovenantReport covenants;
+  // The lessee's view, the sale-leaseback and the guarantees (docs/structures.md), each shown only
+  // when the model has it.
+  engine::StructureReport structures;
   std::vector<io::Warning> warnings;  // about the model(s): JSON `warnings` (docs/json-output.md)
 };
 
@@ -125,6 +129,12 @@ struct SeriesInfo {
 
 const std::vector<SeriesInfo>& run_series();
 
+// The figures of the deal's structures, in sections "lessee", "sale_leaseback",
+// "residual_value_guarantee" and "capacity_backstop"; every writer shows a section only when the
+// model has that structure (structure_present).
+const std::vector<MetricInfo>& structure_metrics();
+bool structure_present(const RunReport& report, std::string_view section);
+
 namespace detail {
 engine::Table<double> to_double(const engine::Table<double>& table);
 engine::Table<double> to_double(const engine::Table<num::Decimal>& table);
@@ -150,6 +160,7 @@ RunReport make_run_report(const deal::Deal& deal, const engine::Ledger<Num>& led
   report.utilisation = solve::average_utilisation(ledger);
   detail::add_break_even(report, deal, target.value_or(solve::ReturnTarget{report.discount_rate}));
   report.covenants = engine::covenant_report(deal, ledger);
+  report.structures = engine::structure_report(deal, ledger);
   for (int m = 0; m < ledger.months(); ++m)
     report.months.push_back(time::format_date(engine::month_start(deal.start, m)).substr(0, 7));
   if (with_ledger) {

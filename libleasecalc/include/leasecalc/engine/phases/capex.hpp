@@ -32,6 +32,16 @@ struct CapexPayments {
   Months<Num> cash;                           // paid in each month, VAT included (positive)
 };
 
+// The fleet's capitalised cost, of the deliveries made by month `through`: what a residual value
+// guarantee's floor and a sale-leaseback's advance rate are shares of.
+template <num::Numeric Num>
+Num fleet_cost(const CapexPayments<Num>& capex, int through) {
+  Num cost(0);
+  for (const auto& payment : capex.deliveries)
+    if (payment.month <= through) cost += payment.capitalised;
+  return cost;
+}
+
 template <num::Numeric Num>
 CapexPayments<Num> pay_capex(const deal::Deal& deal, Ledger<Num>& ledger) {
   const auto& cluster = deal.cluster;

@@ -219,7 +219,8 @@ void schedule_tranche(const deal::DebtTranche& tranche, deal::Date start, int ho
 template <num::Numeric Num>
 DebtScheduled schedule_debt(const deal::Deal& deal, const CapexPayments<Num>& capex, Ledger<Num>& ledger) {
   for (const auto& tranche : deal.debt)
-    debt_detail::schedule_tranche(tranche, deal.start, deal.horizon_months, capex.cash, ledger);
+    if (tranche.kind != deal::DebtTranche::Kind::sale_leaseback)  // phases/sale_leaseback.hpp
+      debt_detail::schedule_tranche(tranche, deal.start, deal.horizon_months, capex.cash, ledger);
   return {};
 }
 

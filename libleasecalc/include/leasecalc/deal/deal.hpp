@@ -5,6 +5,7 @@
 #include "leasecalc/deal/cluster.hpp"
 #include "leasecalc/deal/contract.hpp"
 #include "leasecalc/deal/covenants.hpp"
+#include "leasecalc/deal/credit.hpp"
 #include "leasecalc/deal/financing.hpp"
 #include "leasecalc/deal/running_costs.hpp"
 #include "leasecalc/deal/tax.hpp"
@@ -29,6 +30,7 @@ struct Deal {
   // year's end (and at the horizon).
   time::Frequency distributions = time::Frequency::monthly;
   Covenants covenants;  // none by default
+  CreditClasses credit_classes;  // the expected credit loss of each class; none by default
   AssetPolicy assets;
   Tax tax;
 };

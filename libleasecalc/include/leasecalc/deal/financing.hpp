@@ -3,6 +3,7 @@
 // receives the cash left at each distribution date.
 
 #include "leasecalc/deal/common.hpp"
+#include "leasecalc/deal/credit.hpp"
 #include "leasecalc/time/day_count.hpp"
 
 #include <optional>
@@ -41,21 +42,38 @@ struct MarginStep {
 };
 struct FloatingRate {
   std::vector<BaseRatePoint> base;  // by date, at least one point
-  Decimal margin = 0;
+  Decimal margin = 0;               // under a margin grid, set from it (deal::credit_priced)
+  std::optional<MarginGrid> margin_grid;  // the margin by the credit class of the contracts financed
   Decimal floor = 0;                // on the base rate, as SOFR floors are written
   std::vector<MarginStep> margin_steps;  // by date
 };
 
-// The all-in annual rate of a month starting on `reset`.
-inline Decimal all_in_rate(const FloatingRate& floating, Date reset) {
+// The base rate (before the floor) of a month starting on `reset`.
+inline Decimal base_rate(const FloatingRate& floating, Date reset) {
   Decimal base = floating.base.front().rate;
   for (const auto& point : floating.base)
     if (point.date <= reset) base = point.rate;
+  return base;
+}
+
+// The all-in annual rate of a month starting on `reset`.
+inline Decimal all_in_rate(const FloatingRate& floating, Date reset) {
+  const Decimal base = base_rate(floating, reset);
   Decimal margin = floating.margin;
   for (const auto& step : floating.margin_steps)
     if (step.from <= reset) margin = step.margin;
   return (base < floating.floor ? floating.floor : base) + margin;
 }
+
+// A pay-fixed interest-rate swap on a floating tranche: from `start` to `end` the borrower pays
+// `fixed_rate` and receives the base rate (unfloored, as swaps pay) on `share` of the balance. Its
+// net settlement is paid with the month's interest (Line::swap_settlements).
+struct InterestRateSwap {
+  Decimal fixed_rate = 0;
+  Decimal share = 1;  // of the outstanding balance
+  Date start;         // months starting on or after it
+  Date end;           // months starting before it
+};
 
 struct DebtTranche {
   enum class Kind { term_loan, finance_lease };
@@ -74,6 +92,9 @@ struct DebtTranche {
   Decimal balloon_share = 0;    // balloon: share of the amount drawn left for maturity
   Decimal upfront_fee = 0;      // share of the commitment, paid at the first drawing
   Decimal commitment_fee = 0;   // annual rate on the undrawn commitment, first to last drawing
+  std::optional<InterestRateSwap> swap;  // floating tranches only
+  // The take-or-pay contracts the tranche finances, by name, for its margin grid; empty: all of them.
+  std::vector<std::string> finances;
 };
 
 // The month of a tranche's last scheduled payment, given the months of its first and last

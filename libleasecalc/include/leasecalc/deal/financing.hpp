@@ -43,9 +43,9 @@ struct MarginStep {
 struct FloatingRate {
   std::vector<BaseRatePoint> base;  // by date, at least one point
   Decimal margin = 0;               // under a margin grid, set from it (deal::credit_priced)
-  std::optional<MarginGrid> margin_grid;  // the margin by the credit class of the contracts financed
   Decimal floor = 0;                // on the base rate, as SOFR floors are written
   std::vector<MarginStep> margin_steps;  // by date
+  std::optional<MarginGrid> margin_grid;  // the margin by the credit class of the contracts financed
 };
 
 // The base rate (before the floor) of a month starting on `reset`.

@@ -1508,10 +1508,10 @@ TEST(LoadDealCredit, BadFieldsAreLocated) {
   expect_edit_error("rate: 5%", "rate: {base: 4%, margin: {sub_investment_grade: 13%}}", "{sub_investment_grade",
                     "{sub_investment_grade", "financing[0].rate.margin",
                     "expected a margin for unrated, the weakest credit class of the contracts the tranche finances (a "
-                    "contract with no credit is unrated), got {sub_investment_grade: 13%}");
+                    "contract with no credit is unrated), got a map");
   expect_edit_error("rate: 5%", "rate: {base: 4%, margin: {investment_grade: -1%}}", "-1%", "-1%",
                     "financing[0].rate.margin.investment_grade", "expected an annual rate from 0% to 1000%, got \"-1%\"");
-  expect_edit_error("rate: 5%", "rate: 5%\n    swap: {fixed_rate: 3%}", "swap: {", "{fixed_rate", "financing[0].swap",
+  expect_edit_error("rate: 5%", "rate: 5%\n    swap: {fixed_rate: 3%}", "swap: {fixed_rate: 3%}", "{fixed_rate", "financing[0].swap",
                     "expected a swap on a floating rate only (it fixes the base rate), but the rate is fixed");
   expect_edit_error("rate: 5%", "rate: {base: 4%, margin: 2%}\n    swap: {fixed_rate: 3%, share: 0%}", "share: 0%", "0%",
                     "financing[0].swap.share", "expected a share above 0% and at most 100% of the balance, got \"0%\"");

@@ -67,6 +67,12 @@ Num pre_tax_income(const Ledger<Num>& l, int m) {
   return sum_of_lines<detail::in_pre_tax_income>(l, m);
 }
 
+// Interest, swap settlements and financing fees: between EBIT and pre-tax income (negative).
+template <num::Numeric Num>
+Num financing_costs(const Ledger<Num>& l, int m) {
+  return sum_of_lines<is_financing_cost>(l, m);
+}
+
 template <num::Numeric Num>
 Num net_income(const Ledger<Num>& l, int m) {
   return sum_of_lines<in_net_income>(l, m);
@@ -79,7 +85,8 @@ Num unlevered_tax_base(const Ledger<Num>& l, int m) {
   return sum_of_lines<detail::in_unlevered_tax_base>(l, m);
 }
 
-// What the levered base (the deal as financed) deducts besides: interest and financing fees.
+// What the levered base (the deal as financed) deducts besides: interest, swap settlements and
+// financing fees.
 template <num::Numeric Num>
 Num tax_deductible_financing_costs(const Ledger<Num>& l, int m) {
   return sum_of_lines<detail::only_in_levered_tax_base>(l, m);

@@ -301,7 +301,13 @@ PriceSolution solve_bid_price(const deal::Deal& deal, std::size_t contract, cons
 
 void set_credit_class(deal::Deal& deal, std::size_t contract, deal::CreditClass credit) {
   std::get<deal::TakeOrPay>(deal.contracts[contract]).credit = credit;
-  for (const auto& tranche : deal.debt) (void)deal::credit_priced(deal, tranche);  // a grid without the class fails now
+  // Each grid re-priced now, so that a grid without the class fails before any solve, and the
+  // tranche's first-month rate says what it pays at this class.
+  for (auto& tranche : deal.debt) {
+    if (!tranche.floating || !tranche.floating->margin_grid) continue;
+    tranche = deal::credit_priced(deal, tranche);
+    tranche.annual_rate = deal::all_in_rate(*tranche.floating, deal.start);
+  }
 }
 
 namespace {

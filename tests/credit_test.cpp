@@ -177,6 +177,14 @@ TEST(ExpectedCreditLoss, NothingIsChargedOnWhatThePrepaymentSettled) {
   expect_reconciles(prepaid, quarter);
 }
 
+TEST(ExpectedCreditLoss, AContractWithNoClassIsChargedAsUnratedAndAClassNotListedIsNot) {
+  deal::Deal d = test::minimal_deal();  // its contract states no class
+  d.credit_classes.risk[deal::index_of(CreditClass::unrated)] = deal::CreditRisk{dec("0.036"), dec("0.45")};
+  EXPECT_EQ(project(d).total(Line::expected_credit_loss), 36 * dec("-405"));
+  lease_of(d).credit = CreditClass::investment_grade;  // a class the model gives no risk
+  EXPECT_EQ(project(d).total(Line::expected_credit_loss), Decimal(0));
+}
+
 TEST(ExpectedCreditLoss, LowersNetIncomeByItselfAsItIsNotDeductible) {
   deal::Deal clean = test::minimal_deal();
   clean.tax.income.rate = dec("0.25");

@@ -79,7 +79,7 @@ struct TakeOrPay {
   Decimal expected_credit_loss = 0;  // share of invoices never collected
   Decimal vat_rate = 0;              // output VAT charged on top of the price
   ReLease re_lease;
-  std::optional<CreditClass> credit;  // none: unrated, for the margin grid; no expected credit loss
+  std::optional<CreditClass> credit;  // none: unrated (deal::credit_class_of)
   std::optional<CustomerDefault> customer_default;
 };
 

@@ -10,9 +10,9 @@
 // applied is kept as earned, and invoices falling due from then on are written off.
 //
 // Reads: the deal. Writes: Line::committed_revenue, on_demand_revenue, sla_credits,
-// termination_fees, credit_losses, expected_credit_loss, customer_receipts, units_contracted. Returns the units earning
-// revenue (the running costs' power draw), the output VAT (the VAT phase) and the flows into
-// receivables and deferred revenue (the balances phase).
+// termination_fees, credit_losses, expected_credit_loss, customer_receipts, units_contracted.
+// Returns the units earning revenue (the running costs' power draw), the output VAT (the VAT phase)
+// and the flows into receivables and deferred revenue (the balances phase).
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/ledger.hpp"
@@ -103,8 +103,8 @@ inline int payment_month(const Segment& segment, int k, int last) {
 template <num::Numeric Num>
 Num expected_loss_rate(const Segment& segment, const deal::CreditClasses& credit_classes) {
   const auto& contract = *segment.take_or_pay;
-  if (segment.follow_on || !contract.credit) return Num(0);
-  const std::optional<deal::CreditRisk>& risk = credit_classes.of(*contract.credit);
+  if (segment.follow_on) return Num(0);
+  const std::optional<deal::CreditRisk>& risk = credit_classes.of(deal::credit_class_of(contract));
   if (!risk) return Num(0);
   return as<Num>(risk->probability_of_default) * as<Num>(risk->loss_given_default) / Num(12);
 }

@@ -1,10 +1,11 @@
 // leasecalc bid MODEL.yaml --target METRIC VALUE: the lowest price of one take-or-pay contract that
-// earns a target, over a grid of terms and prepayment shares.
+// earns a target, over a grid of terms, prepayment shares and credit classes.
 #include "command_line.hpp"
 
 #include <leasecalc/io/load_deal.hpp>
 #include <leasecalc/report/bid.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,10 +16,11 @@ namespace {
 
 constexpr const char* bid_usage =
     "usage: leasecalc bid MODEL.yaml --target METRIC VALUE [--terms 36,48,60] [--prepayment 0%,15%,25%]\n"
-    "                     [--contract NAME] [--format table|csv|json] [--scale 亿|万|bn|M|k|1] [--fast]\n"
+    "                     [--credit investment_grade,sub_investment_grade] [--contract NAME]\n"
+    "                     [--format table|csv|json] [--scale 亿|万|bn|M|k|1] [--fast]\n"
     "\n"
     "The lowest price of one take-or-pay contract (per GPU-hour and per server-month) that earns the\n"
-    "target, for each term and prepayment share, and the deal's returns at that price. Only the bid\n"
+    "target, for each term, prepayment share and credit class, and the deal's returns at that price. Only the bid\n"
     "contract's price moves: the re-lease after its term, the other contracts and the market price path\n"
     "stay where the model puts them (docs/bid.md).\n"
     "\n"
@@ -26,6 +28,8 @@ constexpr const char* bid_usage =
     "                minimum-dscr 1.30x, or net-margin 15% (net income over lease revenue, life)\n"
     "  --terms       contract terms in months, comma-separated (default: the model's); the horizon stays\n"
     "  --prepayment  prepayment shares of the contract's value, comma-separated (default: the model's)\n"
+    "  --credit      the customer's credit classes, comma-separated: investment_grade, sub_investment_grade,\n"
+    "                unrated (default: the model's); each re-prices the debt on its margin grid\n"
     "  --contract    the take-or-pay contract bid (default: the model's first)\n"
     "  --format      table (default), csv or json\n"
     "  --scale       amounts divided by 亿, 万, bn, M, k or 1 (default: by the deal's size)\n"
@@ -81,6 +85,19 @@ std::vector<num::Decimal> prepayment_option(CommandLine& line) {
   return shares;
 }
 
+std::vector<deal::CreditClass> credit_option(CommandLine& line) {
+  constexpr std::string_view expected =
+      "credit classes (investment_grade, sub_investment_grade, unrated), comma-separated";
+  std::vector<deal::CreditClass> classes;
+  for (const auto item : list_items(line, expected)) {
+    const auto named = std::ranges::find(deal::credit_class_names, item, [](const auto& entry) { return entry.first; });
+    if (named == deal::credit_class_names.end())
+      throw UsageError("--credit expects " + std::string(expected) + ", got '" + std::string(item) + "'");
+    classes.push_back(named->second);
+  }
+  return classes;
+}
+
 // --target METRIC VALUE: a rate ("15%") for the IRRs and the margin, a multiple ("1.30x") for DSCR.
 solve::BidTarget target_option(CommandLine& line) {
   const std::string_view name =
@@ -120,8 +137,7 @@ int bid(Args args) {
       else if (line.is("--terms")) request.term_months = terms_option(line);
       else if (line.is("--prepayment")) request.prepayment_shares = prepayment_option(line);
       else if (line.is("--contract")) request.contract = std::string(line.value("a contract's name"));
-      else if (line.is("--credit"))
-        throw UsageError("--credit: the model format has no credit class for a contract yet, so there is nothing to vary");
+      else if (line.is("--credit")) request.credit_classes = credit_option(line);
       else if (line.is("--format")) format = format_option(line);
       else if (line.is("--scale")) scale = scale_option(line);
       else if (line.is("--fast")) fast = true;

@@ -377,7 +377,10 @@ TEST(BidCommand, UsageErrors) {
   EXPECT_NE(bad_prepayment.err.find("--prepayment expects shares from 0% to below 100%"), std::string::npos);
   const auto credit = test::run_leasecalc("bid " + model + " --target equity-irr 15% --credit IG");
   EXPECT_EQ(credit.exit_code, 2);
-  EXPECT_NE(credit.err.find("no credit class"), std::string::npos);
+  EXPECT_NE(credit.err.find("--credit expects credit classes (investment_grade, sub_investment_grade, unrated), "
+                            "comma-separated, got 'IG'"),
+            std::string::npos)
+      << credit.err;
   const auto horizon = test::run_leasecalc("bid " + model + " --target equity-irr 15% --terms 84");
   EXPECT_EQ(horizon.exit_code, 2);
   EXPECT_NE(horizon.err.find("runs past the model's horizon"), std::string::npos);

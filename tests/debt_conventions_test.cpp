@@ -181,7 +181,7 @@ TEST(FloatingRate, AFlatBaseIsTheFixedLoanAtBasePlusMarginToTheCent) {
     const Decimal margin = fixed.deal.debt[0].annual_rate;
     fixed.deal.debt[0].annual_rate = base + margin;
     GeneratedLoan floating = fixed;
-    floating.deal.debt[0].floating = deal::FloatingRate{{{deal::Date(1990, 1, 1), base}}, margin, Decimal(0), {}};
+    floating.deal.debt[0].floating = deal::FloatingRate{{{deal::Date(1990, 1, 1), base}}, margin, Decimal(0), {}, std::nullopt};
     const auto a = schedule(fixed), b = schedule(floating);
     for (Line line : {Line::interest, Line::principal_repaid, Line::debt_prepaid, Line::debt_outstanding})
       for (int m = 0; m < a.months(); ++m) ASSERT_EQ(a(line, m), b(line, m)) << "month " << m;
@@ -209,7 +209,7 @@ TEST(FloatingRate, TheFloorBindsWhereTheCurveDipsBelowIt) {
   // Base 4% to 2026-01-01, then 0.5% under a 2% floor, then 3% from 2027-01-01; margin 3%.
   const auto l = schedule(bullet_loan({{{deal::Date(2025, 1, 1), dec("0.04")}, {deal::Date(2026, 1, 1), dec("0.005")},
                                         {deal::Date(2027, 1, 1), dec("0.03")}},
-                                       dec("0.03"), dec("0.02"), {}}));
+                                       dec("0.03"), dec("0.02"), {}, std::nullopt}));
   EXPECT_EQ(l(Line::interest, 11), dec("-7000"));   // December 2025: 4% + 3%
   EXPECT_EQ(l(Line::interest, 12), dec("-5000"));   // January 2026: the 2% floor + 3%, not 3.5%
   EXPECT_EQ(l(Line::interest, 23), dec("-5000"));
@@ -223,7 +223,8 @@ TEST(FloatingRate, MarginStepsApplyFromTheirDates) {
   const auto l = schedule(bullet_loan({{{deal::Date(2025, 1, 1), dec("0.04")}},
                                        dec("0.06"),
                                        Decimal(0),
-                                       {{deal::Date(2026, 7, 1), dec("0.05")}, {deal::Date(2027, 3, 15), dec("0.04")}}}));
+                                       {{deal::Date(2026, 7, 1), dec("0.05")}, {deal::Date(2027, 3, 15), dec("0.04")}},
+                                       std::nullopt}));
   EXPECT_EQ(l(Line::interest, 17), dec("-10000"));  // June 2026
   EXPECT_EQ(l(Line::interest, 18), dec("-9000"));   // July 2026
   EXPECT_EQ(l(Line::interest, 26), dec("-9000"));   // March 2027: the step is mid-month
@@ -234,7 +235,7 @@ TEST(FloatingRate, AnAnnuityIsLevelBetweenResetsAndRefixedAtEachChange) {
   // Annuity, 30/360 simple, base 5% then 3% from 2026-01-01, margin 2%: the payment is the
   // 7% annuity up to December 2025, then the 5% annuity on the balance left over the payments left.
   GeneratedLoan g = bullet_loan({{{deal::Date(2025, 1, 1), dec("0.05")}, {deal::Date(2026, 1, 1), dec("0.03")}},
-                                 dec("0.02"), Decimal(0), {}});
+                                 dec("0.02"), Decimal(0), {}, std::nullopt});
   g.deal.debt[0].amortisation = deal::Amortisation::annuity;
   const auto l = schedule(g);
   const auto pmt = [](double balance, double monthly, int n) { return balance * monthly / (1 - std::pow(1 + monthly, -n)); };

@@ -124,8 +124,8 @@ TEST_P(Phases, CustomersPayWhatWasBilledLessWhatIsStillOwedPlusWhatIsPrepaid) {
   for (int m = 0; m <= last; ++m) {
     const auto k = static_cast<std::size_t>(m);
     billed += l(Line::committed_revenue, m) + l(Line::on_demand_revenue, m) + l(Line::sla_credits, m) +
-              l(Line::termination_fees, m) + l(Line::credit_losses, m) + run.revenue.output_vat.by_month[k] +
-              l(Line::capacity_backstop, m);  // collected as it is earned
+              l(Line::termination_fees, m) + l(Line::credit_losses, m) + l(Line::expected_credit_loss, m) +
+              run.revenue.output_vat.by_month[k] + l(Line::capacity_backstop, m);  // collected as it is earned
     receivable += flows.receivable[k];
     deferred += flows.deferred[k];
     EXPECT_GE(deferred, Decimal(0)) << "more prepayment applied than received by month " << m;

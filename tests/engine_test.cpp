@@ -151,7 +151,7 @@ TEST(EngineInput, RatesPastTheAnnualBoundAreRefused) {
   usurious_loan.debt.front().annual_rate = dec("10.01");
   EXPECT_THROW(engine::require_projectable(usurious_loan), std::invalid_argument);
   auto floating_margin = test::rich_deal();
-  floating_margin.debt.front().floating = deal::FloatingRate{{{boost::gregorian::date(2025, 1, 1), dec("0.04")}}, dec("11"), 0, {}};
+  floating_margin.debt.front().floating = deal::FloatingRate{{{boost::gregorian::date(2025, 1, 1), dec("0.04")}}, dec("11"), 0, {}, std::nullopt};
   EXPECT_THROW(engine::require_projectable(floating_margin), std::invalid_argument);
   auto discount = test::minimal_deal();
   discount.discount_rate = dec("-1");

@@ -1437,3 +1437,96 @@ TEST(LoadDealFloatingRate, BadFieldsAreLocated) {
 }
 
 }  // namespace
+
+// ---- the customer's credit -------------------------------------------------------------------------
+
+namespace {
+
+const char* const anchor_term = "      term: 36 months\n";
+
+TEST(LoadDealCredit, ClassesGridSwapDefaultAndFinancedContractsAreRead) {
+  std::string text = edit(base_model, anchor_term,
+                          "      term: 36 months\n      credit: investment_grade\n"
+                          "      default: {after: 18 months, re_lease_after: 3 months}\n");
+  text = edit(text, "rate: 5%",
+              "rate: {base: 4%, margin: {investment_grade: 6.25%, sub_investment_grade: 13%}}\n"
+              "    finances: [anchor]\n    swap: {fixed_rate: 3.5%, share: 75%, start: 2026-01-01, end: 2028-01-01}");
+  text = edit(text, "financing:\n", "credit_classes:\n  investment_grade: {probability_of_default: 0.2%}\n"
+                                    "  unrated: {}\nfinancing:\n");
+  const deal::Deal deal = parse(text);
+  const auto& lease = std::get<deal::TakeOrPay>(deal.contracts.at(0));
+  EXPECT_EQ(lease.credit, deal::CreditClass::investment_grade);
+  ASSERT_TRUE(lease.customer_default);
+  EXPECT_EQ(lease.customer_default->after_months, 18);
+  EXPECT_EQ(lease.customer_default->re_lease_after_months, 3);
+  const auto& tranche = deal.debt.at(0);
+  ASSERT_TRUE(tranche.floating && tranche.floating->margin_grid);
+  EXPECT_EQ(tranche.floating->margin_grid->of(deal::CreditClass::sub_investment_grade), dec("0.13"));
+  EXPECT_FALSE(tranche.floating->margin_grid->of(deal::CreditClass::unrated));
+  EXPECT_EQ(tranche.floating->margin, dec("0.0625"));  // priced on the investment-grade contract
+  EXPECT_EQ(tranche.annual_rate, dec("0.1025"));
+  EXPECT_EQ(tranche.finances, std::vector<std::string>{"anchor"});
+  ASSERT_TRUE(tranche.swap);
+  EXPECT_EQ(tranche.swap->fixed_rate, dec("0.035"));
+  EXPECT_EQ(tranche.swap->share, dec("0.75"));
+  EXPECT_EQ(tranche.swap->end, deal::Date(2028, 1, 1));
+  // A field left out takes the public default; a class not listed charges no loss.
+  const auto& investment_grade = deal.credit_classes.of(deal::CreditClass::investment_grade);
+  ASSERT_TRUE(investment_grade);
+  EXPECT_EQ(investment_grade->probability_of_default, dec("0.002"));
+  EXPECT_EQ(investment_grade->loss_given_default, dec("0.45"));
+  EXPECT_EQ(deal.credit_classes.of(deal::CreditClass::unrated)->probability_of_default, dec("0.036"));
+  EXPECT_FALSE(deal.credit_classes.of(deal::CreditClass::sub_investment_grade));
+  // A default given as a date on the contract's cycle.
+  const deal::Deal dated = parse(edit(base_model, anchor_term, "      term: 36 months\n      default: {date: 2027-03-01}\n"));
+  EXPECT_EQ(std::get<deal::TakeOrPay>(dated.contracts.at(0)).customer_default->after_months, 18);
+  // The swap's share and dates default to the whole balance over the horizon.
+  const deal::Deal whole = parse(edit(base_model, "rate: 5%", "rate: {base: 4%, margin: 2%}\n    swap: {fixed_rate: 3%}"));
+  EXPECT_EQ(whole.debt[0].swap->share, Decimal(1));
+  EXPECT_EQ(whole.debt[0].swap->start, deal::Date(2025, 9, 1));
+  EXPECT_EQ(whole.debt[0].swap->end, deal::Date(2030, 9, 1));
+}
+
+TEST(LoadDealCredit, BadFieldsAreLocated) {
+  expect_edit_error(anchor_term, "      term: 36 months\n      credit: AAA\n", "credit: AAA", "AAA",
+                    "contracts[0].take_or_pay.credit",
+                    "expected one of investment_grade, sub_investment_grade or unrated, got \"AAA\"");
+  expect_edit_error(anchor_term, "      term: 36 months\n      default: {after: 36 months}\n", "after: 36 months",
+                    "36 months", "contracts[0].take_or_pay.default.after",
+                    "expected a duration inside the contract's term, at least a month after its start (2025-09-01) "
+                    "and before its end, 36 months later, got \"36 months\"");
+  expect_edit_error(anchor_term, "      term: 36 months\n      default: {date: 2027-03-15}\n", "2027-03-15", "2027-03-15",
+                    "contracts[0].take_or_pay.default.date",
+                    "expected a date on the contract's monthly cycle (day 1) inside the contract's term, at least a "
+                    "month after its start (2025-09-01) and before its end, 36 months later, got \"2027-03-15\"");
+  expect_edit_error(anchor_term,
+                    "      term: 36 months\n      early_termination: {after: 24 months, fee: 3 months}\n"
+                    "      default: {after: 12 months}\n",
+                    "default: {after: 12", "{after: 12", "contracts[0].take_or_pay.default",
+                    "expected either early_termination or default, got both (a default is the customer's exit "
+                    "without its fee)");
+  expect_edit_error("rate: 5%", "rate: {base: 4%, margin: {sub_investment_grade: 13%}}", "{sub_investment_grade",
+                    "{sub_investment_grade", "financing[0].rate.margin",
+                    "expected a margin for unrated, the weakest credit class of the contracts the tranche finances (a "
+                    "contract with no credit is unrated), got a map");
+  expect_edit_error("rate: 5%", "rate: {base: 4%, margin: {investment_grade: -1%}}", "-1%", "-1%",
+                    "financing[0].rate.margin.investment_grade", "expected an annual rate from 0% to 1000%, got \"-1%\"");
+  expect_edit_error("rate: 5%", "rate: 5%\n    swap: {fixed_rate: 3%}", "swap: {fixed_rate: 3%}", "{fixed_rate", "financing[0].swap",
+                    "expected a swap on a floating rate only (it fixes the base rate), but the rate is fixed");
+  expect_edit_error("rate: 5%", "rate: {base: 4%, margin: 2%}\n    swap: {fixed_rate: 3%, share: 0%}", "share: 0%", "0%",
+                    "financing[0].swap.share", "expected a share above 0% and at most 100% of the balance, got \"0%\"");
+  expect_edit_error("rate: 5%", "rate: {base: 4%, margin: 2%}\n    swap: {fixed_rate: 3%, end: 2031-01-01}", "2031-01-01",
+                    "2031-01-01", "financing[0].swap.end",
+                    "expected a date after the swap's start (2025-09-01) and not after the horizon's end (2030-09-01), "
+                    "got \"2031-01-01\"");
+  expect_edit_error("rate: 5%", "rate: 5%\n    finances: [anchr]", "anchr", "anchr", "financing[0].finances[0]",
+                    "expected the name of a take-or-pay contract of the model (anchor), got \"anchr\"");
+  expect_edit_error("financing:\n", "credit_classes:\n  investment_grade: {loss_given_default: 120%}\nfinancing:\n", "120%",
+                    "120%", "credit_classes.investment_grade.loss_given_default",
+                    "expected a percentage from 0% to 100%, got \"120%\"");
+  const auto unknown = error_of(edit(base_model, "financing:\n", "credit_classes:\n  prime: {}\nfinancing:\n"));
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->path(), "credit_classes.prime");
+}
+
+}  // namespace

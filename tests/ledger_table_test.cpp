@@ -53,17 +53,20 @@ Num sum(const std::set<Line>& lines) {
 TEST(LineTable, SubtotalsSumTheDocumentedLines) {
   const auto l = powers_of_two();
   const auto revenue = set_of({lease_revenue, {Line::vat_refund_income}});
-  const auto ebitda = set_of({lease_revenue, {Line::vat_refund_income}, running_costs_paid, {Line::credit_losses}});
+  const auto ebitda = set_of({lease_revenue, {Line::vat_refund_income}, running_costs_paid,
+                              {Line::credit_losses, Line::expected_credit_loss}});
   auto ebit = ebitda;
   ebit.insert({Line::book_depreciation, Line::gain_on_sale, Line::residual_value_guarantee});
   EXPECT_EQ(engine::lease_revenue(l, 0), sum(lease_revenue));
   EXPECT_EQ(engine::revenue(l, 0), sum(revenue));
   EXPECT_EQ(engine::running_costs_paid(l, 0), sum(running_costs_paid));
-  EXPECT_EQ(engine::operating_costs(l, 0), sum(running_costs_paid) + sum({Line::credit_losses}));
+  EXPECT_EQ(engine::operating_costs(l, 0),
+            sum(running_costs_paid) + sum({Line::credit_losses, Line::expected_credit_loss}));
   EXPECT_EQ(engine::ebitda(l, 0), sum(ebitda));
   EXPECT_EQ(engine::ebit(l, 0), sum(ebit));
-  EXPECT_EQ(engine::pre_tax_income(l, 0), sum(ebit) + sum({Line::interest, Line::financing_fees}));
-  EXPECT_EQ(engine::net_income(l, 0), sum(ebit) + sum({Line::interest, Line::financing_fees, Line::income_tax}));
+  EXPECT_EQ(engine::pre_tax_income(l, 0), sum(ebit) + sum({Line::interest, Line::swap_settlements, Line::financing_fees}));
+  EXPECT_EQ(engine::net_income(l, 0),
+            sum(ebit) + sum({Line::interest, Line::swap_settlements, Line::financing_fees, Line::income_tax}));
 
   const Num operating = sum({Line::customer_receipts, Line::vat_paid, Line::vat_refunded}) + sum(running_costs_paid);
   EXPECT_EQ(engine::operating_cash_flow(l, 0), operating + sum({Line::income_tax}));
@@ -71,22 +74,25 @@ TEST(LineTable, SubtotalsSumTheDocumentedLines) {
   EXPECT_EQ(engine::free_cash_flow_pre_tax(l, 0), firm_pre_tax);
   EXPECT_EQ(engine::free_cash_flow_to_firm(l, 0), firm_pre_tax + sum({Line::unlevered_income_tax}));
   EXPECT_EQ(engine::free_cash_flow_to_equity(l, 0),
-            firm_pre_tax + sum({Line::income_tax, Line::debt_drawn, Line::interest, Line::financing_fees,
-                                Line::principal_repaid, Line::debt_prepaid}));
+            firm_pre_tax + sum({Line::income_tax, Line::debt_drawn, Line::interest, Line::swap_settlements,
+                                Line::financing_fees, Line::principal_repaid, Line::debt_prepaid}));
   EXPECT_EQ(engine::equity_cash_flow(l, 0), -sum({Line::equity_contributed, Line::equity_distributed}));
 }
 
-TEST(LineTable, DebtServiceIsInterestAndScheduledPrincipalOnly) {
+TEST(LineTable, DebtServiceIsInterestSwapSettlementsAndScheduledPrincipalOnly) {
   const auto l = powers_of_two();
-  // Lenders' debt service: no financing fees, no repayment from the sale at the horizon.
-  EXPECT_EQ(engine::debt_service(l, 0), sum({Line::interest, Line::principal_repaid}));
+  // Lenders' debt service: no financing fees, no repayment from the sale at the horizon; the swap
+  // settlements fix part of the interest and count with it.
+  EXPECT_EQ(engine::debt_service(l, 0), sum({Line::interest, Line::swap_settlements, Line::principal_repaid}));
 }
 
 TEST(LineTable, TaxBaseIsTheAccrualIncomeWithTaxDepreciation) {
   const std::set<Line> unlevered = set_of({lease_revenue, {Line::vat_refund_income}, running_costs_paid,
                                            {Line::credit_losses, Line::tax_depreciation}});
+  // The expected credit loss is an allowance: not deductible until written off (Line::credit_losses).
+  EXPECT_EQ(unlevered.count(Line::expected_credit_loss), 0u);
   std::set<Line> levered = unlevered;
-  levered.insert({Line::interest, Line::financing_fees});
+  levered.insert({Line::interest, Line::swap_settlements, Line::financing_fees});
   EXPECT_EQ(std::set<Line>(engine::unlevered_tax_base_lines.begin(), engine::unlevered_tax_base_lines.end()), unlevered);
   EXPECT_EQ(std::set<Line>(engine::levered_tax_base_lines.begin(), engine::levered_tax_base_lines.end()), levered);
   const auto l = powers_of_two();

@@ -6,6 +6,7 @@
 #include "leasecalc/io/load_deal.hpp"
 
 #include "covenants_section.hpp"
+#include "leasecalc/deal/credit_pricing.hpp"
 #include "leasecalc/deal/fleet.hpp"
 #include "leasecalc/io/document.hpp"
 #include "leasecalc/io/load_uncertainty.hpp"
@@ -111,7 +112,8 @@ constexpr auto delivery_keys = std::to_array<std::string_view>({"date", "servers
 constexpr auto contract_keys = std::to_array<std::string_view>({"take_or_pay", "on_demand"});
 constexpr auto take_or_pay_keys = std::to_array<std::string_view>(
     {"name", "servers", "gpus", "price", "start", "term", "ramp", "prepayment", "billing", "escalator", "sla",
-     "early_termination", "expected_credit_loss", "vat_rate", "re_lease"});
+     "early_termination", "expected_credit_loss", "vat_rate", "re_lease", "credit", "default"});
+constexpr auto customer_default_keys = std::to_array<std::string_view>({"after", "date", "re_lease_after"});
 constexpr auto prepayment_keys = std::to_array<std::string_view>({"share", "applied"});
 constexpr auto billing_keys = std::to_array<std::string_view>({"frequency", "timing"});
 constexpr auto sla_keys = std::to_array<std::string_view>({"target", "expected", "credits"});
@@ -131,12 +133,16 @@ constexpr auto running_cost_keys = std::to_array<std::string_view>(
 constexpr auto rented_gpus_keys = std::to_array<std::string_view>({"gpus", "price", "utilisation"});
 constexpr auto financing_keys = std::to_array<std::string_view>(
     {"name", "kind", "share_of_capex", "amount", "rate", "compounding", "day_count", "term", "grace", "amortisation",
-     "balloon", "upfront_fee", "commitment_fee", "maturity", "advance_rate", "sale", "repurchase"});
+     "balloon", "upfront_fee", "commitment_fee", "maturity", "advance_rate", "sale", "repurchase", "swap", "finances"});
 constexpr auto repurchase_keys = std::to_array<std::string_view>({"share_of_cost", "price"});
 constexpr auto lessee_keys = std::to_array<std::string_view>({"name", "discount_rate", "costs_borne_either_way"});
 constexpr auto guarantees_keys = std::to_array<std::string_view>({"residual_value", "capacity_backstop"});
 constexpr auto residual_value_guarantee_keys = std::to_array<std::string_view>({"floor", "guarantor"});
 constexpr auto capacity_backstop_keys = std::to_array<std::string_view>({"buyer", "price", "from", "until", "cap"});
+constexpr auto swap_keys = std::to_array<std::string_view>({"fixed_rate", "share", "start", "end"});
+constexpr auto credit_class_keys =
+    std::to_array<std::string_view>({"investment_grade", "sub_investment_grade", "unrated"});
+constexpr auto credit_risk_keys = std::to_array<std::string_view>({"probability_of_default", "loss_given_default"});
 constexpr auto floating_rate_keys = std::to_array<std::string_view>({"base", "margin", "floor", "margin_steps"});
 constexpr auto base_curve_keys = std::to_array<std::string_view>({"curve"});
 constexpr auto base_rate_point_keys = std::to_array<std::string_view>({"date", "rate"});
@@ -387,6 +393,66 @@ std::pair<Field, int> read_contract_units(Object& object, int gpus_per_unit) {
   return {servers, count};
 }
 
+// ---- the customer's credit ------------------------------------------------------------------------
+
+static_assert(credit_class_keys.size() == deal::credit_class_count, "a key for every credit class");
+
+deal::CreditClass read_credit_class(const Field& field) {
+  return field.as_enum<deal::CreditClass>(
+      std::span<const Choice<deal::CreditClass>>(deal::credit_class_names.begin(), deal::credit_class_names.size()));
+}
+
+// `default: {after: 18 months | date: 2027-01-01, re_lease_after: 3 months}`: the customer pays for
+// the first `after` months of service (from `date` on, nothing), inside the term.
+deal::CustomerDefault read_customer_default(Object object, const DealFrame& frame, const deal::TakeOrPay& contract) {
+  deal::CustomerDefault failed;
+  const int term = contract.early_termination ? contract.early_termination->after_months : contract.term_months;
+  const std::string inside = "inside the contract's term, at least a month after its start (" +
+                             time::format_date(contract.start) + ") and before its end, " + std::to_string(term) +
+                             " months later";
+  if (exactly_one_of(object, {"after", "date"}) == "after") {
+    Field after = object.field("after");
+    failed.after_months = after.as_months(Range::positive);
+    if (failed.after_months >= term) after.fail_expected("a duration " + inside);
+  } else {
+    Field date_field = object.field("date");
+    const Date date = date_field.as_date();
+    const int after = time::months_between(contract.start, date);
+    if (date.day() != contract.start.day() || after < 1 || after >= term)
+      date_field.fail_expected("a date on the contract's monthly cycle (day " + std::to_string(contract.start.day()) +
+                               ") " + inside);
+    failed.after_months = after;
+  }
+  failed.re_lease_after_months = object.optional_months("re_lease_after", 0);
+  if (failed.re_lease_after_months > frame.horizon_months)
+    object.field("re_lease_after").fail_expected("a delay of at most the horizon (" +
+                                                 std::to_string(frame.horizon_months) + " months)");
+  object.finish();
+  return failed;
+}
+
+// `credit_classes: {sub_investment_grade: {probability_of_default: 3.6%, loss_given_default: 45%}}`:
+// the classes whose contracts are charged an expected credit loss; a field left out takes the
+// public default (deal::default_credit_risk).
+deal::CreditClasses read_credit_classes(std::optional<Object> section) {
+  deal::CreditClasses classes;
+  if (!section) return classes;
+  for (const auto& [name, credit] : deal::credit_class_names) {
+    const std::optional<Field> entry = section->optional_field(name);
+    if (!entry) continue;
+    deal::CreditRisk risk = deal::default_credit_risk(credit);
+    Object fields = entry->as_object(credit_risk_keys);
+    risk.probability_of_default = fields.optional_percent("probability_of_default", risk.probability_of_default);
+    risk.loss_given_default = fields.optional_percent("loss_given_default", risk.loss_given_default);
+    fields.finish();
+    classes.risk[deal::index_of(credit)] = risk;
+  }
+  section->finish();
+  if (classes.empty())
+    section->fail("expected at least one class: " + alternatives({"investment_grade", "sub_investment_grade", "unrated"}));
+  return classes;
+}
+
 deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const deal::Sku& sku,
                                  std::vector<Field>& servers_fields) {
   using deal::TakeOrPay;
@@ -440,6 +506,13 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const de
   contract.vat_rate = object.optional_percent("vat_rate", 0, Range::fraction);
   if (std::optional<Object> re_lease = object.optional_object("re_lease", re_lease_keys))
     contract.re_lease = read_re_lease(*re_lease, frame, sku);
+  if (std::optional<Field> credit = object.optional_field("credit")) contract.credit = read_credit_class(*credit);
+  if (std::optional<Object> failed = object.optional_object("default", customer_default_keys)) {
+    if (contract.early_termination)
+      object.field("default").fail("expected either early_termination or default, got both (a default is the "
+                                   "customer's exit without its fee)");
+    contract.customer_default = read_customer_default(*failed, frame, contract);
+  }
   object.finish();
   servers_fields.push_back(servers_field);
   return contract;
@@ -630,7 +703,22 @@ deal::FloatingRate read_floating_rate(Object& object) {
   } else {
     floating.base.push_back({Date(1900, 1, 1), base.as_percent(Range::annual_rate)});  // flat: one point
   }
-  floating.margin = object.required_percent("margin", Range::annual_rate);
+  // A margin, or a grid of margins by credit class (priced on the contracts financed).
+  if (Field margin = object.field("margin"); margin.is_object()) {
+    Object grid_object = margin.as_object(credit_class_keys);
+    deal::MarginGrid grid;
+    bool any = false;
+    for (const auto& [name, credit] : deal::credit_class_names)
+      if (std::optional<Decimal> entry = grid_object.optional_percent(name, Range::annual_rate)) {
+        grid.margin[deal::index_of(credit)] = *entry;
+        any = true;
+      }
+    grid_object.finish();
+    if (!any) margin.fail_expected("a margin, or a margin for at least one credit class");
+    floating.margin_grid = grid;
+  } else {
+    floating.margin = margin.as_percent(Range::annual_rate);
+  }
   floating.floor = object.optional_percent("floor", 0, Range::annual_rate);
   for (Object step : object.optional_list_of_objects("margin_steps", margin_step_keys)) {
     Field from_field = step.field("from");
@@ -698,7 +786,50 @@ deal::SaleLeaseback read_sale_leaseback(Object& object, const DealFrame& frame, 
   return terms;
 }
 
-std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& frame, const deal::Cluster& cluster) {
+
+// `swap: {fixed_rate, share, start, end}` on a floating tranche; share 100%, the horizon by default.
+deal::InterestRateSwap read_swap(Object object, const DealFrame& frame) {
+  deal::InterestRateSwap swap;
+  swap.fixed_rate = object.required_percent("fixed_rate", Range::annual_rate);
+  if (std::optional<Field> share = object.optional_field("share")) {
+    swap.share = share->as_percent();
+    if (swap.share <= 0) share->fail_expected("a share above 0% and at most 100% of the balance");
+  }
+  swap.start = frame.start;
+  swap.end = frame.horizon_end;
+  if (std::optional<Field> start = object.optional_field("start")) {
+    swap.start = start->as_date();
+    if (!frame.inside(swap.start)) start->fail_expected(frame.inside_expectation());
+  }
+  if (std::optional<Field> end = object.optional_field("end")) {
+    swap.end = end->as_date();
+    if (swap.end <= swap.start || swap.end > frame.horizon_end)
+      end->fail_expected("a date after the swap's start (" + time::format_date(swap.start) +
+                         ") and not after the horizon's end (" + time::format_date(frame.horizon_end) + ")");
+  }
+  object.finish();
+  return swap;
+}
+
+// `finances: [NAME, ...]`: take-or-pay contracts of the model, each named once.
+std::vector<std::string> read_financed_contracts(const List& list, const std::vector<deal::Contract>& contracts) {
+  std::vector<std::string> take_or_pay_names, names;
+  for (const auto& contract : contracts)
+    if (const auto* take_or_pay = std::get_if<deal::TakeOrPay>(&contract)) take_or_pay_names.push_back(take_or_pay->name);
+  if (list.empty()) list.fail("expected at least one take-or-pay contract's name, got an empty list");
+  for (const Field& item : list) {
+    std::string name = item.as_string();
+    if (std::ranges::find(take_or_pay_names, name) == take_or_pay_names.end())
+      item.fail_expected("the name of a take-or-pay contract of the model (" +
+                         (take_or_pay_names.empty() ? std::string("it has none") : text::join_alternatives(take_or_pay_names)) + ")");
+    if (std::ranges::find(names, name) != names.end()) item.fail_expected("each contract named once");
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
+std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& frame, const deal::Cluster& cluster,
+                                              const deal::Deal& deal) {
   std::vector<deal::DebtTranche> tranches;
   const Decimal capex = total_capex(cluster);
   Decimal debt_share = 0;  // of the capex, over the tranches so far
@@ -742,13 +873,30 @@ std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& fra
       sizing_field->fail("expected debt not above the capex (" + format_decimal(capex) + " " + frame.currency +
                         "), got tranches totalling " + format_percent(debt_share) + " of it");
 
+    if (std::optional<List> financed = object.optional_list("finances"))
+      tranche.finances = read_financed_contracts(*financed, deal.contracts);
     Field rate = object.field("rate");
     if (rate.is_object()) {
       Object floating = rate.as_object(floating_rate_keys);
       tranche.floating = read_floating_rate(floating);
+      if (tranche.floating->margin_grid) {
+        try {
+          tranche = deal::credit_priced(deal, tranche);
+        } catch (const std::invalid_argument&) {
+          const deal::CreditClass credit = deal::financed_credit_class(deal, tranche).value_or(deal::CreditClass::unrated);
+          rate.as_object().field("margin").fail_expected(
+              "a margin for " + std::string(deal::to_string(credit)) +
+              ", the weakest credit class of the contracts the tranche finances (a contract with no credit is unrated)");
+        }
+      }
       tranche.annual_rate = deal::all_in_rate(*tranche.floating, frame.start);
     } else {
       tranche.annual_rate = rate.as_percent(Range::annual_rate);
+    }
+    if (std::optional<Object> swap = object.optional_object("swap", swap_keys)) {
+      if (!tranche.floating)
+        object.field("swap").fail("expected a swap on a floating rate only (it fixes the base rate), but the rate is fixed");
+      tranche.swap = read_swap(*swap, frame);
     }
     tranche.compounding = object.optional_enum<deal::Compounding>(
         "compounding", {{"simple", deal::Compounding::simple}, {"annual", deal::Compounding::annual}},
@@ -993,7 +1141,8 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
   // `uncertainty` is read by io::load_uncertainty (Monte Carlo), not into the deal; it is checked
   // here all the same, so that no command accepts a section another would refuse.
   for (std::string_view section :
-       {"catalog", "deal", "cluster", "contracts", "running_costs", "financing", "covenants", "lessee", "guarantees",
+       {"catalog", "deal", "cluster", "contracts", "credit_classes", "running_costs", "financing", "covenants", "lessee",
+        "guarantees",
         "depreciation", "tax", "uncertainty"})
     (void)root.has(section);
   root.finish();
@@ -1004,7 +1153,8 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
   deal.contracts = read_contracts(root, frame, deal.cluster, servers_fields);
   check_fleet(deal, servers_fields);
   deal.running_costs = read_running_costs(root.optional_object("running_costs", running_costs_keys), frame);
-  deal.debt = read_financing(root, frame, deal.cluster);
+  deal.credit_classes = read_credit_classes(root.optional_object("credit_classes", credit_class_keys));
+  deal.debt = read_financing(root, frame, deal.cluster, deal);
   deal.covenants = read_covenants(root.optional_object("covenants", covenants_keys), deal);
   deal.lessee = read_lessee(root.optional_object("lessee", lessee_keys), deal);
   deal.guarantees = read_guarantees(root.optional_object("guarantees", guarantees_keys), frame, deal.cluster);

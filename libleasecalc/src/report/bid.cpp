@@ -58,6 +58,22 @@ std::string full_note(const BidPoint& p) {
   return note;
 }
 
+// Each floating tranche's margin: "Senior 6.25%; Junior 13.00%" (the name left out when one).
+std::string margins_text(const BidPoint& p) {
+  std::string text;
+  for (const auto& [tranche, margin] : p.debt_margins)
+    text += (text.empty() ? "" : "; ") + (p.debt_margins.size() > 1 ? tranche + " " : std::string()) +
+            format("%.2f%%", margin * 100);
+  return text;
+}
+
+// The point's axes for its note: "48 months, 15.0% prepaid" and the credit class when it varies.
+std::string point_label(const Bid& bid, const BidPoint& p) {
+  std::string label = std::to_string(p.term_months) + " months, " + format("%.1f%%", p.prepayment_share * 100) + " prepaid";
+  if (bid.credit_axis) label += ", " + p.credit_class;
+  return label;
+}
+
 json optional_json(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
 
 json irr_json(const engine::AnnualIrr& irr) { return {{"rate", optional_json(irr.rate)}, {"note", irr.note}}; }
@@ -78,22 +94,24 @@ void write_table(std::ostream& out, const BidReport& report, const Scale& scale)
       << "\n"
       << "  Model: " << format("%.4f", gpu_hour(bid, bid.model_unit_month_price)) << " " << bid.currency
       << " per GPU-hour (" << grouped(bid.model_unit_month_price) << " per " << bid.unit_month << "), "
-      << bid.model_term_months << " months, prepayment " << format("%.1f%%", bid.model_prepayment_share * 100) << "\n"
+      << bid.model_term_months << " months, prepayment " << format("%.1f%%", bid.model_prepayment_share * 100)
+      << (bid.credit_axis ? ", credit " + bid.model_credit_class : std::string()) << "\n"
       << "  After the term: " << bid.re_lease << "\n\n";
 
-  const std::vector<std::string> headers = {"Term",
-                                            "Prepaid",
-                                            bid.currency + "/GPU-hour",
+  std::vector<std::string> headers = {"Term", "Prepaid"};
+  if (bid.credit_axis) headers.insert(headers.end(), {"Credit", "Margin"});
+  headers.insert(headers.end(), {bid.currency + "/GPU-hour",
                                             bid.currency + "/" + bid.unit_month,
                                             "Equity IRR",
                                             "Project IRR",
                                             "pre-tax",
                                             "Min DSCR",
                                             "Net margin",
-                                            "Equity " + (scale.label.empty() ? "" : scale.label + " ") + bid.currency};
+                                 "Equity " + (scale.label.empty() ? "" : scale.label + " ") + bid.currency});
   std::vector<std::vector<std::string>> rows;
   for (const BidPoint& p : bid.points) {
     std::vector<std::string> row = {std::to_string(p.term_months) + " mo", format("%.1f%%", p.prepayment_share * 100)};
+    if (bid.credit_axis) row.insert(row.end(), {p.credit_class, p.debt_margins.empty() ? "-" : margins_text(p)});
     if (p.unit_month_price) {
       row.push_back(format("%.4f", *p.gpu_hour_price));
       row.push_back(grouped(*p.unit_month_price));
@@ -127,8 +145,7 @@ void write_table(std::ostream& out, const BidReport& report, const Scale& scale)
     if (note.empty()) continue;
     if (!any_note) out << "\nNotes:\n";
     any_note = true;
-    out << "  " << p.term_months << " months, " << format("%.1f%%", p.prepayment_share * 100) << " prepaid: " << note
-        << "\n";
+    out << "  " << point_label(bid, p) << ": " << note << "\n";
   }
 }
 
@@ -140,7 +157,7 @@ void write_csv(std::ostream& out, const BidReport& report) {
   out << "contract,target_metric,target,term_months,prepayment_share,status,price_per_gpu_hour," << unit_key
       << ",achieved,equity_irr,project_irr_post_tax,project_irr_pre_tax,minimum_dscr,net_margin,equity_invested,equity_upfront,capex,"
          "best_reachable,best_reachable_"
-      << unit_key << ",note\n";
+      << unit_key << ",credit_class,debt_margins,note\n";
   for (const BidPoint& p : bid.points) {
     const std::string note = full_note(p);
     const bool priced = p.status != BidStatus::unreachable;  // the deal was projected at the price found
@@ -153,7 +170,8 @@ void write_csv(std::ostream& out, const BidReport& report) {
         << csv_number(priced ? std::optional(p.equity_invested) : std::nullopt) << ","
         << csv_number(priced ? std::optional(p.equity_upfront) : std::nullopt) << ","
         << csv_number(priced ? std::optional(p.capex) : std::nullopt) << "," << csv_number(p.best_reachable) << ","
-        << csv_number(p.best_reachable_unit_month_price) << "," << csv_field(note) << "\n";
+        << csv_number(p.best_reachable_unit_month_price) << "," << csv_field(p.credit_class) << ","
+        << csv_field(margins_text(p)) << "," << csv_field(note) << "\n";
   }
 }
 
@@ -163,6 +181,8 @@ void write_json(std::ostream& out, const BidReport& report) {
   json points = json::array();
   for (const BidPoint& p : bid.points) {
     const bool priced = p.status != BidStatus::unreachable;  // the deal was projected at the price found
+    json margins = json::array();
+    for (const auto& [tranche, margin] : p.debt_margins) margins.push_back({{"tranche", tranche}, {"margin", margin}});
     json point = {{"term_months", p.term_months},
                   {"prepayment_share", p.prepayment_share},
                   {"status", status_key(p.status)},
@@ -179,6 +199,8 @@ void write_json(std::ostream& out, const BidReport& report) {
                   {"capex", priced ? json(p.capex) : json(nullptr)},
                   {"best_reachable", optional_json(p.best_reachable)},
                   {"best_reachable_" + unit_key, optional_json(p.best_reachable_unit_month_price)},
+                  {"credit_class", p.credit_class},
+                  {"debt_margins", margins},
                   {"note", p.note}};
     points.push_back(std::move(point));
   }
@@ -192,7 +214,8 @@ void write_json(std::ostream& out, const BidReport& report) {
        {{"price_per_gpu_hour", gpu_hour(bid, bid.model_unit_month_price)},
         {unit_key, bid.model_unit_month_price},
         {"term_months", bid.model_term_months},
-        {"prepayment_share", bid.model_prepayment_share}}},
+        {"prepayment_share", bid.model_prepayment_share},
+        {"credit_class", bid.model_credit_class}}},
       {"after_term", bid.re_lease},
       {"bids", std::move(points)},
       {"warnings", warnings_json(report.warnings)},

@@ -1,5 +1,6 @@
 #include "leasecalc/solve/bid.hpp"
 
+#include "leasecalc/deal/credit_pricing.hpp"
 #include "leasecalc/engine/project.hpp"
 #include "leasecalc/solve/breakeven.hpp"
 #include "leasecalc/text/text.hpp"
@@ -298,6 +299,35 @@ PriceSolution solve_bid_price(const deal::Deal& deal, std::size_t contract, cons
   return solution;
 }
 
+void set_credit_class(deal::Deal& deal, std::size_t contract, deal::CreditClass credit) {
+  std::get<deal::TakeOrPay>(deal.contracts[contract]).credit = credit;
+  // Each grid re-priced now, so that a grid without the class fails before any solve, and the
+  // tranche's first-month rate says what it pays at this class.
+  for (auto& tranche : deal.debt) {
+    if (!tranche.floating || !tranche.floating->margin_grid) continue;
+    tranche = deal::credit_priced(deal, tranche);
+    tranche.annual_rate = deal::all_in_rate(*tranche.floating, deal.start);
+  }
+}
+
+namespace {
+
+std::vector<TrancheMargin> debt_margins(const deal::Deal& deal) {
+  std::vector<TrancheMargin> margins;
+  for (const auto& tranche : deal.debt)
+    if (tranche.floating) margins.push_back({tranche.name, num::to_double(deal::credit_priced(deal, tranche).floating->margin)});
+  return margins;
+}
+
+// Whether anything in the deal depends on a customer's credit class.
+bool prices_credit(const deal::Deal& deal) {
+  return !deal.credit_classes.empty() || std::ranges::any_of(deal.debt, [](const deal::DebtTranche& tranche) {
+           return tranche.floating && tranche.floating->margin_grid;
+         });
+}
+
+}  // namespace
+
 template <num::Numeric Num>
 Bid bid(const deal::Deal& model, const BidRequest& request) {
   const std::size_t index = bid_contract_index(model, request.contract);
@@ -316,7 +346,13 @@ Bid bid(const deal::Deal& model, const BidRequest& request) {
   result.model_unit_month_price = unit_month_price_of(model, index);
   result.model_term_months = contract.term_months;
   result.model_prepayment_share = num::to_double(contract.prepayment_share);
+  result.model_credit_class = std::string(deal::to_string(deal::credit_class_of(contract)));
+  result.credit_axis = !request.credit_classes.empty();
   result.re_lease = describe_re_lease(model, index);
+  if (!request.credit_classes.empty() && !prices_credit(model))
+    throw std::invalid_argument(
+        "a credit-class axis needs something priced on the customer's credit: a tranche whose margin is a grid by "
+        "credit class, or a credit_classes section charging an expected credit loss; the model has neither");
 
   std::vector<std::optional<int>> terms;
   for (const int term : request.term_months) terms.emplace_back(term);
@@ -324,17 +360,26 @@ Bid bid(const deal::Deal& model, const BidRequest& request) {
   std::vector<std::optional<deal::Decimal>> prepayments;
   for (const auto& share : request.prepayment_shares) prepayments.emplace_back(share);
   if (prepayments.empty()) prepayments.emplace_back();
+  std::vector<std::optional<deal::CreditClass>> credits(request.credit_classes.begin(), request.credit_classes.end());
+  if (credits.empty()) credits.emplace_back();
 
   // Every point is checked before any is solved, so a bad axis value fails at once.
   std::vector<deal::Deal> deals;
   for (const auto& term : terms)
-    for (const auto& prepayment : prepayments) deals.push_back(deal_to_bid(model, index, term, prepayment));
+    for (const auto& prepayment : prepayments)
+      for (const auto& credit : credits) {
+        deal::Deal deal = deal_to_bid(model, index, term, prepayment);
+        if (credit) set_credit_class(deal, index, *credit);
+        deals.push_back(std::move(deal));
+      }
 
   const std::string target_name(names_of(request.target.metric).name);
   for (deal::Deal& deal : deals) {
     BidPoint point;
     point.term_months = bid_contract(deal, index).term_months;
     point.prepayment_share = num::to_double(bid_contract(deal, index).prepayment_share);
+    point.credit_class = std::string(deal::to_string(deal::credit_class_of(bid_contract(deal, index))));
+    point.debt_margins = debt_margins(deal);
     const PriceSolution solution = solve_bid_price(deal, index, request.target);  // from the model's price
     point.projections = solution.projections;
     point.note = solution.note;

@@ -2,6 +2,7 @@
 // Revenue contracts: take-or-pay commitments and on-demand rental, each on a share of the fleet.
 
 #include "leasecalc/deal/common.hpp"
+#include "leasecalc/deal/credit.hpp"
 #include "leasecalc/deal/price.hpp"
 #include "leasecalc/time/frequency.hpp"
 
@@ -51,6 +52,16 @@ struct ReLease {
   std::optional<Price> market_price;
 };
 
+// The customer defaults: it pays for the contract's first `after_months` months of service and
+// nothing after; the servers stand idle for `re_lease_after_months` and are then re-leased as the
+// contract's re-lease states (at its market price), as if the term had ended then. The prepayment
+// not yet applied is kept (earned at the default); invoices falling due from the default on are
+// written off as credit losses.
+struct CustomerDefault {
+  int after_months = 0;
+  int re_lease_after_months = 0;
+};
+
 struct TakeOrPay {
   std::string name;
   Decimal servers = 0;  // committed units (whole in a model; solvers may scale them)
@@ -68,7 +79,14 @@ struct TakeOrPay {
   Decimal expected_credit_loss = 0;  // share of invoices never collected
   Decimal vat_rate = 0;              // output VAT charged on top of the price
   ReLease re_lease;
+  std::optional<CreditClass> credit;  // none: unrated (deal::credit_class_of)
+  std::optional<CustomerDefault> customer_default;
 };
+
+// The contract's credit class as lenders price it: stated, or unrated.
+inline CreditClass credit_class_of(const TakeOrPay& contract) {
+  return contract.credit.value_or(CreditClass::unrated);
+}
 
 struct OnDemand {
   std::string name;

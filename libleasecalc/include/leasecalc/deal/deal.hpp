@@ -5,6 +5,7 @@
 #include "leasecalc/deal/cluster.hpp"
 #include "leasecalc/deal/contract.hpp"
 #include "leasecalc/deal/covenants.hpp"
+#include "leasecalc/deal/credit.hpp"
 #include "leasecalc/deal/financing.hpp"
 #include "leasecalc/deal/running_costs.hpp"
 #include "leasecalc/deal/structures.hpp"
@@ -33,6 +34,7 @@ struct Deal {
   Covenants covenants;  // none by default
   std::optional<Lessee> lessee;  // a lessor SPV's one customer, whose view `run` reports
   Guarantees guarantees;         // none by default
+  CreditClasses credit_classes;  // the expected credit loss of each class; none by default
   AssetPolicy assets;
   Tax tax;
 };

@@ -3,6 +3,7 @@
 // receives the cash left at each distribution date.
 
 #include "leasecalc/deal/common.hpp"
+#include "leasecalc/deal/credit.hpp"
 #include "leasecalc/time/day_count.hpp"
 
 #include <optional>
@@ -41,16 +42,23 @@ struct MarginStep {
 };
 struct FloatingRate {
   std::vector<BaseRatePoint> base;  // by date, at least one point
-  Decimal margin = 0;
+  Decimal margin = 0;               // under a margin grid, set from it (deal::credit_priced)
   Decimal floor = 0;                // on the base rate, as SOFR floors are written
   std::vector<MarginStep> margin_steps;  // by date
+  std::optional<MarginGrid> margin_grid;  // the margin by the credit class of the contracts financed
 };
 
-// The all-in annual rate of a month starting on `reset`.
-inline Decimal all_in_rate(const FloatingRate& floating, Date reset) {
+// The base rate (before the floor) of a month starting on `reset`.
+inline Decimal base_rate(const FloatingRate& floating, Date reset) {
   Decimal base = floating.base.front().rate;
   for (const auto& point : floating.base)
     if (point.date <= reset) base = point.rate;
+  return base;
+}
+
+// The all-in annual rate of a month starting on `reset`.
+inline Decimal all_in_rate(const FloatingRate& floating, Date reset) {
+  const Decimal base = base_rate(floating, reset);
   Decimal margin = floating.margin;
   for (const auto& step : floating.margin_steps)
     if (step.from <= reset) margin = step.margin;
@@ -68,6 +76,16 @@ struct SaleLeaseback {
   std::optional<Date> sale;              // the sale's month; by default the last delivery's
   std::optional<Decimal> repurchase_share_of_cost;  // the repurchase price as a share of that cost, or
   Decimal repurchase_price = 0;          // a fixed price in the deal's currency
+};
+
+// A pay-fixed interest-rate swap on a floating tranche: from `start` to `end` the borrower pays
+// `fixed_rate` and receives the base rate (unfloored, as swaps pay) on `share` of the balance. Its
+// net settlement is paid with the month's interest (Line::swap_settlements).
+struct InterestRateSwap {
+  Decimal fixed_rate = 0;
+  Decimal share = 1;  // of the outstanding balance
+  Date start;         // months starting on or after it
+  Date end;           // months starting before it
 };
 
 struct DebtTranche {
@@ -88,6 +106,9 @@ struct DebtTranche {
   Decimal upfront_fee = 0;      // share of the commitment, paid at the first drawing
   Decimal commitment_fee = 0;   // annual rate on the undrawn commitment, first to last drawing
   std::optional<SaleLeaseback> sale_leaseback;  // set for Kind::sale_leaseback, whose draw it sizes
+  std::optional<InterestRateSwap> swap;  // floating tranches only
+  // The take-or-pay contracts the tranche finances, by name, for its margin grid; empty: all of them.
+  std::vector<std::string> finances;
 };
 
 // The month of a tranche's last scheduled payment, given the months of its first and last

@@ -20,18 +20,20 @@ enum class Line : std::size_t {
   committed_revenue,      // take-or-pay and follow-on fees as the service is delivered
   on_demand_revenue,      // on-demand rental, including re-leased servers
   sla_credits,            // service credits granted (negative)
-  termination_fees,       // early-termination fees
+  termination_fees,       // early-termination fees; the prepayment a defaulting customer leaves
   capacity_backstop,      // unsold capacity bought by a backstop buyer (deal::CapacityBackstop)
   vat_refund_income,      // VAT refund, only when booked as income (broker convention)
   electricity,            // operator-paid power
   data_centre_rent,
   other_running_costs,    // total of the named running costs (see Ledger::running_costs)
   hardware_replacements,  // failed units replaced, expensed
-  credit_losses,          // expected credit loss and bad debt
+  credit_losses,          // invoices never collected: the contracts' loss share, bad debt, write-offs
+  expected_credit_loss,   // PD x LGD on what the customer owes beyond its prepayment (credit class)
   book_depreciation,
   gain_on_sale,           // residual proceeds less book value at the horizon
   residual_value_guarantee,  // paid by the guarantor when the sale fetches less than the floor
   interest,               // interest on debt
+  swap_settlements,       // net settlements of interest-rate swaps (negative: paid)
   financing_fees,         // upfront and commitment fees
   income_tax,             // booked and paid at each deal year's end
   // Cash
@@ -137,6 +139,10 @@ inline constexpr std::array<LineInfo, line_count> line_table{{
     {Line::credit_losses, "credit_losses", "Credit losses", LineKind::pnl, PnlGroup::operating_cost,
      CashGroup::none, TaxBase::included},
     // Tax takes tax depreciation and its own gain on sale instead.
+    // An allowance on the receivable (IFRS 9 style), collected the less in cash; not deductible for
+    // tax until written off, as most tax codes treat a provision.
+    {Line::expected_credit_loss, "expected_credit_loss", "Expected credit loss", LineKind::pnl,
+     PnlGroup::operating_cost, CashGroup::none, TaxBase::excluded},
     {Line::book_depreciation, "book_depreciation", "Depreciation", LineKind::pnl, PnlGroup::depreciation_and_sale},
     {Line::gain_on_sale, "gain_on_sale", "Gain on sale of fleet", LineKind::pnl, PnlGroup::depreciation_and_sale},
     // Part of the disposal: received in cash with the sale, taxed with the gain on sale.
@@ -144,6 +150,9 @@ inline constexpr std::array<LineInfo, line_count> line_table{{
      PnlGroup::depreciation_and_sale, CashGroup::investing},
     {Line::interest, "interest", "Interest", LineKind::pnl, PnlGroup::financing_cost, CashGroup::debt,
      TaxBase::levered_only},
+    // Interest-like: a financing cost, in debt service and in the levered tax base.
+    {Line::swap_settlements, "swap_settlements", "Swap settlements", LineKind::pnl, PnlGroup::financing_cost,
+     CashGroup::debt, TaxBase::levered_only},
     {Line::financing_fees, "financing_fees", "Financing fees", LineKind::pnl, PnlGroup::financing_cost,
      CashGroup::debt, TaxBase::levered_only},
     {Line::income_tax, "income_tax", "Income tax", LineKind::pnl, PnlGroup::income_tax, CashGroup::income_tax},

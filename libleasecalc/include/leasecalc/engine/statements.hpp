@@ -67,6 +67,12 @@ Num pre_tax_income(const Ledger<Num>& l, int m) {
   return sum_of_lines<detail::in_pre_tax_income>(l, m);
 }
 
+// Interest, swap settlements and financing fees: between EBIT and pre-tax income (negative).
+template <num::Numeric Num>
+Num financing_costs(const Ledger<Num>& l, int m) {
+  return sum_of_lines<is_financing_cost>(l, m);
+}
+
 template <num::Numeric Num>
 Num net_income(const Ledger<Num>& l, int m) {
   return sum_of_lines<in_net_income>(l, m);
@@ -79,7 +85,8 @@ Num unlevered_tax_base(const Ledger<Num>& l, int m) {
   return sum_of_lines<detail::in_unlevered_tax_base>(l, m);
 }
 
-// What the levered base (the deal as financed) deducts besides: interest and financing fees.
+// What the levered base (the deal as financed) deducts besides: interest, swap settlements and
+// financing fees.
 template <num::Numeric Num>
 Num tax_deductible_financing_costs(const Ledger<Num>& l, int m) {
   return sum_of_lines<detail::only_in_levered_tax_base>(l, m);
@@ -91,12 +98,13 @@ Num operating_cash_flow(const Ledger<Num>& l, int m) {
   return sum_of_lines<in_operating_cash_flow>(l, m);
 }
 
-// Debt service, as lenders define it: interest and scheduled principal paid (negative). Financing
+// Debt service, as lenders define it: interest (with the net swap settlements, which fix part of
+// it) and scheduled principal paid (negative). Financing
 // fees (upfront and commitment) are not debt service: they are reported as financing fees; nor is
 // the debt repaid from the sale of the fleet at the horizon.
 template <num::Numeric Num>
 Num debt_service(const Ledger<Num>& l, int m) {
-  return l(Line::interest, m) + l(Line::principal_repaid, m);
+  return l(Line::interest, m) + l(Line::swap_settlements, m) + l(Line::principal_repaid, m);
 }
 
 // Free cash flow to the firm before any income tax: the project's own cash.
@@ -242,8 +250,9 @@ inline std::string cash_flow_label(Line line) {
 inline constexpr Line cash_flow_order[] = {
     Line::customer_receipts, Line::electricity,        Line::data_centre_rent,   Line::other_running_costs,
     Line::hardware_replacements, Line::vat_paid,       Line::vat_refunded,       Line::income_tax,
-    Line::capex,             Line::sale_proceeds,      Line::residual_value_guarantee, Line::debt_drawn,         Line::interest,
-    Line::financing_fees,    Line::principal_repaid,   Line::debt_prepaid,       Line::equity_contributed,
+    Line::capex,             Line::sale_proceeds,      Line::residual_value_guarantee, Line::debt_drawn,
+    Line::interest,          Line::swap_settlements,   Line::financing_fees,     Line::principal_repaid,
+    Line::debt_prepaid,      Line::equity_contributed,
     Line::equity_distributed};
 
 // The annual cash-flow statement; the last column is the whole life.

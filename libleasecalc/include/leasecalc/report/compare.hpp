@@ -22,8 +22,8 @@ namespace leasecalc::report {
 struct DealSummary {
   std::string model;  // path as given
   RunReport run;      // the deal's run report, without the monthly ledger
-  // Capex as paid (VAT included) + operating costs + interest and financing fees: what having the
-  // capacity costs, before income tax, VAT and any residual value.
+  // Capex as paid (VAT included) + operating costs + financing costs (interest, swap settlements,
+  // fees): what having the capacity costs, before income tax, VAT and any residual value.
   double total_cost = 0;
   double gpu_hours = 0;  // owned GPUs in service, plus rented GPUs paid for, x 730 hours a month
   std::optional<double> cost_per_gpu_hour;
@@ -34,8 +34,7 @@ template <num::Numeric Num>
 double total_cost(const engine::Ledger<Num>& l) {
   double cost = -num::to_double(l.total(engine::Line::capex));
   for (int m = 0; m < l.months(); ++m)
-    cost -= num::to_double(engine::operating_costs(l, m) + l(engine::Line::interest, m) +
-                           l(engine::Line::financing_fees, m));
+    cost -= num::to_double(engine::operating_costs(l, m) + engine::financing_costs(l, m));
   return cost;
 }
 

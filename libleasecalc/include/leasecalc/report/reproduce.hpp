@@ -33,7 +33,7 @@ namespace leasecalc::report {
 // schedule, tax once on the life's profit, no time value of money.
 struct CashBasisView {
   double hardware = 0;        // as capitalised: VAT included under the broker convention, net otherwise
-  double financing_cost = 0;  // interest and financing fees
+  double financing_cost = 0;  // interest, swap settlements and financing fees
   double running_costs = 0;   // O&M and every other running cost paid
   double lease_revenue = 0;   // rent earned: committed and on-demand, after service credits
   double vat_refund = 0;      // input VAT refunded in cash
@@ -73,7 +73,9 @@ CashBasisView cash_basis_view(const engine::Ledger<Num>& l, double income_tax_ra
   CashBasisView v;
   // What was capitalised is what depreciation took plus the book value left at the sale.
   v.hardware = -total(Line::book_depreciation) + total(Line::sale_proceeds) - total(Line::gain_on_sale);
-  v.financing_cost = -(total(Line::interest) + total(Line::financing_fees));
+  Num financing_costs(0);
+  for (int m = 0; m < l.months(); ++m) financing_costs += engine::financing_costs(l, m);
+  v.financing_cost = -num::to_double(financing_costs);
   for (int m = 0; m < l.months(); ++m) v.running_costs -= num::to_double(engine::operating_costs(l, m));
   v.lease_revenue = lease_revenue(l);
   v.vat_refund = total(Line::vat_refunded);

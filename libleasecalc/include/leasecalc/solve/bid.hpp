@@ -1,6 +1,8 @@
 #pragma once
 // Bids: the lowest price of one take-or-pay contract that earns a target (an equity or project IRR,
-// a minimum DSCR, a net margin), over a grid of the contract's terms and prepayment shares.
+// a minimum DSCR, a net margin), over a grid of the contract's terms, prepayment shares and credit
+// classes (the customer's class re-prices the debt through its margin grid, and sets its expected
+// credit loss).
 //
 // The bid moves only the contract being bid. What the fleet earns after it (a re-lease on demand
 // or a follow-on contract, the on-demand contracts, the market price path) stays where the model
@@ -46,12 +48,14 @@ struct BidTarget {
   double value = 0;  // an annual rate, a share, or a multiple (DSCR)
 };
 
-// The grid: each term with each prepayment share; an empty axis is the model's own value.
+// The grid: each term with each prepayment share and each credit class; an empty axis is the
+// model's own value.
 struct BidRequest {
   std::optional<std::string> contract;  // by name; none: the model's first take-or-pay contract
   BidTarget target;
   std::vector<int> term_months;
   std::vector<deal::Decimal> prepayment_shares;
+  std::vector<deal::CreditClass> credit_classes;
 };
 
 // Below this share of the cost, equity is too small for its IRR to mean anything: the prepayment
@@ -66,9 +70,17 @@ enum class BidStatus {
 };
 
 // One point of the grid.
+// A floating tranche's margin at a grid point (from its grid, by the customer's class).
+struct TrancheMargin {
+  std::string tranche;
+  double margin = 0;
+};
+
 struct BidPoint {
   int term_months = 0;
   double prepayment_share = 0;
+  std::string credit_class;               // the contract's class ("unrated" when the model states none)
+  std::vector<TrancheMargin> debt_margins;  // each floating tranche's margin at this class
   BidStatus status = BidStatus::priced;
   // The price, per unit (server or rack) per month and per GPU-hour, in the deal's currency.
   std::optional<double> unit_month_price;
@@ -98,6 +110,8 @@ struct Bid {
   double model_unit_month_price = 0;  // the contract's price in the model
   int model_term_months = 0;
   double model_prepayment_share = 0;
+  std::string model_credit_class;
+  bool credit_axis = false;  // the request varied the credit class
   std::string re_lease;  // what the servers do after the term, and at what price
   std::vector<BidPoint> points;
 
@@ -114,6 +128,10 @@ std::size_t bid_contract_index(const deal::Deal& deal, const std::optional<std::
 // runs past the horizon or falls short of the contract's ramp or early exit.
 deal::Deal deal_to_bid(deal::Deal deal, std::size_t contract, std::optional<int> term_months,
                        const std::optional<deal::Decimal>& prepayment_share);
+
+// The contract's customer of credit class `credit`. Throws std::invalid_argument when a tranche's
+// margin grid has no margin for the class it then prices.
+void set_credit_class(deal::Deal& deal, std::size_t contract, deal::CreditClass credit);
 
 // The contract priced at `unit_month_price` per unit (server or rack) and month.
 void set_bid_price(deal::Deal& deal, std::size_t contract, const deal::Decimal& unit_month_price);

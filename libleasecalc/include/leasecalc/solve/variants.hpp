@@ -18,6 +18,7 @@ inline deal::Deal with_debt_rate(deal::Deal deal, const deal::Decimal& annual_ra
   for (auto& tranche : deal.debt) {
     tranche.annual_rate = annual_rate;
     tranche.floating.reset();
+    tranche.swap.reset();  // a swap fixes a floating base only
   }
   return deal;
 }
@@ -86,7 +87,11 @@ inline deal::Deal with_debt_rate_factor(deal::Deal deal, const deal::Decimal& fa
     for (auto& point : tranche.floating->base) point.rate *= factor;
     tranche.floating->floor *= factor;
     tranche.floating->margin *= factor;
+    if (auto& grid = tranche.floating->margin_grid)
+      for (auto& margin : grid->margin)
+        if (margin) *margin *= factor;
     for (auto& step : tranche.floating->margin_steps) step.margin *= factor;
+    if (tranche.swap) tranche.swap->fixed_rate *= factor;
   }
   return deal;
 }
@@ -99,6 +104,9 @@ inline deal::Deal with_debt_rate_change(deal::Deal deal, const deal::Decimal& ch
     tranche.annual_rate = moved(tranche.annual_rate);
     if (!tranche.floating) continue;
     tranche.floating->margin = moved(tranche.floating->margin);
+    if (auto& grid = tranche.floating->margin_grid)
+      for (auto& margin : grid->margin)
+        if (margin) *margin = moved(*margin);
     for (auto& step : tranche.floating->margin_steps) step.margin = moved(step.margin);
   }
   return deal;

@@ -20,6 +20,7 @@ struct Segment {
   int first_month = 0;  // deal months [first_month, end_month)
   int end_month = 0;
   bool follow_on = false;
+  bool defaulted = false;  // committed: the customer defaults at end_month (deal::CustomerDefault)
   // Committed: price per unit-month at signing. Re-leased on demand: the market price at the
   // expiring contract's start (its own price unless the re-lease states one), decaying at
   // `annual_price_decay` from `price_month`.
@@ -42,16 +43,26 @@ inline std::vector<Segment> contract_segments(const deal::Deal& deal) {
       committed.end_month = committed.first_month + (take_or_pay->early_termination
                                                          ? take_or_pay->early_termination->after_months
                                                          : take_or_pay->term_months);
+      // A customer default ends the service at its month; the servers wait before a re-lease.
+      int re_lease_delay = 0;
+      if (const auto& failed = take_or_pay->customer_default;
+          failed && committed.first_month + failed->after_months < committed.end_month) {
+        committed.end_month = committed.first_month + failed->after_months;
+        committed.defaulted = true;
+        re_lease_delay = failed->re_lease_after_months;
+      }
       committed.unit_month_price = deal::unit_month_price(take_or_pay->price, deal.cluster.sku);
       result.push_back(committed);
 
       const auto& re_lease = take_or_pay->re_lease;
       if (committed.end_month >= horizon || re_lease.mode == deal::ReLease::Mode::idle) continue;
       Segment next = committed;
+      next.defaulted = false;
       // The market price at the contract's start: stated, or the contract's own price.
       next.unit_month_price = re_lease.market_price ? deal::unit_month_price(*re_lease.market_price, deal.cluster.sku)
                                                     : committed.unit_month_price;
-      next.first_month = committed.end_month;
+      next.first_month = committed.end_month + re_lease_delay;
+      if (next.first_month >= horizon) continue;
       next.price_month = committed.first_month;
       next.annual_price_decay = re_lease.annual_price_decay;
       if (re_lease.mode == deal::ReLease::Mode::on_demand) {

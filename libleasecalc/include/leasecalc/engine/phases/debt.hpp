@@ -25,9 +25,17 @@
 // the last payment absorbs the rounding, as banks schedule them. Under ACT/360 the debt service
 // is thus level while the principal varies with the days.
 //
+// A tranche's margin grid is priced on the credit class of the contracts it finances
+// (deal::credit_priced). A swap's net settlement on a month is the interest at the hedged rate
+// (the all-in rate with the swapped share of the base replaced by the fixed rate) less the interest
+// at the all-in rate, both on the balance under the tranche's accrual: under simple compounding,
+// balance x share x (fixed - base) x the year fraction, and a 100% swap makes the loan's interest
+// plus settlement that of a fixed loan at fixed + margin, to the cent.
+//
 // Reads: the deal and the capex payments. Writes: Line::debt_drawn, financing_fees, interest,
-// principal_repaid, debt_prepaid, debt_outstanding.
+// swap_settlements, principal_repaid, debt_prepaid, debt_outstanding.
 
+#include "leasecalc/deal/credit_pricing.hpp"
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/ledger.hpp"
 #include "leasecalc/engine/phases/booking.hpp"
@@ -58,18 +66,26 @@ Num accrual_factor(const deal::DebtTranche& tranche, const Num& rate, const Num&
 template <num::Numeric Num>
 struct Accrual {
   Months<Num> rates, fractions, factors;
+  Months<Num> hedged_factors;  // under a swap: the factor at the hedged rate; empty without one
 };
 
 template <num::Numeric Num>
 Accrual<Num> accrual(const deal::DebtTranche& tranche, deal::Date start, int months) {
   const Num fixed_rate = as<Num>(tranche.annual_rate);
-  Accrual<Num> a{zero_months<Num>(months), zero_months<Num>(months), zero_months<Num>(months)};
+  Accrual<Num> a{zero_months<Num>(months), zero_months<Num>(months), zero_months<Num>(months), {}};
   deal::Date from = month_start(start, 0);
   for (int m = 0; m < months; ++m) {
     const deal::Date to = month_start(start, m + 1);
     at(a.rates, m) = tranche.floating ? as<Num>(deal::all_in_rate(*tranche.floating, from)) : fixed_rate;
     at(a.fractions, m) = time::year_fraction<Num>(tranche.day_count, from, to);
     at(a.factors, m) = accrual_factor(tranche, at(a.rates, m), at(a.fractions, m));
+    if (tranche.floating && tranche.swap) {
+      const deal::InterestRateSwap& swap = *tranche.swap;
+      const bool active = from >= swap.start && from < swap.end;
+      const Num hedged = at(a.rates, m) + as<Num>(swap.share) * (as<Num>(swap.fixed_rate) -
+                                                                 as<Num>(deal::base_rate(*tranche.floating, from)));
+      a.hedged_factors.push_back(active ? accrual_factor(tranche, hedged, at(a.fractions, m)) : at(a.factors, m));
+    }
     from = to;
   }
   return a;
@@ -114,6 +130,8 @@ void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const
     if (balance > 0) {  // the month's payment: interest for its days, and the principal due
       const Num interest = booked(balance * at(factors, m));
       ledger(Line::interest, m) -= interest;
+      if (!accrued.hedged_factors.empty())
+        ledger(Line::swap_settlements, m) -= booked(balance * at(accrued.hedged_factors, m)) - interest;
       Num principal(0);
       if (m >= loan.maturity) {
         principal = balance;  // the last payment absorbs the rounding
@@ -220,7 +238,8 @@ template <num::Numeric Num>
 DebtScheduled schedule_debt(const deal::Deal& deal, const CapexPayments<Num>& capex, Ledger<Num>& ledger) {
   for (const auto& tranche : deal.debt)
     if (tranche.kind != deal::DebtTranche::Kind::sale_leaseback)  // phases/sale_leaseback.hpp
-      debt_detail::schedule_tranche(tranche, deal.start, deal.horizon_months, capex.cash, ledger);
+      debt_detail::schedule_tranche(deal::credit_priced(deal, tranche), deal.start, deal.horizon_months, capex.cash,
+                                    ledger);
   return {};
 }
 

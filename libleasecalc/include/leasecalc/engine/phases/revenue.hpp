@@ -2,10 +2,17 @@
 // Revenue phase: every contract segment billed month by month (fees, service credits, credit
 // losses, output VAT) and collected when its invoice falls due.
 //
+// A contract whose credit class has a risk in the model (deal::CreditClasses) is charged an expected
+// credit loss each month of its signed term: the annual probability of default x the loss given
+// default x the month's exposure, the invoice less what the prepayment settles, over 12 (a year's
+// probability on a receivable outstanding for a month); the customer is collected the less. A
+// customer default (deal::CustomerDefault) ends the service at its month: the prepayment not yet
+// applied is kept as earned, and invoices falling due from then on are written off.
+//
 // Reads: the deal. Writes: Line::committed_revenue, on_demand_revenue, sla_credits,
-// termination_fees, credit_losses, customer_receipts, units_contracted. Returns the units earning
-// revenue (the running costs' power draw), the output VAT (the VAT phase) and the flows into
-// receivables and deferred revenue (the balances phase).
+// termination_fees, credit_losses, expected_credit_loss, customer_receipts, units_contracted.
+// Returns the units earning revenue (the running costs' power draw), the output VAT (the VAT phase)
+// and the flows into receivables and deferred revenue (the balances phase).
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/ledger.hpp"
@@ -91,8 +98,20 @@ inline int payment_month(const Segment& segment, int k, int last) {
   return std::clamp(advance ? period_start : period_start + period, 0, last);
 }
 
+// The expected credit loss charged per unit of a month's exposure: PD x LGD / 12, on the signed term
+// of a contract whose class the model gives a risk; zero otherwise.
 template <num::Numeric Num>
-void bill_committed(const Segment& segment, int horizon, Ledger<Num>& ledger, Revenue<Num>& revenue) {
+Num expected_loss_rate(const Segment& segment, const deal::CreditClasses& credit_classes) {
+  const auto& contract = *segment.take_or_pay;
+  if (segment.follow_on) return Num(0);
+  const std::optional<deal::CreditRisk>& risk = credit_classes.of(deal::credit_class_of(contract));
+  if (!risk) return Num(0);
+  return as<Num>(risk->probability_of_default) * as<Num>(risk->loss_given_default) / Num(12);
+}
+
+template <num::Numeric Num>
+void bill_committed(const Segment& segment, int horizon, const deal::CreditClasses& credit_classes,
+                    Ledger<Num>& ledger, Revenue<Num>& revenue) {
   const auto& contract = *segment.take_or_pay;
   const int first = segment.first_month;
   const int months = std::min(segment.end_month, horizon) - first;
@@ -103,6 +122,10 @@ void bill_committed(const Segment& segment, int horizon, Ledger<Num>& ledger, Re
   const Num vat_rate = as<Num>(contract.vat_rate);
   const int period = billing_period(segment);
   const CommittedTerms<Num> terms(segment);
+  const Num expected_loss = expected_loss_rate<Num>(segment, credit_classes);
+  // The month from which the customer pays nothing: its default, on the signed term.
+  const bool defaults = segment.defaulted;
+  const int default_month = defaults ? segment.end_month : horizon;
   auto& receivable = revenue.balance_flows.receivable;
   auto& deferred = revenue.balance_flows.deferred;
 
@@ -141,11 +164,24 @@ void bill_committed(const Segment& segment, int horizon, Ledger<Num>& ledger, Re
         applied = std::min(unapplied, spread_per_invoice);
       unapplied -= applied;
     }
+    const Num exposure = std::max(invoice - applied, Num(0));  // what the prepayment has not settled
+    const Num allowance = booked(exposure * expected_loss);
+    ledger(Line::expected_credit_loss, m) -= allowance;
+    const Num owed = invoice - allowance;
     const int due = payment_month(segment, k, horizon - 1);
-    ledger(Line::customer_receipts, due) += invoice - applied;
-    at(receivable, m) += invoice;
-    at(receivable, due) -= invoice;
+    if (due >= default_month) ledger(Line::credit_losses, due) -= owed - applied;  // written off unpaid
+    else ledger(Line::customer_receipts, due) += owed - applied;
+    at(receivable, m) += owed;
+    at(receivable, due) -= owed;
     at(deferred, due) -= applied;
+  }
+
+  // A default: the prepayment not yet applied is kept, earned in the last month of service.
+  if (defaults && segment.end_month <= horizon) {
+    const int exit = first + months - 1;
+    ledger(Line::termination_fees, exit) += unapplied;
+    at(deferred, exit) -= unapplied;
+    return;
   }
 
   // An early exit: the fee is due in the last month of service, net of the prepayment left,
@@ -215,7 +251,8 @@ Revenue<Num> book_revenue(const deal::Deal& deal, Ledger<Num>& ledger) {
                        {zero_months<Num>(horizon)},
                        {zero_months<Num>(horizon), zero_months<Num>(horizon)}};
   for (const auto& segment : contract_segments(deal)) {
-    if (segment.kind == Segment::Kind::committed) revenue_detail::bill_committed(segment, horizon, ledger, revenue);
+    if (segment.kind == Segment::Kind::committed)
+      revenue_detail::bill_committed(segment, horizon, deal.credit_classes, ledger, revenue);
     else revenue_detail::bill_on_demand(segment, horizon, ledger, revenue);
   }
   return revenue;

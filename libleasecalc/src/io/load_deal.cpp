@@ -6,6 +6,7 @@
 #include "leasecalc/io/load_deal.hpp"
 
 #include "covenants_section.hpp"
+#include "waterfall_section.hpp"
 #include "leasecalc/deal/fleet.hpp"
 #include "leasecalc/io/document.hpp"
 #include "leasecalc/io/load_uncertainty.hpp"
@@ -138,7 +139,9 @@ constexpr auto base_rate_point_keys = std::to_array<std::string_view>({"date", "
 constexpr auto margin_step_keys = std::to_array<std::string_view>({"from", "margin"});
 constexpr auto covenants_keys = std::to_array<std::string_view>(
     {"frequency", "first_test", "look_back", "minimum_dscr", "maximum_ltv", "minimum_contract_fulfilment",
-     "maximum_customer_share"});
+     "maximum_customer_share", "on_breach"});
+constexpr auto waterfall_keys =
+    std::to_array<std::string_view>({"reserve_months", "cash_sweep", "lock_up_dscr", "lock_up_cash"});
 constexpr auto depreciation_keys = std::to_array<std::string_view>({"book", "tax", "residual"});
 constexpr auto depreciation_method_keys =
     std::to_array<std::string_view>({"method", "life", "salvage", "factor", "class", "convention", "bonus"});
@@ -853,8 +856,8 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
   // `uncertainty` is read by io::load_uncertainty (Monte Carlo), not into the deal; it is checked
   // here all the same, so that no command accepts a section another would refuse.
   for (std::string_view section :
-       {"catalog", "deal", "cluster", "contracts", "running_costs", "financing", "covenants", "depreciation", "tax",
-        "uncertainty"})
+       {"catalog", "deal", "cluster", "contracts", "running_costs", "financing", "covenants", "waterfall",
+        "depreciation", "tax", "uncertainty"})
     (void)root.has(section);
   root.finish();
   deal::Deal deal;
@@ -866,6 +869,7 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
   deal.running_costs = read_running_costs(root.optional_object("running_costs", running_costs_keys), frame);
   deal.debt = read_financing(root, frame, deal.cluster);
   deal.covenants = read_covenants(root.optional_object("covenants", covenants_keys), deal);
+  deal.waterfall = read_waterfall(root.optional_object("waterfall", waterfall_keys), deal);
   deal.assets = read_asset_policy(root.object("depreciation", depreciation_keys));
   deal.tax = read_tax(root.object("tax", tax_keys), frame);
   (void)read_uncertainty(document);

@@ -8,6 +8,7 @@
 #include "leasecalc/deal/financing.hpp"
 #include "leasecalc/deal/running_costs.hpp"
 #include "leasecalc/deal/tax.hpp"
+#include "leasecalc/deal/waterfall.hpp"
 #include "leasecalc/time/frequency.hpp"
 
 #include <string>
@@ -29,6 +30,7 @@ struct Deal {
   // year's end (and at the horizon).
   time::Frequency distributions = time::Frequency::monthly;
   Covenants covenants;  // none by default
+  Waterfall waterfall;  // no reserve, sweep or lock-up by default
   AssetPolicy assets;
   Tax tax;
 };

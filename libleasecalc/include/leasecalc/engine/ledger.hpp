@@ -40,7 +40,12 @@ enum class Line : std::size_t {
   sale_proceeds,          // fleet sold at residual value at the horizon
   debt_drawn,
   principal_repaid,       // scheduled repayments (negative)
+  debt_swept,             // principal prepaid from excess cash by the cash sweep (negative)
   debt_prepaid,           // debt still outstanding, repaid when the fleet is sold at the horizon
+  reserve_funded,         // the debt-service reserve's first deposit, at the first drawing (negative)
+  reserve_topped_up,      // later deposits as the reserve requirement rises (negative)
+  reserve_released,       // withdrawals as it falls, and the rest when the debt is repaid
+  cash_trapped,           // excess cash held under a lock-up (negative), and released (positive)
   equity_contributed,     // cash put in by the shareholders when the deal's cash would go negative
   equity_distributed,     // cash paid out to the shareholders at each distribution date (negative)
   // Memo: tax
@@ -52,6 +57,8 @@ enum class Line : std::size_t {
   receivables,            // billed or earned, not yet collected
   debt_outstanding,
   cash_balance,           // cash retained in the deal between distributions
+  debt_service_reserve,   // the reserve account: restricted cash the lenders hold for debt service
+  trapped_cash,           // cash held under a lock-up, restricted until the test is met again
   book_value,             // net book value of the fleet
   tax_value,              // tax written-down value
   vat_credit,             // input-VAT credit carried forward
@@ -90,6 +97,7 @@ enum class CashGroup {
   income_tax,  // tax paid
   investing,   // capex and the sale of the fleet
   debt,        // drawings, interest, fees, principal
+  restricted,  // into and out of accounts the lenders control: the reserve, trapped cash
   equity,      // shareholders' contributions and distributions
 };
 
@@ -148,7 +156,16 @@ inline constexpr std::array<LineInfo, line_count> line_table{{
     {Line::debt_drawn, "debt_drawn", "Debt drawn", LineKind::cash, PnlGroup::none, CashGroup::debt},
     {Line::principal_repaid, "principal_repaid", "Principal repaid", LineKind::cash, PnlGroup::none,
      CashGroup::debt},
+    {Line::debt_swept, "debt_swept", "Debt swept", LineKind::cash, PnlGroup::none, CashGroup::debt},
     {Line::debt_prepaid, "debt_prepaid", "Debt repaid at sale", LineKind::cash, PnlGroup::none, CashGroup::debt},
+    {Line::reserve_funded, "reserve_funded", "Debt-service reserve funded", LineKind::cash, PnlGroup::none,
+     CashGroup::restricted},
+    {Line::reserve_topped_up, "reserve_topped_up", "Debt-service reserve topped up", LineKind::cash, PnlGroup::none,
+     CashGroup::restricted},
+    {Line::reserve_released, "reserve_released", "Debt-service reserve released", LineKind::cash, PnlGroup::none,
+     CashGroup::restricted},
+    {Line::cash_trapped, "cash_trapped", "Cash trapped (-) or released (+)", LineKind::cash, PnlGroup::none,
+     CashGroup::restricted},
     {Line::equity_contributed, "equity_contributed", "Equity contributed", LineKind::cash, PnlGroup::none,
      CashGroup::equity},
     {Line::equity_distributed, "equity_distributed", "Equity distributed", LineKind::cash, PnlGroup::none,
@@ -161,6 +178,8 @@ inline constexpr std::array<LineInfo, line_count> line_table{{
     {Line::receivables, "receivables", "Receivables", LineKind::balance},
     {Line::debt_outstanding, "debt_outstanding", "Debt outstanding", LineKind::balance},
     {Line::cash_balance, "cash_balance", "Cash balance", LineKind::balance},
+    {Line::debt_service_reserve, "debt_service_reserve", "Debt-service reserve", LineKind::balance},
+    {Line::trapped_cash, "trapped_cash", "Trapped cash", LineKind::balance},
     {Line::book_value, "book_value", "Book value", LineKind::balance},
     {Line::tax_value, "tax_value", "Tax written-down value", LineKind::balance},
     {Line::vat_credit, "vat_credit", "VAT credit carried forward", LineKind::balance},

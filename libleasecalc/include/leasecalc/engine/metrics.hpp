@@ -47,6 +47,10 @@ struct Metrics {
   Num total_net_income;
   Num total_interest;        // interest only: with scheduled principal, the debt service
   Num total_financing_fees;  // upfront and commitment fees: not debt service
+  // The waterfall below the debt service (engine/phases/waterfall.hpp).
+  Num peak_reserve;         // the debt-service reserve's largest month-end balance
+  Num total_swept;          // principal prepaid by the cash sweep, life
+  int months_cash_trapped = 0;  // month ends with cash held under a lock-up
   // Over the life: customer receipts, debt, equity, refunds and the sale, against capex, costs,
   // VAT, tax, debt service, fees and distributions. They differ by the cash left, which is zero.
   Num sources;
@@ -83,6 +87,9 @@ struct Metrics {
     r.total_net_income = convert(total_net_income);
     r.total_interest = convert(total_interest);
     r.total_financing_fees = convert(total_financing_fees);
+    r.peak_reserve = convert(peak_reserve);
+    r.total_swept = convert(total_swept);
+    r.months_cash_trapped = months_cash_trapped;
     r.sources = convert(sources);
     r.uses = convert(uses);
     r.cash_left = convert(cash_left);
@@ -183,6 +190,11 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
   r.total_vat_refund_income = l.total(Line::vat_refund_income);
   r.total_interest = -l.total(Line::interest);
   r.total_financing_fees = -l.total(Line::financing_fees);
+  r.total_swept = -l.total(Line::debt_swept);
+  for (int m = 0; m < months; ++m) {
+    r.peak_reserve = std::max(r.peak_reserve, l(Line::debt_service_reserve, m));
+    if (l(Line::trapped_cash, m) > 0) ++r.months_cash_trapped;
+  }
   // Every cash line is a source when positive and a use when negative.
   for (const Line line : lines_where<is_cash>()) {
     for (int m = 0; m < months; ++m) {

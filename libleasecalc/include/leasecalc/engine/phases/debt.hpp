@@ -25,8 +25,12 @@
 // the last payment absorbs the rounding, as banks schedule them. Under ACT/360 the debt service
 // is thus level while the principal varies with the days.
 //
-// Reads: the deal and the capex payments. Writes: Line::debt_drawn, financing_fees, interest,
-// principal_repaid, debt_prepaid, debt_outstanding.
+// A cash sweep (the amounts the cash waterfall of engine/phases/waterfall.hpp decides) prepays the
+// balance at a month's end after its payment; the level payment is then re-fixed on the lower
+// balance over the payments left, so the term stays and the payments fall.
+//
+// Reads: the deal, the capex payments and the sweep. Writes: Line::debt_drawn, financing_fees,
+// interest, principal_repaid, debt_swept, debt_prepaid, debt_outstanding.
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/ledger.hpp"
@@ -102,7 +106,7 @@ struct Loan {
 
 template <num::Numeric Num>
 void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const Accrual<Num>& accrued,
-                  Ledger<Num>& ledger) {
+                  Ledger<Num>& ledger, Months<Num>* sweep) {
   const Months<Num>& factors = accrued.factors;
   const int last = ledger.months() - 1;
   const bool level = tranche.amortisation == deal::Amortisation::annuity ||
@@ -144,6 +148,13 @@ void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const
       principal = std::min(principal, balance);
       ledger(Line::principal_repaid, m) -= principal;
       balance -= principal;
+      if (sweep && at(*sweep, m) > 0 && balance > 0) {  // what the sweep leaves goes to the next loan
+        const Num swept = std::min(at(*sweep, m), balance);
+        ledger(Line::debt_swept, m) -= swept;
+        at(*sweep, m) -= swept;
+        balance -= swept;
+        payment_fixed = false;
+      }
     }
     if (at(loan.draws, m) != 0) {  // drawn at the month's end: the level payment is fixed anew
       balance += at(loan.draws, m);
@@ -160,7 +171,7 @@ void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const
 
 template <num::Numeric Num>
 void schedule_tranche(const deal::DebtTranche& tranche, deal::Date start, int horizon, const Months<Num>& capex_cash,
-                      Ledger<Num>& ledger) {
+                      Ledger<Num>& ledger, Months<Num>* sweep) {
   Num total_capex(0);
   for (const auto& cash : capex_cash) total_capex += cash;
   const Num commitment =
@@ -203,23 +214,27 @@ void schedule_tranche(const deal::DebtTranche& tranche, deal::Date start, int ho
                      std::move(loan_draws)};
   };
   if (tranche.maturity == deal::Maturity::common) {
-    service_loan(tranche, loan_from(first_draw, last_draw, std::move(draws)), accrued, ledger);
+    service_loan(tranche, loan_from(first_draw, last_draw, std::move(draws)), accrued, ledger, sweep);
     return;
   }
   for (int m = first_draw; m <= last_draw; ++m) {
     if (at(draws, m) == 0) continue;
     Months<Num> own = zero_months<Num>(horizon);
     at(own, m) = at(draws, m);
-    service_loan(tranche, loan_from(m, m, std::move(own)), accrued, ledger);
+    service_loan(tranche, loan_from(m, m, std::move(own)), accrued, ledger, sweep);
   }
 }
 
 }  // namespace debt_detail
 
+// `sweep`: the cash swept to the debt at each month's end (empty: none), applied to the tranches
+// in the model's order and, within a tranche, to its earliest drawing first.
 template <num::Numeric Num>
-DebtScheduled schedule_debt(const deal::Deal& deal, const CapexPayments<Num>& capex, Ledger<Num>& ledger) {
+DebtScheduled schedule_debt(const deal::Deal& deal, const CapexPayments<Num>& capex, Ledger<Num>& ledger,
+                            Months<Num> sweep = {}) {
+  Months<Num>* to_sweep = sweep.empty() ? nullptr : &sweep;
   for (const auto& tranche : deal.debt)
-    debt_detail::schedule_tranche(tranche, deal.start, deal.horizon_months, capex.cash, ledger);
+    debt_detail::schedule_tranche(tranche, deal.start, deal.horizon_months, capex.cash, ledger, to_sweep);
   return {};
 }
 

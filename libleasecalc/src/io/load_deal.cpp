@@ -141,7 +141,7 @@ constexpr auto covenants_keys = std::to_array<std::string_view>(
     {"frequency", "first_test", "look_back", "minimum_dscr", "maximum_ltv", "minimum_contract_fulfilment",
      "maximum_customer_share", "on_breach"});
 constexpr auto waterfall_keys =
-    std::to_array<std::string_view>({"reserve_months", "cash_sweep", "lock_up_dscr", "lock_up_cash"});
+    std::to_array<std::string_view>({"debt_service_reserve", "cash_sweep", "lock_up_dscr", "lock_up_cash"});
 constexpr auto depreciation_keys = std::to_array<std::string_view>({"book", "tax", "residual"});
 constexpr auto depreciation_method_keys =
     std::to_array<std::string_view>({"method", "life", "salvage", "factor", "class", "convention", "bonus"});

@@ -10,9 +10,9 @@ namespace leasecalc::io {
 deal::Waterfall read_waterfall(std::optional<Object> section, const deal::Deal& deal) {
   deal::Waterfall waterfall;
   if (!section) return waterfall;
-  if (const std::optional<Field> months = section->optional_field("reserve_months")) {
+  if (const std::optional<Field> months = section->optional_field("debt_service_reserve")) {
     waterfall.reserve_months = months->as_months(Range::positive);
-    if (waterfall.reserve_months > 24) months->fail_expected("a reserve of 1 to 24 months of debt service, such as 6");
+    if (waterfall.reserve_months > 24) months->fail_expected("a reserve of 1 to 24 months of debt service, such as 6 months");
   }
   if (const std::optional<Field> sweep = section->optional_field("cash_sweep")) {
     waterfall.cash_sweep = sweep->as_percent();
@@ -31,7 +31,7 @@ deal::Waterfall read_waterfall(std::optional<Object> section, const deal::Deal& 
   }
   section->finish();
   if (!waterfall.any() && !section->has("lock_up_cash"))
-    section->fail("expected at least one of reserve_months, cash_sweep or lock_up_dscr");
+    section->fail("expected at least one of debt_service_reserve, cash_sweep or lock_up_dscr");
   if (deal.debt.empty()) section->fail("a waterfall needs debt to serve, but the model has no financing");
   return waterfall;
 }

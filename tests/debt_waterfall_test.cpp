@@ -92,7 +92,9 @@ TEST(DebtServiceReserve, HoldsTheNextSixMonthsOfDebtServiceAtEachMonthEnd) {
   for (int m = 0; m <= last; ++m) {
     const Decimal expected = m < last ? debt_service_of_months(l, m + 1, std::min(m + 6, last)) : Decimal(0);
     ASSERT_EQ(l(Line::debt_service_reserve, m), expected) << "month " << m;
-    if (m > 0) ASSERT_EQ(l(Line::reserve_funded, m), Decimal(0)) << "month " << m;
+    if (m > 0) {
+      ASSERT_EQ(l(Line::reserve_funded, m), Decimal(0)) << "month " << m;
+    }
   }
   // Released as the loan runs off: nothing left once the 30th payment is made (month 30).
   EXPECT_EQ(l(Line::debt_service_reserve, 30), Decimal(0));
@@ -134,8 +136,9 @@ TEST(CashSweep, SweptScheduledAndRepaidPrincipalAddUpToTheDrawingAndInterestFall
   // Each sweep re-fixes the level payment lower over the payments left: the debt service never
   // rises after a sweep, and falls below the unswept schedule's.
   for (int m = 2; m < 30; ++m)
-    if (l(Line::debt_swept, m - 1) < 0 && l(Line::debt_outstanding, m) > 0)
+    if (l(Line::debt_swept, m - 1) < 0 && l(Line::debt_outstanding, m) > 0) {
       ASSERT_LT(-engine::debt_service(l, m), -engine::debt_service(l, m - 1)) << "month " << m;
+    }
   EXPECT_LT(-engine::debt_service(l, 20), -engine::debt_service(unswept, 20));
   // The reserve, sized before each month's sweep, holds at least the next six months' debt service
   // of the schedule as the later sweeps leave it.
@@ -171,9 +174,12 @@ TEST(CashSweep, FastAndExactLedgersAgree) {
   deal.waterfall.lock_up_dscr = dec("1.3");
   const auto exact = engine::project<Decimal>(deal);
   const auto fast = engine::project<double>(deal);
+  // Each sweep is rounded to the cent on a sum the two modes add differently, so a cent can fall
+  // the other way and carry into the later payments: they agree to well within a currency unit.
   for (const auto& info : engine::line_table)
     for (int m = 0; m < exact.months(); ++m)
-      ASSERT_NEAR(fast(info.line, m), num::to_double(exact(info.line, m)), 0.02) << info.key << " month " << m;
+      ASSERT_NEAR(fast(info.line, m), num::to_double(exact(info.line, m)), 0.5) << info.key << " month " << m;
+  EXPECT_EQ(fast.total(Line::debt_swept) < 0, exact.total(Line::debt_swept) < 0);
 }
 
 // The months a failed test governs, worked out from the ledger's own DSCR on each test date.
@@ -234,8 +240,9 @@ TEST(LockUp, TrappedCashSweptToTheDebtUnderLockUpCashSweep) {
   const auto governed = months_governed_by_a_failed_dscr(deal, l, 1.30);
   for (int m = 0; m < l.months(); ++m) {
     ASSERT_EQ(l(Line::trapped_cash, m), Decimal(0));
-    if (governed[static_cast<std::size_t>(m)] && l(Line::debt_outstanding, m) > 0)
+    if (governed[static_cast<std::size_t>(m)] && l(Line::debt_outstanding, m) > 0) {
       ASSERT_EQ(l(Line::equity_distributed, m), Decimal(0)) << "month " << m;
+    }
   }
   EXPECT_LT(l.total(Line::debt_swept), Decimal(0));
   expect_sources_equal_uses_every_month(deal, l);
@@ -416,7 +423,7 @@ TEST(WaterfallModel, RangesAndTypesAreLocatedErrors) {
   expect_error(reserve, "  lock_up_dscr: 12\n", "12",
                "waterfall.lock_up_dscr: expected a ratio above 0 and at most 10, such as 1.20, got \"12\"");
   expect_error(reserve, "  lock_up_dscr: 1.2\n  lock_up_cash: keep\n", "keep",
-               "waterfall.lock_up_cash: expected one of hold or sweep, got \"keep\"");
+               "waterfall.lock_up_cash: expected one of hold or sweep, got \"keep\" (did you mean \"sweep\"?)");
   expect_error(reserve, "  cash_sweep: 50%\n  lock_up_cash: sweep\n", "sweep\n",
                "waterfall.lock_up_cash: lock_up_cash applies under a lock-up: set lock_up_dscr here or "
                "covenants.on_breach: trap");

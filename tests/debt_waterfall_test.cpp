@@ -289,6 +289,87 @@ TEST(CovenantBreach, AccelerateSweepsAllTheExcessCashUntilCured) {
   expect_sources_equal_uses_every_month(deal, l);
 }
 
+// The waterfall deal's 6M loan split into a 4.5M senior (about 166,000 a month) and a 2.5M junior
+// at 14% over 24 months (about 120,000 a month): year 1's 250,000 of rent a month cannot pay both.
+deal::Deal junior_deal() {
+  deal::Deal d = waterfall_deal();
+  d.debt[0].amount = dec("4500000");
+  deal::DebtTranche junior = d.debt[0];
+  junior.name = "junior";
+  junior.amount = dec("2500000");
+  junior.annual_rate = dec("0.14");
+  junior.term_months = 24;
+  junior.rank = deal::Rank::junior;
+  d.debt.push_back(junior);
+  return d;
+}
+
+TEST(JuniorTranche, DeferredWhenTheCashFallsShortNeverPaidAheadOfSeniorAndPaidWhenCashAllows) {
+  const deal::Deal deal = junior_deal();
+  const auto l = engine::project<Decimal>(deal);
+  // The junior's own schedule, alone (as a plain loan).
+  deal::Deal alone = deal;
+  alone.debt = {deal.debt[1]};
+  alone.debt[0].rank = deal::Rank::senior;
+  const auto junior_alone = engine::project<Decimal>(alone);
+  const int last = l.months() - 1;
+  Decimal deferred(0);
+  int months_deferred = 0, months_paid_back = 0;
+  for (int m = 0; m < last; ++m) {
+    const Decimal due = -engine::debt_service(junior_alone, m);
+    const Decimal capitalised = num::round_cents(deferred * dec("0.14") / Decimal(12));  // 30/360, simple
+    const Decimal deferral = l(Line::junior_deferred, m) - capitalised;
+    ASSERT_EQ(l(Line::junior_debt_service, m), -due - capitalised) << "month " << m;
+    // The cash before the junior: the free cash flow to equity with the junior's cash added back.
+    const Decimal before_junior = engine::free_cash_flow_to_equity(l, m) + due - deferral;
+    if (before_junior <= 0) {
+      ASSERT_EQ(deferral, due) << "month " << m;  // nothing to the junior while senior is short
+    } else if (before_junior < due + deferred + capitalised) {
+      ASSERT_EQ(engine::free_cash_flow_to_equity(l, m), Decimal(0)) << "month " << m;  // all of it to the junior
+    } else {
+      ASSERT_EQ(deferral, -(deferred + capitalised)) << "month " << m;  // the deferred service paid in full
+    }
+    if (deferral > 0) ++months_deferred;
+    if (deferral < 0) ++months_paid_back;
+    deferred += capitalised + deferral;
+    ASSERT_EQ(l(Line::junior_deferred_balance, m), deferred) << "month " << m;
+    ASSERT_GE(deferred, Decimal(0));
+  }
+  EXPECT_GE(months_deferred, 10);
+  EXPECT_GE(months_paid_back, 1);
+  EXPECT_EQ(l(Line::junior_deferred_balance, last), Decimal(0));
+  EXPECT_EQ(l.total(Line::junior_deferred), Decimal(0));  // every deferral paid, the last from the sale
+  const auto metrics = engine::metrics(deal, l);
+  ASSERT_TRUE(metrics.minimum_senior_dscr && metrics.minimum_dscr);
+  EXPECT_GT(*metrics.minimum_senior_dscr, *metrics.minimum_dscr);
+  EXPECT_GT(metrics.peak_junior_deferred, Decimal(0));
+  expect_sources_equal_uses_every_month(deal, l);
+  EXPECT_FALSE(engine::metrics(waterfall_deal(), engine::project<Decimal>(waterfall_deal())).minimum_senior_dscr);
+}
+
+TEST(JuniorTranche, TheReserveCoversTheSeniorDebtServiceAndTheSweepPrepaysOnlySenior) {
+  deal::Deal deal = junior_deal();
+  deal.waterfall.reserve_months = 6;
+  deal.waterfall.cash_sweep = dec("0.5");
+  const auto l = engine::project<Decimal>(deal);
+  deal::Deal alone = deal;
+  alone.debt = {deal.debt[1]};
+  alone.debt[0].rank = deal::Rank::senior;
+  alone.waterfall = {};
+  const auto junior_alone = engine::project<Decimal>(alone);
+  for (int m = 0; m < l.months() - 1; ++m) {
+    Decimal senior(0);
+    for (int k = m + 1; k <= std::min(m + 6, l.months() - 1); ++k) senior -= engine::senior_debt_service(l, k);
+    ASSERT_GE(l(Line::debt_service_reserve, m), senior) << "month " << m;
+    // The junior's scheduled principal is its own schedule's: the sweep never prepays it.
+    ASSERT_EQ(l(Line::junior_debt_service, m) <= engine::debt_service(junior_alone, m), true) << "month " << m;
+  }
+  EXPECT_LT(l.total(Line::debt_swept), Decimal(0));
+  EXPECT_EQ(-(l.total(Line::principal_repaid) + l.total(Line::debt_swept) + l.total(Line::debt_prepaid)),
+            l.total(Line::debt_drawn));
+  expect_sources_equal_uses_every_month(deal, l);
+}
+
 TEST(Waterfall, AnAllEquityDealsEquityIrrIsStillItsPostTaxProjectIrr) {
   deal::Deal deal = waterfall_deal();
   deal.debt.clear();
@@ -321,7 +402,9 @@ TEST(Waterfall, RunWritersCarryTheReserveSweepAndTrapFigures) {
   EXPECT_GT(metrics.peak_reserve, Decimal(0));
   EXPECT_GT(metrics.total_swept, Decimal(0));
   for (const char* key : {"debt_swept", "reserve_funded", "reserve_topped_up", "reserve_released", "cash_trapped",
-                          "debt_service_reserve", "trapped_cash", "peak_reserve", "total_swept", "months_cash_trapped"})
+                          "debt_service_reserve", "trapped_cash", "peak_reserve", "total_swept", "months_cash_trapped",
+                          "junior_deferred", "junior_deferred_balance", "junior_debt_service", "peak_junior_deferred",
+                          "minimum_senior_dscr"})
     EXPECT_NE(csv.str().find(key), std::string::npos) << key;
   for (const char* label : {"Debt swept", "Debt-service reserve funded", "Debt-service reserve, peak",
                             "Months ending with cash trapped", "Cash trapped (-) or released (+)"})
@@ -431,6 +514,29 @@ TEST(WaterfallModel, RangesAndTypesAreLocatedErrors) {
   EXPECT_NE(error_of(reserve, "  cash_swep: 50%\n").find("cash_sweep"), std::string::npos);  // did you mean
   expect_error("  minimum_dscr: 1.2\n", "  minimum_dscr: 1.2\n  on_breach: default\n", "default",
                "covenants.on_breach: expected one of report, trap or accelerate, got \"default\"");
+}
+
+TEST(WaterfallModel, RankSeniorOrJuniorAtMostOneJunior) {
+  const std::string junior_loan = "  - name: loan\n    share_of_capex: 50%\n    rate: 8%\n    term: 30 months\n";
+  const std::string two = test::edit(base_model, junior_loan,
+                                     junior_loan + "  - name: mezzanine\n    share_of_capex: 20%\n    rate: 14%\n"
+                                                   "    term: 24 months\n    rank: junior\n");
+  const deal::Deal deal = parse(two);
+  ASSERT_EQ(deal.debt.size(), 2u);
+  EXPECT_EQ(deal.debt[0].rank, deal::Rank::senior);
+  EXPECT_EQ(deal.debt[1].rank, deal::Rank::junior);
+  expect_error(junior_loan, junior_loan.substr(0, junior_loan.size() - 1) + "\n    rank: mezzanine\n", "mezzanine",
+               "financing[0].rank: expected one of senior or junior, got \"mezzanine\"");
+  const std::string three = test::edit(two, "    rank: junior\n",
+                                       "    rank: junior\n  - name: second\n    share_of_capex: 10%\n    rate: 15%\n"
+                                       "    term: 24 months\n    rank: junior # again\n");
+  try {
+    parse(three);
+    ADD_FAILURE() << "loaded";
+  } catch (const io::InputError& error) {
+    EXPECT_EQ(error.path(), "financing[2].rank");
+    EXPECT_EQ(error.detail(), "a model has at most one junior tranche");
+  }
 }
 
 TEST(WaterfallModel, NeedsAFieldAndDebt) {

@@ -132,7 +132,7 @@ constexpr auto running_cost_keys = std::to_array<std::string_view>(
 constexpr auto rented_gpus_keys = std::to_array<std::string_view>({"gpus", "price", "utilisation"});
 constexpr auto financing_keys = std::to_array<std::string_view>(
     {"name", "kind", "share_of_capex", "amount", "rate", "compounding", "day_count", "term", "grace", "amortisation",
-     "balloon", "upfront_fee", "commitment_fee", "maturity"});
+     "balloon", "upfront_fee", "commitment_fee", "maturity", "rank"});
 constexpr auto floating_rate_keys = std::to_array<std::string_view>({"base", "margin", "floor", "margin_steps"});
 constexpr auto base_curve_keys = std::to_array<std::string_view>({"curve"});
 constexpr auto base_rate_point_keys = std::to_array<std::string_view>({"date", "rate"});
@@ -706,6 +706,12 @@ std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& fra
       reject_key(object, "balloon", "unless amortisation is balloon");
     tranche.upfront_fee = object.optional_percent("upfront_fee", 0);
     tranche.commitment_fee = object.optional_percent("commitment_fee", 0, Range::annual_rate);
+    if (std::optional<Field> rank = object.optional_field("rank")) {
+      tranche.rank = rank->as_enum<deal::Rank>({{"senior", deal::Rank::senior}, {"junior", deal::Rank::junior}});
+      if (tranche.rank == deal::Rank::junior &&
+          std::ranges::any_of(tranches, [](const auto& t) { return t.rank == deal::Rank::junior; }))
+        rank->fail("a model has at most one junior tranche");
+    }
     object.finish();
     tranches.push_back(std::move(tranche));
   }

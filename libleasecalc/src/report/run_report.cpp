@@ -107,6 +107,8 @@ const std::vector<MetricInfo>& run_metrics() {
        [](R r) { return amount(r.metrics.total_swept); }},
       {"months_cash_trapped", "summary", "Months ending with cash trapped", F::months, "",
        [](R r) { return amount(r.metrics.months_cash_trapped); }},
+      {"peak_junior_deferred", "summary", "Junior service deferred, peak", F::amount, "",
+       [](R r) { return amount(r.metrics.peak_junior_deferred); }},
       {"ebitda_margin", "summary", "EBITDA margin (EBITDA / revenue)", F::rate, no_revenue,
        [](R r) { return optional(life(r.metrics.ebitda_margin), "no revenue"); }},
       {"net_margin", "summary", "Net margin (net income / lease revenue)", F::rate, no_revenue,
@@ -132,6 +134,8 @@ const std::vector<MetricInfo>& run_metrics() {
        [](R r) { return optional(r.metrics.minimum_dscr, "no debt service"); }},
       {"average_dscr", "returns", "Average DSCR", F::multiple, "no debt service",
        [](R r) { return optional(r.metrics.average_dscr, "no debt service"); }},
+      {"minimum_senior_dscr", "returns", "Minimum senior DSCR", F::multiple, "no junior tranche",
+       [](R r) { return optional(r.metrics.minimum_senior_dscr, "no junior tranche"); }},
       // Break-even
       {"target_irr", "break_even", "Target return", F::rate, "", [](R r) { return amount(r.target.annual_rate); }},
       {"break_even_price_change", "break_even", "Break-even price, change from the model", F::rate,

@@ -57,6 +57,11 @@ inline Decimal all_in_rate(const FloatingRate& floating, Date reset) {
   return (base < floating.floor ? floating.floor : base) + margin;
 }
 
+// Where a tranche stands in the waterfall: `senior`, serviced first; `junior`, serviced from the
+// cash left after the senior debt service and the reserve, its unpaid service deferred
+// (engine/phases/waterfall.hpp). A model has at most one junior tranche.
+enum class Rank { senior, junior };
+
 struct DebtTranche {
   enum class Kind { term_loan, finance_lease };
   std::string name;
@@ -74,6 +79,7 @@ struct DebtTranche {
   Decimal balloon_share = 0;    // balloon: share of the amount drawn left for maturity
   Decimal upfront_fee = 0;      // share of the commitment, paid at the first drawing
   Decimal commitment_fee = 0;   // annual rate on the undrawn commitment, first to last drawing
+  Rank rank = Rank::senior;
 };
 
 // The month of a tranche's last scheduled payment, given the months of its first and last

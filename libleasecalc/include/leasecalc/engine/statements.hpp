@@ -99,6 +99,12 @@ Num debt_service(const Ledger<Num>& l, int m) {
   return l(Line::interest, m) + l(Line::principal_repaid, m);
 }
 
+// The senior part of the debt service: what the junior tranche's scheduled service leaves.
+template <num::Numeric Num>
+Num senior_debt_service(const Ledger<Num>& l, int m) {
+  return debt_service(l, m) - l(Line::junior_debt_service, m);
+}
+
 // Free cash flow to the firm before any income tax: the project's own cash.
 template <num::Numeric Num>
 Num free_cash_flow_pre_tax(const Ledger<Num>& l, int m) {
@@ -245,8 +251,8 @@ inline constexpr Line cash_flow_order[] = {
     Line::hardware_replacements, Line::vat_paid,       Line::vat_refunded,       Line::income_tax,
     Line::capex,             Line::sale_proceeds,      Line::debt_drawn,         Line::interest,
     Line::financing_fees,    Line::principal_repaid,   Line::debt_swept,         Line::debt_prepaid,
-    Line::reserve_funded,    Line::reserve_topped_up,  Line::reserve_released,   Line::cash_trapped,
-    Line::equity_contributed, Line::equity_distributed};
+    Line::junior_deferred,   Line::reserve_funded,     Line::reserve_topped_up,  Line::reserve_released,
+    Line::cash_trapped,      Line::equity_contributed, Line::equity_distributed};
 
 // The annual cash-flow statement; the last column is the whole life.
 template <num::Numeric Num>

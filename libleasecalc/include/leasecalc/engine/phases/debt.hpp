@@ -227,14 +227,15 @@ void schedule_tranche(const deal::DebtTranche& tranche, deal::Date start, int ho
 
 }  // namespace debt_detail
 
-// `sweep`: the cash swept to the debt at each month's end (empty: none), applied to the tranches
-// in the model's order and, within a tranche, to its earliest drawing first.
+// `sweep`: the cash swept to the debt at each month's end (empty: none), applied to the senior
+// tranches in the model's order and, within a tranche, to its earliest drawing first.
 template <num::Numeric Num>
 DebtScheduled schedule_debt(const deal::Deal& deal, const CapexPayments<Num>& capex, Ledger<Num>& ledger,
                             Months<Num> sweep = {}) {
   Months<Num>* to_sweep = sweep.empty() ? nullptr : &sweep;
   for (const auto& tranche : deal.debt)
-    debt_detail::schedule_tranche(tranche, deal.start, deal.horizon_months, capex.cash, ledger, to_sweep);
+    debt_detail::schedule_tranche(tranche, deal.start, deal.horizon_months, capex.cash, ledger,
+                                  tranche.rank == deal::Rank::senior ? to_sweep : nullptr);
   return {};
 }
 

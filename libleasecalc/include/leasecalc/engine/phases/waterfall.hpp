@@ -3,8 +3,9 @@
 // the cash waterfall of the model's `waterfall:` and `covenants.on_breach` (docs/model-format.md):
 //
 //   cash after running costs, tax, capex and drawings (the operating cash flow after tax)
-//   - interest and scheduled principal, financing fees
+//   - senior interest and scheduled principal, financing fees
 //   - the debt-service reserve's deposits (+ its releases)
+//   - the junior tranche's service, and its service deferred before
 //   - the cash sweep: a share of what is left (the excess cash) prepays the debt
 //   - the lock-up: while a test fails, what is left is held in the deal (or swept to the debt)
 //   = the free cash flow to equity, which the equity phase distributes.
@@ -19,9 +20,18 @@
 // horizon. The reserve is never drawn: the shareholders stand behind a shortfall of debt service,
 // as elsewhere in the engine.
 //
+// The junior tranche (`rank: junior`, at most one) is scheduled as any tranche, but paid from the
+// cash left after the senior debt service and the reserve: from the month after the last drawing
+// (before it, the shareholders fund the capex and all), what that cash cannot pay is deferred
+// (Line::junior_deferred, positive) and capitalised, accruing each month at the junior's own month
+// factor (booked as interest, added to what is deferred); deferred service is paid from the
+// excess cash before the sweep and the lock-up, and what is still deferred at the horizon from
+// the sale. The shareholders thus fund a shortfall of senior debt service, never of the junior's.
+// The reserve covers the senior debt service alone.
+//
 // The sweep runs from the month after the last drawing to the month before the horizon (where the
 // sale repays the debt): a share of the month's excess cash (positive) prepays the tranches in the
-// model's order, each drawing earliest first, and each level payment is re-fixed on the lower
+// model's order (senior tranches only), each drawing earliest first, and each level payment is re-fixed on the lower
 // balance over the payments left (the term stays, the payments fall), as engine/phases/debt.hpp
 // books it. Debt service (and so the DSCR) excludes what the sweep prepays.
 //
@@ -49,7 +59,8 @@
 //
 // Reads: the deal, the capex payments and what the tax phase reads. Writes: the debt phase's and
 // the tax phase's lines, and Line::reserve_funded, reserve_topped_up, reserve_released,
-// debt_service_reserve, cash_trapped, trapped_cash.
+// debt_service_reserve, cash_trapped, trapped_cash, junior_deferred, junior_deferred_balance,
+// junior_debt_service.
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/covenants.hpp"
@@ -71,7 +82,8 @@ namespace leasecalc::engine::phases {
 // phase and the tax phase, as they were.
 inline bool has_waterfall(const deal::Deal& deal) {
   return !deal.debt.empty() &&
-         (deal.waterfall.any() || (deal.covenants.any() && deal.covenants.on_breach != deal::BreachAction::report));
+         (deal.waterfall.any() || (deal.covenants.any() && deal.covenants.on_breach != deal::BreachAction::report) ||
+          std::ranges::any_of(deal.debt, [](const auto& tranche) { return tranche.rank == deal::Rank::junior; }));
 }
 
 namespace waterfall_detail {
@@ -104,10 +116,38 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
   const int horizon = ledger.months(), last = horizon - 1;
   const Ledger<Num> before_debt = ledger;
   Months<Num> sweep = zero_months<Num>(horizon);
-  // The debt scheduled with the sweep decided so far, and the tax assessed on it.
+  // The junior tranche (at most one): its scheduled service, which the sweep does not touch, and
+  // the month factors its deferred service accrues at.
+  const auto junior = std::ranges::find_if(deal.debt, [](const auto& t) { return t.rank == deal::Rank::junior; });
+  Months<Num> junior_service = zero_months<Num>(horizon), junior_factors = zero_months<Num>(horizon);
+  if (junior != deal.debt.end()) {
+    deal::Deal alone = deal;
+    alone.debt = {*junior};
+    Ledger<Num> scratch = empty_ledger<Num>(deal);
+    (void)schedule_debt(alone, capex, scratch);
+    for (int m = 0; m < horizon; ++m) at(junior_service, m) = debt_service(scratch, m);
+    junior_factors = debt_detail::accrual<Num>(*junior, deal.start, horizon).factors;
+  }
+  Months<Num> deferral = zero_months<Num>(horizon);  // junior service deferred (+) or deferred service paid (-)
+  // The debt scheduled with the sweep and the deferrals decided so far, and the tax assessed on it.
   const auto schedule = [&](Ledger<Num>& l) {
     l = before_debt;
     const DebtScheduled debt = schedule_debt(deal, capex, l, sweep);
+    if (junior != deal.debt.end()) {
+      Num deferred(0);
+      for (int m = 0; m < horizon; ++m) {
+        const Num capitalised = booked(deferred * at(junior_factors, m));  // interest on it, added to it
+        l(Line::interest, m) -= capitalised;
+        l(Line::junior_deferred, m) += capitalised + at(deferral, m);
+        deferred += capitalised + at(deferral, m);
+        if (m == horizon - 1) {  // what is still deferred is paid from the sale of the fleet
+          l(Line::junior_deferred, m) -= deferred;
+          deferred = 0;
+        }
+        l(Line::junior_deferred_balance, m) = deferred;
+        l(Line::junior_debt_service, m) = at(junior_service, m) - capitalised;
+      }
+    }
     return assess_income_tax(deal, running_costs, vat, debt, sale_gain, l);
   };
   Ledger<Num> as_scheduled = before_debt;
@@ -166,7 +206,8 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
 
     Num requirement(0);
     if (terms.reserve_months > 0 && m >= first_draw && m < last)
-      for (int k = m + 1; k <= std::min(m + terms.reserve_months, last); ++k) requirement -= debt_service(as_scheduled, k);
+      for (int k = m + 1; k <= std::min(m + terms.reserve_months, last); ++k)
+        requirement -= senior_debt_service(as_scheduled, k);
     if (requirement > reserve)
       at(m == first_draw ? booked_lines.funded : booked_lines.topped_up, m) = reserve - requirement;
     else if (requirement < reserve)
@@ -174,6 +215,21 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
     excess += reserve - requirement;
     reserve = requirement;
     at(booked_lines.reserve, m) = reserve;
+
+    // The junior's service from what is left: what the cash cannot pay is deferred, and deferred
+    // service is paid before anything goes further down.
+    if (junior != deal.debt.end() && m > last_draw && m < last) {
+      const Num due = -at(junior_service, m), deferred = as_scheduled(Line::junior_deferred_balance, m);
+      if (excess < 0 && due > 0) {
+        at(deferral, m) = std::min(due, -excess);
+        excess += at(deferral, m);
+        stale = true;
+      } else if (excess > 0 && deferred > 0) {
+        at(deferral, m) = -std::min(excess, deferred);
+        excess += at(deferral, m);
+        stale = true;
+      }
+    }
 
     const bool held = locked_up[at_m] && m < last;
     const Num owed = as_scheduled(Line::debt_outstanding, m);

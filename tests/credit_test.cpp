@@ -332,7 +332,15 @@ TEST(BidOnCredit, AWeakerClassPaysTheGridsHigherMarginAndNeedsAHigherPrice) {
   solve::set_bid_price(repriced, 0, num::from_double<Decimal>(*bid.points[1].unit_month_price));
   const auto metrics = engine::metrics(repriced, engine::project<double>(repriced));
   ASSERT_TRUE(metrics.equity_irr.rate);
-  EXPECT_NEAR(*metrics.equity_irr.rate, 0.15, 1e-6);
+  // The lowest price that earns the target: at it the target is met, a cent a server-month below it
+  // not. (At this margin the model's lock-up binds near the answer, so the equity IRR jumps there
+  // rather than crossing 15% continuously.)
+  EXPECT_GE(*metrics.equity_irr.rate, 0.15 - 1e-6);
+  deal::Deal cheaper = repriced;
+  solve::set_bid_price(cheaper, 0, num::from_double<Decimal>(*bid.points[1].unit_month_price - 0.01));
+  const auto below = engine::metrics(cheaper, engine::project<double>(cheaper));
+  ASSERT_TRUE(below.equity_irr.rate);
+  EXPECT_LT(*below.equity_irr.rate, 0.15);
 }
 
 TEST(BidOnCredit, AClassTheGridDoesNotPriceOrAModelWithNoCreditTermsIsRefused) {

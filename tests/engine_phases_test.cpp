@@ -38,8 +38,14 @@ Phased<Num> run_phases(const deal::Deal& deal) {
   buy_unsold_capacity(deal, running_costs, ledger);
   const auto sale_gain = guarantee_residual_value(deal, capex, depreciate_and_sell(deal, capex, ledger), ledger);
   const auto vat = settle_vat(deal, capex, revenue.output_vat, ledger);
-  const auto debt = lease_back_sold_fleet(deal, capex, schedule_debt(deal, capex, ledger), ledger);
-  const auto income_tax = assess_income_tax(deal, running_costs, vat, debt, sale_gain, ledger);
+  // The debt, the income tax and the waterfall between them: without a waterfall, the debt
+  // phases then the tax phase.
+  const auto income_tax =
+      has_waterfall(deal)
+          ? schedule_debt_and_waterfall(deal, capex, running_costs, vat, sale_gain, ledger)
+          : assess_income_tax(deal, running_costs, vat,
+                              lease_back_sold_fleet(deal, capex, schedule_debt(deal, capex, ledger), ledger), sale_gain,
+                              ledger);
   carry_customer_balances(revenue.balance_flows, ledger);
   fund_and_distribute_equity(deal.distributions, income_tax, ledger);
   return {std::move(ledger), std::move(capex), std::move(revenue), sale_gain};

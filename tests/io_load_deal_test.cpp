@@ -1379,7 +1379,7 @@ TEST(LoadDealCovenants, BadFieldsAreLocated) {
                "maximum_customer_share");
   expect_error(with_covenants("  minimum_dcsr: 1.2\n"), "minimum_dcsr", "minimum_dcsr", "covenants.minimum_dcsr",
                "unknown key \"minimum_dcsr\" (did you mean \"minimum_dscr\"?); accepted keys: frequency, first_test, "
-               "look_back, minimum_dscr, maximum_ltv, minimum_contract_fulfilment, maximum_customer_share");
+               "look_back, minimum_dscr, maximum_ltv, minimum_contract_fulfilment, maximum_customer_share, on_breach");
   const std::string unlevered =
       edit(with_covenants("  minimum_dscr: 1.2\n"), "financing:\n  - name: loan\n    share_of_capex: 50%\n    rate: 5%\n    term: 60 months\n", "");
   expect_error(unlevered, "  minimum_dscr: 1.2", "minimum_dscr", "covenants",

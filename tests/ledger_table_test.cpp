@@ -75,7 +75,9 @@ TEST(LineTable, SubtotalsSumTheDocumentedLines) {
   EXPECT_EQ(engine::free_cash_flow_to_firm(l, 0), firm_pre_tax + sum({Line::unlevered_income_tax}));
   EXPECT_EQ(engine::free_cash_flow_to_equity(l, 0),
             firm_pre_tax + sum({Line::income_tax, Line::debt_drawn, Line::interest, Line::swap_settlements,
-                                Line::financing_fees, Line::principal_repaid, Line::debt_prepaid}));
+                                Line::financing_fees, Line::principal_repaid, Line::debt_swept, Line::debt_prepaid,
+                                Line::junior_deferred, Line::reserve_funded, Line::reserve_topped_up,
+                                Line::reserve_released, Line::cash_trapped}));
   EXPECT_EQ(engine::equity_cash_flow(l, 0), -sum({Line::equity_contributed, Line::equity_distributed}));
 }
 
@@ -84,6 +86,9 @@ TEST(LineTable, DebtServiceIsInterestSwapSettlementsAndScheduledPrincipalOnly) {
   // Lenders' debt service: no financing fees, no repayment from the sale at the horizon; the swap
   // settlements fix part of the interest and count with it.
   EXPECT_EQ(engine::debt_service(l, 0), sum({Line::interest, Line::swap_settlements, Line::principal_repaid}));
+  // Nor what the cash sweep prepays; the senior part leaves out the junior tranche's service.
+  EXPECT_EQ(engine::senior_debt_service(l, 0),
+            sum({Line::interest, Line::swap_settlements, Line::principal_repaid}) - sum({Line::junior_debt_service}));
 }
 
 TEST(LineTable, TaxBaseIsTheAccrualIncomeWithTaxDepreciation) {
@@ -173,8 +178,9 @@ TEST(Metrics, SourcesAreEveryPositiveCashFlowAndUsesEveryNegative) {
   for (const Line line : {Line::customer_receipts, Line::electricity, Line::data_centre_rent, Line::other_running_costs,
                           Line::hardware_replacements, Line::vat_paid, Line::vat_refunded, Line::income_tax,
                           Line::capex, Line::sale_proceeds, Line::debt_drawn, Line::interest, Line::financing_fees,
-                          Line::principal_repaid, Line::debt_prepaid, Line::equity_contributed,
-                          Line::equity_distributed})
+                          Line::principal_repaid, Line::debt_swept, Line::debt_prepaid, Line::junior_deferred,
+                          Line::reserve_funded, Line::reserve_topped_up, Line::reserve_released, Line::cash_trapped,
+                          Line::equity_contributed, Line::equity_distributed})
     for (int month = 0; month < ledger.months(); ++month) {
       const Num& amount = ledger(line, month);
       (amount > 0 ? sources : uses) += num::abs(amount);

@@ -58,6 +58,10 @@ deal::Covenants read_covenants(std::optional<Object> section, const deal::Deal& 
   covenants.maximum_ltv = read_share_limit(*section, "maximum_ltv");
   covenants.minimum_contract_fulfilment = read_ratio(*section, "minimum_contract_fulfilment");
   covenants.maximum_customer_share = read_share_limit(*section, "maximum_customer_share");
+  covenants.on_breach = section->optional_enum<deal::BreachAction>(
+      "on_breach",
+      {{"report", deal::BreachAction::report}, {"trap", deal::BreachAction::trap}, {"accelerate", deal::BreachAction::accelerate}},
+      deal::BreachAction::report);
   section->finish();
   if (!covenants.any())
     section->fail(

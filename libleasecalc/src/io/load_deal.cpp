@@ -7,6 +7,7 @@
 
 #include "covenants_section.hpp"
 #include "leasecalc/deal/credit_pricing.hpp"
+#include "waterfall_section.hpp"
 #include "leasecalc/deal/fleet.hpp"
 #include "leasecalc/io/document.hpp"
 #include "leasecalc/io/load_uncertainty.hpp"
@@ -133,7 +134,8 @@ constexpr auto running_cost_keys = std::to_array<std::string_view>(
 constexpr auto rented_gpus_keys = std::to_array<std::string_view>({"gpus", "price", "utilisation"});
 constexpr auto financing_keys = std::to_array<std::string_view>(
     {"name", "kind", "share_of_capex", "amount", "rate", "compounding", "day_count", "term", "grace", "amortisation",
-     "balloon", "upfront_fee", "commitment_fee", "maturity", "advance_rate", "sale", "repurchase", "swap", "finances"});
+     "balloon", "upfront_fee", "commitment_fee", "maturity", "advance_rate", "sale", "repurchase", "swap", "finances",
+     "rank"});
 constexpr auto repurchase_keys = std::to_array<std::string_view>({"share_of_cost", "price"});
 constexpr auto lessee_keys = std::to_array<std::string_view>({"name", "discount_rate", "costs_borne_either_way"});
 constexpr auto guarantees_keys = std::to_array<std::string_view>({"residual_value", "capacity_backstop"});
@@ -149,7 +151,9 @@ constexpr auto base_rate_point_keys = std::to_array<std::string_view>({"date", "
 constexpr auto margin_step_keys = std::to_array<std::string_view>({"from", "margin"});
 constexpr auto covenants_keys = std::to_array<std::string_view>(
     {"frequency", "first_test", "look_back", "minimum_dscr", "maximum_ltv", "minimum_contract_fulfilment",
-     "maximum_customer_share"});
+     "maximum_customer_share", "on_breach"});
+constexpr auto waterfall_keys =
+    std::to_array<std::string_view>({"debt_service_reserve", "cash_sweep", "lock_up_dscr", "lock_up_cash"});
 constexpr auto depreciation_keys = std::to_array<std::string_view>({"book", "tax", "residual"});
 constexpr auto depreciation_method_keys =
     std::to_array<std::string_view>({"method", "life", "salvage", "factor", "class", "convention", "bonus"});
@@ -936,6 +940,12 @@ std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& fra
       reject_key(object, "balloon", "unless amortisation is balloon");
     tranche.upfront_fee = object.optional_percent("upfront_fee", 0);
     tranche.commitment_fee = object.optional_percent("commitment_fee", 0, Range::annual_rate);
+    if (std::optional<Field> rank = object.optional_field("rank")) {
+      tranche.rank = rank->as_enum<deal::Rank>({{"senior", deal::Rank::senior}, {"junior", deal::Rank::junior}});
+      if (tranche.rank == deal::Rank::junior &&
+          std::ranges::any_of(tranches, [](const auto& t) { return t.rank == deal::Rank::junior; }))
+        rank->fail("a model has at most one junior tranche");
+    }
     object.finish();
     tranches.push_back(std::move(tranche));
   }
@@ -1141,8 +1151,8 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
   // `uncertainty` is read by io::load_uncertainty (Monte Carlo), not into the deal; it is checked
   // here all the same, so that no command accepts a section another would refuse.
   for (std::string_view section :
-       {"catalog", "deal", "cluster", "contracts", "credit_classes", "running_costs", "financing", "covenants", "lessee",
-        "guarantees",
+       {"catalog", "deal", "cluster", "contracts", "credit_classes", "running_costs", "financing", "covenants", "waterfall",
+        "lessee", "guarantees",
         "depreciation", "tax", "uncertainty"})
     (void)root.has(section);
   root.finish();
@@ -1156,6 +1166,7 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
   deal.credit_classes = read_credit_classes(root.optional_object("credit_classes", credit_class_keys));
   deal.debt = read_financing(root, frame, deal.cluster, deal);
   deal.covenants = read_covenants(root.optional_object("covenants", covenants_keys), deal);
+  deal.waterfall = read_waterfall(root.optional_object("waterfall", waterfall_keys), deal);
   deal.lessee = read_lessee(root.optional_object("lessee", lessee_keys), deal);
   deal.guarantees = read_guarantees(root.optional_object("guarantees", guarantees_keys), frame, deal.cluster);
   deal.assets = read_asset_policy(root.object("depreciation", depreciation_keys));

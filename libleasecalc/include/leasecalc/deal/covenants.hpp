@@ -17,6 +17,11 @@ enum class CovenantLookBack {
   test_period,         // the months since the previous test date
 };
 
+// What a breach does, from the test date that finds it until a test date finds it cured: nothing
+// but the report; a trap of the excess cash (no distributions, as the lock-up); or an accelerated
+// repayment (the whole excess cash swept to the debt).
+enum class BreachAction { report, trap, accelerate };
+
 struct Covenants {
   time::Frequency frequency = time::Frequency::quarterly;
   // The first test date; by default the end of the first full test period from the first drawing.
@@ -27,6 +32,7 @@ struct Covenants {
   std::optional<Decimal> maximum_ltv;                  // debt outstanding / collateral value, e.g. 0.65
   std::optional<Decimal> minimum_contract_fulfilment;  // contracted revenue to come / debt still owed
   std::optional<Decimal> maximum_customer_share;       // largest contract's share of lease revenue
+  BreachAction on_breach = BreachAction::report;
 
   bool any() const {
     return minimum_dscr || maximum_ltv || minimum_contract_fulfilment || maximum_customer_share;

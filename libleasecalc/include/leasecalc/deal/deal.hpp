@@ -10,6 +10,7 @@
 #include "leasecalc/deal/running_costs.hpp"
 #include "leasecalc/deal/structures.hpp"
 #include "leasecalc/deal/tax.hpp"
+#include "leasecalc/deal/waterfall.hpp"
 #include "leasecalc/time/frequency.hpp"
 
 #include <optional>
@@ -35,6 +36,7 @@ struct Deal {
   std::optional<Lessee> lessee;  // a lessor SPV's one customer, whose view `run` reports
   Guarantees guarantees;         // none by default
   CreditClasses credit_classes;  // the expected credit loss of each class; none by default
+  Waterfall waterfall;           // no reserve, sweep or lock-up by default
   AssetPolicy assets;
   Tax tax;
 };

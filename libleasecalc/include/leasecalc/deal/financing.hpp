@@ -88,6 +88,11 @@ struct InterestRateSwap {
   Date end;           // months starting before it
 };
 
+// Where a tranche stands in the waterfall: `senior`, serviced first; `junior`, serviced from the
+// cash left after the senior debt service and the reserve, its unpaid service deferred
+// (engine/phases/waterfall.hpp). A model has at most one junior tranche.
+enum class Rank { senior, junior };
+
 struct DebtTranche {
   enum class Kind { term_loan, finance_lease, sale_leaseback };
   std::string name;
@@ -109,6 +114,7 @@ struct DebtTranche {
   std::optional<InterestRateSwap> swap;  // floating tranches only
   // The take-or-pay contracts the tranche finances, by name, for its margin grid; empty: all of them.
   std::vector<std::string> finances;
+  Rank rank = Rank::senior;
 };
 
 // The month of a tranche's last scheduled payment, given the months of its first and last

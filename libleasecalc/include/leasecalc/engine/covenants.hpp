@@ -26,8 +26,8 @@
 #include "leasecalc/engine/phases/contract_segments.hpp"
 #include "leasecalc/engine/phases/fleet_value.hpp"
 #include "leasecalc/engine/phases/revenue.hpp"
+#include "leasecalc/engine/phases/booking.hpp"
 #include "leasecalc/engine/phases/sale_leaseback.hpp"
-#include "leasecalc/engine/project.hpp"
 #include "leasecalc/engine/statements.hpp"
 
 #include <algorithm>

@@ -44,18 +44,28 @@ enum class Line : std::size_t {
   sale_proceeds,          // fleet sold at residual value at the horizon
   debt_drawn,
   principal_repaid,       // scheduled repayments (negative)
+  debt_swept,             // principal prepaid from excess cash by the cash sweep (negative)
   debt_prepaid,           // debt still outstanding, repaid when the fleet is sold at the horizon
+  reserve_funded,         // the debt-service reserve's first deposit, at the first drawing (negative)
+  reserve_topped_up,      // later deposits as the reserve requirement rises (negative)
+  reserve_released,       // withdrawals as it falls, and the rest when the debt is repaid
+  cash_trapped,           // excess cash held under a lock-up (negative), and released (positive)
+  junior_deferred,        // junior service left unpaid and its capitalised interest (+), paid later (-)
   equity_contributed,     // cash put in by the shareholders when the deal's cash would go negative
   equity_distributed,     // cash paid out to the shareholders at each distribution date (negative)
   // Memo: tax
   tax_depreciation,
   taxable_income,         // the year's tax base, at each deal year's end (before losses)
   unlevered_income_tax,   // tax as if the deal had no debt (for post-tax project IRR)
+  junior_debt_service,    // the junior tranche's scheduled interest and principal (negative)
   // Balances at month end
   deferred_revenue,       // prepayments received, not yet earned
   receivables,            // billed or earned, not yet collected
   debt_outstanding,
   cash_balance,           // cash retained in the deal between distributions
+  debt_service_reserve,   // the reserve account: restricted cash the lenders hold for debt service
+  trapped_cash,           // cash held under a lock-up, restricted until the test is met again
+  junior_deferred_balance,  // junior service deferred and not yet paid, with its capitalised interest
   book_value,             // net book value of the fleet
   tax_value,              // tax written-down value
   vat_credit,             // input-VAT credit carried forward
@@ -94,6 +104,7 @@ enum class CashGroup {
   income_tax,  // tax paid
   investing,   // capex and the sale of the fleet
   debt,        // drawings, interest, fees, principal
+  restricted,  // into and out of accounts the lenders control: the reserve, trapped cash
   equity,      // shareholders' contributions and distributions
 };
 
@@ -165,7 +176,18 @@ inline constexpr std::array<LineInfo, line_count> line_table{{
     {Line::debt_drawn, "debt_drawn", "Debt drawn", LineKind::cash, PnlGroup::none, CashGroup::debt},
     {Line::principal_repaid, "principal_repaid", "Principal repaid", LineKind::cash, PnlGroup::none,
      CashGroup::debt},
+    {Line::debt_swept, "debt_swept", "Debt swept", LineKind::cash, PnlGroup::none, CashGroup::debt},
     {Line::debt_prepaid, "debt_prepaid", "Debt repaid at sale", LineKind::cash, PnlGroup::none, CashGroup::debt},
+    {Line::reserve_funded, "reserve_funded", "Debt-service reserve funded", LineKind::cash, PnlGroup::none,
+     CashGroup::restricted},
+    {Line::reserve_topped_up, "reserve_topped_up", "Debt-service reserve topped up", LineKind::cash, PnlGroup::none,
+     CashGroup::restricted},
+    {Line::reserve_released, "reserve_released", "Debt-service reserve released", LineKind::cash, PnlGroup::none,
+     CashGroup::restricted},
+    {Line::cash_trapped, "cash_trapped", "Cash trapped (-) or released (+)", LineKind::cash, PnlGroup::none,
+     CashGroup::restricted},
+    {Line::junior_deferred, "junior_deferred", "Junior service deferred (+) or paid (-)", LineKind::cash,
+     PnlGroup::none, CashGroup::debt},
     {Line::equity_contributed, "equity_contributed", "Equity contributed", LineKind::cash, PnlGroup::none,
      CashGroup::equity},
     {Line::equity_distributed, "equity_distributed", "Equity distributed", LineKind::cash, PnlGroup::none,
@@ -174,10 +196,14 @@ inline constexpr std::array<LineInfo, line_count> line_table{{
      CashGroup::none, TaxBase::included},
     {Line::taxable_income, "taxable_income", "Taxable income", LineKind::memo},
     {Line::unlevered_income_tax, "unlevered_income_tax", "Income tax if unlevered", LineKind::memo},
+    {Line::junior_debt_service, "junior_debt_service", "Junior debt service", LineKind::memo},
     {Line::deferred_revenue, "deferred_revenue", "Deferred revenue", LineKind::balance},
     {Line::receivables, "receivables", "Receivables", LineKind::balance},
     {Line::debt_outstanding, "debt_outstanding", "Debt outstanding", LineKind::balance},
     {Line::cash_balance, "cash_balance", "Cash balance", LineKind::balance},
+    {Line::debt_service_reserve, "debt_service_reserve", "Debt-service reserve", LineKind::balance},
+    {Line::trapped_cash, "trapped_cash", "Trapped cash", LineKind::balance},
+    {Line::junior_deferred_balance, "junior_deferred_balance", "Junior service deferred", LineKind::balance},
     {Line::book_value, "book_value", "Book value", LineKind::balance},
     {Line::tax_value, "tax_value", "Tax written-down value", LineKind::balance},
     {Line::vat_credit, "vat_credit", "VAT credit carried forward", LineKind::balance},

@@ -47,6 +47,11 @@ struct Metrics {
   Num total_net_income;
   Num total_interest;        // interest only: with scheduled principal, the debt service
   Num total_financing_fees;  // upfront and commitment fees: not debt service
+  // The waterfall below the debt service (engine/phases/waterfall.hpp).
+  Num peak_reserve;         // the debt-service reserve's largest month-end balance
+  Num total_swept;          // principal prepaid by the cash sweep, life
+  int months_cash_trapped = 0;  // month ends with cash held under a lock-up
+  Num peak_junior_deferred;  // the junior service deferred, its largest month-end balance
   // Over the life: customer receipts, debt, equity, refunds and the sale, against capex, costs,
   // VAT, tax, debt service, fees and distributions. They differ by the cash left, which is zero.
   Num sources;
@@ -62,6 +67,7 @@ struct Metrics {
   std::optional<double> equity_payback_months;
   std::optional<double> minimum_dscr;
   std::optional<double> average_dscr;
+  std::optional<double> minimum_senior_dscr;  // on the senior debt service; none without a junior tranche
   std::vector<std::optional<double>> dscr;           // by deal year
   std::vector<std::optional<double>> ebitda_margin;  // EBITDA / revenue, by deal year, then the whole life
   std::vector<std::optional<double>> net_margin;     // net income / lease revenue, by deal year, then the life
@@ -83,6 +89,10 @@ struct Metrics {
     r.total_net_income = convert(total_net_income);
     r.total_interest = convert(total_interest);
     r.total_financing_fees = convert(total_financing_fees);
+    r.peak_reserve = convert(peak_reserve);
+    r.total_swept = convert(total_swept);
+    r.months_cash_trapped = months_cash_trapped;
+    r.peak_junior_deferred = convert(peak_junior_deferred);
     r.sources = convert(sources);
     r.uses = convert(uses);
     r.cash_left = convert(cash_left);
@@ -96,6 +106,7 @@ struct Metrics {
     r.equity_payback_months = equity_payback_months;
     r.minimum_dscr = minimum_dscr;
     r.average_dscr = average_dscr;
+    r.minimum_senior_dscr = minimum_senior_dscr;
     r.dscr = dscr;
     r.ebitda_margin = ebitda_margin;
     r.net_margin = net_margin;
@@ -183,6 +194,12 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
   r.total_vat_refund_income = l.total(Line::vat_refund_income);
   r.total_interest = -l.total(Line::interest);
   r.total_financing_fees = -l.total(Line::financing_fees);
+  r.total_swept = -l.total(Line::debt_swept);
+  for (int m = 0; m < months; ++m) {
+    r.peak_reserve = std::max(r.peak_reserve, l(Line::debt_service_reserve, m));
+    if (l(Line::trapped_cash, m) > 0) ++r.months_cash_trapped;
+    r.peak_junior_deferred = std::max(r.peak_junior_deferred, l(Line::junior_deferred_balance, m));
+  }
   // Every cash line is a source when positive and a use when negative.
   for (const Line line : lines_where<is_cash>()) {
     for (int m = 0; m < months; ++m) {
@@ -216,6 +233,8 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
   r.equity_payback_months = detail::payback_months(equity_d);
 
   // DSCR by deal year.
+  bool has_junior = false;
+  for (int m = 0; m < months && !has_junior; ++m) has_junior = l(Line::junior_debt_service, m) != 0;
   double dscr_sum = 0;
   int dscr_years = 0;
   for (const auto& year : deal_years(months)) {
@@ -231,6 +250,17 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
     r.total_ebitda += year_ebitda;
     r.total_net_income += year_net;
     const std::optional<double> dscr = debt_service_coverage(l, year.first_month, year.end_month);
+    if (has_junior) {
+      Num available(0), senior(0);
+      for (int m = year.first_month; m < year.end_month; ++m) {
+        available += operating_cash_flow(l, m);
+        senior -= senior_debt_service(l, m);
+      }
+      if (senior > 0) {
+        const double senior_dscr = num::to_double(available) / num::to_double(senior);
+        r.minimum_senior_dscr = r.minimum_senior_dscr ? std::min(*r.minimum_senior_dscr, senior_dscr) : senior_dscr;
+      }
+    }
     if (dscr) {
       r.minimum_dscr = r.minimum_dscr ? std::min(*r.minimum_dscr, *dscr) : *dscr;
       dscr_sum += *dscr;

@@ -27,6 +27,7 @@
 #include "leasecalc/engine/phases/running_costs.hpp"
 #include "leasecalc/engine/phases/sale_leaseback.hpp"
 #include "leasecalc/engine/phases/vat.hpp"
+#include "leasecalc/engine/phases/waterfall.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -81,6 +82,9 @@ inline void require_projectable(const deal::Deal& deal) {
       for (const auto& step : tranche.floating->margin_steps) require(rate_ok(step.margin), rate_range);
     }
   }
+  require(deal.waterfall.reserve_months >= 0 && deal.waterfall.reserve_months <= max_months,
+          "a debt-service reserve covers from 0 to 600 months");
+  require(deal.waterfall.cash_sweep >= 0 && deal.waterfall.cash_sweep <= 1, "a cash sweep is a share from 0% to 100%");
   for (const auto& tranche : deal.debt) {
     require(tranche.term_months > 0, "a debt tranche's term must be at least one month");
     if (tranche.kind == deal::DebtTranche::Kind::sale_leaseback) {
@@ -114,14 +118,6 @@ inline void require_projectable(const deal::Deal& deal) {
   }
 }
 
-// An all-zero ledger over the deal's horizon, with a row for each named running cost.
-template <num::Numeric Num>
-Ledger<Num> empty_ledger(const deal::Deal& deal) {
-  std::vector<std::string> running_cost_names;
-  for (const auto& cost : deal.running_costs.others) running_cost_names.push_back(cost.name);
-  return Ledger<Num>(deal.start, deal.horizon_months, std::move(running_cost_names));
-}
-
 template <num::Numeric Num>
 Ledger<Num> project(const deal::Deal& deal) {
   using namespace phases;
@@ -133,8 +129,8 @@ Ledger<Num> project(const deal::Deal& deal) {
   buy_unsold_capacity(deal, running_costs, ledger);
   const SaleGain<Num> sale_gain = guarantee_residual_value(deal, capex, depreciate_and_sell(deal, capex, ledger), ledger);
   const VatSettled vat = settle_vat(deal, capex, revenue.output_vat, ledger);
-  const DebtScheduled debt = lease_back_sold_fleet(deal, capex, schedule_debt(deal, capex, ledger), ledger);
-  const IncomeTaxAssessed income_tax = assess_income_tax(deal, running_costs, vat, debt, sale_gain, ledger);
+  const IncomeTaxAssessed income_tax =
+      schedule_debt_and_waterfall(deal, capex, running_costs, vat, sale_gain, ledger);
   carry_customer_balances(revenue.balance_flows, ledger);
   fund_and_distribute_equity(deal.distributions, income_tax, ledger);
   return ledger;

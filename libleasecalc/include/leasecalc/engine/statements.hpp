@@ -101,10 +101,16 @@ Num operating_cash_flow(const Ledger<Num>& l, int m) {
 // Debt service, as lenders define it: interest (with the net swap settlements, which fix part of
 // it) and scheduled principal paid (negative). Financing
 // fees (upfront and commitment) are not debt service: they are reported as financing fees; nor is
-// the debt repaid from the sale of the fleet at the horizon.
+// the debt repaid from the sale of the fleet at the horizon, nor what the cash sweep prepays.
 template <num::Numeric Num>
 Num debt_service(const Ledger<Num>& l, int m) {
   return l(Line::interest, m) + l(Line::swap_settlements, m) + l(Line::principal_repaid, m);
+}
+
+// The senior part of the debt service: what the junior tranche's scheduled service leaves.
+template <num::Numeric Num>
+Num senior_debt_service(const Ledger<Num>& l, int m) {
+  return debt_service(l, m) - l(Line::junior_debt_service, m);
 }
 
 // Free cash flow to the firm before any income tax: the project's own cash.
@@ -120,7 +126,8 @@ Num free_cash_flow_to_firm(const Ledger<Num>& l, int m) {
 }
 
 // Free cash flow to equity: the pre-tax firm flow, the tax paid, debt drawn, debt service,
-// financing fees and debt repaid at the sale; what the shareholders put in (negative) or take out.
+// financing fees, debt swept and repaid at the sale, and the cash put into (or taken out of) the
+// reserve and the lock-up; what the shareholders put in (negative) or take out.
 template <num::Numeric Num>
 Num free_cash_flow_to_equity(const Ledger<Num>& l, int m) {
   return sum_of_lines<in_free_cash_flow_to_equity>(l, m);
@@ -252,7 +259,8 @@ inline constexpr Line cash_flow_order[] = {
     Line::hardware_replacements, Line::vat_paid,       Line::vat_refunded,       Line::income_tax,
     Line::capex,             Line::sale_proceeds,      Line::residual_value_guarantee, Line::debt_drawn,
     Line::interest,          Line::swap_settlements,   Line::financing_fees,     Line::principal_repaid,
-    Line::debt_prepaid,      Line::equity_contributed,
+    Line::debt_swept,        Line::debt_prepaid,       Line::junior_deferred,    Line::reserve_funded,
+    Line::reserve_topped_up, Line::reserve_released,   Line::cash_trapped,       Line::equity_contributed,
     Line::equity_distributed};
 
 // The annual cash-flow statement; the last column is the whole life.
@@ -272,7 +280,7 @@ Table<Num> cash_flow_statement(const Ledger<Num>& l) {
     }
     if (which == Line::income_tax)
       t.rows.push_back(annual_row(l, "Operating cash flow", operating_cash_flow<Num>, true));
-    else if (which == Line::debt_prepaid)
+    else if (which == Line::cash_trapped)
       t.rows.push_back(annual_row(l, "Free cash flow to equity", free_cash_flow_to_equity<Num>, true));
   }
   t.rows.push_back(year_end_row(l, "Cash at year end", Line::cash_balance));

@@ -2,12 +2,14 @@
 // What every phase of the projection shares: deal months, and how an amount is booked (rounded
 // to the cent, half-even, once, where it is booked) so that a decimal ledger reconciles to the cent.
 
-#include "leasecalc/deal/common.hpp"
+#include "leasecalc/deal/deal.hpp"
+#include "leasecalc/engine/ledger.hpp"
 #include "leasecalc/num/numeric.hpp"
 #include "leasecalc/num/rounding.hpp"
 #include "leasecalc/time/date.hpp"
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace leasecalc::engine {
@@ -18,6 +20,14 @@ inline int month_index(deal::Date start, deal::Date date) { return time::months_
 // The first day of deal month m.
 inline deal::Date month_start(deal::Date start, int m) {
   return time::add_months(start, m, time::EndOfMonth::on);
+}
+
+// An all-zero ledger over the deal's horizon, with a row for each named running cost.
+template <num::Numeric Num>
+Ledger<Num> empty_ledger(const deal::Deal& deal) {
+  std::vector<std::string> running_cost_names;
+  for (const auto& cost : deal.running_costs.others) running_cost_names.push_back(cost.name);
+  return Ledger<Num>(deal.start, deal.horizon_months, std::move(running_cost_names));
 }
 
 namespace phases {

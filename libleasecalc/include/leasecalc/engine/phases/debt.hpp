@@ -32,8 +32,12 @@
 // balance x share x (fixed - base) x the year fraction, and a 100% swap makes the loan's interest
 // plus settlement that of a fixed loan at fixed + margin, to the cent.
 //
-// Reads: the deal and the capex payments. Writes: Line::debt_drawn, financing_fees, interest,
-// swap_settlements, principal_repaid, debt_prepaid, debt_outstanding.
+// A cash sweep (the amounts the cash waterfall of engine/phases/waterfall.hpp decides) prepays the
+// balance at a month's end after its payment; the level payment is then re-fixed on the lower
+// balance over the payments left, so the term stays and the payments fall.
+//
+// Reads: the deal, the capex payments and the sweep. Writes: Line::debt_drawn, financing_fees,
+// interest, swap_settlements, principal_repaid, debt_swept, debt_prepaid, debt_outstanding.
 
 #include "leasecalc/deal/credit_pricing.hpp"
 #include "leasecalc/deal/deal.hpp"
@@ -118,7 +122,7 @@ struct Loan {
 
 template <num::Numeric Num>
 void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const Accrual<Num>& accrued,
-                  Ledger<Num>& ledger) {
+                  Ledger<Num>& ledger, Months<Num>* sweep) {
   const Months<Num>& factors = accrued.factors;
   const int last = ledger.months() - 1;
   const bool level = tranche.amortisation == deal::Amortisation::annuity ||
@@ -162,6 +166,13 @@ void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const
       principal = std::min(principal, balance);
       ledger(Line::principal_repaid, m) -= principal;
       balance -= principal;
+      if (sweep && at(*sweep, m) > 0 && balance > 0) {  // what the sweep leaves goes to the next loan
+        const Num swept = std::min(at(*sweep, m), balance);
+        ledger(Line::debt_swept, m) -= swept;
+        at(*sweep, m) -= swept;
+        balance -= swept;
+        payment_fixed = false;
+      }
     }
     if (at(loan.draws, m) != 0) {  // drawn at the month's end: the level payment is fixed anew
       balance += at(loan.draws, m);
@@ -178,7 +189,7 @@ void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const
 
 template <num::Numeric Num>
 void schedule_tranche(const deal::DebtTranche& tranche, deal::Date start, int horizon, const Months<Num>& capex_cash,
-                      Ledger<Num>& ledger) {
+                      Ledger<Num>& ledger, Months<Num>* sweep) {
   Num total_capex(0);
   for (const auto& cash : capex_cash) total_capex += cash;
   const Num commitment =
@@ -221,25 +232,29 @@ void schedule_tranche(const deal::DebtTranche& tranche, deal::Date start, int ho
                      std::move(loan_draws)};
   };
   if (tranche.maturity == deal::Maturity::common) {
-    service_loan(tranche, loan_from(first_draw, last_draw, std::move(draws)), accrued, ledger);
+    service_loan(tranche, loan_from(first_draw, last_draw, std::move(draws)), accrued, ledger, sweep);
     return;
   }
   for (int m = first_draw; m <= last_draw; ++m) {
     if (at(draws, m) == 0) continue;
     Months<Num> own = zero_months<Num>(horizon);
     at(own, m) = at(draws, m);
-    service_loan(tranche, loan_from(m, m, std::move(own)), accrued, ledger);
+    service_loan(tranche, loan_from(m, m, std::move(own)), accrued, ledger, sweep);
   }
 }
 
 }  // namespace debt_detail
 
+// `sweep`: the cash swept to the debt at each month's end (empty: none), applied to the senior
+// tranches in the model's order and, within a tranche, to its earliest drawing first.
 template <num::Numeric Num>
-DebtScheduled schedule_debt(const deal::Deal& deal, const CapexPayments<Num>& capex, Ledger<Num>& ledger) {
+DebtScheduled schedule_debt(const deal::Deal& deal, const CapexPayments<Num>& capex, Ledger<Num>& ledger,
+                            Months<Num> sweep = {}) {
+  Months<Num>* to_sweep = sweep.empty() ? nullptr : &sweep;
   for (const auto& tranche : deal.debt)
     if (tranche.kind != deal::DebtTranche::Kind::sale_leaseback)  // phases/sale_leaseback.hpp
       debt_detail::schedule_tranche(deal::credit_priced(deal, tranche), deal.start, deal.horizon_months, capex.cash,
-                                    ledger);
+                                    ledger, tranche.rank == deal::Rank::senior ? to_sweep : nullptr);
   return {};
 }
 

@@ -46,7 +46,8 @@ constexpr const char* serve_usage =
     "  --port     TCP port (default 8080; 0 picks a free one, printed on stdout)\n"
     "  --bind     the address to listen on (default 127.0.0.1, loopback only)\n"
     "  --threads  threads serving requests (default: the machine's cores)\n"
-    "  --models   the directory of base models a quote names (default: the bundled models)\n";
+    "  --models   the directory of base models a quote names (default: the bundled models)\n"
+    "  --request-timeout MS  the time a request has from its first byte to its answer (default 10000)\n";
 
 // The connections alive, so that a stop can close the idle ones.
 class Server;
@@ -244,10 +245,12 @@ int serve(Args args) {
     int port = 8080;
     int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     std::string models = LEASECALC_MODELS_DIR, bind = "127.0.0.1";
+    service::Limits limits;
     for (CommandLine line(args); line.next();) {
       if (line.is("--port")) port = whole_number_option(line, 0, 65535);
       else if (line.is("--threads")) threads = whole_number_option(line, 1, 256);
       else if (line.is("--models")) models = std::string(line.value("a directory of model files"));
+      else if (line.is("--request-timeout")) limits.request_deadline = std::chrono::milliseconds(whole_number_option(line, 100, 600'000));
       else if (line.is("--bind")) bind = std::string(line.value("an IP address, such as 127.0.0.1"));
       else if (line.is_option()) line.unknown();
       else throw UsageError("unexpected argument '" + std::string(line.arg()) + "'");
@@ -258,7 +261,7 @@ int serve(Args args) {
     if (!std::filesystem::is_directory(models)) throw UsageError("--models expects a directory, got '" + models + "'");
     std::vector<service::BaseModel> base_models = service::load_base_models(models);
     for (const auto& model : base_models) print_warnings(model.loaded.warnings);
-    const service::Service service(std::move(base_models));
+    const service::Service service(std::move(base_models), limits);
 
     asio::io_context context(threads);
     std::optional<Server> server;

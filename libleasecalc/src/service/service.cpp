@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <exception>
+#include <fstream>
+#include <iterator>
 #include <new>
 #include <optional>
 #include <sstream>
@@ -426,7 +428,11 @@ std::vector<BaseModel> load_base_models(const std::filesystem::path& directory) 
   std::sort(files.begin(), files.end());
   std::vector<BaseModel> models;
   for (const auto& file : files) {
-    io::Document document = io::Document::load_file(file);
+    // Named by the file's name alone: messages to clients do not show the server's directories.
+    std::ifstream stream(file, std::ios::binary);
+    if (!stream) throw io::InputError(io::SourcePosition{file.string()}, {}, "cannot read the file");
+    const std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+    io::Document document = io::Document::parse(text, file.filename().string());
     io::Catalogue catalogue = io::catalogue_of(document, file);
     io::LoadedDeal loaded = io::read_deal_with_warnings(document, catalogue);
     models.push_back({file.stem().string(), file, std::move(document), std::move(catalogue), std::move(loaded)});

@@ -7,6 +7,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -61,7 +62,7 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
       self->draining_ = true;
       if (!self->busy_) self->close();
-      else self->stream_.expires_after(std::chrono::seconds(2));  // a half-sent request does not hold the stop
+      else if (self->reading_body_) self->arm_deadline(std::chrono::seconds(2));  // a half-sent request does not hold the stop
     });
   }
 
@@ -91,6 +92,17 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
   void log(int status) const;
+  // The request deadline while its body arrives: a timer of its own rather than the stream's
+  // expiry, which would close the socket before the 408 is written.
+  void arm_deadline(std::chrono::steady_clock::duration after) {
+    deadline_.expires_after(after);
+    deadline_.async_wait([self = shared_from_this()](beast::error_code error) {
+      if (error || !self->reading_body_) return;
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
+  }
 
   beast::tcp_stream stream_;
   Server& server_;
@@ -100,7 +112,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point started_{};
   std::string method_ = "-", target_ = "-";
   std::array<char, 16384> discard_{};
-  bool busy_ = false, draining_ = false;
+  asio::steady_timer deadline_{stream_.get_executor()};
+  bool busy_ = false, draining_ = false, reading_body_ = false, timed_out_ = false;
 };
 
 class Server {
@@ -157,6 +170,7 @@ void Session::read_request() {
   if (draining_ || server_.stopping()) return close();
   const service::Limits& limits = server_.service().limits();
   parser_.emplace();
+  method_ = target_ = "-";
   parser_->header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
   parser_->body_limit(limits.max_body_bytes);
   busy_ = false;
@@ -170,7 +184,9 @@ void Session::read_request() {
     const auto& header = self->parser_->get();
     self->method_ = std::string(header.method_string());
     self->target_ = std::string(header.target());
-    self->stream_.expires_after(self->server_.service().limits().request_deadline);
+    self->stream_.expires_never();
+    self->reading_body_ = true;
+    self->arm_deadline(self->server_.service().limits().request_deadline);
     http::async_read(self->stream_, self->buffer_, *self->parser_,
                      [self](beast::error_code error, std::size_t) { self->on_read(error); });
   });
@@ -178,17 +194,28 @@ void Session::read_request() {
 
 void Session::on_read(beast::error_code error) {
   const service::Limits& limits = server_.service().limits();
-  if (error == http::error::end_of_stream || error == asio::error::operation_aborted || error == asio::error::connection_reset ||
-      error == asio::error::bad_descriptor)
-    return close();
-  if (error == beast::error::timeout) {
-    if (!busy_) return close();  // an idle keep-alive connection: nothing to answer
+  reading_body_ = false;
+  deadline_.cancel();
+  if (timed_out_) {
+    timed_out_ = false;
     return answer(service::problem(408, "request-timeout", "The request was not received in time",
                                    "the whole request must arrive within " + std::to_string(limits.request_deadline.count()) + " ms"),
                   false);
   }
+  if (error == http::error::end_of_stream || error == asio::error::operation_aborted || error == asio::error::connection_reset ||
+      error == asio::error::bad_descriptor)
+    return close();
+  if (error == beast::error::timeout) return close();  // idle, or headers never finished: nothing to answer
   if (error) {
-    if (!busy_) started_ = Clock::now();
+    if (!busy_) {
+      started_ = Clock::now();
+      // A refusal at the headers (too large, a body over the limit): log what was read of the request line.
+      const auto& header = parser_->get();
+      if (!header.target().empty()) {
+        method_ = std::string(header.method_string());
+        target_ = std::string(header.target());
+      }
+    }
     busy_ = true;
     if (error == http::error::header_limit)
       return answer(service::problem(431, "headers-too-large", "Request header fields too large",

@@ -43,6 +43,7 @@ json run_document(const std::string& text, bool exact) {
   const solve::ReturnTarget target{num::to_double(loaded.deal.discount_rate), solve::ReturnBasis::project_post_tax};
   report::RunReport result = exact ? report::make_run_report<num::Decimal>(loaded.deal, false, target)
                                    : report::make_run_report<double>(loaded.deal, false, target);
+  result.warnings = loaded.warnings;
   std::ostringstream out;
   report::write_json(out, result);
   return json::parse(out.str());
@@ -114,6 +115,44 @@ TEST(Service, RunAnswersTheRunDocumentForYamlAndJson) {
   const auto fast = post("/v1/run?fast=true", text, "application/x-yaml");
   EXPECT_EQ(body_of(fast)["exact"], false);
   EXPECT_EQ(post("/v1/run?fast=maybe", text, "application/yaml").status, 422);
+}
+
+// A JSON model (tests/golden/json-model, the standard model converted by regenerate.sh) reads
+// through the same loader: the same figures, and errors at their line and column in the JSON.
+TEST(Service, JsonModelsReadThroughTheSameLoader) {
+  const std::string json_text = file_text(std::string(LEASECALC_SOURCE_DIR) + "/tests/golden/json-model/guosen-2025-standard-10k.json");
+  const auto response = post("/v1/run", json_text);
+  ASSERT_EQ(response.status, 200) << response.body;
+  json answered = body_of(response);
+  json expected = run_document(file_text(models_dir + "/" + standard + ".yaml"), true);
+  ASSERT_FALSE(answered["warnings"].empty());
+  EXPECT_EQ(answered["warnings"][0]["field"], expected["warnings"][0]["field"]);
+  EXPECT_EQ(answered["warnings"][0]["file"], "request body");
+  answered.erase("warnings");
+  expected.erase("warnings");
+  EXPECT_EQ(answered, expected);
+
+  const std::string servers = "\"servers\": 1024";
+  std::string broken = json_text;
+  const std::size_t at = broken.find(servers);
+  ASSERT_NE(at, std::string::npos);
+  broken.replace(at, servers.size(), "\"servers\": \"ten\"");
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < at + servers.size() - 4; ++i) {
+    if (broken[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  const json problem = body_of(post("/v1/run", broken));
+  EXPECT_EQ(problem["status"], 422);
+  EXPECT_EQ(problem["field"], "cluster.servers");
+  EXPECT_EQ(problem["pointer"], "/cluster/servers");
+  EXPECT_EQ(problem["line"], line);
+  EXPECT_EQ(problem["column"], column);
+  EXPECT_EQ(problem["got"], "ten");
 }
 
 TEST(Service, OverrideErrorsAreLocatedAndMatchTheLoader) {

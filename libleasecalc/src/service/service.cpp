@@ -2,6 +2,8 @@
 // documents (docs/serve.md). Every answer's figures come from the same writers as the CLI's JSON.
 #include "leasecalc/service/service.hpp"
 
+#include "../report/run_json.hpp"
+
 #include "leasecalc/io/units.hpp"
 #include "leasecalc/report/bid.hpp"
 #include "leasecalc/report/run_report.hpp"
@@ -206,7 +208,7 @@ report::RunReport run_report(const io::LoadedDeal& loaded, bool exact, bool mont
   return result;
 }
 
-std::string run_json(const report::RunReport& result) {
+std::string run_text(const report::RunReport& result) {
   std::ostringstream out;
   report::write_json(out, result);
   return std::move(out).str();
@@ -216,7 +218,7 @@ std::string run_json(const report::RunReport& result) {
 // the margins), the break-even figures, their notes and the warnings. The statements, the years'
 // series and the covenant tests are left to /v1/run.
 json quote_json(const std::string& model, const io::LoadedDeal& loaded, bool exact) {
-  json run = json::parse(run_json(run_report(loaded, exact, false)));
+  json run = report::run_json(run_report(loaded, exact, false));
   json quote = {{"schema", "leasecalc.quote/1"}, {"model", model}};
   for (const char* key : {"deal", "exact", "summary", "returns", "break_even", "notes", "warnings"})
     quote[key] = std::move(run[key]);
@@ -521,7 +523,7 @@ Response Service::route(const Request& request, Clock::time_point deadline) cons
     if (models_.empty()) throw Refusal(503, "no-catalogue", "No catalogue", "the service has no base model and so no catalogue");
     const io::LoadedDeal loaded = io::read_deal_with_warnings(std::move(*document), models_.front().catalogue);
     Response response;
-    response.body = run_json(run_report(loaded, !fast, monthly));
+    response.body = run_text(run_report(loaded, !fast, monthly));
     return response;
   }
   const json body = parse_json_body(request.body);

@@ -13,4 +13,5 @@ int compare(Args args);
 int sensitivity(Args args);
 int montecarlo(Args args);
 int bid(Args args);
+int serve(Args args);
 }  // namespace leasecalc::app

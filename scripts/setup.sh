@@ -8,10 +8,11 @@ set -euo pipefail
 packages=(g++ cmake ninja-build pkg-config
           libboost-dev libboost-date-time-dev libeigen3-dev libyaml-cpp-dev
           libgtest-dev libgmock-dev nlohmann-json3-dev
+          python3 python3-jsonschema  # validates the service's answers against docs/openapi.json
           clang libclang-rt-dev)  # clang and its libFuzzer runtime, for fuzz/ (scripts/fuzz.sh)
 for arg in "$@"; do
   case "$arg" in
-    --bench)  packages+=(libbenchmark-dev libquantlib0-dev) ;;
+    --bench)  packages+=(libbenchmark-dev libquantlib0-dev wrk) ;;  # wrk: bench/serve_load.sh
     --golden) packages+=(libquantlib0-dev libreoffice-calc-nogui python3 python3-mpmath) ;;
     *) echo "setup.sh: unknown option '$arg' (expected --bench or --golden)" >&2; exit 2 ;;
   esac

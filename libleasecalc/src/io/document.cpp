@@ -698,6 +698,81 @@ SourcePosition Document::locate(std::string_view path) const {
   return position;
 }
 
+Document Document::with_overrides(std::span<const FieldOverride> overrides) const {
+  const std::string& file = root_.file();
+  YAML::Node root = YAML::Clone(root_.node_->node);
+  for (const FieldOverride& override : overrides) {
+    const auto refuse = [&](const std::string& why) {
+      throw InputError(SourcePosition{file}, override.path, why, "the path of a field of the model", override.path);
+    };
+    if (override.path.empty()) refuse("an override needs the path of a field, such as contracts[0].take_or_pay.price");
+    YAML::Node value;
+    if (override.structured) {
+      try {
+        value = YAML::Load(override.value);
+      } catch (const YAML::Exception& error) {
+        refuse("invalid value: " + error.msg);
+      }
+    } else {
+      value = YAML::Node(override.value);
+    }
+    // Walks "a.b[2].c" one step at a time; the last step assigns.
+    YAML::Node node = root;
+    const std::string_view path = override.path;
+    std::size_t at = 0;
+    while (true) {
+      // Where this step starts, without the dot before it: the place named when it leads nowhere.
+      const std::string walked(path.substr(0, at > 0 && path[at - 1] == '.' ? at - 1 : at));
+      const std::string place = walked.empty() ? "the top of the model" : walked;
+      std::optional<std::size_t> index;
+      std::string key;
+      if (path[at] == '[') {
+        const std::size_t close = path.find(']', at);
+        if (close == std::string_view::npos || close == at + 1 || close - at > 7)
+          refuse("expected a list index such as [0] in the path");
+        std::size_t number = 0;
+        for (std::size_t i = at + 1; i < close; ++i) {
+          if (path[i] < '0' || path[i] > '9') refuse("expected a list index such as [0] in the path");
+          number = number * 10 + static_cast<std::size_t>(path[i] - '0');
+        }
+        index = number;
+        at = close + 1;
+      } else {
+        const std::size_t end = std::min(path.find_first_of(".[", at), path.size());
+        if (end == at) refuse("expected a key between the dots of the path");
+        key = std::string(path.substr(at, end - at));
+        at = end;
+      }
+      const bool last = at == path.size();
+      if (!last && path[at] == '.' && ++at == path.size()) refuse("expected a key after the last dot of the path");
+      YAML::Node next;
+      if (index) {
+        if (!node.IsSequence())
+          refuse("no list item [" + std::to_string(*index) + "]: " + place + " is not a list");
+        if (*index >= node.size())
+          refuse("no list item [" + std::to_string(*index) + "]: " + place + " has " + std::to_string(node.size()) +
+                 " item" + (node.size() == 1 ? "" : "s"));
+        if (last) {
+          node[*index] = value;
+          break;
+        }
+        next.reset(node[*index]);
+      } else {
+        if (!node.IsMap()) refuse("no key '" + key + "': " + place + " is not a map");
+        if (last) {
+          node[key] = value;
+          break;
+        }
+        next.reset(node[key]);
+        if (!next.IsDefined() || next.IsNull())
+          refuse("the model has no " + std::string(path.substr(0, at - 1)) + " to change a field of");
+      }
+      node.reset(next);  // rebinds; `=` would overwrite the node in the document
+    }
+  }
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, root_.position(), {}})));
+}
+
 Object Document::root() const {
   if (root_.node_->node.IsNull())
     throw InputError(root_.position(), {}, "expected a map of keys, got an empty document", "a map of keys", {});

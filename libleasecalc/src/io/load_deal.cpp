@@ -1261,4 +1261,13 @@ LoadedDeal parse_deal_with_warnings(std::string_view text, std::string display_n
   return with_warnings(std::move(deal), std::move(document));
 }
 
+LoadedDeal read_deal_with_warnings(Document document, const Catalogue& catalogue) {
+  deal::Deal deal = read_deal(document, catalogue);
+  return with_warnings(std::move(deal), std::move(document));
+}
+
+Catalogue catalogue_of(const Document& document, const std::filesystem::path& model, const CatalogueSearch& search) {
+  return load_catalogue(catalogue_path_of(document, model, search));
+}
+
 }  // namespace leasecalc::io

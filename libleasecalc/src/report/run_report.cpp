@@ -3,6 +3,8 @@
 
 #include "text.hpp"
 
+#include "run_json.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -786,7 +788,7 @@ json covenants_json(const RunReport& r) {
 
 }  // namespace
 
-void write_json(std::ostream& out, const RunReport& r) {
+nlohmann::json run_json(const RunReport& r) {
   const auto& m = r.metrics;
   json shortfalls = json::array();
   for (const auto& s : m.funding_shortfalls)
@@ -851,7 +853,9 @@ void write_json(std::ostream& out, const RunReport& r) {
     for (const auto& row : r.ledger) lines[row.key] = row.values;
     document["ledger"] = {{"months", r.months}, {"lines", lines}};
   }
-  out << document.dump(2) << "\n";
+  return document;
 }
+
+void write_json(std::ostream& out, const RunReport& r) { out << run_json(r).dump(2) << "\n"; }
 
 }  // namespace leasecalc::report

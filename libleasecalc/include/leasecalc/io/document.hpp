@@ -280,6 +280,15 @@ class List {
   std::vector<Field> items_;
 };
 
+// A value put in place of the one at a field path before a document is read: how a pricing
+// service quotes a variation of a model, validated exactly as if the file said it.
+struct FieldOverride {
+  std::string path;   // as the messages name fields: "contracts[0].take_or_pay.price"
+  std::string value;  // a scalar as a model file writes it: "60000 CNY/server-month"
+  // `value` is YAML or JSON text of a map or list (a whole section) rather than one scalar.
+  bool structured = false;
+};
+
 // A parsed model file. Cheap to copy; values read from it stay valid on their own.
 class Document {
  public:
@@ -288,6 +297,14 @@ class Document {
   static Document load_file(const std::filesystem::path& file);
   // `file_name` is used in error messages only.
   static Document parse(std::string_view text, std::string file_name);
+
+  // A deep copy with each override applied in turn: the key or list item at its path takes the
+  // value (a missing last key of a map is added, so an optional field can be set). A path that
+  // leads nowhere is an InputError naming it. Overridden values have no line of their own: their
+  // errors name the file and the field path. The copy shares nothing with this document, but the
+  // copying reads it, and the YAML library's reads are not safe from several threads at once:
+  // callers sharing one document between threads copy it under a lock.
+  Document with_overrides(std::span<const FieldOverride> overrides) const;
 
   // The top-level map; an empty document or a scalar at the top is an InputError.
   Object root() const;

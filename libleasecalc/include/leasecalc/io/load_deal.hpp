@@ -69,4 +69,9 @@ struct LoadedDeal {
 LoadedDeal load_deal_with_warnings(const std::filesystem::path& model, const CatalogueSearch& search = {});
 LoadedDeal parse_deal_with_warnings(std::string_view text, std::string display_name, const Catalogue& catalogue);
 
+// The same from a parsed document (one a service keeps, with overrides applied: Document::with_overrides).
+LoadedDeal read_deal_with_warnings(Document document, const Catalogue& catalogue);
+// The catalogue the model file `model`, parsed as `document`, uses (as load_deal finds it).
+Catalogue catalogue_of(const Document& document, const std::filesystem::path& model, const CatalogueSearch& search = {});
+
 }  // namespace leasecalc::io

@@ -1,0 +1,256 @@
+// The pricing service's handler without a socket: routes, quotes with overrides against the loader
+// and the run report computed directly, problem documents and limits.
+#include <leasecalc/io/load_deal.hpp>
+#include <leasecalc/report/run_report.hpp>
+#include <leasecalc/service/service.hpp>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace leasecalc {
+namespace {
+
+using nlohmann::json;
+
+const std::string models_dir = std::string(LEASECALC_SOURCE_DIR) + "/models";
+constexpr const char* standard = "guosen-2025-standard-10k";
+
+const service::Service& shared_service() {
+  static const service::Service service(service::load_base_models(models_dir));
+  return service;
+}
+
+service::Response post(const std::string& path, const std::string& body, const std::string& type = "application/json") {
+  return shared_service().handle({"POST", path, type, body});
+}
+
+json body_of(const service::Response& response) { return json::parse(response.body); }
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The run document of a model text, computed without the service.
+json run_document(const std::string& text, bool exact) {
+  const io::LoadedDeal loaded = io::parse_deal_with_warnings(text, "model.yaml", io::load_catalogue(models_dir + "/catalog/gpus.yaml"));
+  const solve::ReturnTarget target{num::to_double(loaded.deal.discount_rate), solve::ReturnBasis::project_post_tax};
+  report::RunReport result = exact ? report::make_run_report<num::Decimal>(loaded.deal, false, target)
+                                   : report::make_run_report<double>(loaded.deal, false, target);
+  result.warnings = loaded.warnings;
+  std::ostringstream out;
+  report::write_json(out, result);
+  return json::parse(out.str());
+}
+
+TEST(Service, HealthAndModels) {
+  const auto health = shared_service().handle({"GET", "/healthz", "", ""});
+  EXPECT_EQ(health.status, 200);
+  const auto models = body_of(shared_service().handle({"GET", "/v1/models", "", ""}));
+  bool found = false;
+  for (const auto& model : models["models"]) {
+    if (model["name"] == standard) {
+      found = true;
+      EXPECT_EQ(model["currency"], "CNY");
+      EXPECT_GT(model["servers"].get<int>(), 0);
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(body_of(shared_service().handle({"GET", "/openapi.json", "", ""}))["openapi"], "3.1.0");
+}
+
+TEST(Service, UnknownEndpointAndWrongMethod) {
+  const auto missing = shared_service().handle({"GET", "/v2/nothing", "", ""});
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.content_type, "application/problem+json");
+  const auto wrong = shared_service().handle({"GET", "/v1/quote", "", ""});
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(wrong.allow, "POST");
+}
+
+// A quote with a price override equals the run of the model file with that price written in it.
+TEST(Service, QuoteWithOverrideEqualsTheEditedModel) {
+  const std::string text = file_text(models_dir + "/" + standard + ".yaml");
+  const std::string price_line = "price: 62663 CNY/server-month";
+  const std::size_t at = text.find(price_line);
+  ASSERT_NE(at, std::string::npos) << "the model's contract price changed; update the test's edit";
+  std::string edited = text;
+  edited.replace(at, price_line.size(), "price: 60000 CNY/server-month");
+  for (const bool exact : {false, true}) {
+    const auto response = post("/v1/quote", json{{"model", standard},
+                                                 {"overrides", {{"contracts[0].take_or_pay.price", "60000 CNY/server-month"}}},
+                                                 {"exact", exact}}
+                                                .dump());
+    ASSERT_EQ(response.status, 200) << response.body;
+    const json quote = json::parse(response.body);
+    const json run = run_document(edited, exact);
+    EXPECT_EQ(quote["schema"], "leasecalc.quote/1");
+    EXPECT_EQ(quote["exact"], exact);
+    EXPECT_EQ(quote["returns"], run["returns"]);
+    EXPECT_EQ(quote["break_even"], run["break_even"]);
+    EXPECT_EQ(quote["summary"], run["summary"]);
+    EXPECT_EQ(quote["break_even"]["prices"][0]["quoted_price"], 60000.0);
+  }
+  // And the override moved the figures: the unedited model's differ.
+  const json base = body_of(post("/v1/quote", json{{"model", standard}}.dump()));
+  EXPECT_NE(base["summary"]["total_lease_revenue"], run_document(edited, false)["summary"]["total_lease_revenue"]);
+}
+
+TEST(Service, RunAnswersTheRunDocumentForYamlAndJson) {
+  const std::string text = file_text(models_dir + "/" + standard + ".yaml");
+  const auto yaml = post("/v1/run", text, "application/yaml");
+  ASSERT_EQ(yaml.status, 200) << yaml.body;
+  json expected = run_document(text, true);
+  json answered = body_of(yaml);
+  // The warnings name the text they were read from; the figures are what must match.
+  expected.erase("warnings");
+  answered.erase("warnings");
+  EXPECT_EQ(answered, expected);
+  const auto fast = post("/v1/run?fast=true", text, "application/x-yaml");
+  EXPECT_EQ(body_of(fast)["exact"], false);
+  EXPECT_EQ(post("/v1/run?fast=maybe", text, "application/yaml").status, 422);
+}
+
+// A JSON model (tests/golden/json-model, the standard model converted by regenerate.sh) reads
+// through the same loader: the same figures, and errors at their line and column in the JSON.
+TEST(Service, JsonModelsReadThroughTheSameLoader) {
+  const std::string json_text = file_text(std::string(LEASECALC_SOURCE_DIR) + "/tests/golden/json-model/guosen-2025-standard-10k.json");
+  const auto response = post("/v1/run", json_text);
+  ASSERT_EQ(response.status, 200) << response.body;
+  json answered = body_of(response);
+  json expected = run_document(file_text(models_dir + "/" + standard + ".yaml"), true);
+  ASSERT_FALSE(answered["warnings"].empty());
+  EXPECT_EQ(answered["warnings"][0]["field"], expected["warnings"][0]["field"]);
+  EXPECT_EQ(answered["warnings"][0]["file"], "request body");
+  answered.erase("warnings");
+  expected.erase("warnings");
+  EXPECT_EQ(answered, expected);
+
+  const std::string servers = "\"servers\": 1024";
+  std::string broken = json_text;
+  const std::size_t at = broken.find(servers);
+  ASSERT_NE(at, std::string::npos);
+  broken.replace(at, servers.size(), "\"servers\": \"ten\"");
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < at + servers.size() - 4; ++i) {
+    if (broken[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  const json problem = body_of(post("/v1/run", broken));
+  EXPECT_EQ(problem["status"], 422);
+  EXPECT_EQ(problem["field"], "cluster.servers");
+  EXPECT_EQ(problem["pointer"], "/cluster/servers");
+  EXPECT_EQ(problem["line"], line);
+  EXPECT_EQ(problem["column"], column);
+  EXPECT_EQ(problem["got"], "ten");
+}
+
+TEST(Service, OverrideErrorsAreLocatedAndMatchTheLoader) {
+  const auto currency = post("/v1/quote", R"({"model": "guosen-2025-standard-10k",
+      "overrides": {"contracts[0].take_or_pay.price": "60000 USD/server-month"}})");
+  EXPECT_EQ(currency.status, 422);
+  const json problem = body_of(currency);
+  EXPECT_EQ(problem["field"], "contracts[0].take_or_pay.price");
+  EXPECT_EQ(problem["pointer"], "/contracts/0/take_or_pay/price");
+  EXPECT_NE(problem["detail"].get<std::string>().find("expected a price in CNY"), std::string::npos) << problem;
+  EXPECT_EQ(problem["detail"].get<std::string>().find(models_dir), std::string::npos) << "no server paths in answers";
+
+  const json typo = body_of(post("/v1/quote", R"({"model": "guosen-2025-standard-10k", "overrides": {"contracts[0].take_or_pay.prise": "1"}})"));
+  EXPECT_NE(typo["detail"].get<std::string>().find("did you mean \"price\""), std::string::npos) << typo;
+
+  const json nowhere = body_of(post("/v1/quote", R"({"model": "guosen-2025-standard-10k", "overrides": {"contracts[7].take_or_pay.price": "1"}})"));
+  EXPECT_EQ(nowhere["status"], 422);
+  EXPECT_EQ(nowhere["field"], "contracts[7].take_or_pay.price");
+
+  const json absurd = body_of(post("/v1/quote", R"({"model": "guosen-2025-standard-10k", "overrides": {"cluster.servers": 1e300}})"));
+  EXPECT_EQ(absurd["status"], 422) << absurd;
+}
+
+TEST(Service, MalformedAndUnknownRequestsAreRefusedWithTheirPlace) {
+  const json malformed = body_of(post("/v1/quote", "{\"model\": \n  \"x\",, }"));
+  EXPECT_EQ(malformed["status"], 400);
+  EXPECT_NE(malformed["detail"].get<std::string>().find("line 2"), std::string::npos) << malformed;
+
+  const json unknown = body_of(post("/v1/quote", R"({"model": "guosen-2025-standard-10k", "exactly": true})"));
+  EXPECT_EQ(unknown["status"], 422);
+  EXPECT_EQ(unknown["field"], "exactly");
+
+  const json wrong_type = body_of(post("/v1/quote", R"({"model": "guosen-2025-standard-10k", "exact": "yes"})"));
+  EXPECT_EQ(wrong_type["status"], 422);
+  EXPECT_EQ(wrong_type["field"], "exact");
+
+  const json no_model = body_of(post("/v1/quote", R"({"model": "guosen-2030"})"));
+  EXPECT_EQ(no_model["status"], 422);
+  EXPECT_EQ(no_model["type"], "urn:leasecalc:problem:unknown-model");
+
+  std::string deep(200, '[');
+  EXPECT_EQ(post("/v1/quote", deep + std::string(200, ']')).status, 400);
+  EXPECT_EQ(post("/v1/run", "a: [b", "application/yaml").status, 400);
+  EXPECT_EQ(post("/v1/run", "catalog: /etc/passwd\n", "application/yaml").status, 422);
+}
+
+TEST(Service, BatchAnswersInOrderEachWithItsOwnResult) {
+  const json request = {{"quotes",
+                         {{{"model", standard}},
+                          {{"model", standard}, {"overrides", {{"cluster.servers", "many"}}}},
+                          {{"model", standard}, {"overrides", {{"contracts[0].take_or_pay.price", "60000 CNY/server-month"}}}},
+                          {{"model", standard}, {"overrides", {{"contracts[0].take_or_pay.price", 60000}}}}}}};
+  const auto response = post("/v1/batch", request.dump());
+  ASSERT_EQ(response.status, 200) << response.body;
+  const json results = body_of(response)["results"];
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_EQ(results[0]["status"], 200);
+  EXPECT_EQ(results[1]["status"], 422);
+  EXPECT_EQ(results[1]["problem"]["field"], "cluster.servers");
+  EXPECT_EQ(results[2]["status"], 200);
+  EXPECT_EQ(results[2]["quote"]["break_even"]["prices"][0]["quoted_price"], 60000.0);
+  // A number is the JSON text of the value: a price without its unit is refused as the file's would be.
+  EXPECT_EQ(results[3]["status"], 422);
+  EXPECT_EQ(results[3]["problem"]["field"], "contracts[0].take_or_pay.price");
+  EXPECT_EQ(results[0]["quote"], body_of(post("/v1/quote", json{{"model", standard}}.dump())));
+
+  json too_many = {{"quotes", json::array()}};
+  for (std::size_t i = 0; i <= shared_service().limits().max_batch_quotes; ++i) too_many["quotes"].push_back({{"model", standard}});
+  EXPECT_EQ(post("/v1/batch", too_many.dump()).status, 413);
+  // A batch past its deadline is cut short rather than holding its thread.
+  const auto late = shared_service().handle({"POST", "/v1/batch", "application/json", request.dump()}, service::Clock::now());
+  EXPECT_EQ(late.status, 503);
+}
+
+TEST(Service, BidAnswersTheBidDocument) {
+  const auto response = post("/v1/bid", R"({"model": "guosen-2025-standard-10k", "target": {"metric": "equity-irr", "value": "15%"},
+                                            "terms": [36, 60], "prepayment": ["0%"]})");
+  ASSERT_EQ(response.status, 200) << response.body;
+  const json bid = body_of(response);
+  ASSERT_EQ(bid["bids"].size(), 2u);
+  // At the model's own 60-month term the bid price earns the target (one IRR, no note).
+  const json& at_60 = bid["bids"][1];
+  EXPECT_EQ(at_60["term_months"], 60);
+  EXPECT_EQ(at_60["status"], "priced");
+  ASSERT_TRUE(at_60["equity_irr"]["rate"].is_number()) << at_60;
+  EXPECT_NEAR(at_60["equity_irr"]["rate"].get<double>(), 0.15, 1e-4);
+  EXPECT_EQ(body_of(post("/v1/bid", R"({"model": "guosen-2025-standard-10k", "target": {"metric": "equity-irr", "value": "lots"}})"))["field"],
+            "target.value");
+  EXPECT_EQ(body_of(post("/v1/bid", R"({"model": "guosen-2025-standard-10k", "target": {"metric": "irr", "value": "1%"}})"))["field"],
+            "target.metric");
+}
+
+TEST(Service, BodyLimit) {
+  service::Limits small;
+  small.max_body_bytes = 10;
+  const service::Service service({}, small);
+  EXPECT_EQ(service.handle({"POST", "/v1/quote", "application/json", std::string(11, ' ')}).status, 413);
+}
+
+}  // namespace
+}  // namespace leasecalc

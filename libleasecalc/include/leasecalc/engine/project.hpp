@@ -19,6 +19,7 @@
 #include "leasecalc/engine/phases/booking.hpp"
 #include "leasecalc/engine/phases/capex.hpp"
 #include "leasecalc/engine/phases/debt.hpp"
+#include "leasecalc/engine/phases/debt_sizing.hpp"
 #include "leasecalc/engine/phases/equity.hpp"
 #include "leasecalc/engine/phases/fleet_value.hpp"
 #include "leasecalc/engine/phases/income_tax.hpp"
@@ -91,8 +92,15 @@ Ledger<Num> empty_ledger(const deal::Deal& deal) {
   return Ledger<Num>(deal.start, deal.horizon_months, std::move(running_cost_names));
 }
 
+// The ledger, and how each sized debt tranche was sized (engine/phases/debt_sizing.hpp).
 template <num::Numeric Num>
-Ledger<Num> project(const deal::Deal& deal) {
+struct Projection {
+  Ledger<Num> ledger;
+  std::vector<TrancheSizing<Num>> debt_sizing;
+};
+
+template <num::Numeric Num>
+Projection<Num> project_with_sizing(const deal::Deal& deal) {
   using namespace phases;
   require_projectable(deal);
   Ledger<Num> ledger = empty_ledger<Num>(deal);
@@ -101,11 +109,17 @@ Ledger<Num> project(const deal::Deal& deal) {
   const RunningCostsCharged running_costs = charge_running_costs(deal, capex, revenue.units, ledger);
   const SaleGain<Num> sale_gain = depreciate_and_sell(deal, capex, ledger);
   const VatSettled vat = settle_vat(deal, capex, revenue.output_vat, ledger);
-  const DebtScheduled debt = schedule_debt(deal, capex, ledger);
+  SizedDebt<Num> sized = size_debt(deal, capex, sale_gain, ledger);
+  const DebtScheduled debt = schedule_debt(deal, capex, sized.terms, ledger);
   const IncomeTaxAssessed income_tax = assess_income_tax(deal, running_costs, vat, debt, sale_gain, ledger);
   carry_customer_balances(revenue.balance_flows, ledger);
   fund_and_distribute_equity(deal.distributions, income_tax, ledger);
-  return ledger;
+  return {std::move(ledger), std::move(sized.sizing)};
+}
+
+template <num::Numeric Num>
+Ledger<Num> project(const deal::Deal& deal) {
+  return project_with_sizing<Num>(deal).ledger;
 }
 
 }  // namespace leasecalc::engine

@@ -7,6 +7,7 @@
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/covenants.hpp"
 #include "leasecalc/engine/metrics.hpp"
+#include "leasecalc/engine/phases/debt_sizing.hpp"
 #include "leasecalc/engine/project.hpp"
 #include "leasecalc/engine/statements.hpp"
 #include "leasecalc/io/warning.hpp"
@@ -76,6 +77,9 @@ struct RunReport {
   // The covenant tests on their dates and each tranche against its contracts. The table shows
   // every test date with the monthly ledger; CSV and JSON always do.
   engine::CovenantReport covenants;
+  // Each tranche sized on the deal: every constraint's amount and the one that binds (none when
+  // no tranche is sized; then CSV and JSON carry no sizing either).
+  std::vector<engine::TrancheSizing<double>> debt_sizing;
   std::vector<io::Warning> warnings;  // about the model(s): JSON `warnings` (docs/json-output.md)
 };
 
@@ -130,6 +134,19 @@ engine::Table<double> to_double(const engine::Table<double>& table);
 engine::Table<double> to_double(const engine::Table<num::Decimal>& table);
 std::string price_unit_name(deal::PriceUnit unit, const deal::Sku& sku);
 void add_break_even(RunReport& report, const deal::Deal& deal, const solve::ReturnTarget& target);
+
+template <num::Numeric Num>
+std::vector<engine::TrancheSizing<double>> to_double(const std::vector<engine::TrancheSizing<Num>>& sizing) {
+  std::vector<engine::TrancheSizing<double>> result;
+  for (const auto& tranche : sizing) {
+    engine::TrancheSizing<double> converted{tranche.tranche, {}, tranche.binding, num::to_double(tranche.size),
+                                            tranche.rounds};
+    for (std::size_t i = 0; i < tranche.limits.size(); ++i)
+      if (tranche.limits[i]) converted.limits[i] = num::to_double(*tranche.limits[i]);
+    result.push_back(std::move(converted));
+  }
+  return result;
+}
 }  // namespace detail
 
 // The report on a projected ledger of `deal`. The break-even figures earn `target`: by default a
@@ -150,6 +167,9 @@ RunReport make_run_report(const deal::Deal& deal, const engine::Ledger<Num>& led
   report.utilisation = solve::average_utilisation(ledger);
   detail::add_break_even(report, deal, target.value_or(solve::ReturnTarget{report.discount_rate}));
   report.covenants = engine::covenant_report(deal, ledger);
+  // The sizing of a sized tranche, from the projection that sized it (the ledger carries the result).
+  if (std::ranges::any_of(deal.debt, [](const auto& tranche) { return tranche.sizing.has_value(); }))
+    report.debt_sizing = detail::to_double(engine::project_with_sizing<Num>(deal).debt_sizing);
   for (int m = 0; m < ledger.months(); ++m)
     report.months.push_back(time::format_date(engine::month_start(deal.start, m)).substr(0, 7));
   if (with_ledger) {

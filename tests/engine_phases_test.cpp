@@ -37,7 +37,8 @@ Phased<Num> run_phases(const deal::Deal& deal) {
   const auto running_costs = charge_running_costs(deal, capex, revenue.units, ledger);
   const auto sale_gain = depreciate_and_sell(deal, capex, ledger);
   const auto vat = settle_vat(deal, capex, revenue.output_vat, ledger);
-  const auto debt = schedule_debt(deal, capex, ledger);
+  const auto sized = size_debt(deal, capex, sale_gain, ledger);
+  const auto debt = schedule_debt(deal, capex, sized.terms, ledger);
   const auto income_tax = assess_income_tax(deal, running_costs, vat, debt, sale_gain, ledger);
   carry_customer_balances(revenue.balance_flows, ledger);
   fund_and_distribute_equity(deal.distributions, income_tax, ledger);
@@ -193,7 +194,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Case{"minimal"}, Case{"rich"}, Case{"china-h800-on-demand"},
                       Case{"guosen-2025-premium-10k"}, Case{"guosen-2025-standard-10k"},
                       Case{"rent-vs-build-build"}, Case{"rent-vs-build-rent"},
-                      Case{"us-h100-take-or-pay"}),
+                      Case{"us-h100-take-or-pay"}, Case{"coreweave-ddtl-ig"}),
     [](const auto& info) {
       std::string name = info.param.name;
       for (auto& c : name)

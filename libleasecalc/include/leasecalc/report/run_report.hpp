@@ -140,7 +140,7 @@ std::vector<engine::TrancheSizing<double>> to_double(const std::vector<engine::T
   std::vector<engine::TrancheSizing<double>> result;
   for (const auto& tranche : sizing) {
     engine::TrancheSizing<double> converted{tranche.tranche, {}, tranche.binding, num::to_double(tranche.size),
-                                            tranche.rounds};
+                                            tranche.rounds, num::to_double(tranche.tax_alternation)};
     for (std::size_t i = 0; i < tranche.limits.size(); ++i)
       if (tranche.limits[i]) converted.limits[i] = num::to_double(*tranche.limits[i]);
     result.push_back(std::move(converted));

@@ -12,7 +12,11 @@
 //
 // CFADS (docs/metrics.md), month m: the operating cash flow after tax (what the DSCR metric counts)
 // with the customer receipts replaced by the receipts of the signed take-or-pay terms only:
-//   contracted receipts - running costs paid - VAT paid (net of refunds) - income tax paid.
+//   contracted receipts - running costs paid - VAT paid (net of refunds) - income tax,
+// the income tax counted as it accrues: each deal year's tax (paid at the year's end) in equal
+// monthly parts over that year's months, the last part taking the rounding. A sculpted schedule
+// thus meets its DSCR in the months of a year and over the year, as a lender tests it, rather
+// than breaking at each year end when the tax falls due.
 // On-demand revenue, re-leasing and follow-on renewals are not counted: lenders size on contracted
 // cash. The payment months run from the month after the first drawing to the last payment (or the
 // horizon's last month, where the sale repays what is left); a month of negative CFADS counts as
@@ -21,8 +25,11 @@
 // The circularity: the income tax deducts the interest, which depends on the size and the
 // sculpted schedule. The sizing is solved as a fixed point on the monthly income tax: size and
 // schedule the debt with the tax of the last round, assess the tax on that schedule, and repeat
-// until no month's tax moves by a cent (at most `max_sizing_rounds`, else std::runtime_error
-// naming the tranche). At the fixed point the projection's own tax is the one sized on.
+// until no month's tax moves by more than a cent (at most `max_sizing_rounds`, else
+// std::runtime_error naming the tranche). At the fixed point the projection's own tax is the one
+// sized on, to the cent. Booking to the cent can leave the rounds alternating by a few cents
+// where the exact fixed point falls between cents: the sizing then takes the round with the more
+// tax, and reports the alternation (TrancheSizing::tax_alternation).
 //
 // Reads: the deal, the capex payments, the taxable gain on the sale and the ledger's lines up to
 // the VAT phase. Writes nothing: returns each tranche's terms (the debt phase books them) and each
@@ -79,6 +86,9 @@ struct TrancheSizing {
   SizingConstraint binding = SizingConstraint::cost;
   Num size{0};
   int rounds = 0;  // of the fixed point on the income tax (1 when nothing is sculpted)
+  // Where booking to the cent leaves the fixed point alternating between two rounds: the largest
+  // move of a month's tax between them (a few cents), sized on the round with the more tax; else 0.
+  Num tax_alternation{0};
 
   const std::optional<Num>& limit(SizingConstraint constraint) const {
     return limits[static_cast<std::size_t>(constraint)];
@@ -232,7 +242,10 @@ SizedDebt<Num> size_debt(const deal::Deal& deal, const CapexPayments<Num>& capex
   Months<Num> before_tax = zero_months<Num>(circular ? horizon : 0);
   for (int m = 0; circular && m < horizon; ++m)
     at(before_tax, m) = operating_cash_flow(ledger, m) - ledger(Line::customer_receipts, m) + at(contracted, m);
-  Months<Num> tax = zero_months<Num>(horizon);  // paid (negative), of the last round
+  Months<Num> tax = zero_months<Num>(horizon);  // accrued (negative) by month, sized on this round
+  Months<Num> before;                           // sized on the round before
+  Num alternation(0);
+  bool last_round = false;
   for (int round = 1;; ++round) {
     Months<Num> cfads = before_tax;
     for (int m = 0; circular && m < horizon; ++m) at(cfads, m) += at(tax, m);
@@ -242,26 +255,49 @@ SizedDebt<Num> size_debt(const deal::Deal& deal, const CapexPayments<Num>& capex
       if (!deal.debt[i].sizing) continue;
       auto [terms, sizing] = sizing_detail::size_tranche(deal, i, capex, ledger, cfads);
       sizing.rounds = round;
+      sizing.tax_alternation = alternation;
       sized.terms[i] = std::move(terms);
       sized.sizing.push_back(std::move(sizing));
     }
-    if (!circular) return sized;
+    if (!circular || last_round) return sized;
     // The income tax on this schedule: the debt and tax phases on a copy of the ledger.
     Ledger<Num> scratch = ledger;
     const DebtScheduled scheduled = schedule_debt(deal, capex, sized.terms, scratch);
     (void)assess_income_tax(deal, RunningCostsCharged{}, VatSettled{}, scheduled, sale_gain, scratch);
-    bool moved = false;
-    for (int m = 0; m < horizon; ++m) {
-      const Num paid = scratch(Line::income_tax, m);
-      if (num::abs(paid - at(tax, m)) >= Num(5) / Num(1000)) moved = true;
-      at(tax, m) = paid;
+    Months<Num> next = zero_months<Num>(horizon);
+    Num largest_move(0), back_two(0), total_now(0), total_next(0);
+    for (int first = 0; first < horizon; first += 12) {
+      const int end = std::min(first + 12, horizon);
+      const Num year_tax = scratch(Line::income_tax, end - 1);
+      Num parted(0);
+      for (int m = first; m < end; ++m) {
+        const Num part = m == end - 1 ? year_tax - parted : booked(year_tax / Num(end - first));
+        parted += part;
+        at(next, m) = part;
+        largest_move = std::max(largest_move, num::abs(part - at(tax, m)));
+        if (!before.empty()) back_two = std::max(back_two, num::abs(part - at(before, m)));
+        total_now += at(tax, m);
+        total_next += part;
+      }
     }
-    if (!moved) return sized;
+    const Num cent = Num(1) / Num(100);
+    if (largest_move <= cent) return sized;  // settled to the cent
+    // Booking to the cent can leave a two-round alternation of a few cents where the exact fixed
+    // point falls between cents: then size on the round with the more tax (the lower CFADS), so
+    // that the tax the ledger books is the smaller and every payment still covers the target.
+    if (!before.empty() && back_two <= cent && largest_move <= Num(1)) {
+      alternation = largest_move;
+      if (total_now <= total_next) return sized;  // this round has the more tax (negative)
+      last_round = true;
+    }
     if (round == max_sizing_rounds)
       throw std::runtime_error("debt sizing: the size of tranche \"" + sized.sizing.front().tranche +
                                "\" and the income tax on its interest did not settle to the cent in " +
                                std::to_string(max_sizing_rounds) + " rounds (last size " +
-                               std::to_string(num::to_double(sized.sizing.front().size)) + ")");
+                               std::to_string(num::to_double(sized.sizing.front().size)) +
+                               ", a month's tax still moving by " + std::to_string(num::to_double(largest_move)) + ")");
+    before = std::move(tax);
+    tax = std::move(next);
   }
 }
 

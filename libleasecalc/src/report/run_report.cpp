@@ -721,7 +721,7 @@ void write_json(std::ostream& out, const RunReport& r) {
         limits[std::string(info.key)] = optional_json(tranche.limit(info.constraint));
       sizing.push_back({{"tranche", tranche.tranche}, {"size", tranche.size},
                         {"binding", engine::sizing_constraint_info(tranche.binding).key}, {"constraints", limits},
-                        {"rounds", tranche.rounds}});
+                        {"rounds", tranche.rounds}, {"tax_alternation", tranche.tax_alternation}});
     }
     document["debt_sizing"] = sizing;
   }

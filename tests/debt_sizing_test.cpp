@@ -18,6 +18,7 @@
 #include <cmath>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -326,6 +327,26 @@ TEST(DebtSizing, AvailabilityWindowAndOriginalIssueDiscount) {
   for (int m = 0; m < l.months(); ++m) repaid -= l(Line::principal_repaid, m) + l(Line::debt_prepaid, m);
   EXPECT_EQ(repaid, dec("3500000"));
   EXPECT_EQ(l(Line::interest, 1), num::round_cents(dec("-2000000") * dec("0.06") / Decimal(12)));
+}
+
+TEST(DebtSizing, ADealBuiltInCodeWithoutItsSizingIsRefused) {
+  deal::Deal d = test::minimal_deal();
+  deal::DebtTranche loan;
+  loan.name = "sculpted";
+  loan.amount = dec("1000000");
+  loan.annual_rate = dec("0.06");
+  loan.term_months = 24;
+  loan.amortisation = deal::Amortisation::sculpted;
+  d.debt = {loan};
+  EXPECT_THROW((void)engine::project<Decimal>(d), std::invalid_argument);
+  d.debt[0].sizing = deal::DebtSizing{std::nullopt, dec("0.5"), deal::Collateral::book_value};
+  EXPECT_THROW((void)engine::project<Decimal>(d), std::invalid_argument);
+  d.debt[0].sizing->target_dscr = dec("1.3");
+  d.debt[0].amortisation = deal::Amortisation::greater_of;
+  d.debt[0].sizing->maximum_ltv.reset();
+  EXPECT_THROW((void)engine::project<Decimal>(d), std::invalid_argument);
+  d.debt[0].sizing->maximum_ltv = dec("0.5");
+  EXPECT_NO_THROW((void)engine::project<Decimal>(d));
 }
 
 // ---- the model file --------------------------------------------------------------------------------

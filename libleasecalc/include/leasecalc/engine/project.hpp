@@ -64,6 +64,19 @@ inline void require_projectable(const deal::Deal& deal) {
           "a rack must hold at least one server");
   for (const auto& tranche : deal.debt) {
     require(tranche.term_months > 0, "a debt tranche's term must be at least one month");
+    // Sculpted payments divide the CFADS by the target DSCR; greater-of ones also need the LTV.
+    const bool sculpts = tranche.amortisation == deal::Amortisation::sculpted ||
+                         tranche.amortisation == deal::Amortisation::greater_of;
+    require(!sculpts || (tranche.sizing && tranche.sizing->target_dscr),
+            "sculpted and greater-of amortisation need sizing with a target DSCR");
+    require(tranche.amortisation != deal::Amortisation::greater_of || tranche.sizing->maximum_ltv,
+            "greater-of amortisation needs sizing with a maximum LTV");
+    require(!tranche.sizing || !tranche.sizing->target_dscr || *tranche.sizing->target_dscr > 0,
+            "a target DSCR must be above zero");
+    require(!tranche.availability_months || *tranche.availability_months >= 1,
+            "an availability window must be at least one month");
+    require(tranche.original_issue_discount >= 0 && tranche.original_issue_discount < 1,
+            "an original issue discount must be from 0% to below 100%");
     require(tranche.term_months <= max_months && tranche.grace_months >= 0 && tranche.grace_months <= max_months,
             "a debt tranche's term and grace must be at most 600 months");
   }

@@ -11,6 +11,7 @@
 #include <leasecalc/engine/statements.hpp>
 #include <leasecalc/io/input_error.hpp>
 #include <leasecalc/io/load_deal.hpp>
+#include <leasecalc/solve/bid.hpp>
 
 #include <gtest/gtest.h>
 
@@ -494,6 +495,37 @@ TEST(DebtSizingModel, TheBundledDelayedDrawLoanAgreesInBothModes) {
   }
   EXPECT_EQ(fast.debt_sizing.front().binding, sizing.binding);
   EXPECT_EQ(exact.ledger(Line::debt_outstanding, d.horizon_months - 1), Decimal(0));
+}
+
+}  // namespace
+
+namespace {
+
+// A bid on the sized model re-sizes the debt at each trial price: the deal re-priced at the answer
+// sizes the same debt and reports the target.
+TEST(DebtSizingModel, ABidReSizesTheDebtAtItsPrice) {
+  const deal::Deal model = io::load_deal(std::string(LEASECALC_SOURCE_DIR) + "/models/coreweave-ddtl-ig.yaml");
+  solve::BidRequest request;
+  request.target = {solve::BidMetric::project_irr_post_tax, 0.10};
+  const solve::Bid bid = solve::bid<double>(model, request);
+  ASSERT_EQ(bid.points.size(), 1u);
+  const solve::BidPoint& point = bid.points.front();
+  ASSERT_TRUE(point.unit_month_price.has_value()) << point.note;
+  ASSERT_EQ(point.debt_sizing.size(), 1u);
+  deal::Deal priced = solve::deal_to_bid(model, 0, std::nullopt, std::nullopt);
+  solve::set_bid_price(priced, 0, num::from_double<deal::Decimal>(*point.unit_month_price));
+  const auto projection = engine::project_with_sizing<double>(priced);
+  EXPECT_NEAR(*engine::metrics(priced, projection.ledger).project_irr_post_tax.rate, 0.10, 1e-5);
+  EXPECT_NEAR(projection.debt_sizing.front().size, point.debt_sizing.front().size, 0.01);
+  EXPECT_EQ(std::string(engine::sizing_constraint_info(projection.debt_sizing.front().binding).key),
+            point.debt_sizing.front().binding);
+  // A lower price supports less sculpted debt than the model's price.
+  const auto at_model = engine::project_with_sizing<double>(solve::deal_to_bid(model, 0, std::nullopt, std::nullopt));
+  if (*point.unit_month_price < num::to_double(deal::unit_month_price(std::get<deal::TakeOrPay>(model.contracts[0]).price,
+                                                                       model.cluster.sku))) {
+    EXPECT_LT(*projection.debt_sizing.front().limit(SizingConstraint::sculpted_dscr),
+              *at_model.debt_sizing.front().limit(SizingConstraint::sculpted_dscr));
+  }
 }
 
 }  // namespace

@@ -25,7 +25,7 @@
 // the last payment absorbs the rounding, as banks schedule them. Under ACT/360 the debt service
 // is thus level while the principal varies with the days.
 //
-// A tranche sized on the deal (engine/debt_sizing.hpp) arrives with its commitment and, when it is
+// A tranche sized on the deal (engine/phases/debt_sizing.hpp) arrives with its commitment and, when it is
 // sculpted or amortised by the greater-of rule, each month's sculpted debt service (CFADS over the
 // target DSCR) and largest balance (the LTV limit on the collateral): `DebtTerms`. Under per-draw
 // maturity each drawing's loan carries its share of the drawings made by the month before.
@@ -52,7 +52,7 @@ namespace leasecalc::engine::phases {
 // The debt is scheduled: its cash lines, interest and financing fees are complete.
 struct DebtScheduled {};
 
-// What the sizing (engine/debt_sizing.hpp) decides for one tranche; empty for a tranche given its
+// What the sizing (engine/phases/debt_sizing.hpp) decides for one tranche; empty for a tranche given its
 // amount or share of capex.
 template <num::Numeric Num>
 struct DebtTerms {
@@ -186,8 +186,8 @@ void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const
   }
 }
 
-// The capex a tranche draws on: the capex paid from the first payment's month for the tranche's
-// availability window (every month without one).
+// The capex a tranche draws on: the capex paid in the tranche's availability window, the months
+// from the first capex payment's (every month without a window).
 template <num::Numeric Num>
 Months<Num> capex_in_window(const deal::DebtTranche& tranche, const Months<Num>& capex_cash) {
   Months<Num> drawable = capex_cash;
@@ -260,14 +260,15 @@ void schedule_tranche(const deal::DebtTranche& tranche, deal::Date start, int ho
     return Loan<Num>{first, last_drawing, first + tranche.grace_months + 1, first + tranche.term_months,
                      std::move(loan_draws), std::move(share)};
   };
+  // Sculpted payments read each loan's share of the tranche's sculpted service and LTV limit.
+  const bool shared = tranche.amortisation == deal::Amortisation::sculpted ||
+                      tranche.amortisation == deal::Amortisation::greater_of;
   if (tranche.maturity == deal::Maturity::common) {
-    service_loan(tranche, loan_from(first_draw, last_draw, std::move(draws), Months<Num>(static_cast<std::size_t>(horizon), Num(1))), accrued,
-                 terms, ledger);
+    Months<Num> whole = shared ? Months<Num>(static_cast<std::size_t>(horizon), Num(1)) : Months<Num>{};
+    service_loan(tranche, loan_from(first_draw, last_draw, std::move(draws), std::move(whole)), accrued, terms, ledger);
     return;
   }
   // Each drawing's loan carries its share of the drawings made by the month before a payment.
-  const bool shared = tranche.amortisation == deal::Amortisation::sculpted ||
-                      tranche.amortisation == deal::Amortisation::greater_of;
   Months<Num> drawn_before = zero_months<Num>(shared ? horizon : 0);
   for (int m = 1; shared && m < horizon; ++m) at(drawn_before, m) = at(drawn_before, m - 1) + at(draws, m - 1);
   for (int m = first_draw; m <= last_draw; ++m) {
@@ -281,7 +282,7 @@ void schedule_tranche(const deal::DebtTranche& tranche, deal::Date start, int ho
 
 }  // namespace debt_detail
 
-// `terms` holds one entry per tranche (engine/debt_sizing.hpp), or none when no tranche is sized.
+// `terms` holds one entry per tranche (engine/phases/debt_sizing.hpp), or none when no tranche is sized.
 template <num::Numeric Num>
 DebtScheduled schedule_debt(const deal::Deal& deal, const CapexPayments<Num>& capex,
                             const std::vector<DebtTerms<Num>>& terms, Ledger<Num>& ledger) {

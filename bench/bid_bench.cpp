@@ -21,6 +21,13 @@ const deal::Deal& standard_model() {
   return deal;
 }
 
+// A delayed-draw loan sized on the contracted cash flows: each trial price re-sizes the debt, with
+// its own fixed point on the tax.
+const deal::Deal& sized_model() {
+  static const deal::Deal deal = io::load_deal(LEASECALC_SOURCE_DIR "/models/coreweave-ddtl-ig.yaml");
+  return deal;
+}
+
 void solve_once(benchmark::State& state, const deal::Deal& model) {
   const std::size_t contract = solve::bid_contract_index(model, std::nullopt);
   deal::Deal deal = solve::deal_to_bid(model, contract, std::nullopt, std::nullopt);
@@ -39,6 +46,9 @@ BENCHMARK(BM_BidSolveDoubleUsModel)->Unit(benchmark::kMicrosecond);
 
 void BM_BidSolveDoubleStandardModel(benchmark::State& state) { solve_once(state, standard_model()); }
 BENCHMARK(BM_BidSolveDoubleStandardModel)->Unit(benchmark::kMicrosecond);
+
+void BM_BidSolveDoubleSizedDebtModel(benchmark::State& state) { solve_once(state, sized_model()); }
+BENCHMARK(BM_BidSolveDoubleSizedDebtModel)->Unit(benchmark::kMicrosecond);
 
 // The grid's 18 solves: terms 36, 48, 60 months x prepayment 0%, 15%, 25% x equity IRR 15% and
 // post-tax project IRR 10%.

@@ -64,7 +64,9 @@ GeneratedLoan generate_loan(std::mt19937_64& random, const std::string& amount_t
   g.capex.assign(12, Decimal(0));
   for (int lot = 0; lot < lots; ++lot) {
     const int m = lot == 0 ? pick(0, 3) : pick(0, 11);
-    g.capex[static_cast<std::size_t>(m)] += Decimal(pick(1, 100));
+    // Lots of 1 to 100 times the amount: the drawings follow their shares, and the capex covers the
+    // commitment (the debt phase draws no more than the capex it funds).
+    g.capex[static_cast<std::size_t>(m)] += Decimal(pick(1, 100)) * tranche.amount;
     last_draw = std::max(last_draw, m);
   }
   g.deal.horizon_months = last_draw + tranche.term_months + 2;

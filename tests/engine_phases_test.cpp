@@ -38,14 +38,15 @@ Phased<Num> run_phases(const deal::Deal& deal) {
   buy_unsold_capacity(deal, running_costs, ledger);
   const auto sale_gain = guarantee_residual_value(deal, capex, depreciate_and_sell(deal, capex, ledger), ledger);
   const auto vat = settle_vat(deal, capex, revenue.output_vat, ledger);
+  const auto sized = size_debt(deal, capex, sale_gain, ledger);
   // The debt, the income tax and the waterfall between them: without a waterfall, the debt
   // phases then the tax phase.
   const auto income_tax =
       has_waterfall(deal)
-          ? schedule_debt_and_waterfall(deal, capex, running_costs, vat, sale_gain, ledger)
+          ? schedule_debt_and_waterfall(deal, capex, running_costs, vat, sale_gain, sized.terms, ledger)
           : assess_income_tax(deal, running_costs, vat,
-                              lease_back_sold_fleet(deal, capex, schedule_debt(deal, capex, ledger), ledger), sale_gain,
-                              ledger);
+                              lease_back_sold_fleet(deal, capex, schedule_debt(deal, capex, sized.terms, ledger), ledger),
+                              sale_gain, ledger);
   carry_customer_balances(revenue.balance_flows, ledger);
   fund_and_distribute_equity(deal.distributions, income_tax, ledger);
   return {std::move(ledger), std::move(capex), std::move(revenue), sale_gain};
@@ -205,7 +206,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Case{"minimal"}, Case{"rich"}, Case{"china-h800-on-demand"},
                       Case{"guosen-2025-premium-10k"}, Case{"guosen-2025-standard-10k"},
                       Case{"rent-vs-build-build"}, Case{"rent-vs-build-rent"},
-                      Case{"us-h100-take-or-pay"}, Case{"xai-spv-lease"}, Case{"gpu-sale-leaseback"}),
+                      Case{"us-h100-take-or-pay"}, Case{"xai-spv-lease"}, Case{"gpu-sale-leaseback"},
+                      Case{"coreweave-ddtl-ig"}),
     [](const auto& info) {
       std::string name = info.param.name;
       for (auto& c : name)

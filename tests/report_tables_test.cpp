@@ -115,7 +115,7 @@ TEST(EveryWriter, CompareCarriesEveryMetricOfRunWithItsReason) {
 
 TEST(ExactOutput, CsvAndJsonCarryTheCentsAsBooked) {
   for (const char* model : {"guosen-2025-standard-10k.yaml", "guosen-2025-premium-10k.yaml",
-                            "china-h800-on-demand.yaml", "us-h100-take-or-pay.yaml"}) {
+                            "china-h800-on-demand.yaml", "us-h100-take-or-pay.yaml", "coreweave-ddtl-ig.yaml"}) {
     const auto deal = io::load_deal(models / model);
     const auto ledger = engine::project<num::Decimal>(deal);
     const auto report = report::make_run_report<num::Decimal>(deal, ledger, true);

@@ -80,7 +80,7 @@ INSTANTIATE_TEST_SUITE_P(BundledModels, RunEveryModel,
                          ::testing::Values("guosen-2025-standard-10k.yaml", "guosen-2025-premium-10k.yaml",
                                            "china-h800-on-demand.yaml", "us-h100-take-or-pay.yaml",
                                            "rent-vs-build-rent.yaml", "rent-vs-build-build.yaml",
-                                           "xai-spv-lease.yaml", "gpu-sale-leaseback.yaml"),
+                                           "xai-spv-lease.yaml", "gpu-sale-leaseback.yaml", "coreweave-ddtl-ig.yaml"),
                          [](const auto& info) {
                            std::string name = info.param.substr(0, info.param.find('.'));
                            for (char& c : name) if (c == '-') c = '_';

@@ -135,7 +135,7 @@ constexpr auto rented_gpus_keys = std::to_array<std::string_view>({"gpus", "pric
 constexpr auto financing_keys = std::to_array<std::string_view>(
     {"name", "kind", "share_of_capex", "amount", "rate", "compounding", "day_count", "term", "grace", "amortisation",
      "balloon", "upfront_fee", "commitment_fee", "maturity", "advance_rate", "sale", "repurchase", "swap", "finances",
-     "rank"});
+     "rank", "sizing", "availability", "original_issue_discount"});
 constexpr auto repurchase_keys = std::to_array<std::string_view>({"share_of_cost", "price"});
 constexpr auto lessee_keys = std::to_array<std::string_view>({"name", "discount_rate", "costs_borne_either_way"});
 constexpr auto guarantees_keys = std::to_array<std::string_view>({"residual_value", "capacity_backstop"});
@@ -145,6 +145,7 @@ constexpr auto swap_keys = std::to_array<std::string_view>({"fixed_rate", "share
 constexpr auto credit_class_keys =
     std::to_array<std::string_view>({"investment_grade", "sub_investment_grade", "unrated"});
 constexpr auto credit_risk_keys = std::to_array<std::string_view>({"probability_of_default", "loss_given_default"});
+constexpr auto sizing_keys = std::to_array<std::string_view>({"target_dscr", "maximum_ltv", "collateral"});
 constexpr auto floating_rate_keys = std::to_array<std::string_view>({"base", "margin", "floor", "margin_steps"});
 constexpr auto base_curve_keys = std::to_array<std::string_view>({"curve"});
 constexpr auto base_rate_point_keys = std::to_array<std::string_view>({"date", "rate"});
@@ -832,6 +833,28 @@ std::vector<std::string> read_financed_contracts(const List& list, const std::ve
   return names;
 }
 
+
+// `sizing`: a target DSCR (above 0 and at most 10 times), a maximum LTV (above 0% and at most
+// 100%) on the collateral (`book_value` or `residual_value`); at least one of the two.
+deal::DebtSizing read_sizing(Object object) {
+  deal::DebtSizing sizing;
+  if (const std::optional<Field> dscr = object.optional_field("target_dscr")) {
+    sizing.target_dscr = dscr->as_number();
+    if (*sizing.target_dscr <= 0 || *sizing.target_dscr > 10)
+      dscr->fail_expected("a ratio above 0 and at most 10, such as 1.30");
+  }
+  if (const std::optional<Field> ltv = object.optional_field("maximum_ltv")) {
+    sizing.maximum_ltv = ltv->as_percent();
+    if (*sizing.maximum_ltv <= 0) ltv->fail_expected("a percentage above 0% and at most 100%, such as 65%");
+  }
+  sizing.collateral = object.optional_enum<deal::Collateral>(
+      "collateral", {{"book_value", deal::Collateral::book_value}, {"residual_value", deal::Collateral::residual_value}},
+      deal::Collateral::book_value);
+  if (!sizing.target_dscr && !sizing.maximum_ltv) object.fail("expected target_dscr, maximum_ltv or both");
+  object.finish();
+  return sizing;
+}
+
 std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& frame, const deal::Cluster& cluster,
                                               const deal::Deal& deal) {
   std::vector<deal::DebtTranche> tranches;
@@ -855,6 +878,8 @@ std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& fra
       if (sale_leasebacks++ > 0) object.field("kind").fail("expected at most one sale-leaseback in a deal, got a second");
       for (std::string_view key : {"share_of_capex", "amount"})
         reject_key(object, key, "with kind sale_leaseback (its advance rate sizes the proceeds)");
+      for (std::string_view key : {"sizing", "availability", "original_issue_discount"})
+        reject_key(object, key, "with kind sale_leaseback (a sale of the fleet delivered by the sale)");
       Field advance = object.field("advance_rate");
       tranche.sale_leaseback = read_sale_leaseback(object, frame, cluster, capex);
       // The proceeds as a share of the whole capex: the fleet sold by the sale at the advance rate.
@@ -863,19 +888,34 @@ std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& fra
     } else {
       for (std::string_view key : {"advance_rate", "sale", "repurchase"})
         reject_key(object, key, "unless kind is sale_leaseback");
-      const std::string_view sizing = exactly_one_of(object, {"share_of_capex", "amount"});
-      sizing_field = object.field(sizing);
-      if (sizing == "share_of_capex") {
-        tranche.share_of_capex = sizing_field->as_percent();
-        debt_share += tranche.share_of_capex;
+      // Sized on the deal: share_of_capex and amount are optional caps, and the sizing keeps the
+      // tranche within the cost it funds. Otherwise exactly one of them is the commitment.
+      if (std::optional<Object> sizing_object = object.optional_object("sizing", sizing_keys)) {
+        tranche.sizing = read_sizing(std::move(*sizing_object));
+        if (std::ranges::any_of(tranches, [](const auto& other) { return other.sizing && other.sizing->target_dscr; }) &&
+            tranche.sizing->target_dscr)
+          object.field("sizing").fail_expected("one tranche sized on a target DSCR (the CFADS covers one sculpted loan)");
+        if (std::optional<Field> share = object.optional_field("share_of_capex")) {
+          tranche.share_of_capex = share->as_percent();
+          if (tranche.share_of_capex <= 0) share->fail_expected("a share above 0% and at most 100% (a cap on the size)");
+        }
+        if (std::optional<Field> amount = object.optional_field("amount"))
+          tranche.amount = amount->as_amount_in(frame.currency, Range::positive);
       } else {
-        tranche.amount = sizing_field->as_amount_in(frame.currency, Range::positive);
-        debt_share += capex > 0 ? tranche.amount / capex : Decimal(2);  // any debt exceeds a zero capex
+        const std::string_view sizing = exactly_one_of(object, {"share_of_capex", "amount"});
+        sizing_field = object.field(sizing);
+        if (sizing == "share_of_capex") {
+          tranche.share_of_capex = sizing_field->as_percent();
+          debt_share += tranche.share_of_capex;
+        } else {
+          tranche.amount = sizing_field->as_amount_in(frame.currency, Range::positive);
+          debt_share += capex > 0 ? tranche.amount / capex : Decimal(2);  // any debt exceeds a zero capex
+        }
       }
     }
-    if (debt_share > 1)
+    if (sizing_field && debt_share > 1)
       sizing_field->fail("expected debt not above the capex (" + format_decimal(capex) + " " + frame.currency +
-                        "), got tranches totalling " + format_percent(debt_share) + " of it");
+                         "), got tranches totalling " + format_percent(debt_share) + " of it");
 
     if (std::optional<List> financed = object.optional_list("finances"))
       tranche.finances = read_financed_contracts(*financed, deal.contracts);
@@ -932,12 +972,34 @@ std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& fra
                                                               {{"annuity", Amortisation::annuity},
                                                                {"straight_line", Amortisation::straight_line},
                                                                {"bullet", Amortisation::bullet},
-                                                               {"balloon", Amortisation::balloon}},
+                                                               {"balloon", Amortisation::balloon},
+                                                               {"sculpted", Amortisation::sculpted},
+                                                               {"greater_of", Amortisation::greater_of}},
                                                               Amortisation::annuity);
     if (tranche.amortisation == Amortisation::balloon)
       tranche.balloon_share = object.required_percent("balloon");
     else
       reject_key(object, "balloon", "unless amortisation is balloon");
+    if (tranche.amortisation == Amortisation::sculpted || tranche.amortisation == Amortisation::greater_of) {
+      Field amortisation = object.field("amortisation");
+      const bool greater_of = tranche.amortisation == Amortisation::greater_of;
+      if (!tranche.sizing || !tranche.sizing->target_dscr || (greater_of && !tranche.sizing->maximum_ltv))
+        amortisation.fail_expected(greater_of ? "sizing with a target_dscr and a maximum_ltv for greater_of amortisation"
+                                              : "sizing with a target_dscr for sculpted amortisation");
+      if (tranche.grace_months != 0)
+        object.field("grace").fail_expected("no grace with " + std::string(greater_of ? "greater_of" : "sculpted") +
+                                            " amortisation (every payment is sculpted)");
+    }
+    if (std::optional<Field> availability = object.optional_field("availability")) {
+      tranche.availability_months = availability->as_months(Range::positive);
+      if (*tranche.availability_months > limits::max_months)
+        availability->fail_expected("an availability window of at most 600 months");
+    }
+    if (std::optional<Field> discount = object.optional_field("original_issue_discount")) {
+      tranche.original_issue_discount = discount->as_percent();
+      if (tranche.original_issue_discount >= Decimal("0.5"))
+        discount->fail_expected("a discount below 50% of the face, such as 2%");
+    }
     tranche.upfront_fee = object.optional_percent("upfront_fee", 0);
     tranche.commitment_fee = object.optional_percent("commitment_fee", 0, Range::annual_rate);
     if (std::optional<Field> rank = object.optional_field("rank")) {

@@ -76,6 +76,19 @@ std::string point_label(const Bid& bid, const BidPoint& p) {
 
 json optional_json(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
 
+// The debt sized at the price: its amount, and each sized tranche's binding constraint.
+double debt_sized(const BidPoint& p) {
+  double total = 0;
+  for (const auto& tranche : p.debt_sizing) total += tranche.size;
+  return total;
+}
+std::string binding_text(const BidPoint& p) {
+  std::string text;
+  for (const auto& tranche : p.debt_sizing)
+    text += (text.empty() ? "" : "; ") + (p.debt_sizing.size() > 1 ? tranche.tranche + ": " : "") + tranche.binding;
+  return text;
+}
+
 json irr_json(const engine::AnnualIrr& irr) { return {{"rate", optional_json(irr.rate)}, {"note", irr.note}}; }
 
 }  // namespace
@@ -98,6 +111,7 @@ void write_table(std::ostream& out, const BidReport& report, const Scale& scale)
       << (bid.credit_axis ? ", credit " + bid.model_credit_class : std::string()) << "\n"
       << "  After the term: " << bid.re_lease << "\n\n";
 
+  const bool sized = std::ranges::any_of(bid.points, [](const BidPoint& p) { return !p.debt_sizing.empty(); });
   std::vector<std::string> headers = {"Term", "Prepaid"};
   if (bid.credit_axis) headers.insert(headers.end(), {"Credit", "Margin"});
   headers.insert(headers.end(), {bid.currency + "/GPU-hour",
@@ -108,6 +122,10 @@ void write_table(std::ostream& out, const BidReport& report, const Scale& scale)
                                             "Min DSCR",
                                             "Net margin",
                                  "Equity " + (scale.label.empty() ? "" : scale.label + " ") + bid.currency});
+  if (sized) {
+    headers.push_back("Debt " + (scale.label.empty() ? "" : scale.label + " ") + bid.currency);
+    headers.push_back("Sizing binds");
+  }
   std::vector<std::vector<std::string>> rows;
   for (const BidPoint& p : bid.points) {
     std::vector<std::string> row = {std::to_string(p.term_months) + " mo", format("%.1f%%", p.prepayment_share * 100)};
@@ -121,6 +139,10 @@ void write_table(std::ostream& out, const BidReport& report, const Scale& scale)
       row.push_back(p.minimum_dscr ? format("%.2fx", *p.minimum_dscr) : "n/a");
       row.push_back(rate_cell(p.net_margin));
       row.push_back(format("%.2f", p.equity_invested / scale.divisor));
+      if (sized) {
+        row.push_back(p.debt_sizing.empty() ? "-" : format("%.2f", debt_sized(p) / scale.divisor));
+        row.push_back(p.debt_sizing.empty() ? "-" : binding_text(p));
+      }
     } else {
       row.push_back(p.status == BidStatus::unreachable ? "none" : "n/a");
       for (std::size_t i = row.size(); i < headers.size(); ++i) row.push_back("-");
@@ -157,7 +179,7 @@ void write_csv(std::ostream& out, const BidReport& report) {
   out << "contract,target_metric,target,term_months,prepayment_share,status,price_per_gpu_hour," << unit_key
       << ",achieved,equity_irr,project_irr_post_tax,project_irr_pre_tax,minimum_dscr,net_margin,equity_invested,equity_upfront,capex,"
          "best_reachable,best_reachable_"
-      << unit_key << ",credit_class,debt_margins,note\n";
+      << unit_key << ",credit_class,debt_margins,debt_sized,sizing_binds,note\n";
   for (const BidPoint& p : bid.points) {
     const std::string note = full_note(p);
     const bool priced = p.status != BidStatus::unreachable;  // the deal was projected at the price found
@@ -171,7 +193,9 @@ void write_csv(std::ostream& out, const BidReport& report) {
         << csv_number(priced ? std::optional(p.equity_upfront) : std::nullopt) << ","
         << csv_number(priced ? std::optional(p.capex) : std::nullopt) << "," << csv_number(p.best_reachable) << ","
         << csv_number(p.best_reachable_unit_month_price) << "," << csv_field(p.credit_class) << ","
-        << csv_field(margins_text(p)) << "," << csv_field(note) << "\n";
+        << csv_field(margins_text(p)) << ","
+        << csv_number(p.debt_sizing.empty() ? std::nullopt : std::optional(debt_sized(p))) << ","
+        << csv_field(binding_text(p)) << "," << csv_field(note) << "\n";
   }
 }
 
@@ -202,6 +226,10 @@ void write_json(std::ostream& out, const BidReport& report) {
                   {"credit_class", p.credit_class},
                   {"debt_margins", margins},
                   {"note", p.note}};
+    json sizing = json::array();
+    for (const auto& tranche : p.debt_sizing)
+      sizing.push_back({{"tranche", tranche.tranche}, {"size", tranche.size}, {"binding", tranche.binding}});
+    point["debt_sizing"] = std::move(sizing);
     points.push_back(std::move(point));
   }
   const json document = {

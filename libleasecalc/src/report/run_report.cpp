@@ -460,6 +460,25 @@ void write_section(std::ostream& out, const std::string& title, std::string_view
   for (const auto& [name, value] : lines) out << pad_right("  " + name, label) << pad_left(value, value_width) << "\n";
 }
 
+// Each sized tranche: every constraint's amount, the one that binds, and the size.
+void write_debt_sizing(std::ostream& out, const RunReport& r, const Scale& scale) {
+  for (const auto& tranche : r.debt_sizing) {
+    out << "\nDebt sizing: " << tranche.tranche << " (" << r.currency << (scale.label.empty() ? "" : " " + scale.label)
+        << "; the smallest binds)\n";
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (const auto& info : engine::sizing_constraints) {
+      const auto& limit = tranche.limit(info.constraint);
+      rows.emplace_back("  " + std::string(info.label),
+                        (limit ? amount_text(*limit, scale) : std::string("not set")) +
+                            (info.constraint == tranche.binding ? "  binds" : ""));
+    }
+    rows.emplace_back("  Size", amount_text(tranche.size, scale));
+    std::size_t width = 0;
+    for (const auto& row : rows) width = std::max(width, text::width(row.first));
+    for (const auto& [label, value] : rows) out << pad_right(label, width + 2) << value << "\n";
+  }
+}
+
 // The covenant tests (threshold, least headroom and its date, first breach), each tranche that
 // outlives its contracts and, with the monthly ledger, every test date. Nothing when the model
 // sets no covenant and every loan ends within its contracts.
@@ -613,6 +632,7 @@ void write_table(std::ostream& out, const RunReport& r, const Scale& scale) {
         << ". Months are numbered from 0, the start's month.\n";
   }
 
+  write_debt_sizing(out, r, scale);
   write_covenants(out, r);
   write_structures(out, r, scale);
 
@@ -691,6 +711,16 @@ void write_csv(std::ostream& out, const RunReport& r) {
       if (!seen.note.empty()) out << "," << csv_field(seen.note);
       out << "\n";
     }
+  }
+  // One row a sized tranche and constraint: the constraint's amount (empty when not set); then the
+  // binding constraint and the size.
+  for (const auto& tranche : r.debt_sizing) {
+    for (const auto& info : engine::sizing_constraints)
+      out << "debt_sizing," << csv_field(tranche.tranche) << "," << info.key << ","
+          << csv_number(tranche.limit(info.constraint)) << "\n";
+    out << "debt_sizing," << csv_field(tranche.tranche) << ",binding,"
+        << engine::sizing_constraint_info(tranche.binding).key << "\n"
+        << "debt_sizing," << csv_field(tranche.tranche) << ",size," << csv_number(tranche.size) << "\n";
   }
   // One row a tranche: maturity month, end month of the signed contracts, months past them.
   for (const auto& tenor : c.tranches)
@@ -844,6 +874,18 @@ nlohmann::json run_json(const RunReport& r) {
     }
     structures["notes"] = structure_notes;
     document["structures"] = structures;
+  }
+  if (!r.debt_sizing.empty()) {
+    json sizing = json::array();
+    for (const auto& tranche : r.debt_sizing) {
+      json limits = json::object();
+      for (const auto& info : engine::sizing_constraints)
+        limits[std::string(info.key)] = optional_json(tranche.limit(info.constraint));
+      sizing.push_back({{"tranche", tranche.tranche}, {"size", tranche.size},
+                        {"binding", engine::sizing_constraint_info(tranche.binding).key}, {"constraints", limits},
+                        {"rounds", tranche.rounds}, {"tax_alternation", tranche.tax_alternation}});
+    }
+    document["debt_sizing"] = sizing;
   }
   json by_year = {{"columns", r.income_statement.columns}};
   for (const auto& series : run_series()) by_year[std::string(series.key)] = optionals_json(series.values(r));

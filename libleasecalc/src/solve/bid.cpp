@@ -399,8 +399,13 @@ Bid bid(const deal::Deal& model, const BidRequest& request) {
     }
     const double price = *solution.unit_month_price;
     set_bid_price(deal, index, num::from_double<deal::Decimal>(price));
-    const auto ledger = engine::project<Num>(deal);
+    // The debt re-sized at the price (engine/phases/debt_sizing.hpp): the confirming projection's.
+    auto projection = engine::project_with_sizing<Num>(deal);
+    const auto& ledger = projection.ledger;
     const auto metrics = engine::metrics(deal, ledger);
+    for (const auto& sized : projection.debt_sizing)
+      point.debt_sizing.push_back({sized.tranche, num::to_double(sized.size),
+                                   std::string(engine::sizing_constraint_info(sized.binding).key)});
     point.unit_month_price = price;
     point.gpu_hour_price = price / (model.cluster.sku.gpus_per_unit * num::to_double(deal::hours_per_month));
     point.equity_irr = metrics.equity_irr;

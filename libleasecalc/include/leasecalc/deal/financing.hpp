@@ -17,6 +17,24 @@ enum class Amortisation {
   straight_line,  // equal principal each month
   bullet,         // all principal at maturity
   balloon,        // level payments leaving `balloon_share` of the amount drawn at maturity
+  sculpted,       // each payment the month's CFADS over the target DSCR (its principal that less the interest)
+  greater_of,     // each principal the greater of the sculpted one and what brings the balance down to
+                  // the maximum LTV times the collateral's value (a delayed-draw GPU loan's rule)
+};
+
+// The value a loan-to-value limit is taken on: the fleet's depreciated cost (its book value) or
+// what it would fetch by the model's residual rule (the used-GPU curve).
+enum class Collateral { book_value, residual_value };
+
+// A tranche sized on the deal rather than given an amount: the smallest of the sculpted size (the
+// present value of the contracted CFADS over the loan's payments at `target_dscr`), the LTV limit
+// (`maximum_ltv` of the collateral's value when the tranche is fully drawn) and the tranche's
+// `share_of_capex` and `amount`, when given, and never above the cost it funds
+// (engine/debt_sizing.hpp, docs/metrics.md).
+struct DebtSizing {
+  std::optional<Decimal> target_dscr;
+  std::optional<Decimal> maximum_ltv;
+  Collateral collateral = Collateral::book_value;
 };
 
 // How the annual rate becomes a month's interest: `simple` charges rate x year fraction (a
@@ -99,6 +117,7 @@ struct DebtTranche {
   Kind kind = Kind::term_loan;
   Decimal amount = 0;           // absolute commitment, or
   Decimal share_of_capex = 0;   // a share of each capex payment (used when amount is 0)
+  std::optional<DebtSizing> sizing;  // sized on the deal: amount and share_of_capex (0: none) are caps
   Decimal annual_rate = 0;      // fixed; under a floating rate, the all-in rate of the first month
   std::optional<FloatingRate> floating;
   Compounding compounding = Compounding::simple;
@@ -115,6 +134,12 @@ struct DebtTranche {
   // The take-or-pay contracts the tranche finances, by name, for its margin grid; empty: all of them.
   std::vector<std::string> finances;
   Rank rank = Rank::senior;
+  // Drawings only in the months from the first drawing's to `availability_months` after it: the
+  // capex paid later is funded by equity, and the commitment fee stops with the window.
+  std::optional<int> availability_months;
+  // The lender advances each drawing's face less this share; interest and repayment run on the
+  // face, and the discount is a financing cost at the drawing.
+  Decimal original_issue_discount = 0;
 };
 
 // The month of a tranche's last scheduled payment, given the months of its first and last

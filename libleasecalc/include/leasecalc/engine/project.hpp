@@ -19,6 +19,7 @@
 #include "leasecalc/engine/phases/booking.hpp"
 #include "leasecalc/engine/phases/capex.hpp"
 #include "leasecalc/engine/phases/debt.hpp"
+#include "leasecalc/engine/phases/debt_sizing.hpp"
 #include "leasecalc/engine/phases/equity.hpp"
 #include "leasecalc/engine/phases/fleet_value.hpp"
 #include "leasecalc/engine/phases/guarantees.hpp"
@@ -97,6 +98,19 @@ inline void require_projectable(const deal::Deal& deal) {
               "a sale-leaseback's repurchase share of cost must be from 0% to its advance rate");
       require(terms.repurchase_price >= 0, "a sale-leaseback's repurchase price cannot be negative");
     }
+    // Sculpted payments divide the CFADS by the target DSCR; greater-of ones also need the LTV.
+    const bool sculpts = tranche.amortisation == deal::Amortisation::sculpted ||
+                         tranche.amortisation == deal::Amortisation::greater_of;
+    require(!sculpts || (tranche.sizing && tranche.sizing->target_dscr),
+            "sculpted and greater-of amortisation need sizing with a target DSCR");
+    require(tranche.amortisation != deal::Amortisation::greater_of || tranche.sizing->maximum_ltv,
+            "greater-of amortisation needs sizing with a maximum LTV");
+    require(!tranche.sizing || !tranche.sizing->target_dscr || *tranche.sizing->target_dscr > 0,
+            "a target DSCR must be above zero");
+    require(!tranche.availability_months || *tranche.availability_months >= 1,
+            "an availability window must be at least one month");
+    require(tranche.original_issue_discount >= 0 && tranche.original_issue_discount < 1,
+            "an original issue discount must be from 0% to below 100%");
     require(tranche.term_months <= max_months && tranche.grace_months >= 0 && tranche.grace_months <= max_months,
             "a debt tranche's term and grace must be at most 600 months");
   }
@@ -118,8 +132,15 @@ inline void require_projectable(const deal::Deal& deal) {
   }
 }
 
+// The ledger, and how each sized debt tranche was sized (engine/phases/debt_sizing.hpp).
 template <num::Numeric Num>
-Ledger<Num> project(const deal::Deal& deal) {
+struct Projection {
+  Ledger<Num> ledger;
+  std::vector<TrancheSizing<Num>> debt_sizing;
+};
+
+template <num::Numeric Num>
+Projection<Num> project_with_sizing(const deal::Deal& deal) {
   using namespace phases;
   require_projectable(deal);
   Ledger<Num> ledger = empty_ledger<Num>(deal);
@@ -129,11 +150,17 @@ Ledger<Num> project(const deal::Deal& deal) {
   buy_unsold_capacity(deal, running_costs, ledger);
   const SaleGain<Num> sale_gain = guarantee_residual_value(deal, capex, depreciate_and_sell(deal, capex, ledger), ledger);
   const VatSettled vat = settle_vat(deal, capex, revenue.output_vat, ledger);
+  SizedDebt<Num> sized = size_debt(deal, capex, sale_gain, ledger);
   const IncomeTaxAssessed income_tax =
-      schedule_debt_and_waterfall(deal, capex, running_costs, vat, sale_gain, ledger);
+      schedule_debt_and_waterfall(deal, capex, running_costs, vat, sale_gain, sized.terms, ledger);
   carry_customer_balances(revenue.balance_flows, ledger);
   fund_and_distribute_equity(deal.distributions, income_tax, ledger);
-  return ledger;
+  return {std::move(ledger), std::move(sized.sizing)};
+}
+
+template <num::Numeric Num>
+Ledger<Num> project(const deal::Deal& deal) {
+  return project_with_sizing<Num>(deal).ledger;
 }
 
 }  // namespace leasecalc::engine

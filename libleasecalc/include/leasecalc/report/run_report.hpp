@@ -7,6 +7,7 @@
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/covenants.hpp"
 #include "leasecalc/engine/metrics.hpp"
+#include "leasecalc/engine/phases/debt_sizing.hpp"
 #include "leasecalc/engine/project.hpp"
 #include "leasecalc/engine/statements.hpp"
 #include "leasecalc/engine/structures.hpp"
@@ -80,6 +81,9 @@ struct RunReport {
   // The lessee's view, the sale-leaseback and the guarantees (docs/structures.md), each shown only
   // when the model has it.
   engine::StructureReport structures;
+  // Each tranche sized on the deal: every constraint's amount and the one that binds (none when
+  // no tranche is sized; then CSV and JSON carry no sizing either).
+  std::vector<engine::TrancheSizing<double>> debt_sizing;
   std::vector<io::Warning> warnings;  // about the model(s): JSON `warnings` (docs/json-output.md)
 };
 
@@ -140,6 +144,19 @@ engine::Table<double> to_double(const engine::Table<double>& table);
 engine::Table<double> to_double(const engine::Table<num::Decimal>& table);
 std::string price_unit_name(deal::PriceUnit unit, const deal::Sku& sku);
 void add_break_even(RunReport& report, const deal::Deal& deal, const solve::ReturnTarget& target);
+
+template <num::Numeric Num>
+std::vector<engine::TrancheSizing<double>> to_double(const std::vector<engine::TrancheSizing<Num>>& sizing) {
+  std::vector<engine::TrancheSizing<double>> result;
+  for (const auto& tranche : sizing) {
+    engine::TrancheSizing<double> converted{tranche.tranche, {}, tranche.binding, num::to_double(tranche.size),
+                                            tranche.rounds, num::to_double(tranche.tax_alternation)};
+    for (std::size_t i = 0; i < tranche.limits.size(); ++i)
+      if (tranche.limits[i]) converted.limits[i] = num::to_double(*tranche.limits[i]);
+    result.push_back(std::move(converted));
+  }
+  return result;
+}
 }  // namespace detail
 
 // The report on a projected ledger of `deal`. The break-even figures earn `target`: by default a
@@ -161,6 +178,9 @@ RunReport make_run_report(const deal::Deal& deal, const engine::Ledger<Num>& led
   detail::add_break_even(report, deal, target.value_or(solve::ReturnTarget{report.discount_rate}));
   report.covenants = engine::covenant_report(deal, ledger);
   report.structures = engine::structure_report(deal, ledger);
+  // The sizing of a sized tranche, from the projection that sized it (the ledger carries the result).
+  if (std::ranges::any_of(deal.debt, [](const auto& tranche) { return tranche.sizing.has_value(); }))
+    report.debt_sizing = detail::to_double(engine::project_with_sizing<Num>(deal).debt_sizing);
   for (int m = 0; m < ledger.months(); ++m)
     report.months.push_back(time::format_date(engine::month_start(deal.start, m)).substr(0, 7));
   if (with_ledger) {

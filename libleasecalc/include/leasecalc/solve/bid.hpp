@@ -11,8 +11,8 @@
 // horizon: the servers go to the re-lease the model states (or idle) when the term ends.
 //
 // Each projection is a whole projection of the re-priced deal, so anything in it that depends on
-// the price (today the prepayment; later debt sized on the contracted cash flows) is re-evaluated
-// inside it, and the root in price solves that circularity too. The solve runs in the fast (double)
+// the price (the prepayment; debt sized on the contracted cash flows, with its own fixed point on
+// the tax) is re-evaluated inside it, and the root in price solves that circularity too. The solve runs in the fast (double)
 // mode; the answer is then confirmed by one projection in the requested mode (exact by default),
 // whose figures are the ones reported. Like every solver it is a loop around project() and owns no
 // finance logic.
@@ -69,6 +69,13 @@ enum class BidStatus {
   equity_too_small,  // the price is found, but equity is tiny or nil: the target (an equity IRR) is not met
 };
 
+// A tranche sized on the deal, as sized at the bid price.
+struct BidDebtSizing {
+  std::string tranche;
+  double size = 0;
+  std::string binding;  // the binding constraint's key (engine::sizing_constraints)
+};
+
 // One point of the grid.
 // A floating tranche's margin at a grid point (from its grid, by the customer's class).
 struct TrancheMargin {
@@ -92,6 +99,7 @@ struct BidPoint {
   double equity_invested = 0;  // contributed over the life
   double equity_upfront = 0;   // contributed in the months the cost is paid: what funds the cost
   double capex = 0;
+  std::vector<BidDebtSizing> debt_sizing;  // each sized tranche at the price
   // Unreachable: the best the metric reached over the searched prices, and where.
   std::optional<double> best_reachable;
   std::optional<double> best_reachable_unit_month_price;

@@ -32,12 +32,20 @@
 // balance x share x (fixed - base) x the year fraction, and a 100% swap makes the loan's interest
 // plus settlement that of a fixed loan at fixed + margin, to the cent.
 //
+// A tranche sized on the deal (engine/phases/debt_sizing.hpp) arrives with its commitment and, when it is
+// sculpted or amortised by the greater-of rule, each month's sculpted debt service (CFADS over the
+// target DSCR) and largest balance (the LTV limit on the collateral): `DebtTerms`. Under per-draw
+// maturity each drawing's loan carries its share of the drawings made by the month before.
+// A tranche with an availability window draws only on the capex paid within it; an original issue
+// discount is a financing cost on each drawing's face.
+//
 // A cash sweep (the amounts the cash waterfall of engine/phases/waterfall.hpp decides) prepays the
 // balance at a month's end after its payment; the level payment is then re-fixed on the lower
 // balance over the payments left, so the term stays and the payments fall.
 //
-// Reads: the deal, the capex payments and the sweep. Writes: Line::debt_drawn, financing_fees,
-// interest, swap_settlements, principal_repaid, debt_swept, debt_prepaid, debt_outstanding.
+// Reads: the deal, the capex payments, the sized terms and the sweep. Writes: Line::debt_drawn,
+// financing_fees, interest, swap_settlements, principal_repaid, debt_swept, debt_prepaid,
+// debt_outstanding.
 
 #include "leasecalc/deal/credit_pricing.hpp"
 #include "leasecalc/deal/deal.hpp"
@@ -48,12 +56,23 @@
 #include "leasecalc/time/day_count.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <stdexcept>
 #include <vector>
 
 namespace leasecalc::engine::phases {
 
 // The debt is scheduled: its cash lines, interest and financing fees are complete.
 struct DebtScheduled {};
+
+// What the sizing (engine/phases/debt_sizing.hpp) decides for one tranche; empty for a tranche given its
+// amount or share of capex.
+template <num::Numeric Num>
+struct DebtTerms {
+  std::optional<Num> commitment;     // the sized face amount
+  Months<Num> sculpted_service;      // sculpted, greater_of: CFADS / target DSCR by month
+  Months<Num> maximum_balance;       // greater_of: maximum LTV x the collateral's value by month end
+};
 
 namespace debt_detail {
 
@@ -118,11 +137,12 @@ struct Loan {
   int first_amortising_payment = 0;  // payments before it are interest only (the grace)
   int maturity = 0;                  // the month of the last payment
   Months<Num> draws;
+  Months<Num> share;                 // of the tranche's sculpted service and largest balance, by month
 };
 
 template <num::Numeric Num>
 void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const Accrual<Num>& accrued,
-                  Ledger<Num>& ledger, Months<Num>* sweep) {
+                  const DebtTerms<Num>& terms, Ledger<Num>& ledger, Months<Num>* sweep) {
   const Months<Num>& factors = accrued.factors;
   const int last = ledger.months() - 1;
   const bool level = tranche.amortisation == deal::Amortisation::annuity ||
@@ -161,6 +181,15 @@ void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const
           principal = std::max(payment - interest, Num(0));  // never a capitalised shortfall
         } else if (tranche.amortisation == deal::Amortisation::straight_line) {
           principal = booked(balance / Num(loan.maturity - m + 1));  // this payment and those left
+        } else if (tranche.amortisation == deal::Amortisation::sculpted ||
+                   tranche.amortisation == deal::Amortisation::greater_of) {
+          const Num share = at(loan.share, m);
+          const Num service = share == 1 ? at(terms.sculpted_service, m) : booked(share * at(terms.sculpted_service, m));
+          principal = std::max(service - interest, Num(0));  // never a capitalised shortfall
+          if (tranche.amortisation == deal::Amortisation::greater_of) {
+            const Num limit = share == 1 ? at(terms.maximum_balance, m) : booked(share * at(terms.maximum_balance, m));
+            principal = std::max(principal, balance - limit);
+          }
         }
       }
       principal = std::min(principal, balance);
@@ -187,13 +216,38 @@ void service_loan(const deal::DebtTranche& tranche, const Loan<Num>& loan, const
   }
 }
 
+// The capex a tranche draws on: the capex paid in the tranche's availability window, the months
+// from the first capex payment's (every month without a window).
 template <num::Numeric Num>
-void schedule_tranche(const deal::DebtTranche& tranche, deal::Date start, int horizon, const Months<Num>& capex_cash,
-                      Ledger<Num>& ledger, Months<Num>* sweep) {
+Months<Num> capex_in_window(const deal::DebtTranche& tranche, const Months<Num>& capex_cash) {
+  Months<Num> drawable = capex_cash;
+  if (!tranche.availability_months) return drawable;
+  int first = -1;
+  for (int m = 0; m < static_cast<int>(drawable.size()); ++m) {
+    if (at(drawable, m) == 0) continue;
+    if (first < 0) first = m;
+    else if (m - first >= *tranche.availability_months) at(drawable, m) = Num(0);
+  }
+  return drawable;
+}
+
+// The commitment of a tranche given its amount or share of capex, never above the capex it draws on.
+template <num::Numeric Num>
+Num stated_commitment(const deal::DebtTranche& tranche, const Num& drawable_capex) {
+  const Num commitment =
+      tranche.amount != 0 ? as<Num>(tranche.amount) : booked(drawable_capex * as<Num>(tranche.share_of_capex));
+  return std::min(commitment, drawable_capex);
+}
+
+template <num::Numeric Num>
+void schedule_tranche(const deal::DebtTranche& tranche, deal::Date start, int horizon, const Months<Num>& all_capex,
+                      const DebtTerms<Num>& terms, Ledger<Num>& ledger, Months<Num>* sweep) {
+  const Months<Num> capex_cash = capex_in_window(tranche, all_capex);
   Num total_capex(0);
   for (const auto& cash : capex_cash) total_capex += cash;
-  const Num commitment =
-      tranche.amount != 0 ? as<Num>(tranche.amount) : booked(total_capex * as<Num>(tranche.share_of_capex));
+  if (tranche.sizing && !terms.commitment)
+    throw std::invalid_argument("debt tranche \"" + tranche.name + "\" is sized on the deal: schedule it with its terms");
+  const Num commitment = terms.commitment ? *terms.commitment : stated_commitment(tranche, total_capex);
   if (commitment <= 0) return;
   // Drawn pro rata to capex as it is paid.
   Months<Num> draws = zero_months<Num>(horizon);
@@ -214,6 +268,11 @@ void schedule_tranche(const deal::DebtTranche& tranche, deal::Date start, int ho
   }
   if (first_draw < 0) return;
   ledger(Line::financing_fees, first_draw) -= booked(commitment * as<Num>(tranche.upfront_fee));
+  if (tranche.original_issue_discount != 0) {  // advanced at face less the discount
+    const Num discount = as<Num>(tranche.original_issue_discount);
+    for (int m = first_draw; m <= last_draw; ++m)
+      if (at(draws, m) != 0) ledger(Line::financing_fees, m) -= booked(at(draws, m) * discount);
+  }
   // The commitment fee: at each month end after the first drawing up to the last, on what stayed
   // undrawn through the month.
   Num undrawn = commitment;
@@ -227,35 +286,55 @@ void schedule_tranche(const deal::DebtTranche& tranche, deal::Date start, int ho
   // Each month's factor, over the horizon and as far past it as a schedule runs (a level payment
   // is fixed on the whole schedule, even where the sale will repay the end of it).
   const Accrual<Num> accrued = accrual<Num>(tranche, start, last_draw + tranche.term_months + 1);
-  const auto loan_from = [&](int first, int last_drawing, Months<Num> loan_draws) {
+  const auto loan_from = [&](int first, int last_drawing, Months<Num> loan_draws, Months<Num> share) {
     return Loan<Num>{first, last_drawing, first + tranche.grace_months + 1, first + tranche.term_months,
-                     std::move(loan_draws)};
+                     std::move(loan_draws), std::move(share)};
   };
+  // Sculpted payments read each loan's share of the tranche's sculpted service and LTV limit.
+  const bool shared = tranche.amortisation == deal::Amortisation::sculpted ||
+                      tranche.amortisation == deal::Amortisation::greater_of;
   if (tranche.maturity == deal::Maturity::common) {
-    service_loan(tranche, loan_from(first_draw, last_draw, std::move(draws)), accrued, ledger, sweep);
+    Months<Num> whole = shared ? Months<Num>(static_cast<std::size_t>(horizon), Num(1)) : Months<Num>{};
+    service_loan(tranche, loan_from(first_draw, last_draw, std::move(draws), std::move(whole)), accrued, terms, ledger, sweep);
     return;
   }
+  // Each drawing's loan carries its share of the drawings made by the month before a payment.
+  Months<Num> drawn_before = zero_months<Num>(shared ? horizon : 0);
+  for (int m = 1; shared && m < horizon; ++m) at(drawn_before, m) = at(drawn_before, m - 1) + at(draws, m - 1);
   for (int m = first_draw; m <= last_draw; ++m) {
     if (at(draws, m) == 0) continue;
-    Months<Num> own = zero_months<Num>(horizon);
+    Months<Num> own = zero_months<Num>(horizon), share = zero_months<Num>(shared ? horizon : 0);
     at(own, m) = at(draws, m);
-    service_loan(tranche, loan_from(m, m, std::move(own)), accrued, ledger, sweep);
+    for (int n = m + 1; shared && n < horizon; ++n) at(share, n) = at(draws, m) / at(drawn_before, n);
+    service_loan(tranche, loan_from(m, m, std::move(own), std::move(share)), accrued, terms, ledger, sweep);
   }
 }
 
 }  // namespace debt_detail
 
-// `sweep`: the cash swept to the debt at each month's end (empty: none), applied to the senior
+// `terms` holds one entry per tranche (engine/phases/debt_sizing.hpp), or none when no tranche is
+// sized. `sweep`: the cash swept to the debt at each month's end (empty: none), applied to the senior
 // tranches in the model's order and, within a tranche, to its earliest drawing first.
+template <num::Numeric Num>
+DebtScheduled schedule_debt(const deal::Deal& deal, const CapexPayments<Num>& capex,
+                            const std::vector<DebtTerms<Num>>& terms, Ledger<Num>& ledger, Months<Num> sweep = {}) {
+  Months<Num>* to_sweep = sweep.empty() ? nullptr : &sweep;
+  const DebtTerms<Num> stated;
+  for (std::size_t i = 0; i < deal.debt.size(); ++i) {
+    const deal::DebtTranche& tranche = deal.debt[i];
+    if (tranche.kind == deal::DebtTranche::Kind::sale_leaseback) continue;  // phases/sale_leaseback.hpp
+    debt_detail::schedule_tranche(deal::credit_priced(deal, tranche), deal.start, deal.horizon_months, capex.cash,
+                                  i < terms.size() ? terms[i] : stated, ledger,
+                                  tranche.rank == deal::Rank::senior ? to_sweep : nullptr);
+  }
+  return {};
+}
+
+// The debt of a deal whose tranches are all given their amount or share of capex.
 template <num::Numeric Num>
 DebtScheduled schedule_debt(const deal::Deal& deal, const CapexPayments<Num>& capex, Ledger<Num>& ledger,
                             Months<Num> sweep = {}) {
-  Months<Num>* to_sweep = sweep.empty() ? nullptr : &sweep;
-  for (const auto& tranche : deal.debt)
-    if (tranche.kind != deal::DebtTranche::Kind::sale_leaseback)  // phases/sale_leaseback.hpp
-      debt_detail::schedule_tranche(deal::credit_priced(deal, tranche), deal.start, deal.horizon_months, capex.cash,
-                                    ledger, tranche.rank == deal::Rank::senior ? to_sweep : nullptr);
-  return {};
+  return schedule_debt(deal, capex, {}, ledger, std::move(sweep));
 }
 
 }  // namespace leasecalc::engine::phases

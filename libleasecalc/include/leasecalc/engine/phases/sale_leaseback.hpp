@@ -75,8 +75,8 @@ void lease_back(const deal::Deal& deal, const deal::DebtTranche& tranche, const 
   at(draws, t.sale_month) = t.proceeds;
   const auto accrued = debt_detail::accrual<Num>(rents, deal.start, t.repurchase_month + 1);
   debt_detail::service_loan(rents, debt_detail::Loan<Num>{t.sale_month, t.sale_month, t.sale_month + 1,
-                                                          t.repurchase_month, std::move(draws)},
-                            accrued, ledger, static_cast<Months<Num>*>(nullptr));
+                                                          t.repurchase_month, std::move(draws), {}},
+                            accrued, DebtTerms<Num>{}, ledger, static_cast<Months<Num>*>(nullptr));
 }
 
 // Every sale-leaseback of the deal; the debt phase schedules the other tranches.

@@ -109,9 +109,9 @@ template <num::Numeric Num>
 IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const CapexPayments<Num>& capex,
                                               const RunningCostsCharged& running_costs, const VatSettled& vat,
                                               const SaleGain<Num>& sale_gain,
-                                              const std::vector<DebtTerms<Num>>& terms, Ledger<Num>& ledger) {
+                                              const std::vector<DebtTerms<Num>>& sized_terms, Ledger<Num>& ledger) {
   if (!has_waterfall(deal)) {
-    const DebtScheduled debt = lease_back_sold_fleet(deal, capex, schedule_debt(deal, capex, terms, ledger), ledger);
+    const DebtScheduled debt = lease_back_sold_fleet(deal, capex, schedule_debt(deal, capex, sized_terms, ledger), ledger);
     return assess_income_tax(deal, running_costs, vat, debt, sale_gain, ledger);
   }
   using waterfall_detail::govern;
@@ -127,7 +127,7 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
     alone.debt = {*junior};
     const auto index = static_cast<std::size_t>(junior - deal.debt.begin());
     const std::vector<DebtTerms<Num>> junior_terms =
-        index < terms.size() ? std::vector<DebtTerms<Num>>{terms[index]} : std::vector<DebtTerms<Num>>{};
+        index < sized_terms.size() ? std::vector<DebtTerms<Num>>{sized_terms[index]} : std::vector<DebtTerms<Num>>{};
     Ledger<Num> scratch = empty_ledger<Num>(deal);
     (void)schedule_debt(alone, capex, junior_terms, scratch);
     for (int m = 0; m < horizon; ++m) at(junior_service, m) = debt_service(scratch, m);
@@ -137,7 +137,7 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
   // The debt scheduled with the sweep and the deferrals decided so far, and the tax assessed on it.
   const auto schedule = [&](Ledger<Num>& l) {
     l = before_debt;
-    const DebtScheduled debt = lease_back_sold_fleet(deal, capex, schedule_debt(deal, capex, terms, l, sweep), l);
+    const DebtScheduled debt = lease_back_sold_fleet(deal, capex, schedule_debt(deal, capex, sized_terms, l, sweep), l);
     if (junior != deal.debt.end()) {
       Num deferred(0);
       for (int m = 0; m < horizon; ++m) {

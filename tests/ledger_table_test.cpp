@@ -134,6 +134,16 @@ TEST(LineTable, EveryPnlLineIsInTheIncomeStatementAndEveryCashLineInTheCashFlow)
     EXPECT_NE(cash.find(row), nullptr) << row;
 }
 
+// Every balance is on the balance sheet, as an asset or a liability, but the tax memos (the tax
+// written-down value and the losses carried forward, which the deferred tax stands for); nothing
+// else is. A new balance line must take its side for the sheet to balance.
+TEST(LineTable, EveryBalanceButTheTaxMemosIsOnTheBalanceSheet) {
+  for (const auto& info : engine::line_table) {
+    const bool tax_memo = info.line == Line::tax_value || info.line == Line::tax_losses;
+    EXPECT_EQ(info.sheet != engine::SheetSide::none, info.kind == engine::LineKind::balance && !tax_memo) << info.key;
+  }
+}
+
 TEST(Metrics, NetMarginIsOverLeaseRevenueAndFeesAreNotInterest) {
   auto deal = test::rich_deal();
   deal.tax.vat.refund_booked_as_income = true;  // other income, kept out of the margin's denominator

@@ -31,7 +31,8 @@ enum class Line : std::size_t {
   gain_on_sale,           // residual proceeds less book value at the horizon
   interest,               // interest on debt
   financing_fees,         // upfront and commitment fees
-  income_tax,             // booked and paid at each deal year's end
+  income_tax,             // current tax: booked and paid at each tax year's end
+  deferred_tax,           // deferred tax expense: the change in the deferred tax liability
   // Cash
   customer_receipts,      // fees and output VAT collected, prepayments included
   capex,                  // equipment paid on delivery, input VAT included
@@ -56,6 +57,8 @@ enum class Line : std::size_t {
   tax_value,              // tax written-down value
   vat_credit,             // input-VAT credit carried forward
   tax_losses,             // losses carried forward
+  deferred_tax_liability, // tax on the fleet's book value over its tax value, less recognised losses
+  vat_in_fleet_and_credit,  // input VAT both capitalised and credited (broker convention)
   // Fleet
   units_in_service,
   units_contracted,       // committed or on-demand units with a customer
@@ -93,6 +96,11 @@ enum class CashGroup {
   equity,      // shareholders' contributions and distributions
 };
 
+// Where a balance sits on the balance sheet: an asset, a liability, or off it (a tax memo such
+// as the tax written-down value). Equity is not a line: it is the shareholders' cash flows and
+// the net income, cumulated (statements.hpp).
+enum class SheetSide { none, asset, liability };
+
 // Whether a line counts in the year's taxable income: always, or only in the levered base (the
 // deal as financed; the unlevered base is the deal as if it had no debt).
 enum class TaxBase { excluded, included, levered_only };
@@ -105,6 +113,7 @@ struct LineInfo {
   PnlGroup pnl = PnlGroup::none;
   CashGroup cash = CashGroup::none;
   TaxBase tax_base = TaxBase::excluded;
+  SheetSide sheet = SheetSide::none;
 };
 
 // In the order of `Line`.
@@ -139,6 +148,7 @@ inline constexpr std::array<LineInfo, line_count> line_table{{
     {Line::financing_fees, "financing_fees", "Financing fees", LineKind::pnl, PnlGroup::financing_cost,
      CashGroup::debt, TaxBase::levered_only},
     {Line::income_tax, "income_tax", "Income tax", LineKind::pnl, PnlGroup::income_tax, CashGroup::income_tax},
+    {Line::deferred_tax, "deferred_tax", "Deferred tax", LineKind::pnl, PnlGroup::income_tax},
     {Line::customer_receipts, "customer_receipts", "Customer receipts", LineKind::cash, PnlGroup::none,
      CashGroup::operating},
     {Line::capex, "capex", "Capex", LineKind::cash, PnlGroup::none, CashGroup::investing},
@@ -157,14 +167,28 @@ inline constexpr std::array<LineInfo, line_count> line_table{{
      CashGroup::none, TaxBase::included},
     {Line::taxable_income, "taxable_income", "Taxable income", LineKind::memo},
     {Line::unlevered_income_tax, "unlevered_income_tax", "Income tax if unlevered", LineKind::memo},
-    {Line::deferred_revenue, "deferred_revenue", "Deferred revenue", LineKind::balance},
-    {Line::receivables, "receivables", "Receivables", LineKind::balance},
-    {Line::debt_outstanding, "debt_outstanding", "Debt outstanding", LineKind::balance},
-    {Line::cash_balance, "cash_balance", "Cash balance", LineKind::balance},
-    {Line::book_value, "book_value", "Book value", LineKind::balance},
+    {Line::deferred_revenue, "deferred_revenue", "Deferred revenue", LineKind::balance, PnlGroup::none,
+     CashGroup::none, TaxBase::excluded, SheetSide::liability},
+    {Line::receivables, "receivables", "Receivables", LineKind::balance, PnlGroup::none, CashGroup::none,
+     TaxBase::excluded, SheetSide::asset},
+    {Line::debt_outstanding, "debt_outstanding", "Debt outstanding", LineKind::balance, PnlGroup::none,
+     CashGroup::none, TaxBase::excluded, SheetSide::liability},
+    {Line::cash_balance, "cash_balance", "Cash balance", LineKind::balance, PnlGroup::none, CashGroup::none,
+     TaxBase::excluded, SheetSide::asset},
+    {Line::book_value, "book_value", "Book value", LineKind::balance, PnlGroup::none, CashGroup::none,
+     TaxBase::excluded, SheetSide::asset},
     {Line::tax_value, "tax_value", "Tax written-down value", LineKind::balance},
-    {Line::vat_credit, "vat_credit", "VAT credit carried forward", LineKind::balance},
+    {Line::vat_credit, "vat_credit", "VAT credit carried forward", LineKind::balance, PnlGroup::none,
+     CashGroup::none, TaxBase::excluded, SheetSide::asset},
     {Line::tax_losses, "tax_losses", "Tax losses carried forward", LineKind::balance},
+    // Negative when the deferred tax is a net asset.
+    {Line::deferred_tax_liability, "deferred_tax_liability", "Deferred tax liability", LineKind::balance,
+     PnlGroup::none, CashGroup::none, TaxBase::excluded, SheetSide::liability},
+    // Under the broker convention the fleet's cost holds its input VAT and the VAT credit holds it
+    // again; this offsets the second count (less what the refund booked as income has realised),
+    // so that the balance sheet shows what the convention assumes.
+    {Line::vat_in_fleet_and_credit, "vat_in_fleet_and_credit", "Input VAT in both fleet and VAT credit",
+     LineKind::balance, PnlGroup::none, CashGroup::none, TaxBase::excluded, SheetSide::liability},
     {Line::units_in_service, "units_in_service", "Units in service", LineKind::units},
     {Line::units_contracted, "units_contracted", "Units contracted", LineKind::units},
 }};

@@ -1,12 +1,24 @@
 #pragma once
-// Income-tax phase: tax by deal year on the year's taxable income, after losses carried forward
-// (first in, first out, expiring after the stated years, offsetting at most the stated share of
-// the year's income); booked and paid at each deal year's end. Assessed twice: on the deal as it
-// is (levered), and as if it had no debt (unlevered, for the post-tax project IRR).
+// Income-tax phase: current tax by tax year (engine/tax_years.hpp: fiscal years, calendar years
+// by default) on the year's taxable income, after losses carried forward (first in, first out,
+// expiring after the stated tax years, offsetting at most the stated share of the year's income);
+// booked and paid at each tax year's end. Assessed twice: on the deal as it is (levered), and as
+// if it had no debt (unlevered, for the post-tax project IRR).
+//
+// Deferred tax (levered only), also at each tax year's end: the tax rate times the fleet's book
+// value less its tax written-down value, less the tax rate times the losses carried forward
+// recognised as an asset. Losses are recognised only up to the fleet's taxable difference (the
+// deferred tax liability they can be set against; IAS 12.35 with no other evidence of future
+// profit); a deductible difference of the fleet is recognised in full, since the sale at the
+// horizon realises it. The deferred tax expense is the change in that balance. At the horizon the
+// fleet is sold, both values are nil and the balance comes back to nil: over the life the deferred
+// tax nets to zero and the tax expense equals the tax paid; losses still unused then lapse with
+// the deal and were never recognised.
 //
 // Reads: the deal; the ledger lines of tax_base_lines(), complete once the running costs are
 // charged (revenue before them), the VAT settled and the debt scheduled; the taxable gain on the
-// sale. Writes: Line::taxable_income, income_tax, unlevered_income_tax, tax_losses.
+// sale; the book and tax values. Writes: Line::taxable_income, income_tax, unlevered_income_tax,
+// tax_losses, deferred_tax, deferred_tax_liability.
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/ledger.hpp"
@@ -16,6 +28,7 @@
 #include "leasecalc/engine/phases/running_costs.hpp"
 #include "leasecalc/engine/phases/vat.hpp"
 #include "leasecalc/engine/schedules.hpp"
+#include "leasecalc/engine/tax_years.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -53,10 +66,13 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
     for (const Line line : of) sum += ledger(line, m);
     return sum;
   };
+  const std::vector<TaxYear> years = tax_years(deal.start, horizon, rules.fiscal_year_start_month);
   for (const bool levered : {true, false}) {
-    std::deque<std::pair<int, Num>> losses;  // (year incurred, amount left)
-    for (int year = 0; year * 12 < horizon; ++year) {
-      const int first = year * 12, end = std::min(first + 12, horizon), close = end - 1;
+    std::deque<std::pair<int, Num>> losses;  // (tax year incurred, amount left)
+    Num deferred_liability(0);               // at the previous tax year's end
+    for (int year = 0; year < static_cast<int>(years.size()); ++year) {
+      const int first = years[static_cast<std::size_t>(year)].first_month;
+      const int end = years[static_cast<std::size_t>(year)].end_month, close = end - 1;
       Num base(0);
       for (int m = first; m < end; ++m) {
         base += month_sum(lines.operating, m);
@@ -85,6 +101,14 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
         Num pool(0);
         for (const auto& loss : losses) pool += loss.second;
         for (int m = first; m < end; ++m) ledger(Line::tax_losses, m) = pool;
+        const Num fleet_difference = ledger(Line::book_value, close) - ledger(Line::tax_value, close);
+        const Num recognised_losses = std::min(pool, std::max(fleet_difference, Num(0)));
+        const Num liability = booked((fleet_difference - recognised_losses) * tax_rate);
+        ledger(Line::deferred_tax, close) -= liability - deferred_liability;
+        // Carried at the previous year's end until this one's.
+        for (int m = first; m < close; ++m) ledger(Line::deferred_tax_liability, m) = deferred_liability;
+        ledger(Line::deferred_tax_liability, close) = liability;
+        deferred_liability = liability;
       } else {
         ledger(Line::unlevered_income_tax, close) -= tax;
       }

@@ -110,11 +110,12 @@ TEST_P(Books, TheYearEndBalanceSheetIsTheMonthlyOneAtEachDealYearsEnd) {
     EXPECT_EQ(table.find(info.label) != nullptr, info.sheet != engine::SheetSide::none) << info.key;
 }
 
+// The fast ledger's balance sheet, its equity cumulated over the months in double, balances to
+// a hundredth of a cent.
 TEST_P(Books, TheFastLedgerBalancesToRounding) {
   const deal::Deal deal = load(GetParam());
   const auto l = engine::project<double>(deal);
-  for (const auto& sheet : engine::balance_sheets(l))
-    EXPECT_LE(std::fabs(sheet.imbalance()), 1e-9 * std::max(1.0, std::fabs(sheet.assets)));
+  for (const auto& sheet : engine::balance_sheets(l)) EXPECT_LE(std::fabs(sheet.imbalance()), 1e-4);
 }
 
 std::vector<std::string> all_cases() {

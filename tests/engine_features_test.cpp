@@ -261,7 +261,9 @@ TEST(Depreciation, DecliningBalanceFrontLoads) {
   auto deal = test::minimal_deal();
   deal.assets.book = {deal::DecliningBalance{dec("2")}, 36, 0};
   const auto l = engine::project<Decimal>(deal);
-  EXPECT_EQ(l(Line::book_depreciation, 0), num::round_cents(dec("-10000000") * 2 / 36));
+  // By year: 2/3 of the cost in the first year of a 3-year life, spread evenly over its months.
+  EXPECT_EQ(l.total(Line::book_depreciation, 0, 12), num::round_cents(dec("-10000000") * 2 / 3));
+  EXPECT_EQ(l(Line::book_depreciation, 0), num::round_cents(dec("-10000000") * 2 / 3 / 12));
   EXPECT_LT(l(Line::book_depreciation, 0), l(Line::book_depreciation, 20));
 }
 

@@ -309,13 +309,14 @@ Table<Num> cash_flow_statement(const Ledger<Num>& l) {
   return t;
 }
 
-// The balance sheet at each deal year's end; the last column holds the horizon's end (after the
-// sale of the fleet). Its lines are the table's balance-sheet lines, assets then liabilities, then
+// The balance sheet at each deal year's end; the last column, "End", holds the horizon's end
+// (after the sale of the fleet; the last deal year's end). Its lines are the table's balance-sheet lines, assets then liabilities, then
 // equity; "Assets less liabilities and equity" is nil when the books balance.
 template <num::Numeric Num>
 Table<Num> balance_sheet_statement(const Ledger<Num>& l) {
   using detail::year_end_row;
   Table<Num> t{detail::year_columns(l), {}};
+  t.columns.back() = "End";
   const auto sheets = balance_sheets(l);
   const auto row_of = [&](std::string name, auto value, bool subtotal) {
     typename Table<Num>::Row row{std::move(name), {}, subtotal};

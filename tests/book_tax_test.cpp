@@ -188,6 +188,8 @@ deal::Deal generate_deal(std::mt19937_64& random) {
 
 TEST(GeneratedBooks, BalanceEveryMonthAndDeferredTaxNetsToZero) {
   std::mt19937_64 random(20261201);
+  // What the generated deals exercise, so that the invariants are not checked on trivial books.
+  int with_liability = 0, with_asset = 0, with_losses_recognised = 0, with_vat_counted_twice = 0;
   for (int i = 0; i < 300; ++i) {
     const deal::Deal deal = generate_deal(random);
     SCOPED_TRACE("generated deal " + std::to_string(i));
@@ -200,7 +202,25 @@ TEST(GeneratedBooks, BalanceEveryMonthAndDeferredTaxNetsToZero) {
     }
     expect_books_hold(deal, ledger);
     if (HasFailure()) return;
+    bool liability = false, asset = false, recognised = false, counted_twice = false;
+    for (int m = 0; m < ledger.months(); ++m) {
+      const Decimal deferred = ledger(Line::deferred_tax_liability, m);
+      const Decimal difference = ledger(Line::book_value, m) - ledger(Line::tax_value, m);
+      liability = liability || deferred > 0;
+      asset = asset || deferred < 0;
+      recognised = recognised || (difference > 0 && ledger(Line::tax_losses, m) > 0 && deal.tax.income.rate > 0 &&
+                                  deferred < num::round_cents(difference * deal.tax.income.rate));
+      counted_twice = counted_twice || ledger(Line::vat_in_fleet_and_credit, m) != 0;
+    }
+    with_liability += liability;
+    with_asset += asset;
+    with_losses_recognised += recognised;
+    with_vat_counted_twice += counted_twice;
   }
+  EXPECT_GT(with_liability, 30);
+  EXPECT_GT(with_asset, 30);
+  EXPECT_GT(with_losses_recognised, 10);
+  EXPECT_GT(with_vat_counted_twice, 30);
 }
 
 // ---- tax years ----------------------------------------------------------------------------------

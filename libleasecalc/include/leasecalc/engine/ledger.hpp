@@ -31,13 +31,14 @@ enum class Line : std::size_t {
   gain_on_sale,           // residual proceeds less book value at the horizon
   interest,               // interest on debt
   financing_fees,         // upfront and commitment fees
-  income_tax,             // current tax: booked and paid at each tax year's end
+  current_tax,            // current tax expense: the tax year's current tax accrued over its months
   deferred_tax,           // deferred tax expense: the change in the deferred tax liability
   // Cash
   customer_receipts,      // fees and output VAT collected, prepayments included
   capex,                  // equipment paid on delivery, input VAT included
   vat_paid,               // output VAT less input credit remitted (negative)
   vat_refunded,           // input-VAT credit refunded in cash
+  income_tax,             // current tax paid, at each tax year's end (negative)
   sale_proceeds,          // fleet sold at residual value at the horizon
   debt_drawn,
   principal_repaid,       // scheduled repayments (negative)
@@ -46,7 +47,7 @@ enum class Line : std::size_t {
   equity_distributed,     // cash paid out to the shareholders at each distribution date (negative)
   // Memo: tax
   tax_depreciation,
-  taxable_income,         // the year's tax base, at each deal year's end (before losses)
+  taxable_income,         // the year's tax base, at each tax year's end (before losses)
   unlevered_income_tax,   // tax as if the deal had no debt (for post-tax project IRR)
   // Balances at month end
   deferred_revenue,       // prepayments received, not yet earned
@@ -57,6 +58,7 @@ enum class Line : std::size_t {
   tax_value,              // tax written-down value
   vat_credit,             // input-VAT credit carried forward
   tax_losses,             // losses carried forward
+  income_tax_payable,     // current tax accrued, not yet paid: nil after each tax year's payment
   deferred_tax_liability, // tax on the fleet's book value over its tax value, less recognised losses
   vat_in_fleet_and_credit,  // input VAT both capitalised and credited (broker convention)
   // Fleet
@@ -147,13 +149,15 @@ inline constexpr std::array<LineInfo, line_count> line_table{{
      TaxBase::levered_only},
     {Line::financing_fees, "financing_fees", "Financing fees", LineKind::pnl, PnlGroup::financing_cost,
      CashGroup::debt, TaxBase::levered_only},
-    {Line::income_tax, "income_tax", "Income tax", LineKind::pnl, PnlGroup::income_tax, CashGroup::income_tax},
+    // The expense of the period; the tax is paid at the tax year's end (Line::income_tax).
+    {Line::current_tax, "current_tax", "Current tax", LineKind::pnl, PnlGroup::income_tax},
     {Line::deferred_tax, "deferred_tax", "Deferred tax", LineKind::pnl, PnlGroup::income_tax},
     {Line::customer_receipts, "customer_receipts", "Customer receipts", LineKind::cash, PnlGroup::none,
      CashGroup::operating},
     {Line::capex, "capex", "Capex", LineKind::cash, PnlGroup::none, CashGroup::investing},
     {Line::vat_paid, "vat_paid", "VAT paid", LineKind::cash, PnlGroup::none, CashGroup::operating},
     {Line::vat_refunded, "vat_refunded", "VAT refunded", LineKind::cash, PnlGroup::none, CashGroup::operating},
+    {Line::income_tax, "income_tax", "Income tax paid", LineKind::cash, PnlGroup::none, CashGroup::income_tax},
     {Line::sale_proceeds, "sale_proceeds", "Sale of fleet", LineKind::cash, PnlGroup::none, CashGroup::investing},
     {Line::debt_drawn, "debt_drawn", "Debt drawn", LineKind::cash, PnlGroup::none, CashGroup::debt},
     {Line::principal_repaid, "principal_repaid", "Principal repaid", LineKind::cash, PnlGroup::none,
@@ -181,6 +185,9 @@ inline constexpr std::array<LineInfo, line_count> line_table{{
     {Line::vat_credit, "vat_credit", "VAT credit carried forward", LineKind::balance, PnlGroup::none,
      CashGroup::none, TaxBase::excluded, SheetSide::asset},
     {Line::tax_losses, "tax_losses", "Tax losses carried forward", LineKind::balance},
+    // Negative (a receivable) when the months so far have accrued a credit.
+    {Line::income_tax_payable, "income_tax_payable", "Income tax payable", LineKind::balance, PnlGroup::none,
+     CashGroup::none, TaxBase::excluded, SheetSide::liability},
     // Negative when the deferred tax is a net asset.
     {Line::deferred_tax_liability, "deferred_tax_liability", "Deferred tax liability", LineKind::balance,
      PnlGroup::none, CashGroup::none, TaxBase::excluded, SheetSide::liability},

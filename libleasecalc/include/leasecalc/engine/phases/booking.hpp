@@ -59,5 +59,22 @@ void add_rounded_cumulatively(const std::vector<Num>& schedule, int first, std::
   }
 }
 
+// `total` (booked to the cent) spread over months pro rata to `weights`, rounded cumulatively
+// (add_rounded_cumulatively): the months add up to `total` to the cent. Weights that do not sum to
+// a positive amount spread it evenly.
+template <num::Numeric Num>
+Months<Num> allocate_pro_rata(const Num& total, const Months<Num>& weights) {
+  Months<Num> allocated(weights.size(), Num(0));
+  if (total == 0 || weights.empty()) return allocated;
+  Num weight_sum(0);
+  for (const Num& weight : weights) weight_sum += weight;
+  const bool by_weight = weight_sum > 0;
+  Months<Num> schedule;
+  for (const Num& weight : weights)
+    schedule.push_back(by_weight ? total * weight / weight_sum : total / Num(static_cast<int>(weights.size())));
+  add_rounded_cumulatively(schedule, 0, allocated);
+  return allocated;
+}
+
 }  // namespace phases
 }  // namespace leasecalc::engine

@@ -2,8 +2,16 @@
 // Income-tax phase: current tax by tax year (engine/tax_years.hpp: fiscal years, calendar years
 // by default) on the year's taxable income, after losses carried forward (first in, first out,
 // expiring after the stated tax years, offsetting at most the stated share of the year's income);
-// booked and paid at each tax year's end. Assessed twice: on the deal as it is (levered), and as
+// paid at each tax year's end. Assessed twice: on the deal as it is (levered), and as
 // if it had no debt (unlevered, for the post-tax project IRR).
+//
+// The current tax expense (levered only) is accrued over the tax year's months as IAS 34 does for
+// interim periods, at the year's effective rate: the year's current tax is allocated to its months
+// pro rata to each month's taxable income (the gain on sale for tax falls in the horizon's month),
+// rounded cumulatively so that the months add up to the year's tax to the cent. A month with a
+// taxable loss takes a credit. When the year's tax is nil nothing is accrued; when it is positive on
+// a taxable income that is not (which the rules above cannot produce), it is spread evenly. What is
+// accrued and not yet paid is the income tax payable, nil again after each year's payment.
 //
 // Deferred tax (levered only), also at each tax year's end: the tax rate times the fleet's book
 // value less its tax written-down value, less the tax rate times the losses carried forward
@@ -18,7 +26,8 @@
 // Reads: the deal; the ledger lines of tax_base_lines(), complete once the running costs are
 // charged (revenue before them), the VAT settled and the debt scheduled; the taxable gain on the
 // sale; the book and tax values. Writes: Line::taxable_income, income_tax, unlevered_income_tax,
-// tax_losses, deferred_tax, deferred_tax_liability.
+// tax_losses, current_tax, income_tax_payable, deferred_tax,
+// deferred_tax_liability.
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/ledger.hpp"
@@ -73,12 +82,12 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
     for (int year = 0; year < static_cast<int>(years.size()); ++year) {
       const int first = years[static_cast<std::size_t>(year)].first_month;
       const int end = years[static_cast<std::size_t>(year)].end_month, close = end - 1;
+      Months<Num> month_bases;  // the year's taxable income month by month
+      for (int m = first; m < end; ++m)
+        month_bases.push_back(month_sum(lines.operating, m) + (levered ? month_sum(lines.financing, m) : Num(0)));
+      if (close == last) month_bases.back() += sale_gain.taxable;
       Num base(0);
-      for (int m = first; m < end; ++m) {
-        base += month_sum(lines.operating, m);
-        if (levered) base += month_sum(lines.financing, m);
-      }
-      if (close == last) base += sale_gain.taxable;
+      for (const Num& month_base : month_bases) base += month_base;
       while (!losses.empty() && year - losses.front().first > rules.loss_carry_forward_years) losses.pop_front();
       Num taxable = base;
       if (base < 0) {
@@ -98,6 +107,13 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
       if (levered) {
         ledger(Line::taxable_income, close) = base;
         ledger(Line::income_tax, close) -= tax;
+        const Months<Num> accrued = allocate_pro_rata(tax, month_bases);
+        Num payable(0);
+        for (int m = first; m < end; ++m) {
+          ledger(Line::current_tax, m) -= at(accrued, m - first);
+          payable += at(accrued, m - first) + ledger(Line::income_tax, m);
+          ledger(Line::income_tax_payable, m) = payable;
+        }
         Num pool(0);
         for (const auto& loss : losses) pool += loss.second;
         for (int m = first; m < end; ++m) ledger(Line::tax_losses, m) = pool;

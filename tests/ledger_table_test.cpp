@@ -63,9 +63,9 @@ TEST(LineTable, SubtotalsSumTheDocumentedLines) {
   EXPECT_EQ(engine::ebitda(l, 0), sum(ebitda));
   EXPECT_EQ(engine::ebit(l, 0), sum(ebit));
   EXPECT_EQ(engine::pre_tax_income(l, 0), sum(ebit) + sum({Line::interest, Line::financing_fees}));
-  // Net income on the tax expense: current and deferred.
+  // Net income on the tax expense, current (accrued) and deferred; never on the tax paid.
   EXPECT_EQ(engine::net_income(l, 0),
-            sum(ebit) + sum({Line::interest, Line::financing_fees, Line::income_tax, Line::deferred_tax}));
+            sum(ebit) + sum({Line::interest, Line::financing_fees, Line::current_tax, Line::deferred_tax}));
 
   const Num operating = sum({Line::customer_receipts, Line::vat_paid, Line::vat_refunded}) + sum(running_costs_paid);
   EXPECT_EQ(engine::operating_cash_flow(l, 0), operating + sum({Line::income_tax}));

@@ -82,12 +82,24 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
     for (int year = 0; year < static_cast<int>(years.size()); ++year) {
       const int first = years[static_cast<std::size_t>(year)].first_month;
       const int end = years[static_cast<std::size_t>(year)].end_month, close = end - 1;
-      Months<Num> month_bases;  // the year's taxable income month by month
-      for (int m = first; m < end; ++m)
-        month_bases.push_back(month_sum(lines.operating, m) + (levered ? month_sum(lines.financing, m) : Num(0)));
-      if (close == last) month_bases.back() += sale_gain.taxable;
+      // The year's taxable income, summed in one fixed order (the fast ledger's tax must not
+      // depend on how the months are grouped), and month by month, the weights of the accrual.
       Num base(0);
-      for (const Num& month_base : month_bases) base += month_base;
+      Months<Num> month_bases;
+      for (int m = first; m < end; ++m) {
+        const Num operating = month_sum(lines.operating, m);
+        base += operating;
+        month_bases.push_back(operating);
+        if (levered) {
+          const Num financing = month_sum(lines.financing, m);
+          base += financing;
+          month_bases.back() += financing;
+        }
+      }
+      if (close == last) {
+        base += sale_gain.taxable;
+        month_bases.back() += sale_gain.taxable;
+      }
       while (!losses.empty() && year - losses.front().first > rules.loss_carry_forward_years) losses.pop_front();
       Num taxable = base;
       if (base < 0) {

@@ -9,6 +9,7 @@
 #include <leasecalc/engine/metrics.hpp>
 #include <leasecalc/engine/project.hpp>
 #include <leasecalc/engine/statements.hpp>
+#include <leasecalc/engine/tax_years.hpp>
 #include <leasecalc/io/input_error.hpp>
 #include <leasecalc/io/load_deal.hpp>
 #include <leasecalc/solve/bid.hpp>
@@ -108,13 +109,13 @@ double period_factor(const deal::DebtTranche& tranche, deal::Date start, int m) 
 }
 
 // CFADS by month from the ledger, as docs/metrics.md defines it for a deal whose receipts are all
-// contracted: the operating cash flow before income tax, less each deal year's income tax in equal
+// contracted: the operating cash flow before income tax, less each tax year's income tax in equal
 // monthly parts (the last taking the rounding).
-std::vector<Decimal> cfads_of(const engine::Ledger<Decimal>& l) {
+std::vector<Decimal> cfads_of(const deal::Deal& deal, const engine::Ledger<Decimal>& l) {
   std::vector<Decimal> cfads;
   for (int m = 0; m < l.months(); ++m) cfads.push_back(engine::operating_cash_flow(l, m) - l(Line::income_tax, m));
-  for (int first = 0; first < l.months(); first += 12) {
-    const int end = std::min(first + 12, l.months());
+  for (const auto& year : engine::tax_years(deal.start, l.months(), deal.tax.income.fiscal_year_start_month)) {
+    const int first = year.first_month, end = year.end_month;
     const Decimal tax = l(Line::income_tax, end - 1);
     Decimal parted(0);
     for (int m = first; m < end; ++m) {
@@ -162,7 +163,7 @@ TEST(DebtSizing, SculptedDebtIsThePresentValueOfCfadsOverTheTargetDscr) {
     EXPECT_EQ(l(Line::debt_outstanding, l.months() - 1), Decimal(0));
     if (sizing.size == 0) continue;
 
-    const std::vector<Decimal> cfads = cfads_of(l);
+    const std::vector<Decimal> cfads = cfads_of(g.deal, l);
     int first_draw = 0;
     while (l(Line::debt_drawn, first_draw) == 0) ++first_draw;
     const int maturity = first_draw + loan.term_months;

@@ -261,14 +261,16 @@ TEST(Depreciation, DecliningBalanceFrontLoads) {
   auto deal = test::minimal_deal();
   deal.assets.book = {deal::DecliningBalance{dec("2")}, 36, 0};
   const auto l = engine::project<Decimal>(deal);
-  EXPECT_EQ(l(Line::book_depreciation, 0), num::round_cents(dec("-10000000") * 2 / 36));
+  // By year: 2/3 of the cost in the first year of a 3-year life, spread evenly over its months.
+  EXPECT_EQ(l.total(Line::book_depreciation, 0, 12), num::round_cents(dec("-10000000") * 2 / 3));
+  EXPECT_EQ(l(Line::book_depreciation, 0), num::round_cents(dec("-10000000") * 2 / 3 / 12));
   EXPECT_LT(l(Line::book_depreciation, 0), l(Line::book_depreciation, 20));
 }
 
 TEST(Depreciation, MacrsTaxDepreciationFollowsTheIrsTable) {
   auto deal = test::minimal_deal();
   deal.horizon_months = 72;
-  deal.assets.tax = {deal::Macrs{5, false}, 60, 0};
+  deal.assets.tax = {deal::Macrs{5, deal::Macrs::Convention::half_year}, 60, 0};
   const auto l = engine::project<Decimal>(deal);
   // Half-year convention, 5-year property: 20%, 32%, 19.2%, 11.52%, 11.52%, 5.76%.
   EXPECT_EQ(l.total(Line::tax_depreciation, 0, 12), dec("-2000000"));
@@ -280,7 +282,7 @@ TEST(Depreciation, MacrsTaxDepreciationFollowsTheIrsTable) {
 TEST(Depreciation, BonusIsDeductedAtOnceAndTheMethodTakesTheRest) {
   auto deal = test::minimal_deal();  // 10M of servers placed in service in month 0
   deal.horizon_months = 72;
-  deal.assets.tax = {deal::Macrs{5, false}, 60, 0, dec("0.6")};  // 60% bonus, MACRS on the other 40%
+  deal.assets.tax = {deal::Macrs{5, deal::Macrs::Convention::half_year}, 60, 0, dec("0.6")};  // 60% bonus, MACRS on the other 40%
   const auto l = engine::project<Decimal>(deal);
   // Month 0: 6M of bonus plus a month of MACRS year 1 (20% / 12) on the remaining 4M.
   EXPECT_EQ(l(Line::tax_depreciation, 0), dec("-6000000") + num::round_cents(dec("-4000000") * dec("0.2") / 12));

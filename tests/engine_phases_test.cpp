@@ -5,6 +5,7 @@
 
 #include <leasecalc/engine/project.hpp>
 #include <leasecalc/engine/statements.hpp>
+#include <leasecalc/engine/tax_years.hpp>
 #include <leasecalc/io/load_deal.hpp>
 
 #include <gtest/gtest.h>
@@ -169,8 +170,8 @@ TEST_P(Phases, TaxableGainOnSaleIsProceedsLessCostNotYetWrittenOff) {
 
 TEST_P(Phases, TaxableIncomeIsPreTaxIncomeWithTaxDepreciationForBookDepreciation) {
   // Through the statements' definition of pre-tax income, not the tax phase's list of lines: a P&L
-  // line missing from the tax base, or counted twice, shows here.
-  for (const auto& year : engine::deal_years(l.months())) {
+  // line missing from the tax base, or counted twice, shows here. By tax year (fiscal years).
+  for (const auto& year : engine::tax_years(deal.start, deal.horizon_months, deal.tax.income.fiscal_year_start_month)) {
     Decimal expected(0);
     for (int m = year.first_month; m < year.end_month; ++m)
       expected += engine::pre_tax_income(l, m) - l(Line::book_depreciation, m) - l(Line::gain_on_sale, m) -

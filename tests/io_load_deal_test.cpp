@@ -321,7 +321,7 @@ TEST(BundledModels, UsTakeOrPayReadsPrepaymentMacrsAndSofrDebt) {
   const auto& macrs = std::get<deal::Macrs>(deal.assets.tax.method);
   EXPECT_EQ(deal.assets.tax.bonus_share, 1);  // 100% bonus for property acquired after 19 Jan 2025
   EXPECT_EQ(macrs.recovery_years, 5);
-  EXPECT_FALSE(macrs.mid_quarter);
+  EXPECT_EQ(macrs.convention, deal::Macrs::Convention::half_year);  // forced by the model
   const auto& residual = std::get<deal::ResidualExponential>(deal.assets.residual);
   EXPECT_EQ(residual.floor, dec("0.1"));
   EXPECT_EQ(residual.annual_decay, dec("0.3"));
@@ -404,7 +404,9 @@ TEST(LoadDealValues, EveryDepreciationMethodMaps) {
       method_of("book: {method: sum_of_years_digits, life: 36 months, salvage: 10%}").method));
   const deal::Depreciation macrs = method_of("book: {method: macrs, class: 7 years, convention: mid_quarter}");
   EXPECT_EQ(std::get<deal::Macrs>(macrs.method).recovery_years, 7);
-  EXPECT_TRUE(std::get<deal::Macrs>(macrs.method).mid_quarter);
+  EXPECT_EQ(std::get<deal::Macrs>(macrs.method).convention, deal::Macrs::Convention::mid_quarter);
+  EXPECT_EQ(std::get<deal::Macrs>(method_of("book: {method: macrs, class: 5 years}").method).convention,
+            deal::Macrs::Convention::forty_percent_test);
 }
 
 TEST(LoadDealValues, ReLeaseFollowOnAndEarlyTermination) {

@@ -65,8 +65,9 @@ TEST(LineTable, SubtotalsSumTheDocumentedLines) {
   EXPECT_EQ(engine::ebitda(l, 0), sum(ebitda));
   EXPECT_EQ(engine::ebit(l, 0), sum(ebit));
   EXPECT_EQ(engine::pre_tax_income(l, 0), sum(ebit) + sum({Line::interest, Line::swap_settlements, Line::financing_fees}));
-  EXPECT_EQ(engine::net_income(l, 0),
-            sum(ebit) + sum({Line::interest, Line::swap_settlements, Line::financing_fees, Line::income_tax}));
+  // Net income on the tax expense, current (accrued) and deferred; never on the tax paid.
+  EXPECT_EQ(engine::net_income(l, 0), sum(ebit) + sum({Line::interest, Line::swap_settlements, Line::financing_fees,
+                                                       Line::current_tax, Line::deferred_tax}));
 
   const Num operating = sum({Line::customer_receipts, Line::vat_paid, Line::vat_refunded}) + sum(running_costs_paid);
   EXPECT_EQ(engine::operating_cash_flow(l, 0), operating + sum({Line::income_tax}));
@@ -143,6 +144,16 @@ TEST(LineTable, EveryPnlLineIsInTheIncomeStatementAndEveryCashLineInTheCashFlow)
                           "Financing fees paid", "Debt repaid at sale", "Operating cash flow",
                           "Free cash flow to equity", "Free cash flow to firm (post-tax)"})
     EXPECT_NE(cash.find(row), nullptr) << row;
+}
+
+// Every balance is on the balance sheet, as an asset or a liability, but the tax memos (the tax
+// written-down value and the losses carried forward, which the deferred tax stands for); nothing
+// else is. A new balance line must take its side for the sheet to balance.
+TEST(LineTable, EveryBalanceButTheTaxMemosIsOnTheBalanceSheet) {
+  for (const auto& info : engine::line_table) {
+    const bool tax_memo = info.line == Line::tax_value || info.line == Line::tax_losses;
+    EXPECT_EQ(info.sheet != engine::SheetSide::none, info.kind == engine::LineKind::balance && !tax_memo) << info.key;
+  }
 }
 
 TEST(Metrics, NetMarginIsOverLeaseRevenueAndFeesAreNotInterest) {

@@ -149,10 +149,11 @@ TEST(ExactOutput, CsvAndJsonCarryTheCentsAsBooked) {
     std::string amounts;
     std::istringstream csv_rows(csv.str());
     for (std::string line; std::getline(csv_rows, line);)
-      if (line.rfind("income_statement,", 0) == 0 || line.rfind("cash_flow,", 0) == 0 || line.rfind("ledger,", 0) == 0)
+      if (line.rfind("income_statement,", 0) == 0 || line.rfind("cash_flow,", 0) == 0 ||
+          line.rfind("balance_sheet,", 0) == 0 || line.rfind("ledger,", 0) == 0)
         amounts += line + "\n";
     const auto document_json = json::parse(document.str());
-    for (const char* section : {"summary", "income_statement", "cash_flow", "ledger"})
+    for (const char* section : {"summary", "income_statement", "cash_flow", "balance_sheet", "ledger"})
       amounts += document_json[section].dump() + "\n";
     EXPECT_FALSE(std::regex_search(amounts, found, noise)) << model << ": " << found.str();
   }

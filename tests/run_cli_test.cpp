@@ -28,7 +28,8 @@ class RunEveryModel : public ::testing::TestWithParam<std::string> {
 TEST_P(RunEveryModel, TablePrintsEveryStatement) {
   const auto run = run_leasecalc("run " + model);
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  for (const char* heading : {"Deal summary", "Income statement", "Cash flow", "Returns", "Margins", "Break-even"})
+  for (const char* heading : {"Deal summary", "Income statement", "Cash flow", "Balance sheet at year end",
+                              "Returns", "Margins", "Break-even"})
     EXPECT_NE(run.out.find(heading), std::string::npos) << heading;
   EXPECT_FALSE(std::regex_search(run.out, std::regex(R"(\b(nan|inf)\b)", std::regex::icase)));
   // Nothing on stderr but the model's warnings (deal_warnings_test says which).
@@ -53,6 +54,14 @@ TEST_P(RunEveryModel, JsonIsCompleteAndConsistent) {
   for (const auto& row : doc["income_statement"]["rows"])
     if (row["name"] == "Revenue") revenue = row["values"].back();
   EXPECT_NEAR(revenue, doc["summary"]["total_revenue"].get<double>(), 1e-6 * std::abs(revenue) + 0.01);
+  // The JSON's balance sheet balances at every year end.
+  int balance_rows = 0;
+  for (const auto& row : doc["balance_sheet"]["rows"])
+    if (row["name"] == "Assets less liabilities and equity") {
+      ++balance_rows;
+      for (const auto& value : row["values"]) EXPECT_NEAR(value.get<double>(), 0.0, 0.005);
+    }
+  EXPECT_EQ(balance_rows, 1);
   // The last cash balance is zero: everything was distributed.
   EXPECT_NEAR(doc["ledger"]["lines"]["cash_balance"].back().get<double>(), 0.0, 1e-9);
   // Margins have one value per year plus the life.

@@ -6,6 +6,10 @@ Writes a flat OpenDocument spreadsheet (.fods) of formulas, lets LibreOffice com
 
   tests/golden/fin_golden.csv           NPV, XNPV, IRR, XIRR, MIRR, PMT, IPMT, PPMT, PV, FV, NPER, RATE
   tests/golden/depreciation_golden.csv  SLN, SYD, DB, DDB, VDB
+  tests/golden/depreciation_by_year_golden.csv
+                                        SYD, DDB and VDB by year of the life, allocated to tax years
+                                        for an asset placed in service with 1-12 months of its first
+                                        tax year left (engine/schedules.hpp)
 
 Calc shows at most 15 significant digits, so every formula is exported twice: its value as text
 with 15 digits (hi), and the difference between the value and that text (lo, via RAWSUBTRACT,
@@ -17,7 +21,7 @@ outlay equal to the present value of the later flows at that rate, computed with
 arithmetic), so the true IRR is known whatever the spreadsheet answers. Where Calc fails
 (Err:523) or answers a rate below -100%, the row records it.
 
-Usage: tests/golden/make_fin_golden.py   (needs libreoffice-calc-nogui and python3-mpmath)
+Usage: tests/golden/make_fin_golden.py [depreciation] [depreciation_by_year] [fin]   (needs libreoffice-calc-nogui and python3-mpmath)
 """
 import csv
 import os
@@ -146,6 +150,56 @@ def write_depreciation():
             args = [num(a) for a in c[1:]] + [""] * (7 - len(c[1:]))
             w.writerow([c[0].lower()] + args + [repr(r)])
     print(f"{path}: {len(cases)} rows")
+
+
+# ---- depreciation by tax year ------------------------------------------------------------------
+
+def by_year_cases():
+    cases = []  # (method, cost, salvage, life, factor, first_year_months)
+    for cost, salvage in [(2.66e9, 1.33e8), (1000.0, 100.0), (30000.0, 0.0), (123456.78, 4321.09)]:
+        for life in (3, 5, 6):
+            for first_year_months in (12, 1, 4, 7, 11):
+                cases.append(("syd", cost, salvage, life, 0, first_year_months))
+                for factor in (1.5, 2):
+                    cases.append(("ddb", cost, salvage, life, factor, first_year_months))
+                    cases.append(("vdb", cost, salvage, life, factor, first_year_months))
+    return cases
+
+
+def life_year_formula(method, cost, salvage, life, factor, k):
+    """Calc's depreciation in year k of the life (1-based)."""
+    args = ";".join(num(a) for a in (cost, salvage, life))
+    if method == "syd":
+        return "SYD(%s;%d)" % (args, k)
+    if method == "ddb":  # declining balance without the switch to straight line
+        return "DDB(%s;%d;%s)" % (args, k, num(factor))
+    return "VDB(%s;%d;%d;%s)" % (args, k - 1, k, num(factor))  # with the switch
+
+
+def write_depreciation_by_year():
+    """Tax year i of an asset with m months of its first tax year left takes (12 - m)/12 of life
+    year i - 1 and m/12 of life year i."""
+    rows, formulas = [], []
+    for method, cost, salvage, life, factor, m in by_year_cases():
+        years = life if m == 12 else life + 1
+        for i in range(1, years + 1):
+            terms = []
+            if 1 <= i - 1 <= life and m < 12:
+                terms.append("(12-%d)/12*%s" % (m, life_year_formula(method, cost, salvage, life, factor, i - 1)))
+            if i <= life:
+                terms.append("%d/12*%s" % (m, life_year_formula(method, cost, salvage, life, factor, i)))
+            formulas.append("+".join(terms))
+            rows.append([method, num(cost), num(salvage), num(life), num(factor), str(m), str(i)])
+    results = run_calc(formulas)
+    path = os.path.join(HERE, "depreciation_by_year_golden.csv")
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["method", "cost", "salvage", "life_years", "factor", "first_year_months", "tax_year", "expected"])
+        for row, r in zip(rows, results):
+            if not isinstance(r, float):
+                sys.exit(f"Calc failed on {row}: {r}")
+            w.writerow(row + [repr(r)])
+    print(f"{path}: {len(rows)} rows")
 
 
 # ---- time value of money and IRR ---------------------------------------------------------------
@@ -303,8 +357,10 @@ def write_fin():
 
 
 if __name__ == "__main__":
-    which = sys.argv[1:] or ["depreciation", "fin"]
+    which = sys.argv[1:] or ["depreciation", "depreciation_by_year", "fin"]
     if "depreciation" in which:
         write_depreciation()
+    if "depreciation_by_year" in which:
+        write_depreciation_by_year()
     if "fin" in which:
         write_fin()

@@ -160,7 +160,8 @@ constexpr auto depreciation_method_keys =
     std::to_array<std::string_view>({"method", "life", "salvage", "factor", "class", "convention", "bonus"});
 constexpr auto residual_keys = std::to_array<std::string_view>({"curve", "floor", "decay"});
 constexpr auto residual_point_keys = std::to_array<std::string_view>({"age", "share"});
-constexpr auto tax_keys = std::to_array<std::string_view>({"income_tax", "loss_carry_forward", "loss_offset_cap", "vat"});
+constexpr auto tax_keys =
+    std::to_array<std::string_view>({"income_tax", "loss_carry_forward", "loss_offset_cap", "fiscal_year_start", "vat"});
 constexpr auto vat_keys = std::to_array<std::string_view>({"refund", "refund_month", "refund_share", "refund_booked_as"});
 
 // ---- prices ------------------------------------------------------------------------------------
@@ -1047,9 +1048,13 @@ deal::Depreciation read_depreciation_method(Object object, bool for_tax) {
     if (class_months % 12 != 0 ||
         std::find(recovery_classes.begin(), recovery_classes.end(), class_months / 12) == recovery_classes.end())
       class_field.fail_expected("a MACRS recovery class of 3, 5, 7, 10, 15 or 20 years");
-    const bool mid_quarter =
-        object.optional_enum<bool>("convention", {{"half_year", false}, {"mid_quarter", true}}, false);
-    depreciation.method = deal::Macrs{class_months / 12, mid_quarter};
+    using Convention = deal::Macrs::Convention;
+    const Convention convention = object.optional_enum<Convention>(
+        "convention",
+        {{"forty_percent_test", Convention::forty_percent_test}, {"half_year", Convention::half_year},
+         {"mid_quarter", Convention::mid_quarter}},
+        Convention::forty_percent_test);
+    depreciation.method = deal::Macrs{class_months / 12, convention};
     read_bonus(object, depreciation, for_tax);
     object.finish();
     return depreciation;
@@ -1182,6 +1187,10 @@ deal::Tax read_tax(Object object, const DealFrame& frame) {
     tax.income.loss_carry_forward_years = months / 12;
   }
   tax.income.loss_offset_cap = object.optional_percent("loss_offset_cap", 1);
+  tax.income.fiscal_year_start_month = object.optional_enum<int>(
+      "fiscal_year_start", {{"january", 1}, {"february", 2}, {"march", 3}, {"april", 4}, {"may", 5}, {"june", 6},
+                            {"july", 7}, {"august", 8}, {"september", 9}, {"october", 10}, {"november", 11},
+                            {"december", 12}}, 1);
   if (std::optional<Object> vat = object.optional_object("vat", vat_keys)) {
     using Refund = deal::Vat::Refund;
     tax.vat.refund = vat->optional_enum<Refund>(

@@ -582,6 +582,7 @@ void write_table(std::ostream& out, const RunReport& r, const Scale& scale) {
 
   write_statement(out, "Income statement", r.income_statement, scale);
   write_statement(out, "Cash flow", r.cash_flow, scale);
+  write_statement(out, "Balance sheet at year end", r.balance_sheet, scale);
 
   write_section(out, "Returns", "returns", r, scale);
 
@@ -661,7 +662,8 @@ void write_csv(std::ostream& out, const RunReport& r) {
   for (const auto& column : r.income_statement.columns) out << "," << column;
   out << "\n";
   for (const auto& [title, table] : {std::pair{"income_statement", &r.income_statement},
-                                     std::pair{"cash_flow", &r.cash_flow}}) {
+                                     std::pair{"cash_flow", &r.cash_flow},
+                                     std::pair{"balance_sheet", &r.balance_sheet}}) {
     for (const auto& row : table->rows) {
       out << title << "," << csv_field(row.name);
       for (double value : row.values) out << "," << csv_number(value);
@@ -839,6 +841,7 @@ nlohmann::json run_json(const RunReport& r) {
       {"funding_shortfalls", shortfalls},
       {"income_statement", table_json(r.income_statement)},
       {"cash_flow", table_json(r.cash_flow)},
+      {"balance_sheet", table_json(r.balance_sheet)},
       {"warnings", warnings_json(r.warnings)},
   };
   // Every metric in its section; an IRR as {"rate", "note"}; the reason for each missing value in

@@ -8,14 +8,21 @@
 namespace leasecalc::deal {
 
 struct StraightLine {};
+// Declining balance and sum-of-years'-digits run by year of the asset's life, allocated to tax
+// years (engine/schedules.hpp).
 struct DecliningBalance {
   Decimal factor = 2;  // 2 = double-declining; switches to straight line when that is larger
 };
 struct SumOfYearsDigits {};
-// US MACRS (GDS): the IRS percentage table for the recovery class, by deal year.
+// US MACRS (GDS): the IRS percentage table for the recovery class, by tax year.
 struct Macrs {
+  enum class Convention {
+    forty_percent_test,  // mid-quarter for a tax year's property when over 40% of it comes in its last quarter
+    half_year,           // forced
+    mid_quarter,         // forced: by the quarter of the tax year each delivery is placed in service
+  };
   int recovery_years = 5;
-  bool mid_quarter = false;  // mid-quarter convention (placed in service in Q4) instead of half-year
+  Convention convention = Convention::forty_percent_test;
 };
 using DepreciationMethod = std::variant<StraightLine, DecliningBalance, SumOfYearsDigits, Macrs>;
 

@@ -9,6 +9,10 @@ struct IncomeTax {
   Decimal rate = 0;                 // 25% China, 15% high-tech enterprises, 21% US federal
   int loss_carry_forward_years = 5;
   Decimal loss_offset_cap = 1;      // share of a year's taxable income that old losses may offset
+  // Tax years are fiscal years starting on the first of this month (1 = January: calendar years,
+  // the default; 4 = April, as in India or Japan). Tax is assessed and booked at each tax year's
+  // end, and the by-year depreciation methods run over tax years.
+  int fiscal_year_start_month = 1;
 };
 
 struct Vat {

@@ -35,12 +35,14 @@ enum class Line : std::size_t {
   interest,               // interest on debt
   swap_settlements,       // net settlements of interest-rate swaps (negative: paid)
   financing_fees,         // upfront and commitment fees
-  income_tax,             // booked and paid at each deal year's end
+  current_tax,            // current tax expense: the tax year's current tax accrued over its months
+  deferred_tax,           // deferred tax expense: the change in the deferred tax liability
   // Cash
   customer_receipts,      // fees and output VAT collected, prepayments included
   capex,                  // equipment paid on delivery, input VAT included
   vat_paid,               // output VAT less input credit remitted (negative)
   vat_refunded,           // input-VAT credit refunded in cash
+  income_tax,             // current tax paid, at each tax year's end (negative)
   sale_proceeds,          // fleet sold at residual value at the horizon
   debt_drawn,
   principal_repaid,       // scheduled repayments (negative)
@@ -55,7 +57,7 @@ enum class Line : std::size_t {
   equity_distributed,     // cash paid out to the shareholders at each distribution date (negative)
   // Memo: tax
   tax_depreciation,
-  taxable_income,         // the year's tax base, at each deal year's end (before losses)
+  taxable_income,         // the year's tax base, at each tax year's end (before losses)
   unlevered_income_tax,   // tax as if the deal had no debt (for post-tax project IRR)
   junior_debt_service,    // the junior tranche's scheduled interest and principal (negative)
   // Balances at month end
@@ -70,6 +72,9 @@ enum class Line : std::size_t {
   tax_value,              // tax written-down value
   vat_credit,             // input-VAT credit carried forward
   tax_losses,             // losses carried forward
+  income_tax_payable,     // current tax accrued, not yet paid: nil after each tax year's payment
+  deferred_tax_liability, // tax on the fleet's book value over its tax value, less recognised losses
+  vat_in_fleet_and_credit,  // input VAT both capitalised and credited (broker convention)
   // Fleet
   units_in_service,
   units_contracted,       // committed or on-demand units with a customer
@@ -108,6 +113,11 @@ enum class CashGroup {
   equity,      // shareholders' contributions and distributions
 };
 
+// Where a balance sits on the balance sheet: an asset, a liability, or off it (a tax memo such
+// as the tax written-down value). Equity is not a line: it is the shareholders' cash flows and
+// the net income, cumulated (statements.hpp).
+enum class SheetSide { none, asset, liability };
+
 // Whether a line counts in the year's taxable income: always, or only in the levered base (the
 // deal as financed; the unlevered base is the deal as if it had no debt).
 enum class TaxBase { excluded, included, levered_only };
@@ -120,6 +130,7 @@ struct LineInfo {
   PnlGroup pnl = PnlGroup::none;
   CashGroup cash = CashGroup::none;
   TaxBase tax_base = TaxBase::excluded;
+  SheetSide sheet = SheetSide::none;
 };
 
 // In the order of `Line`.
@@ -166,12 +177,15 @@ inline constexpr std::array<LineInfo, line_count> line_table{{
      CashGroup::debt, TaxBase::levered_only},
     {Line::financing_fees, "financing_fees", "Financing fees", LineKind::pnl, PnlGroup::financing_cost,
      CashGroup::debt, TaxBase::levered_only},
-    {Line::income_tax, "income_tax", "Income tax", LineKind::pnl, PnlGroup::income_tax, CashGroup::income_tax},
+    // The expense of the period; the tax is paid at the tax year's end (Line::income_tax).
+    {Line::current_tax, "current_tax", "Current tax", LineKind::pnl, PnlGroup::income_tax},
+    {Line::deferred_tax, "deferred_tax", "Deferred tax", LineKind::pnl, PnlGroup::income_tax},
     {Line::customer_receipts, "customer_receipts", "Customer receipts", LineKind::cash, PnlGroup::none,
      CashGroup::operating},
     {Line::capex, "capex", "Capex", LineKind::cash, PnlGroup::none, CashGroup::investing},
     {Line::vat_paid, "vat_paid", "VAT paid", LineKind::cash, PnlGroup::none, CashGroup::operating},
     {Line::vat_refunded, "vat_refunded", "VAT refunded", LineKind::cash, PnlGroup::none, CashGroup::operating},
+    {Line::income_tax, "income_tax", "Income tax paid", LineKind::cash, PnlGroup::none, CashGroup::income_tax},
     {Line::sale_proceeds, "sale_proceeds", "Sale of fleet", LineKind::cash, PnlGroup::none, CashGroup::investing},
     {Line::debt_drawn, "debt_drawn", "Debt drawn", LineKind::cash, PnlGroup::none, CashGroup::debt},
     {Line::principal_repaid, "principal_repaid", "Principal repaid", LineKind::cash, PnlGroup::none,
@@ -197,17 +211,39 @@ inline constexpr std::array<LineInfo, line_count> line_table{{
     {Line::taxable_income, "taxable_income", "Taxable income", LineKind::memo},
     {Line::unlevered_income_tax, "unlevered_income_tax", "Income tax if unlevered", LineKind::memo},
     {Line::junior_debt_service, "junior_debt_service", "Junior debt service", LineKind::memo},
-    {Line::deferred_revenue, "deferred_revenue", "Deferred revenue", LineKind::balance},
-    {Line::receivables, "receivables", "Receivables", LineKind::balance},
-    {Line::debt_outstanding, "debt_outstanding", "Debt outstanding", LineKind::balance},
-    {Line::cash_balance, "cash_balance", "Cash balance", LineKind::balance},
-    {Line::debt_service_reserve, "debt_service_reserve", "Debt-service reserve", LineKind::balance},
-    {Line::trapped_cash, "trapped_cash", "Trapped cash", LineKind::balance},
-    {Line::junior_deferred_balance, "junior_deferred_balance", "Junior service deferred", LineKind::balance},
-    {Line::book_value, "book_value", "Book value", LineKind::balance},
+    {Line::deferred_revenue, "deferred_revenue", "Deferred revenue", LineKind::balance, PnlGroup::none,
+     CashGroup::none, TaxBase::excluded, SheetSide::liability},
+    {Line::receivables, "receivables", "Receivables", LineKind::balance, PnlGroup::none, CashGroup::none,
+     TaxBase::excluded, SheetSide::asset},
+    {Line::debt_outstanding, "debt_outstanding", "Debt outstanding", LineKind::balance, PnlGroup::none,
+     CashGroup::none, TaxBase::excluded, SheetSide::liability},
+    {Line::cash_balance, "cash_balance", "Cash balance", LineKind::balance, PnlGroup::none, CashGroup::none,
+     TaxBase::excluded, SheetSide::asset},
+    // Restricted cash, the lenders' to control but the deal's to own.
+    {Line::debt_service_reserve, "debt_service_reserve", "Debt-service reserve", LineKind::balance,
+     PnlGroup::none, CashGroup::none, TaxBase::excluded, SheetSide::asset},
+    {Line::trapped_cash, "trapped_cash", "Trapped cash", LineKind::balance, PnlGroup::none, CashGroup::none,
+     TaxBase::excluded, SheetSide::asset},
+    // Owed to the junior lender on top of its scheduled balance (in debt_outstanding).
+    {Line::junior_deferred_balance, "junior_deferred_balance", "Junior service deferred", LineKind::balance,
+     PnlGroup::none, CashGroup::none, TaxBase::excluded, SheetSide::liability},
+    {Line::book_value, "book_value", "Book value", LineKind::balance, PnlGroup::none, CashGroup::none,
+     TaxBase::excluded, SheetSide::asset},
     {Line::tax_value, "tax_value", "Tax written-down value", LineKind::balance},
-    {Line::vat_credit, "vat_credit", "VAT credit carried forward", LineKind::balance},
+    {Line::vat_credit, "vat_credit", "VAT credit carried forward", LineKind::balance, PnlGroup::none,
+     CashGroup::none, TaxBase::excluded, SheetSide::asset},
     {Line::tax_losses, "tax_losses", "Tax losses carried forward", LineKind::balance},
+    // Negative (a receivable) when the months so far have accrued a credit.
+    {Line::income_tax_payable, "income_tax_payable", "Income tax payable", LineKind::balance, PnlGroup::none,
+     CashGroup::none, TaxBase::excluded, SheetSide::liability},
+    // Negative when the deferred tax is a net asset.
+    {Line::deferred_tax_liability, "deferred_tax_liability", "Deferred tax liability", LineKind::balance,
+     PnlGroup::none, CashGroup::none, TaxBase::excluded, SheetSide::liability},
+    // Under the broker convention the fleet's cost holds its input VAT and the VAT credit holds it
+    // again; this offsets the second count (less what the refund booked as income has realised),
+    // so that the balance sheet shows what the convention assumes.
+    {Line::vat_in_fleet_and_credit, "vat_in_fleet_and_credit", "Input VAT in both fleet and VAT credit",
+     LineKind::balance, PnlGroup::none, CashGroup::none, TaxBase::excluded, SheetSide::liability},
     {Line::units_in_service, "units_in_service", "Units in service", LineKind::units},
     {Line::units_contracted, "units_contracted", "Units contracted", LineKind::units},
 }};

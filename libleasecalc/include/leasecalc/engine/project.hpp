@@ -57,6 +57,8 @@ inline void require_projectable(const deal::Deal& deal) {
   // The phases after capex walk the deliveries and the months in step.
   require(std::ranges::is_sorted(deal.cluster.deliveries, {}, [](const auto& delivery) { return delivery.date; }),
           "deliveries must be in date order");
+  require(deal.tax.income.fiscal_year_start_month >= 1 && deal.tax.income.fiscal_year_start_month <= 12,
+          "the fiscal year must start in a month from 1 (January) to 12 (December)");
   for (const auto* policy : {&deal.assets.book, &deal.assets.tax})
     require(std::holds_alternative<deal::Macrs>(policy->method) || policy->life_months > 0,
             "a depreciation life must be at least one month");

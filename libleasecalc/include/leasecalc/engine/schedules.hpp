@@ -67,19 +67,95 @@ Num escalation(const Num& annual_rate, int whole_years) {
 // one conversion (deal/cluster.hpp), also used by the loader.
 using deal::unit_month_price;
 
-// Monthly depreciation of an asset of `cost` placed in service at age 0, for ages [0, months).
-// Periods are months: straight line over life_months; declining balance at factor / life_months a
-// month, switching to straight line on the remaining base when that is larger (the VDB rule);
-// sum-of-years'-digits over life_months periods; MACRS by the IRS table, a twelfth of each
-// recovery year's percentage a month.
+// Where an asset's life starts in the tax year (engine/tax_years.hpp).
+struct Placement {
+  int first_year_months = 12;  // months in service in its first tax year, its own month included (1-12)
+  bool mid_quarter = false;    // MACRS: the 40% test put its tax year's property on mid-quarter
+};
+
+// Depreciation by year of the asset's life (years of 12 months from placement in service) of a
+// depreciable base of `base` over `life_years` (possibly fractional; a last part year takes what
+// is left): declining balance at factor / life a year, switching to straight line on the
+// remaining base when that is larger (LibreOffice's VDB, one year at a time; without the switch,
+// its DDB); or sum of the years' digits (LibreOffice's SYD).
 template <num::Numeric Num>
-std::vector<Num> depreciation_schedule(const deal::Depreciation& policy, const Num& full_cost, int months) {
+std::vector<Num> declining_balance_by_year(const Num& cost, const Num& salvage, const Num& life_years,
+                                           const Num& factor, bool switch_to_straight_line = true) {
+  std::vector<Num> years;
+  Num book = cost;
+  for (int k = 0; Num(k) < life_years; ++k) {
+    const Num remaining = life_years - Num(k);
+    const Num left = std::max(book - salvage, Num(0));
+    const Num straight = !switch_to_straight_line ? Num(0) : remaining > 1 ? left / remaining : left;
+    const Num charge = std::min(std::max(book * factor / life_years, straight), left);
+    years.push_back(charge);
+    book -= charge;
+  }
+  return years;
+}
+
+template <num::Numeric Num>
+std::vector<Num> sum_of_years_digits_by_year(const Num& cost, const Num& salvage, const Num& life_years) {
+  std::vector<Num> years;
+  const Num base = std::max(cost - salvage, Num(0));
+  const Num digits = life_years * (life_years + Num(1)) / Num(2);
+  Num taken(0);
+  for (int k = 0; Num(k) < life_years; ++k) {
+    const Num charge = Num(k + 1) < life_years ? base * (life_years - Num(k)) / digits : base - taken;
+    years.push_back(charge);
+    taken += charge;
+  }
+  return years;
+}
+
+// Years of the asset's life allocated to tax years: when the asset comes into service with
+// `first_year_months` of its first tax year left, that tax year takes that share (m / 12) of the
+// life's first year and each later tax year the rest of one life year and the same share of the
+// next (the textbook allocation for a part first year; for declining balance without the switch
+// it equals the rate on each tax year's opening book value).
+template <num::Numeric Num>
+std::vector<Num> allocated_to_tax_years(const std::vector<Num>& life_years, int first_year_months) {
+  if (first_year_months >= 12) return life_years;
+  const Num share = Num(first_year_months) / Num(12);
+  std::vector<Num> by_tax_year;
+  for (std::size_t k = 0; k <= life_years.size(); ++k) {
+    const Num previous = k > 0 ? life_years[k - 1] * (Num(1) - share) : Num(0);
+    const Num current = k < life_years.size() ? life_years[k] * share : Num(0);
+    by_tax_year.push_back(previous + current);
+  }
+  return by_tax_year;
+}
+
+// Spreads tax-year amounts evenly over the months of each tax year the asset is in service:
+// `first_year_months` months for the first, 12 for each later one.
+template <num::Numeric Num>
+void spread_over_months(const std::vector<Num>& by_tax_year, int first_year_months, std::vector<Num>& amounts) {
+  const int months = static_cast<int>(amounts.size());
+  int month = 0;
+  for (std::size_t y = 0; y < by_tax_year.size() && month < months; ++y) {
+    const int in_year = y == 0 ? first_year_months : 12;
+    const Num monthly = by_tax_year[y] / Num(in_year);
+    for (int k = 0; k < in_year && month < months; ++k) amounts[static_cast<std::size_t>(month++)] = monthly;
+  }
+}
+
+// Monthly depreciation of an asset of `full_cost` placed in service at age 0, for ages
+// [0, months). Straight line runs on months: cost less salvage over life_months. The methods the
+// rules define by year run by tax year, each year's amount spread evenly over its months in
+// service: declining balance and sum-of-years'-digits over the life's years, allocated to tax
+// years (a part first year takes its share); MACRS by the IRS table, recovery year k in the asset's
+// k-th tax year, on the half-year convention or, as the model forces or the 40% test decides, the
+// mid-quarter convention for the quarter of the tax year the asset came into service.
+template <num::Numeric Num>
+std::vector<Num> depreciation_schedule(const deal::Depreciation& policy, const Num& full_cost, int months,
+                                       const Placement& placement = {}) {
   std::vector<Num> amounts(static_cast<std::size_t>(std::max(months, 0)), Num(0));
   // Bonus depreciation comes off first; the method depreciates what is left.
   const Num bonus = full_cost * as<Num>(policy.bonus_share);
   const Num cost = full_cost - bonus;
   const Num salvage = full_cost * as<Num>(policy.salvage_share);
   const int life = policy.life_months;
+  const Num life_years = Num(life) / Num(12);
   std::visit(
       [&](const auto& method) {
         using Method = std::decay_t<decltype(method)>;
@@ -87,30 +163,27 @@ std::vector<Num> depreciation_schedule(const deal::Depreciation& policy, const N
           const Num monthly = fin::sln(cost, salvage, Num(life));
           for (int k = 0; k < std::min(months, life); ++k) amounts[static_cast<std::size_t>(k)] = monthly;
         } else if constexpr (std::is_same_v<Method, deal::DecliningBalance>) {
-          const Num rate = as<Num>(method.factor) / Num(life);
-          Num book = cost;
-          for (int k = 0; k < std::min(months, life); ++k) {
-            const Num declining = book * rate;
-            const Num straight = (book - salvage) / Num(life - k);
-            Num charge = std::max(declining, straight);
-            charge = std::min(charge, book - salvage);
-            if (charge < 0) charge = 0;
-            amounts[static_cast<std::size_t>(k)] = charge;
-            book -= charge;
-          }
+          spread_over_months(allocated_to_tax_years(declining_balance_by_year(cost, salvage, life_years,
+                                                                              as<Num>(method.factor)),
+                                                    placement.first_year_months),
+                             placement.first_year_months, amounts);
         } else if constexpr (std::is_same_v<Method, deal::SumOfYearsDigits>) {
-          for (int k = 0; k < std::min(months, life); ++k)
-            amounts[static_cast<std::size_t>(k)] = fin::syd(cost, salvage, Num(life), Num(k + 1));
+          spread_over_months(allocated_to_tax_years(sum_of_years_digits_by_year(cost, salvage, life_years),
+                                                    placement.first_year_months),
+                             placement.first_year_months, amounts);
         } else {
-          const auto convention = method.mid_quarter ? fin::MacrsConvention::mid_quarter_4
-                                                     : fin::MacrsConvention::half_year;
-          const int years = method.recovery_years + 1;
-          Num monthly(0);  // a twelfth of the recovery year's percentage, looked up once a year
-          for (int k = 0; k < std::min(months, years * 12); ++k) {
-            if (k % 12 == 0)
-              monthly = cost * num::from_double<Num>(fin::macrs_rate(method.recovery_years, k / 12 + 1, convention)) / Num(12);
-            amounts[static_cast<std::size_t>(k)] = monthly;
-          }
+          using Convention = deal::Macrs::Convention;
+          const bool mid_quarter = method.convention == Convention::mid_quarter ||
+                                   (method.convention == Convention::forty_percent_test && placement.mid_quarter);
+          const int quarter = (12 - placement.first_year_months) / 3;  // 0-3: the quarter of the tax year
+          const auto convention = !mid_quarter ? fin::MacrsConvention::half_year
+                                               : static_cast<fin::MacrsConvention>(
+                                                     static_cast<int>(fin::MacrsConvention::mid_quarter_1) + quarter);
+          std::vector<Num> by_tax_year;
+          for (int year = 1; year <= method.recovery_years + 1; ++year)
+            by_tax_year.push_back(cost *
+                                  num::from_double<Num>(fin::macrs_rate(method.recovery_years, year, convention)));
+          spread_over_months(by_tax_year, placement.first_year_months, amounts);
         }
       },
       policy.method);

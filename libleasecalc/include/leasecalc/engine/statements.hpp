@@ -139,6 +139,43 @@ Num equity_cash_flow(const Ledger<Num>& l, int m) {
   return -sum_of_lines<is_equity_flow>(l, m);
 }
 
+// ---- the balance sheet at a month's end -----------------------------------------------------
+// Assets and liabilities are the balance lines the line table puts on the sheet (SheetSide);
+// equity is what the shareholders put in less what they took out, and the net income retained,
+// both cumulated from the start. The books balance when assets = liabilities + equity, to the cent
+// in the exact ledger, every month.
+
+template <num::Numeric Num>
+struct BalanceSheet {
+  Num assets{0};
+  Num liabilities{0};
+  Num equity_contributed{0};  // contributed less distributed
+  Num retained_earnings{0};   // net income to date
+  Num equity() const { return equity_contributed + retained_earnings; }
+  // Assets less liabilities and equity: zero when the books balance.
+  Num imbalance() const { return assets - liabilities - equity(); }
+};
+
+namespace detail {
+constexpr bool is_asset(Line line) { return line_info(line).sheet == SheetSide::asset; }
+constexpr bool is_liability(Line line) { return line_info(line).sheet == SheetSide::liability; }
+}  // namespace detail
+
+// The balance sheet at each month's end, month 0 first.
+template <num::Numeric Num>
+std::vector<BalanceSheet<Num>> balance_sheets(const Ledger<Num>& l) {
+  std::vector<BalanceSheet<Num>> sheets;
+  BalanceSheet<Num> sheet;
+  for (int m = 0; m < l.months(); ++m) {
+    sheet.assets = sum_of_lines<detail::is_asset>(l, m);
+    sheet.liabilities = sum_of_lines<detail::is_liability>(l, m);
+    sheet.equity_contributed += sum_of_lines<is_equity_flow>(l, m);
+    sheet.retained_earnings += net_income(l, m);
+    sheets.push_back(sheet);
+  }
+  return sheets;
+}
+
 // ---- tables ----------------------------------------------------------------------------------
 
 template <num::Numeric Num>
@@ -286,6 +323,38 @@ Table<Num> cash_flow_statement(const Ledger<Num>& l) {
   t.rows.push_back(year_end_row(l, "Cash at year end", Line::cash_balance));
   t.rows.push_back(annual_row(l, "Free cash flow to firm (pre-tax)", free_cash_flow_pre_tax<Num>, true));
   t.rows.push_back(annual_row(l, "Free cash flow to firm (post-tax)", free_cash_flow_to_firm<Num>, true));
+  return t;
+}
+
+// The balance sheet at each deal year's end; the last column, "End", holds the horizon's end
+// (after the sale of the fleet; the last deal year's end). Its lines are the table's balance-sheet lines, assets then liabilities, then
+// equity; "Assets less liabilities and equity" is nil when the books balance.
+template <num::Numeric Num>
+Table<Num> balance_sheet_statement(const Ledger<Num>& l) {
+  using detail::year_end_row;
+  Table<Num> t{detail::year_columns(l), {}};
+  t.columns.back() = "End";
+  const auto sheets = balance_sheets(l);
+  const auto row_of = [&](std::string name, auto value, bool subtotal) {
+    typename Table<Num>::Row row{std::move(name), {}, subtotal};
+    for (const auto& year : deal_years(l.months())) row.values.push_back(value(sheets[static_cast<std::size_t>(year.end_month - 1)]));
+    row.values.push_back(value(sheets.back()));
+    return row;
+  };
+  for (const SheetSide side : {SheetSide::asset, SheetSide::liability}) {
+    for (const LineInfo& info : line_table)
+      if (info.sheet == side) t.rows.push_back(year_end_row(l, std::string(info.label), info.line));
+    if (side == SheetSide::asset)
+      t.rows.push_back(row_of("Total assets", [](const BalanceSheet<Num>& s) { return s.assets; }, true));
+    else
+      t.rows.push_back(row_of("Total liabilities", [](const BalanceSheet<Num>& s) { return s.liabilities; }, true));
+  }
+  t.rows.push_back(row_of("Equity contributed less distributed",
+                          [](const BalanceSheet<Num>& s) { return s.equity_contributed; }, false));
+  t.rows.push_back(row_of("Retained earnings", [](const BalanceSheet<Num>& s) { return s.retained_earnings; }, false));
+  t.rows.push_back(row_of("Total equity", [](const BalanceSheet<Num>& s) { return s.equity(); }, true));
+  t.rows.push_back(row_of("Assets less liabilities and equity",
+                          [](const BalanceSheet<Num>& s) { return s.imbalance(); }, true));
   return t;
 }
 

@@ -61,6 +61,7 @@ struct RunReport {
   engine::Metrics<double> metrics;
   engine::Table<double> income_statement;
   engine::Table<double> cash_flow;
+  engine::Table<double> balance_sheet;  // at each deal year's end
   // Break-even: the prices and billed volume that just earn the target return (by default the
   // post-tax project IRR equal to the discount rate, i.e. a zero project NPV).
   solve::ReturnTarget target;
@@ -174,6 +175,7 @@ RunReport make_run_report(const deal::Deal& deal, const engine::Ledger<Num>& led
   report.metrics = engine::metrics(deal, ledger).converted([](const Num& value) { return num::to_double(value); });
   report.income_statement = detail::to_double(engine::income_statement(ledger));
   report.cash_flow = detail::to_double(engine::cash_flow_statement(ledger));
+  report.balance_sheet = detail::to_double(engine::balance_sheet_statement(ledger));
   report.utilisation = solve::average_utilisation(ledger);
   detail::add_break_even(report, deal, target.value_or(solve::ReturnTarget{report.discount_rate}));
   report.covenants = engine::covenant_report(deal, ledger);

@@ -69,5 +69,28 @@ void add_rounded_cumulatively(const std::vector<Num>& schedule, int first, std::
   }
 }
 
+// `total` (booked to the cent) spread over months pro rata to `weights`, rounded cumulatively as
+// add_rounded_cumulatively does (each month's amount is the rounded share to date less what the
+// months before took), the last month taking what is left: the months add up to `total` to the
+// cent in either numeric type. Weights that sum to nil spread it evenly; weights that sum to a
+// negative amount (a loss) allocate it pro rata as well, each month by its share of the sum.
+template <num::Numeric Num>
+Months<Num> allocate_pro_rata(const Num& total, const Months<Num>& weights) {
+  Months<Num> allocated(weights.size(), Num(0));
+  if (total == 0 || weights.empty()) return allocated;
+  Num weight_sum(0);
+  for (const Num& weight : weights) weight_sum += weight;
+  const bool by_weight = weight_sum != 0;
+  if (!by_weight) weight_sum = Num(static_cast<int>(weights.size()));
+  Num weight_to_date(0), booked_so_far(0);
+  for (std::size_t k = 0; k < weights.size(); ++k) {
+    weight_to_date += by_weight ? weights[k] : Num(1);
+    const Num to_date = k + 1 == weights.size() ? total : booked(total * weight_to_date / weight_sum);
+    allocated[k] = to_date - booked_so_far;
+    booked_so_far = to_date;
+  }
+  return allocated;
+}
+
 }  // namespace phases
 }  // namespace leasecalc::engine

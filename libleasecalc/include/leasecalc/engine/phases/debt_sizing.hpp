@@ -13,7 +13,7 @@
 // CFADS (docs/metrics.md), month m: the operating cash flow after tax (what the DSCR metric counts)
 // with the customer receipts replaced by the receipts of the signed take-or-pay terms only:
 //   contracted receipts - running costs paid - VAT paid (net of refunds) - income tax,
-// the income tax counted as it accrues: each deal year's tax (paid at the year's end) in equal
+// the income tax counted as it accrues: each tax year's tax (paid at the year's end) in equal
 // monthly parts over that year's months, the last part taking the rounding. A sculpted schedule
 // thus meets its DSCR in the months of a year and over the year, as a lender tests it, rather
 // than breaking at each year end when the tax falls due.
@@ -266,8 +266,8 @@ SizedDebt<Num> size_debt(const deal::Deal& deal, const CapexPayments<Num>& capex
     (void)assess_income_tax(deal, RunningCostsCharged{}, VatSettled{}, scheduled, sale_gain, scratch);
     Months<Num> next = zero_months<Num>(horizon);
     Num largest_move(0), back_two(0), total_now(0), total_next(0);
-    for (int first = 0; first < horizon; first += 12) {
-      const int end = std::min(first + 12, horizon);
+    for (const TaxYear& year : tax_years(deal.start, horizon, deal.tax.income.fiscal_year_start_month)) {
+      const int first = year.first_month, end = year.end_month;
       const Num year_tax = scratch(Line::income_tax, end - 1);
       Num parted(0);
       for (int m = first; m < end; ++m) {

@@ -1,6 +1,9 @@
 #pragma once
 // Fleet-value phase: each delivery depreciated for the books and for tax from its month, and the
-// fleet sold at residual value in the horizon's last month.
+// fleet sold at residual value in the horizon's last month. The methods defined by year run by
+// tax year (engine/schedules.hpp); MACRS takes the mid-quarter convention for the deliveries of a
+// tax year in which more than 40% of the capitalised cost placed in service (before any bonus
+// depreciation) came in the year's last three months, unless the model forces a convention.
 //
 // Reads: the deal and the capex payments. Writes: Line::book_depreciation, tax_depreciation,
 // book_value, tax_value, sale_proceeds, gain_on_sale. Returns the taxable gain on the sale
@@ -11,8 +14,10 @@
 #include "leasecalc/engine/phases/booking.hpp"
 #include "leasecalc/engine/phases/capex.hpp"
 #include "leasecalc/engine/schedules.hpp"
+#include "leasecalc/engine/tax_years.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace leasecalc::engine::phases {
 
@@ -34,15 +39,42 @@ Num fleet_residual_value(const deal::Deal& deal, const CapexPayments<Num>& capex
   return value;
 }
 
+// Where each delivery starts in its tax year, and whether the 40% test puts its tax year on the
+// mid-quarter convention; in the order of the deliveries.
+template <num::Numeric Num>
+std::vector<Placement> placements(const deal::Deal& deal, const CapexPayments<Num>& capex) {
+  const int fiscal_start = deal.tax.income.fiscal_year_start_month;
+  const auto years = tax_years(deal.start, deal.horizon_months, fiscal_start);
+  const auto year_of = [&](int month) {
+    return std::ranges::find_if(years, [&](const TaxYear& y) { return month < y.end_month; }) - years.begin();
+  };
+  std::vector<Num> placed(years.size(), Num(0)), placed_last_quarter(years.size(), Num(0));
+  std::vector<Placement> result;
+  for (const auto& payment : capex.deliveries) {
+    const int left = months_left_in_fiscal_year(deal.start, payment.month, fiscal_start);
+    const auto year = static_cast<std::size_t>(year_of(payment.month));
+    placed[year] += payment.capitalised;
+    if (left <= 3) placed_last_quarter[year] += payment.capitalised;
+    result.push_back({left, false});
+  }
+  for (std::size_t i = 0; i < result.size(); ++i) {
+    const auto year = static_cast<std::size_t>(year_of(capex.deliveries[i].month));
+    result[i].mid_quarter = placed[year] > 0 && placed_last_quarter[year] * Num(10) > placed[year] * Num(4);
+  }
+  return result;
+}
+
 template <num::Numeric Num>
 SaleGain<Num> depreciate_and_sell(const deal::Deal& deal, const CapexPayments<Num>& capex, Ledger<Num>& ledger) {
   const int horizon = deal.horizon_months, last = horizon - 1;
   Num book_value(0), tax_value(0);
   Months<Num> book_total = zero_months<Num>(horizon), tax_total = zero_months<Num>(horizon);
-  for (const auto& payment : capex.deliveries) {
+  const std::vector<Placement> placed = placements(deal, capex);
+  for (std::size_t i = 0; i < capex.deliveries.size(); ++i) {
+    const auto& payment = capex.deliveries[i];
     const int months = horizon - payment.month;
-    const auto book = depreciation_schedule<Num>(deal.assets.book, payment.capitalised, months);
-    const auto tax = depreciation_schedule<Num>(deal.assets.tax, payment.capitalised, months);
+    const auto book = depreciation_schedule<Num>(deal.assets.book, payment.capitalised, months, placed[i]);
+    const auto tax = depreciation_schedule<Num>(deal.assets.tax, payment.capitalised, months, placed[i]);
     add_rounded_cumulatively(book, payment.month, book_total);
     add_rounded_cumulatively(tax, payment.month, tax_total);
   }

@@ -1,12 +1,39 @@
 #pragma once
-// Income-tax phase: tax by deal year on the year's taxable income, after losses carried forward
-// (first in, first out, expiring after the stated years, offsetting at most the stated share of
-// the year's income); booked and paid at each deal year's end. Assessed twice: on the deal as it
-// is (levered), and as if it had no debt (unlevered, for the post-tax project IRR).
+// Income-tax phase: current tax by tax year (engine/tax_years.hpp: fiscal years, calendar years
+// by default) on the year's taxable income, after losses carried forward (first in, first out,
+// expiring after the stated tax years, offsetting at most the stated share of the year's income);
+// paid at each tax year's end. Assessed twice: on the deal as it is (levered), and as
+// if it had no debt (unlevered, for the post-tax project IRR).
+//
+// The current tax expense (levered only) is accrued over the tax year's months as IAS 34 does for
+// interim periods, at the year's effective rate: the year's current tax is allocated to its months
+// pro rata to each month's taxable income (the gain on sale for tax falls in the horizon's month),
+// rounded cumulatively so that the months add up to the year's tax to the cent. A month with a
+// taxable loss takes a credit. When the year's tax is nil nothing is accrued; when it is positive on
+// a taxable income that is not (which the rules above cannot produce), it is spread evenly. What is
+// accrued and not yet paid is the income tax payable, nil again after each year's payment.
+//
+// Deferred tax (levered only), measured at each tax year's end: the tax rate times the fleet's book
+// value less its tax written-down value, less the tax rate times the losses carried forward
+// recognised as an asset. Losses are recognised only up to the fleet's taxable difference (the
+// deferred tax liability they can be set against; IAS 12.35 with no other evidence of future
+// profit); a deductible difference of the fleet is recognised in full, since the sale at the
+// horizon realises it. The year's deferred tax expense is the change in that balance; like the
+// current tax it is recognised over the year's months (IAS 34: the year's effective rate, deferred
+// tax included, on each interim period's income): the year's whole tax expense, current and
+// deferred, is allocated to its months pro rata to each month's pre-tax book income (rounded
+// cumulatively; evenly if the year's pre-tax income is nil), and each month's deferred tax is its
+// share less the current tax it accrued. So the net margins of periods that straddle tax years
+// follow the book income, not the month the tax year ends in. At the horizon the
+// fleet is sold, both values are nil and the balance comes back to nil: over the life the deferred
+// tax nets to zero and the tax expense equals the tax paid; losses still unused then lapse with
+// the deal and were never recognised.
 //
 // Reads: the deal; the ledger lines of tax_base_lines(), complete once the running costs are
 // charged (revenue before them), the VAT settled and the debt scheduled; the taxable gain on the
-// sale. Writes: Line::taxable_income, income_tax, unlevered_income_tax, tax_losses.
+// sale; the book and tax values. Writes: Line::taxable_income, income_tax, unlevered_income_tax,
+// tax_losses, current_tax, income_tax_payable, deferred_tax,
+// deferred_tax_liability.
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/ledger.hpp"
@@ -16,6 +43,8 @@
 #include "leasecalc/engine/phases/running_costs.hpp"
 #include "leasecalc/engine/phases/vat.hpp"
 #include "leasecalc/engine/schedules.hpp"
+#include "leasecalc/engine/statements.hpp"
+#include "leasecalc/engine/tax_years.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -53,16 +82,31 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
     for (const Line line : of) sum += ledger(line, m);
     return sum;
   };
+  const std::vector<TaxYear> years = tax_years(deal.start, horizon, rules.fiscal_year_start_month);
   for (const bool levered : {true, false}) {
-    std::deque<std::pair<int, Num>> losses;  // (year incurred, amount left)
-    for (int year = 0; year * 12 < horizon; ++year) {
-      const int first = year * 12, end = std::min(first + 12, horizon), close = end - 1;
+    std::deque<std::pair<int, Num>> losses;  // (tax year incurred, amount left)
+    Num deferred_liability(0);               // at the previous tax year's end
+    for (int year = 0; year < static_cast<int>(years.size()); ++year) {
+      const int first = years[static_cast<std::size_t>(year)].first_month;
+      const int end = years[static_cast<std::size_t>(year)].end_month, close = end - 1;
+      // The year's taxable income, summed in one fixed order (the fast ledger's tax must not
+      // depend on how the months are grouped), and month by month, the weights of the accrual.
       Num base(0);
+      Months<Num> month_bases;
       for (int m = first; m < end; ++m) {
-        base += month_sum(lines.operating, m);
-        if (levered) base += month_sum(lines.financing, m);
+        const Num operating = month_sum(lines.operating, m);
+        base += operating;
+        month_bases.push_back(operating);
+        if (levered) {
+          const Num financing = month_sum(lines.financing, m);
+          base += financing;
+          month_bases.back() += financing;
+        }
       }
-      if (close == last) base += sale_gain.taxable;
+      if (close == last) {
+        base += sale_gain.taxable;
+        month_bases.back() += sale_gain.taxable;
+      }
       while (!losses.empty() && year - losses.front().first > rules.loss_carry_forward_years) losses.pop_front();
       Num taxable = base;
       if (base < 0) {
@@ -82,9 +126,33 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
       if (levered) {
         ledger(Line::taxable_income, close) = base;
         ledger(Line::income_tax, close) -= tax;
+        const Months<Num> accrued = allocate_pro_rata(tax, month_bases);
+        Num payable(0);
+        for (int m = first; m < end; ++m) {
+          ledger(Line::current_tax, m) -= at(accrued, m - first);
+          payable += at(accrued, m - first) + ledger(Line::income_tax, m);
+          ledger(Line::income_tax_payable, m) = payable;
+        }
         Num pool(0);
         for (const auto& loss : losses) pool += loss.second;
         for (int m = first; m < end; ++m) ledger(Line::tax_losses, m) = pool;
+        const Num fleet_difference = ledger(Line::book_value, close) - ledger(Line::tax_value, close);
+        const Num recognised_losses = std::min(pool, std::max(fleet_difference, Num(0)));
+        const Num liability = booked((fleet_difference - recognised_losses) * tax_rate);
+        // The year's tax expense, current and deferred, recognised as the book income is: pro rata
+        // to each month's pre-tax income; the deferred tax of a month is its share of the expense
+        // less the current tax it accrued.
+        Months<Num> book_income;
+        for (int m = first; m < end; ++m) book_income.push_back(pre_tax_income(ledger, m));
+        const Months<Num> expense = allocate_pro_rata(tax + liability - deferred_liability, book_income);
+        Num carried = deferred_liability;
+        for (int m = first; m < end; ++m) {
+          const Num deferred = at(expense, m - first) - at(accrued, m - first);
+          ledger(Line::deferred_tax, m) -= deferred;
+          carried += deferred;
+          ledger(Line::deferred_tax_liability, m) = carried;
+        }
+        deferred_liability = liability;
       } else {
         ledger(Line::unlevered_income_tax, close) -= tax;
       }

@@ -4,7 +4,8 @@
 //
 // Reads: the deal, the capex payments (input VAT, credited in the delivery month) and the output
 // VAT. Writes: Line::vat_paid, vat_refunded, vat_refund_income (when the refund is booked as
-// income), vat_credit.
+// income), vat_credit, vat_in_fleet_and_credit (the input VAT capitalised, less the refunds
+// booked as income, when the deal capitalises its input VAT: the broker convention).
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/ledger.hpp"
@@ -25,10 +26,13 @@ VatSettled settle_vat(const deal::Deal& deal, const CapexPayments<Num>& capex, c
                       Ledger<Num>& ledger) {
   const int horizon = deal.horizon_months, last = horizon - 1;
   const auto& rule = deal.tax.vat;
-  Num credit(0);
+  Num credit(0), counted_twice(0);
   auto payment = capex.deliveries.begin();
   for (int m = 0; m < horizon; ++m) {
-    for (; payment != capex.deliveries.end() && payment->month == m; ++payment) credit += payment->input_vat;
+    for (; payment != capex.deliveries.end() && payment->month == m; ++payment) {
+      credit += payment->input_vat;
+      counted_twice += payment->capitalised - payment->net;
+    }
     const Num output = at(output_vat.by_month, m);
     const Num offset = std::min(credit, output);
     credit -= offset;
@@ -39,9 +43,13 @@ VatSettled settle_vat(const deal::Deal& deal, const CapexPayments<Num>& capex, c
       const Num refund = booked(credit * as<Num>(rule.refund_share));
       credit -= refund;
       ledger(Line::vat_refunded, m) += refund;
-      if (rule.refund_booked_as_income) ledger(Line::vat_refund_income, m) += refund;
+      if (rule.refund_booked_as_income) {
+        ledger(Line::vat_refund_income, m) += refund;
+        counted_twice -= refund;
+      }
     }
     ledger(Line::vat_credit, m) = credit;
+    ledger(Line::vat_in_fleet_and_credit, m) = counted_twice;
   }
   return {};
 }

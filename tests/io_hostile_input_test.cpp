@@ -112,7 +112,7 @@ TEST(HostileModel, AnExponentBeyondTheDecimalIsAParseError) {
 
 TEST(HostileModel, AScalarWhereAMapBelongsNamesTheKeys) {
   expect_located(edit(base_model, "income_tax: 25%}", "income_tax: 25%, vat: 0%}"), "tax.vat",
-                 "accepted keys: refund, refund_month, refund_share, refund_booked_as");
+                 "accepted keys: refund, refund_month, refund_share, convention");
   expect_located(base_model + edit(contract_line, "term: 12 months", "term: 12 months, re_lease: on_demand"),
                  "contracts[0].take_or_pay.re_lease", "accepted keys: mode, market_price, price_decay, discount, term, utilisation");
 }

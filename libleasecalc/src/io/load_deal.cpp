@@ -162,7 +162,7 @@ constexpr auto residual_keys = std::to_array<std::string_view>({"curve", "floor"
 constexpr auto residual_point_keys = std::to_array<std::string_view>({"age", "share"});
 constexpr auto tax_keys =
     std::to_array<std::string_view>({"income_tax", "loss_carry_forward", "loss_offset_cap", "fiscal_year_start", "vat"});
-constexpr auto vat_keys = std::to_array<std::string_view>({"refund", "refund_month", "refund_share", "refund_booked_as"});
+constexpr auto vat_keys = std::to_array<std::string_view>({"refund", "refund_month", "refund_share", "convention"});
 
 // ---- prices ------------------------------------------------------------------------------------
 
@@ -1205,9 +1205,9 @@ deal::Tax read_tax(Object object, const DealFrame& frame) {
     }
     tax.vat.refund_share = vat->optional_percent("refund_share", 1);
     // One model choice, two effects: the broker convention books the refund as income and
-    // capitalises the VAT-inclusive price; proper accounting does neither.
-    const bool broker_convention =
-        vat->optional_enum<bool>("refund_booked_as", {{"cash_only", false}, {"other_income", true}}, false);
+    // capitalises the VAT-inclusive price; proper accounting (the default) does neither
+    // (docs/model-format.md, "The VAT conventions").
+    const bool broker_convention = vat->optional_enum<bool>("convention", {{"proper", false}, {"broker", true}}, false);
     tax.vat.refund_booked_as_income = broker_convention;
     tax.vat.input_vat_capitalised = broker_convention;
     vat->finish();

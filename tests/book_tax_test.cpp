@@ -568,4 +568,81 @@ TEST(FiscalYearStart, IsReadFromTheTaxSectionAndCheckedWithItsPlace) {
   }
 }
 
+// ---- the VAT conventions (docs/model-format.md, "The VAT conventions") ----------------------------
+
+std::string model_text(const std::string& name) {
+  std::ifstream file(std::string(LEASECALC_SOURCE_DIR) + "/models/" + name + ".yaml");
+  return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+}
+
+deal::Deal parsed(const std::string& text) {
+  return io::parse_deal(text, "model.yaml", io::load_catalogue(std::string(LEASECALC_SOURCE_DIR) + "/models/catalog/gpus.yaml"));
+}
+
+// The fleet's cost as the books carry it: depreciated over the life, and the rest sold.
+Decimal cost_basis(const engine::Ledger<Decimal>& l) {
+  return -l.total(Line::book_depreciation) + l.total(Line::sale_proceeds) - l.total(Line::gain_on_sale);
+}
+
+// Proper accounting, the default, keeps the input VAT it recovers (by offset or refund) out of the
+// fleet's cost; the broker's reading, kept to reproduce the report, capitalises it and books the
+// refund as income besides, so that the input VAT is recovered and depreciated both.
+TEST(VatConvention, ProperKeepsRecoveredInputVatOutOfTheCostAndTheBrokerCountsItTwice) {
+  const std::string text = model_text("guosen-2025-standard-10k");
+  const deal::Deal broker = parsed(text);
+  const deal::Deal proper = parsed(test::edit(text, "    convention: broker\n", "    convention: proper\n"));
+  const deal::Deal by_default = parsed(test::edit(text, "    convention: broker\n", ""));
+  EXPECT_TRUE(broker.tax.vat.input_vat_capitalised && broker.tax.vat.refund_booked_as_income);
+  for (const deal::Deal* d : {&proper, &by_default})
+    EXPECT_FALSE(d->tax.vat.input_vat_capitalised || d->tax.vat.refund_booked_as_income);
+
+  const auto b = engine::project<Decimal>(broker), p = engine::project<Decimal>(proper);
+  // The equipment invoices include 13% VAT: the VAT is 13/113 of what is paid, to a cent a delivery.
+  const Decimal paid = -p.total(Line::capex), rate = proper.cluster.capex_vat_rate;
+  ASSERT_TRUE(proper.cluster.price_includes_vat);
+  ASSERT_GT(rate, Decimal(0));
+  const Decimal input_vat = paid * rate / (1 + rate);
+  const Decimal cents = Decimal(static_cast<int>(proper.cluster.deliveries.size())) / Decimal(100);
+  EXPECT_LE(abs(cost_basis(p) - (paid - input_vat)), cents);
+  EXPECT_EQ(cost_basis(b), paid);
+  EXPECT_EQ(-b.total(Line::capex), paid);
+  // The input VAT is recovered in cash under both: refunded and offset alike.
+  EXPECT_GT(p.total(Line::vat_refunded), Decimal(0));
+  EXPECT_EQ(p.total(Line::vat_refunded), b.total(Line::vat_refunded));
+  EXPECT_EQ(p.total(Line::vat_paid), b.total(Line::vat_paid));
+  // Only the broker books the refund as income, and only the broker's balance sheet shows the input
+  // VAT it counts twice.
+  EXPECT_EQ(p.total(Line::vat_refund_income), Decimal(0));
+  EXPECT_EQ(b.total(Line::vat_refund_income), b.total(Line::vat_refunded));
+  for (int m = 0; m < p.months(); ++m) EXPECT_EQ(p(Line::vat_in_fleet_and_credit, m), Decimal(0)) << "month " << m;
+  // Pre-tax cash differs only in the sale: the broker's residual share also applies to the VAT.
+  for (int m = 0; m + 1 < p.months(); ++m)
+    EXPECT_EQ(engine::free_cash_flow_pre_tax(p, m), engine::free_cash_flow_pre_tax(b, m)) << "month " << m;
+  EXPECT_GT(b.total(Line::sale_proceeds), p.total(Line::sale_proceeds));
+  // Both keep their books balanced.
+  expect_books_hold(proper, p);
+  expect_books_hold(broker, b);
+}
+
+TEST(VatConvention, TheFormerKeyIsRefusedWithItsPlaceAndTheNewOne) {
+  const std::string text = model_text("guosen-2025-standard-10k");
+  try {
+    parsed(test::edit(text, "    convention: broker\n", "    refund_booked_as: other_income\n"));
+    ADD_FAILURE() << "accepted refund_booked_as";
+  } catch (const io::InputError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("model.yaml:"), std::string::npos) << message;
+    EXPECT_NE(message.find("tax.vat.refund_booked_as"), std::string::npos) << message;
+    EXPECT_NE(message.find("convention"), std::string::npos) << message;
+  }
+  try {
+    parsed(test::edit(text, "    convention: broker\n", "    convention: brokers\n"));
+    ADD_FAILURE() << "accepted a misspelt convention";
+  } catch (const io::InputError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("tax.vat.convention"), std::string::npos) << message;
+    EXPECT_NE(message.find("broker"), std::string::npos) << message;
+  }
+}
+
 }  // namespace

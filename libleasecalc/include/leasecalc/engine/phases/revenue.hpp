@@ -244,6 +244,16 @@ void bill_on_demand(const Segment& segment, int horizon, Ledger<Num>& ledger, Re
 
 }  // namespace revenue_detail
 
+// An on-demand contract's market price per unit-month in deal month `month`, without VAT, as it
+// is billed: what a break-even price is quoted at (month 0, the deal's start).
+template <num::Numeric Num>
+Num on_demand_unit_month_price(const deal::OnDemand& contract, int month) {
+  Segment segment;
+  segment.kind = Segment::Kind::on_demand;
+  segment.on_demand = &contract;
+  return revenue_detail::OnDemandPrice<Num>(segment).at(month);
+}
+
 template <num::Numeric Num>
 Revenue<Num> book_revenue(const deal::Deal& deal, Ledger<Num>& ledger) {
   const int horizon = deal.horizon_months;

@@ -196,7 +196,7 @@ void bill_committed(const Segment& segment, int horizon, const deal::CreditClass
 }
 
 // On-demand price per unit-month by deal month: the quoted curve, decaying after its last point;
-// for servers re-leased on demand, the expiring contract's price decaying from its signing.
+// for servers re-leased on demand, the expiring contract's price decaying from its signing or its expiry.
 template <num::Numeric Num>
 struct OnDemandPrice {
   explicit OnDemandPrice(const Segment& segment)

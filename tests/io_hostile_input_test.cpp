@@ -114,7 +114,7 @@ TEST(HostileModel, AScalarWhereAMapBelongsNamesTheKeys) {
   expect_located(edit(base_model, "income_tax: 25%}", "income_tax: 25%, vat: 0%}"), "tax.vat",
                  "accepted keys: refund, refund_month, refund_share, convention");
   expect_located(base_model + edit(contract_line, "term: 12 months", "term: 12 months, re_lease: on_demand"),
-                 "contracts[0].take_or_pay.re_lease", "accepted keys: mode, market_price, price_decay, discount, term, utilisation");
+                 "contracts[0].take_or_pay.re_lease", "accepted keys: mode, market_price, price_decay, decay_from, discount, term, utilisation");
 }
 
 // Every map of a model, a section or one nested in a list, names its keys the same way.

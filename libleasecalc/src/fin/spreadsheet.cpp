@@ -61,7 +61,8 @@ std::vector<SpreadsheetFunction> make_functions() {
       {"macrs", "US MACRS (GDS) tax depreciation of one recovery year",
        {cost, {"RECOVERY_YEARS", "", "property class: 3, 5, 7, 10, 15 or 20"},
         {"YEAR", "", "recovery year, from 1"},
-        {"CONVENTION", "half_year", "half_year or mid_quarter_1 .. mid_quarter_4"}}},
+        {"CONVENTION", "half_year", "half_year or mid_quarter (the names of model files)"},
+        {"QUARTER", "4", "mid_quarter: the quarter of the tax year placed in service, 1 to 4"}}},
   };
 }
 
@@ -132,14 +133,17 @@ class Arguments {
   std::vector<std::string_view> texts_;
 };
 
-MacrsConvention parse_convention(std::string_view text) {
-  if (text == "half_year") return MacrsConvention::half_year;
-  if (text == "mid_quarter_1") return MacrsConvention::mid_quarter_1;
-  if (text == "mid_quarter_2") return MacrsConvention::mid_quarter_2;
-  if (text == "mid_quarter_3") return MacrsConvention::mid_quarter_3;
-  if (text == "mid_quarter_4") return MacrsConvention::mid_quarter_4;
-  throw std::invalid_argument("macrs argument 4 CONVENTION: expected half_year or mid_quarter_1 .. mid_quarter_4, got " +
-                              quoted(text));
+// CONVENTION and QUARTER by the names model files use (fin::macrs_convention_named).
+MacrsConvention parse_convention(std::string_view name, int quarter) {
+  if (name != macrs_half_year_name && name != macrs_mid_quarter_name) {
+    std::string message = "macrs argument 4 CONVENTION: expected " + std::string(macrs_half_year_name) + " or " +
+                          std::string(macrs_mid_quarter_name) + ", got " + quoted(name);
+    if (name.starts_with("mid_quarter_"))
+      message += " (write the quarter as argument 5 QUARTER: mid_quarter " + std::string(name.substr(12)) + ")";
+    throw std::invalid_argument(message);
+  }
+  if (const std::optional<MacrsConvention> convention = macrs_convention_named(name, quarter)) return *convention;
+  throw std::invalid_argument("macrs argument 5 QUARTER: expected a quarter from 1 to 4, got " + std::to_string(quarter));
 }
 
 SpreadsheetOutcome from_irr(const IrrResult& result) {
@@ -264,7 +268,7 @@ SpreadsheetOutcome evaluate_by_name(const SpreadsheetFunction& function, std::sp
   if (name == "ddb") return value(ddb(a.number(0), a.number(1), a.number(2), a.number(3), a.number(4)));
   if (name == "vdb")
     return value(vdb(a.number(0), a.number(1), a.number(2), a.number(3), a.number(4), a.number(5), a.flag(6)));
-  if (name == "macrs") return value(macrs(a.number(0), a.whole(1), a.whole(2), parse_convention(a.text(3))));
+  if (name == "macrs") return value(macrs(a.number(0), a.whole(1), a.whole(2), parse_convention(a.text(3), a.whole(4))));
   throw std::logic_error("spreadsheet function without an evaluator: " + std::string(name));
 }
 

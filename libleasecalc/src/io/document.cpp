@@ -197,6 +197,14 @@ int Field::as_months(Range range) const {
 }
 
 deal::Price Field::as_price(std::initializer_list<deal::PriceUnit> units, Range range) const {
+  deal::Price price = as_quoted_price(units, range);
+  if (price.vat == deal::VatBasis::included)
+    throw expected_error(*node_, "a price without VAT (only a contract's rental price, whose contract states its "
+                                 "vat_rate, may be quoted incl. VAT)");
+  return price;
+}
+
+deal::Price Field::as_quoted_price(std::initializer_list<deal::PriceUnit> units, Range range) const {
   deal::Price price = parse_scalar(*node_, wording::price, parse_price);
   if (units.size() > 0 && std::find(units.begin(), units.end(), price.unit) == units.end()) {
     std::vector<std::string> names;
@@ -206,6 +214,14 @@ deal::Price Field::as_price(std::initializer_list<deal::PriceUnit> units, Range 
   check_magnitude(*node_, price.amount, wording::price);
   check_range(*node_, price.amount, range, wording::price);
   return price;
+}
+
+ShareAtAge Field::as_share_at_age() const {
+  const ShareAtAge value = parse_scalar(*node_, wording::share_at_age, parse_share_at_age);
+  if (value.share < 0 || value.share > 1) throw expected_error(*node_, "a share from 0% to 100% at the age");
+  if (value.age_months <= 0 || value.age_months > limits::max_months)
+    throw expected_error(*node_, "an age above 0 months and at most 600 months after the share");
+  return value;
 }
 
 Decimal Field::as_power_kw(Range range) const {

@@ -9,6 +9,7 @@
 #include "leasecalc/deal/credit_pricing.hpp"
 #include "waterfall_section.hpp"
 #include "leasecalc/deal/fleet.hpp"
+#include "leasecalc/fin/depreciation.hpp"
 #include "leasecalc/io/document.hpp"
 #include "leasecalc/io/load_uncertainty.hpp"
 #include "leasecalc/num/rounding.hpp"
@@ -120,7 +121,8 @@ constexpr auto billing_keys = std::to_array<std::string_view>({"frequency", "tim
 constexpr auto sla_keys = std::to_array<std::string_view>({"target", "expected", "credits"});
 constexpr auto sla_credit_keys = std::to_array<std::string_view>({"below", "credit"});
 constexpr auto early_termination_keys = std::to_array<std::string_view>({"after", "fee"});
-constexpr auto re_lease_keys = std::to_array<std::string_view>({"mode", "market_price", "price_decay", "discount", "term", "utilisation"});
+constexpr auto re_lease_keys =
+    std::to_array<std::string_view>({"mode", "market_price", "price_decay", "decay_from", "discount", "term", "utilisation"});
 constexpr auto on_demand_keys = std::to_array<std::string_view>(
     {"name", "servers", "gpus", "start", "end", "price", "price_history", "price_decay", "utilisation", "bad_debt",
      "vat_rate"});
@@ -171,11 +173,19 @@ void require_currency(const Field& field, const std::string& written, const std:
     field.fail_expected("a price in " + currency + " (the deal's currency)");
 }
 
-// A rental price as quoted, per GPU or per unit of the SKU's kind (a server or a rack).
-deal::Price read_rental_price(const Field& field, const DealFrame& frame, const deal::Sku& sku) {
-  const deal::Price price = field.as_price({deal::PriceUnit::gpu_hour, deal::PriceUnit::gpu_month,
-                                            deal::PriceUnit::server_hour, deal::PriceUnit::server_month,
-                                            deal::PriceUnit::rack_hour, deal::PriceUnit::rack_month});
+// A rental price as quoted, per GPU or per unit of the SKU's kind (a server or a rack). It may
+// include VAT where the contract charges VAT on rentals (`vat_rate`, given); the price is kept as
+// quoted and deal::net_of_vat takes the VAT out.
+deal::Price read_rental_price(const Field& field, const DealFrame& frame, const deal::Sku& sku,
+                              const std::optional<Decimal>& vat_rate = std::nullopt) {
+  const deal::Price price = field.as_quoted_price({deal::PriceUnit::gpu_hour, deal::PriceUnit::gpu_month,
+                                                   deal::PriceUnit::server_hour, deal::PriceUnit::server_month,
+                                                   deal::PriceUnit::rack_hour, deal::PriceUnit::rack_month});
+  if (price.vat == deal::VatBasis::included && !vat_rate)
+    field.fail_expected("a price without VAT (no VAT is charged on it)");
+  if (price.vat == deal::VatBasis::included && *vat_rate == 0)
+    field.fail_expected("a price excl. VAT, or a vat_rate on the contract: a price incl. VAT is divided by "
+                        "(1 + the contract's vat_rate), which is 0%");
   require_currency(field, price.currency, frame.currency);
   if (!deal::rental_unit_fits(price.unit, sku)) {
     const bool rack = sku.unit_kind == deal::UnitKind::rack;
@@ -341,15 +351,18 @@ Date read_contract_start(Object& contract, const DealFrame& frame) {
   return start;
 }
 
-deal::ReLease read_re_lease(Object object, const DealFrame& frame, const deal::Sku& sku) {
+deal::ReLease read_re_lease(Object object, const DealFrame& frame, const deal::Sku& sku, const Decimal& vat_rate) {
   deal::ReLease re_lease;
   using Mode = deal::ReLease::Mode;
   re_lease.mode = object.required_enum<Mode>(
       "mode", {{"idle", Mode::idle}, {"on_demand", Mode::on_demand}, {"follow_on", Mode::follow_on}});
   if (re_lease.mode == Mode::idle) reject_key(object, "market_price", "unless mode is on_demand or follow_on");
   else if (std::optional<Field> market_price = object.optional_field("market_price"))
-    re_lease.market_price = read_rental_price(*market_price, frame, sku);
+    re_lease.market_price = read_rental_price(*market_price, frame, sku, vat_rate);
   re_lease.annual_price_decay = object.optional_percent("price_decay", 0);
+  re_lease.decay_from = object.optional_enum<deal::ReLease::DecayFrom>(
+      "decay_from", {{"signing", deal::ReLease::DecayFrom::signing}, {"expiry", deal::ReLease::DecayFrom::expiry}},
+      deal::ReLease::DecayFrom::signing);
   if (re_lease.mode == Mode::follow_on) {
     re_lease.price_discount = object.optional_percent("discount", 0);
     re_lease.follow_on_term_months = object.required_months("term", Range::positive);
@@ -466,7 +479,8 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const de
   contract.name = object.required_string("name");
   const auto [servers_field, servers] = read_contract_units(object, sku.gpus_per_unit);
   contract.servers = servers;
-  contract.price = read_rental_price(object.field("price"), frame, sku);
+  contract.vat_rate = object.optional_percent("vat_rate", 0, Range::fraction);
+  contract.price = read_rental_price(object.field("price"), frame, sku, contract.vat_rate);
   contract.start = read_contract_start(object, frame);
   Field term_field = object.field("term");
   contract.term_months = term_field.as_months(Range::positive);
@@ -509,9 +523,8 @@ deal::TakeOrPay read_take_or_pay(Object object, const DealFrame& frame, const de
     contract.early_termination = early;
   }
   contract.expected_credit_loss = object.optional_percent("expected_credit_loss", 0);
-  contract.vat_rate = object.optional_percent("vat_rate", 0, Range::fraction);
   if (std::optional<Object> re_lease = object.optional_object("re_lease", re_lease_keys))
-    contract.re_lease = read_re_lease(*re_lease, frame, sku);
+    contract.re_lease = read_re_lease(*re_lease, frame, sku, contract.vat_rate);
   if (std::optional<Field> credit = object.optional_field("credit")) contract.credit = read_credit_class(*credit);
   if (std::optional<Object> failed = object.optional_object("default", customer_default_keys)) {
     if (contract.early_termination)
@@ -539,8 +552,13 @@ deal::OnDemand read_on_demand(Object object, const DealFrame& frame, const deal:
     contract.end = end;
   }
 
+  contract.vat_rate = object.optional_percent("vat_rate", 0, Range::fraction);
+  // The curve holds prices without VAT, per unit-month.
+  const auto net_price = [&](const Field& field) {
+    return deal::unit_month_price(deal::net_of_vat(read_rental_price(field, frame, sku, contract.vat_rate), contract.vat_rate), sku);
+  };
   if (exactly_one_of(object, {"price", "price_history"}) == "price") {
-    contract.price = Curve::constant(deal::unit_month_price(read_rental_price(object.field("price"), frame, sku), sku));
+    contract.price = Curve::constant(net_price(object.field("price")));
   } else {
     const List history = object.list("price_history");
     if (history.empty()) history.fail("expected at least one {date, price} point, got an empty list");
@@ -553,7 +571,7 @@ deal::OnDemand read_on_demand(Object object, const DealFrame& frame, const deal:
       if (!contract.price.points.empty() && month <= contract.price.points.back().month)
         date_field.fail_expected("a date at least a month after the previous point's (" +
                                  time::format_date(previous) + ")");
-      const Decimal price = deal::unit_month_price(read_rental_price(point.field("price"), frame, sku), sku);
+      const Decimal price = net_price(point.field("price"));
       point.finish();
       contract.price.points.push_back({month, price});
       previous = date;
@@ -563,7 +581,6 @@ deal::OnDemand read_on_demand(Object object, const DealFrame& frame, const deal:
   if (std::optional<Field> utilisation = object.optional_field("utilisation"))
     contract.utilisation = read_share_curve(*utilisation);
   contract.bad_debt = object.optional_percent("bad_debt", 0);
-  contract.vat_rate = object.optional_percent("vat_rate", 0, Range::fraction);
   object.finish();
   servers_fields.push_back(servers_field);
   return contract;
@@ -1048,11 +1065,13 @@ deal::Depreciation read_depreciation_method(Object object, bool for_tax) {
     if (class_months % 12 != 0 ||
         std::find(recovery_classes.begin(), recovery_classes.end(), class_months / 12) == recovery_classes.end())
       class_field.fail_expected("a MACRS recovery class of 3, 5, 7, 10, 15 or 20 years");
+    // half_year and mid_quarter are the names `calc macrs` takes too (fin::macrs_convention_named).
     using Convention = deal::Macrs::Convention;
     const Convention convention = object.optional_enum<Convention>(
         "convention",
-        {{"forty_percent_test", Convention::forty_percent_test}, {"half_year", Convention::half_year},
-         {"mid_quarter", Convention::mid_quarter}},
+        {{"forty_percent_test", Convention::forty_percent_test},
+         {fin::macrs_half_year_name, Convention::half_year},
+         {fin::macrs_mid_quarter_name, Convention::mid_quarter}},
         Convention::forty_percent_test);
     depreciation.method = deal::Macrs{class_months / 12, convention};
     read_bonus(object, depreciation, for_tax);
@@ -1077,7 +1096,15 @@ deal::Depreciation read_depreciation_method(Object object, bool for_tax) {
   return depreciation;
 }
 
+// `residual: 30% after 36 months`: one point of a used-value curve that starts from new, the
+// curve [{age: 0 months, share: 100%}, {age: 36 months, share: 30%}] (linear between, held after).
+deal::Residual residual_at_age(const Field& field) {
+  const ShareAtAge point = field.as_share_at_age();
+  return deal::ResidualCurve{deal::Curve{{{0, Decimal(1)}, {point.age_months, point.share}}}};
+}
+
 deal::Residual read_residual(const Field& field) {
+  if (field.is_scalar() && field.as_string().find("after") != std::string::npos) return residual_at_age(field);
   if (field.is_scalar()) return deal::ResidualShare{field.as_percent()};
   Object object = field.as_object(residual_keys);
   const bool curve = object.has("curve");

@@ -3,6 +3,7 @@
 
 #include "wording.hpp"
 
+#include "leasecalc/deal/currency.hpp"
 #include "leasecalc/num/number_text.hpp"
 #include "leasecalc/time/date.hpp"
 
@@ -115,6 +116,21 @@ bool is_currency_code(std::string_view token) {
   return token.size() == 3 && std::all_of(token.begin(), token.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
+// A currency code of ISO 4217, or a rejection that names the code meant: "RMB" is the renminbi's
+// name, not a code (CNY); a near miss of a code ("USS") is suggested too.
+std::string checked_currency(std::string_view code) {
+  if (deal::is_iso_4217_currency(code)) return std::string(code);
+  std::string note = text::quoted(code) + " is not an ISO 4217 currency code";
+  if (const std::optional<std::string_view> meant = deal::iso_code_for_name(code)) {
+    note += "; did you mean \"" + std::string(*meant) + "\"?";
+  } else {
+    const std::vector<std::string> codes(deal::iso_4217_currencies.begin(), deal::iso_4217_currencies.end());
+    if (const std::optional<std::string> meant = text::closest_match(code, codes))
+      note += "; did you mean \"" + *meant + "\"?";
+  }
+  reject(note);
+}
+
 // A number, an optional scale and an optional currency: the body of amounts and prices.
 Money scan_money(Scanner& scanner) {
   const NumberText number = require_number(scanner);
@@ -136,7 +152,7 @@ Money scan_money(Scanner& scanner) {
 
   if (token.empty()) return money;
   if (is_currency_code(token)) {
-    money.currency = std::string(token);
+    money.currency = checked_currency(token);
   } else if (token == "元") {
     reject("write the currency code CNY instead of 元");
   } else if (token.size() == 3 && std::all_of(token.begin(), token.end(), is_ascii_letter)) {
@@ -166,6 +182,26 @@ auto parse_as(const wording::Kind& kind, std::string_view text, Parse parse) {
   }
 }
 
+// A price's closing "incl. VAT" or "excl. VAT" (also "incl VAT", "including VAT", "excl VAT",
+// "excluding VAT"; VAT in any case), taken off `unit_text`. Text ending in VAT that is none of
+// these is rejected; text not ending in VAT excludes VAT.
+deal::VatBasis take_vat_basis(std::string_view& unit_text) {
+  constexpr std::string_view vat_word = "VAT";
+  if (unit_text.size() < vat_word.size() ||
+      !text::equal_ignoring_case(unit_text.substr(unit_text.size() - vat_word.size()), vat_word))
+    return deal::VatBasis::excluded;
+  const std::size_t space = unit_text.find_first_of(" \t");
+  if (space == std::string_view::npos) reject("write \"incl. VAT\" or \"excl. VAT\" after the unit, with a space");
+  const std::string_view phrase = trim(unit_text.substr(space));
+  const std::string_view words = trim(phrase.substr(0, phrase.size() - vat_word.size()));
+  unit_text = trim(unit_text.substr(0, space));
+  for (std::string_view including : {"incl.", "incl", "including"})
+    if (text::equal_ignoring_case(words, including)) return deal::VatBasis::included;
+  for (std::string_view excluding : {"excl.", "excl", "excluding"})
+    if (text::equal_ignoring_case(words, excluding)) return deal::VatBasis::excluded;
+  reject("after the unit, write \"incl. VAT\" or \"excl. VAT\", got " + text::quoted(phrase));
+}
+
 }  // namespace
 
 Money parse_money(std::string_view text) {
@@ -177,7 +213,7 @@ std::string parse_currency(std::string_view text) {
     const std::string_view token = scanner.token();
     if (!is_currency_code(token)) reject();
     require_end(scanner, "the currency code");
-    return std::string(token);
+    return checked_currency(token);
   });
 }
 
@@ -235,10 +271,11 @@ deal::Price parse_price(std::string_view text) {
     Scanner amount_scanner(trimmed.substr(0, slash));
     const Money money = scan_money(amount_scanner);
 
-    const std::string_view unit_text = trim(trimmed.substr(slash + 1));
+    std::string_view unit_text = trim(trimmed.substr(slash + 1));
+    const deal::VatBasis vat = take_vat_basis(unit_text);
     std::vector<std::string> unit_names;
     for (const auto& [name, unit] : deal::price_unit_names) {
-      if (text::equal_ignoring_case(unit_text, name)) return deal::Price{money.amount, unit, money.currency};
+      if (text::equal_ignoring_case(unit_text, name)) return deal::Price{money.amount, unit, money.currency, vat};
       unit_names.emplace_back(name);
     }
     std::string note = "unknown unit \"" + wording::excerpt(unit_text) + "\"";
@@ -246,6 +283,23 @@ deal::Price parse_price(std::string_view text) {
       note += "; did you mean \"" + *suggestion + "\"?";
     note += "; a price is per " + text::join_alternatives(unit_names);
     reject(note);
+  });
+}
+
+ShareAtAge parse_share_at_age(std::string_view text) {
+  return parse_as(wording::share_at_age, text, [text](Scanner&) {
+    const std::string_view trimmed = trim(text);
+    constexpr std::string_view after = " after ";
+    const std::size_t split = trimmed.find(after);
+    if (split == std::string_view::npos) reject("write the share, then \"after\" and the age, as in 30% after 36 months");
+    ShareAtAge result;
+    try {
+      result.share = parse_percent(trimmed.substr(0, split));
+      result.age_months = parse_months(trimmed.substr(split + after.size()));
+    } catch (const ParseError& error) {
+      reject(error.note().empty() ? "expected " + error.expected() + ", got \"" + error.text() + "\"" : error.note());
+    }
+    return result;
   });
 }
 

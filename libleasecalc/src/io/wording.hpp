@@ -36,6 +36,7 @@ inline constexpr Kind money{"an amount of money", R"("2.6M CNY" or "26.6亿 CNY"
 inline constexpr Kind currency{"a currency code", R"("CNY" or "USD")"};
 inline constexpr Kind percent{"a percentage", R"("4.5%" or "250bp")"};
 inline constexpr Kind months{"a duration", R"("60 months" or "5 years")"};
+inline constexpr Kind share_at_age{"a share at an age", R"("30% after 36 months")"};
 inline constexpr Kind price{"a price", R"("2.99 USD/GPU-hour" or "66000 CNY/server-month")"};
 inline constexpr Kind power{"a power", R"("10.2 kW", "700 W" or "72 MW")"};
 inline constexpr Kind number{"a number", R"("1.17" or "1024")"};

@@ -5,6 +5,9 @@
 
 #include "run_json.hpp"
 
+#include "leasecalc/engine/phases/revenue.hpp"
+#include "leasecalc/time/date.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -29,8 +32,8 @@ Scale default_scale(std::string_view currency, double magnitude) {
 
 Scale default_scale(const deal::Deal& deal) {
   const auto& cluster = deal.cluster;
-  const double equipment_cost = static_cast<double>(cluster.servers) * num::to_double(cluster.price_per_server) *
-                                (1 + num::to_double(cluster.spares_share));
+  const double equipment_cost = static_cast<double>(cluster.servers + deal::spare_units(cluster, cluster.servers)) *
+                                num::to_double(cluster.price_per_server);
   return default_scale(deal.currency, equipment_cost);
 }
 
@@ -287,12 +290,16 @@ void add_break_even(RunReport& report, const deal::Deal& deal, const solve::Retu
       if (const auto* take_or_pay = std::get_if<deal::TakeOrPay>(&contract)) {
         row.contract = take_or_pay->name;
         row.quoted_price = num::to_double(take_or_pay->price.amount);
-        row.price_unit = price_unit_name(take_or_pay->price.unit, deal.cluster.sku);
+        row.price_unit = price_unit_name(take_or_pay->price.unit, deal.cluster.sku) +
+                         (take_or_pay->price.vat == deal::VatBasis::included ? " incl. VAT" : "");
       } else {
         const auto& on_demand = std::get<deal::OnDemand>(contract);
         row.contract = on_demand.name;
-        row.quoted_price = num::to_double(on_demand.price.points.front().value);
-        row.price_unit = price_unit_name(deal::unit_month(deal.cluster.sku), deal.cluster.sku) + " (first price point)";
+        // At the deal's start, as billed: a history's first point may be years before it.
+        row.quoted_price = engine::phases::on_demand_unit_month_price<double>(on_demand, 0);
+        row.price_unit = price_unit_name(deal::unit_month(deal.cluster.sku), deal.cluster.sku) +
+                         (on_demand.vat_rate > 0 ? " excl. VAT" : "") + " (market price at the deal's start, " +
+                         time::format_date(deal.start) + ")";
       }
       row.break_even_price = row.quoted_price * *price.factor;
       report.break_even_prices.push_back(row);

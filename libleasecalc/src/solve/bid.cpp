@@ -46,7 +46,8 @@ const deal::TakeOrPay& bid_contract(const deal::Deal& deal, std::size_t contract
 }
 
 double unit_month_price_of(const deal::Deal& deal, std::size_t contract) {
-  return num::to_double(deal::unit_month_price(bid_contract(deal, contract).price, deal.cluster.sku));
+  const deal::TakeOrPay& bid = bid_contract(deal, contract);
+  return num::to_double(deal::unit_month_price(deal::net_of_vat(bid.price, bid.vat_rate), deal.cluster.sku));
 }
 
 // The target metric of a projected deal.
@@ -113,11 +114,14 @@ std::string describe_re_lease(const deal::Deal& deal, std::size_t contract) {
   if (re_lease.mode == deal::ReLease::Mode::idle) return "idle after the term (the model's re-lease rule)";
   const deal::Price market = re_lease.market_price.value_or(bid_contract(deal, contract).price);
   char price[96];
-  std::snprintf(price, sizeof price, "%s %s per %s", num::to_text(num::to_double(market.amount)).c_str(),
-                deal.currency.c_str(), std::string(deal::to_string(market.unit)).c_str());
+  std::snprintf(price, sizeof price, "%s %s per %s%s", num::to_text(num::to_double(market.amount)).c_str(),
+                deal.currency.c_str(), std::string(deal::to_string(market.unit)).c_str(),
+                market.vat == deal::VatBasis::included ? " incl. VAT" : "");
   const std::string decay = num::to_text(num::to_double(re_lease.annual_price_decay) * 100) + "% a year";
+  const bool from_expiry = re_lease.decay_from == deal::ReLease::DecayFrom::expiry;
   const std::string from = std::string(" at the model's market price, ") + price +
-                           " at the contract's start falling " + decay + ", whatever the bid";
+                           (from_expiry ? " at the contract's end" : " at the contract's start") + " falling " + decay +
+                           ", whatever the bid";
   return (re_lease.mode == deal::ReLease::Mode::on_demand ? "re-leased on demand after the term"
                                                           : "a follow-on contract after the term") +
          from;
@@ -208,6 +212,7 @@ void set_bid_price(deal::Deal& deal, std::size_t contract, const deal::Decimal& 
   auto& price = std::get<deal::TakeOrPay>(deal.contracts[contract]).price;
   price.amount = unit_month_price;
   price.unit = deal::unit_month(deal.cluster.sku);
+  price.vat = deal::VatBasis::excluded;  // the solve is in prices without VAT
 }
 
 PriceSolution solve_bid_price(const deal::Deal& deal, std::size_t contract, const BidTarget& target) {

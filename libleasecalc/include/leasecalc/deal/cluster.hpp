@@ -48,15 +48,23 @@ struct Cluster {
   Decimal capex_vat_rate = 0;       // VAT rate on equipment (13% in China)
   std::vector<ExtraCapex> extra_capex;
   std::vector<Tranche> deliveries;  // in date order; their servers add up to `servers`
-  Decimal spares_share = 0;         // spare units bought, as a fraction of `servers`
+  Decimal spares_share = 0;         // spare units bought, as a fraction of `servers` (spare_units rounds)
   Decimal annual_failure_rate = 0;  // share of the fleet failing a year
   Decimal replacement_cost = 0;     // cost of replacing one failed unit (parts, labour), expensed
 };
 
+// The spare units bought with the first `servers` units delivered: `spares_share` of them rounded
+// up to whole units (a spare is a whole server or rack, and rounding up keeps at least the share
+// stated). A delivery brings spare_units(after it) - spare_units(before it), so the deliveries'
+// spares add up to the fleet's: 2% of two deliveries of 512 servers is 11 and then 10, 21 in all.
+inline int spare_units(const Cluster& cluster, int servers) {
+  return num::ceil(cluster.spares_share * servers).convert_to<int>();
+}
+
 // The cluster's capex as invoiced (with VAT when the price includes it): the servers and spares,
 // and the other capex lines. The ceiling for debt.
 inline Decimal total_capex(const Cluster& cluster) {
-  const Decimal servers_cost = cluster.price_per_server * cluster.servers * (1 + cluster.spares_share);
+  const Decimal servers_cost = cluster.price_per_server * (cluster.servers + spare_units(cluster, cluster.servers));
   Decimal capex = servers_cost;
   for (const ExtraCapex& extra : cluster.extra_capex)
     capex += extra.amount != 0 ? extra.amount : extra.share_of_servers * servers_cost;
@@ -84,8 +92,11 @@ inline bool rental_unit_fits(PriceUnit unit, const Sku& sku) {
 
 // A rental price as an amount per unit (server or rack) per month, the engine's price: per GPU
 // times the SKU's GPUs per unit, per hour times `hours_per_month`. This is the one conversion of a
-// quoted rental price; the currency is the caller's to check.
+// quoted rental price; the currency is the caller's to check, and a price quoted including VAT
+// must first be taken net of it (deal::net_of_vat with the contract's VAT rate).
 inline Decimal unit_month_price(const Price& price, const Sku& sku) {
+  if (price.vat == VatBasis::included)
+    throw std::invalid_argument("a rental price quoted incl. VAT must be taken net of the VAT first");
   const Decimal gpus(sku.gpus_per_unit);
   switch (price.unit) {
     case PriceUnit::gpu_hour: return price.amount * gpus * hours_per_month;

@@ -41,8 +41,12 @@ struct EarlyTermination {
 // What happens to the servers when a committed contract ends before the deal's horizon.
 struct ReLease {
   enum class Mode { idle, on_demand, follow_on };
+  // When the market price starts to fall: from the contract's signing (its start; the default, so
+  // that at the expiry the price has already lost the term's decay), or from its expiry (the end of
+  // its service: the re-lease starts at the full market price).
+  enum class DecayFrom { signing, expiry };
   Mode mode = Mode::idle;
-  Decimal annual_price_decay = 0;  // the market price falls by this a year from the contract's start
+  Decimal annual_price_decay = 0;  // the market price falls by this a year from `decay_from`
   Decimal price_discount = 0;      // follow-on: a further discount off that market price
   int follow_on_term_months = 0;   // follow-on: its term
   Curve utilisation = Curve::constant(Decimal(1));  // on-demand: billed share of the servers
@@ -50,6 +54,7 @@ struct ReLease {
   // contract's own price. A bid that moves the contract's price pins this at the model's level, so
   // that what the fleet earns after the contract stays where the model puts it.
   std::optional<Price> market_price;
+  DecayFrom decay_from = DecayFrom::signing;
 };
 
 // The customer defaults: it pays for the contract's first `after_months` months of service and

@@ -60,13 +60,28 @@ constexpr std::string_view to_string(PriceUnit unit) {
   return "unknown unit";
 }
 
+// Whether a quoted price includes the VAT charged on it. A rent in China is usually quoted with
+// the VAT in it ("70000 CNY/server-month incl. VAT"); the engine bills the price without it.
+enum class VatBasis { excluded, included };
+
 // A price: an amount of money per unit, e.g. 2.99 USD per GPU-hour.
 struct Price {
   Decimal amount;
   PriceUnit unit = PriceUnit::gpu_hour;
   std::string currency{};  // ISO 4217 code; empty when the text named none (the deal's currency)
+  VatBasis vat = VatBasis::excluded;
 
   friend bool operator==(const Price&, const Price&) = default;
 };
+
+// The price without VAT: a price quoted including VAT at `vat_rate` divided by (1 + vat_rate), in
+// exact decimals and unrounded (the ledger rounds what it books); a price without VAT as it is.
+inline Price net_of_vat(Price price, const Decimal& vat_rate) {
+  if (price.vat == VatBasis::included) {
+    price.amount /= Decimal(1) + vat_rate;
+    price.vat = VatBasis::excluded;
+  }
+  return price;
+}
 
 }  // namespace leasecalc::deal

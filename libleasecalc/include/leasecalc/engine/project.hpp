@@ -123,6 +123,11 @@ inline void require_projectable(const deal::Deal& deal) {
       require(take_or_pay->term_months <= max_lease_months, "a take-or-pay term must be at most 360 months");
       require(take_or_pay->re_lease.follow_on_term_months <= max_months, "a follow-on term must be at most 600 months");
       require(take_or_pay->ramp_months >= 0, "a ramp cannot be negative");
+      const auto includes_vat = [](const deal::Price& price) { return price.vat == deal::VatBasis::included; };
+      require((!includes_vat(take_or_pay->price) &&
+               !(take_or_pay->re_lease.market_price && includes_vat(*take_or_pay->re_lease.market_price))) ||
+                  take_or_pay->vat_rate > 0,
+              "a price including VAT needs the contract's VAT rate (vat_rate above 0%)");
       require(take_or_pay->re_lease.mode != deal::ReLease::Mode::on_demand ||
                   !take_or_pay->re_lease.utilisation.points.empty(),
               "a re-lease on demand needs a utilisation");

@@ -13,8 +13,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace leasecalc::fin {
 
@@ -352,6 +354,26 @@ enum class MacrsConvention {
   mid_quarter_3,
   mid_quarter_4,
 };
+
+// The conventions' names, one set for model files (`depreciation.tax.convention`) and
+// `leasecalc calc macrs`: `half_year`, or `mid_quarter` with the quarter of the tax year the
+// property is placed in service in (1 to 4).
+inline constexpr std::string_view macrs_half_year_name = "half_year";
+inline constexpr std::string_view macrs_mid_quarter_name = "mid_quarter";
+
+// The convention called `name` for property placed in service in `quarter` (read for mid_quarter
+// only); none when `name` is neither name or the quarter is not 1 to 4.
+constexpr std::optional<MacrsConvention> macrs_convention_named(std::string_view name, int quarter = 4) {
+  if (name == macrs_half_year_name) return MacrsConvention::half_year;
+  if (name != macrs_mid_quarter_name) return std::nullopt;
+  switch (quarter) {
+    case 1: return MacrsConvention::mid_quarter_1;
+    case 2: return MacrsConvention::mid_quarter_2;
+    case 3: return MacrsConvention::mid_quarter_3;
+    case 4: return MacrsConvention::mid_quarter_4;
+    default: return std::nullopt;
+  }
+}
 
 namespace macrs_detail {
 

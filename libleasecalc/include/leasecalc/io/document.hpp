@@ -94,9 +94,16 @@ class Field {
   std::string as_currency() const;
   num::Decimal as_percent(Range range = Range::fraction) const;  // as a fraction: "4.5%" -> 0.045
   int as_months(Range range = Range::non_negative) const;
-  // `units` limits what the price may be quoted per; empty accepts every deal::PriceUnit.
+  // `units` limits what the price may be quoted per; empty accepts every deal::PriceUnit. The
+  // price may not say it includes VAT: only a price that names its VAT rate elsewhere may
+  // (as_quoted_price).
   deal::Price as_price(std::initializer_list<deal::PriceUnit> units = {}, Range range = Range::non_negative) const;
+  // As as_price, but "incl. VAT" is accepted: the caller divides by the VAT rate it knows.
+  deal::Price as_quoted_price(std::initializer_list<deal::PriceUnit> units = {},
+                              Range range = Range::non_negative) const;
   num::Decimal as_power_kw(Range range = Range::non_negative) const;
+  // "30% after 36 months": a share from 0% to 100% at an age above 0, at most 600 months.
+  ShareAtAge as_share_at_age() const;
   boost::gregorian::date as_date() const;
   Object as_object() const;
   Object as_object(Keys keys) const;

@@ -56,8 +56,16 @@ num::Decimal parse_percent(std::string_view text);
 // whole number of months and not negative; a bare number is rejected.
 int parse_months(std::string_view text);
 
-// "2.99 USD/GPU-hour", "6.6万 CNY/server-month", "0.65 CNY/kWh".
+// "2.99 USD/GPU-hour", "6.6万 CNY/server-month", "0.65 CNY/kWh", and with its VAT basis
+// "70000 CNY/server-month incl. VAT" (or "excl. VAT", the default).
 deal::Price parse_price(std::string_view text);
+
+// A share of value at an age: "30% after 36 months" (share 0.3 at age 36), "25% after 5 years".
+struct ShareAtAge {
+  num::Decimal share;
+  int age_months = 0;
+};
+ShareAtAge parse_share_at_age(std::string_view text);
 
 // "10.2 kW", "700 W", "72 MW" -> kilowatts.
 num::Decimal parse_power_kw(std::string_view text);

@@ -49,16 +49,18 @@ CapexPayments<Num> pay_capex(const deal::Deal& deal, Ledger<Num>& ledger) {
   std::vector<deal::Tranche> deliveries = cluster.deliveries;
   if (deliveries.empty()) deliveries.push_back({deal.start, cluster.servers});
   const Num vat_rate = as<Num>(cluster.capex_vat_rate);
-  const Num units_per_server = Num(1) + as<Num>(cluster.spares_share);
   const bool vat_capitalised = deal.tax.vat.input_vat_capitalised;
   CapexPayments<Num> result{{}, zero_months<Num>(horizon)};
+  int delivered = 0;  // servers delivered so far: each delivery brings the spares they add (deal::spare_units)
   for (const auto& delivery : deliveries) {
     CapexPayment<Num> payment;
     payment.month = month_index(deal.start, delivery.date);
     if (payment.month < 0 || payment.month >= horizon)
       throw std::invalid_argument("a delivery falls outside the deal's horizon");
     payment.servers = delivery.servers;
-    const Num servers_cost = Num(delivery.servers) * units_per_server * as<Num>(cluster.price_per_server);
+    const int spares = deal::spare_units(cluster, delivered + delivery.servers) - deal::spare_units(cluster, delivered);
+    delivered += delivery.servers;
+    const Num servers_cost = Num(delivery.servers + spares) * as<Num>(cluster.price_per_server);
     Num quoted = servers_cost;
     for (const auto& extra : cluster.extra_capex) {
       quoted += extra.amount != 0 ? as<Num>(extra.amount) * Num(delivery.servers) / Num(cluster.servers)

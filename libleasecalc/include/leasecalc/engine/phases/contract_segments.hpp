@@ -21,9 +21,9 @@ struct Segment {
   int end_month = 0;
   bool follow_on = false;
   bool defaulted = false;  // committed: the customer defaults at end_month (deal::CustomerDefault)
-  // Committed: price per unit-month at signing. Re-leased on demand: the market price at the
-  // expiring contract's start (its own price unless the re-lease states one), decaying at
-  // `annual_price_decay` from `price_month`.
+  // Committed: price per unit-month at signing. Re-leased on demand: the market price (the
+  // expiring contract's own price unless the re-lease states one), decaying at
+  // `annual_price_decay` from `price_month`: the contract's start or its end (ReLease::decay_from).
   deal::Decimal unit_month_price = 0;
   int price_month = 0;
   deal::Decimal annual_price_decay = 0;
@@ -51,7 +51,8 @@ inline std::vector<Segment> contract_segments(const deal::Deal& deal) {
         committed.defaulted = true;
         re_lease_delay = failed->re_lease_after_months;
       }
-      committed.unit_month_price = deal::unit_month_price(take_or_pay->price, deal.cluster.sku);
+      committed.unit_month_price =
+          deal::unit_month_price(deal::net_of_vat(take_or_pay->price, take_or_pay->vat_rate), deal.cluster.sku);
       result.push_back(committed);
 
       const auto& re_lease = take_or_pay->re_lease;
@@ -59,11 +60,14 @@ inline std::vector<Segment> contract_segments(const deal::Deal& deal) {
       Segment next = committed;
       next.defaulted = false;
       // The market price at the contract's start: stated, or the contract's own price.
-      next.unit_month_price = re_lease.market_price ? deal::unit_month_price(*re_lease.market_price, deal.cluster.sku)
-                                                    : committed.unit_month_price;
+      next.unit_month_price =
+          re_lease.market_price
+              ? deal::unit_month_price(deal::net_of_vat(*re_lease.market_price, take_or_pay->vat_rate), deal.cluster.sku)
+              : committed.unit_month_price;
       next.first_month = committed.end_month + re_lease_delay;
       if (next.first_month >= horizon) continue;
-      next.price_month = committed.first_month;
+      next.price_month =
+          re_lease.decay_from == deal::ReLease::DecayFrom::expiry ? committed.end_month : committed.first_month;
       next.annual_price_decay = re_lease.annual_price_decay;
       if (re_lease.mode == deal::ReLease::Mode::on_demand) {
         next.kind = Segment::Kind::on_demand;
@@ -73,7 +77,7 @@ inline std::vector<Segment> contract_segments(const deal::Deal& deal) {
         // Signed at the market price then: the market price decayed, less a discount.
         next.follow_on = true;
         next.end_month = next.first_month + re_lease.follow_on_term_months;
-        const deal::Decimal years = deal::Decimal(next.first_month - committed.first_month) / 12;
+        const deal::Decimal years = deal::Decimal(next.first_month - next.price_month) / 12;
         next.unit_month_price = next.unit_month_price *
                                 num::pow(deal::Decimal(1) - re_lease.annual_price_decay, years) *
                                 (deal::Decimal(1) - re_lease.price_discount);

@@ -196,7 +196,7 @@ void bill_committed(const Segment& segment, int horizon, const deal::CreditClass
 }
 
 // On-demand price per unit-month by deal month: the quoted curve, decaying after its last point;
-// for servers re-leased on demand, the expiring contract's price decaying from its signing.
+// for servers re-leased on demand, the expiring contract's price decaying from its signing or its expiry.
 template <num::Numeric Num>
 struct OnDemandPrice {
   explicit OnDemandPrice(const Segment& segment)
@@ -243,6 +243,16 @@ void bill_on_demand(const Segment& segment, int horizon, Ledger<Num>& ledger, Re
 }
 
 }  // namespace revenue_detail
+
+// An on-demand contract's market price per unit-month in deal month `month`, without VAT, as it
+// is billed: what a break-even price is quoted at (month 0, the deal's start).
+template <num::Numeric Num>
+Num on_demand_unit_month_price(const deal::OnDemand& contract, int month) {
+  Segment segment;
+  segment.kind = Segment::Kind::on_demand;
+  segment.on_demand = &contract;
+  return revenue_detail::OnDemandPrice<Num>(segment).at(month);
+}
 
 template <num::Numeric Num>
 Revenue<Num> book_revenue(const deal::Deal& deal, Ledger<Num>& ledger) {

@@ -309,6 +309,20 @@ TEST(Service, BidGridLimit) {
   EXPECT_EQ(body_of(response)["field"], "terms");
 }
 
+// Found by fuzz/serve_fuzzer: a malformed body with bytes that are not UTF-8 is quoted in the parse
+// error; writing that problem document threw again inside the handler and ended the server.
+TEST(Service, BytesThatAreNotUtf8AreAnsweredNotFatal) {
+  const std::string body = "{\"model\": \"guosen-2025-standard-10k\", \"overrides\": {\"contracts[7\xcf.take_or_pay.price\": \"1\"}}";
+  const auto response = post("/v1/quote", body);
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(response.content_type, "application/problem+json");
+  EXPECT_EQ(body_of(response)["status"], 400);
+  const auto run = post("/v1/run", "deal: {name: \"\xff\xfe\"}\n", "application/yaml");
+  EXPECT_GE(run.status, 400);
+  EXPECT_LT(run.status, 500) << run.body;
+  EXPECT_EQ(body_of(run)["status"], run.status);
+}
+
 TEST(Service, BodyLimit) {
   service::Limits small;
   small.max_body_bytes = 10;

@@ -208,11 +208,14 @@ report::RunReport run_report(const io::LoadedDeal& loaded, bool exact, bool mont
   return result;
 }
 
-std::string run_text(const report::RunReport& result) {
-  std::ostringstream out;
-  report::write_json(out, result);
-  return std::move(out).str();
+// A request's bytes reach the answers (a malformed body quoted in a parse error, a posted model's
+// names): bytes that are not UTF-8 are written as U+FFFD rather than failing the answer.
+std::string json_text(const json& document, int indent = -1) {
+  return document.dump(indent, ' ', false, json::error_handler_t::replace);
 }
+
+// The CLI's `run --format json` text (report::write_json), with the replacement above.
+std::string run_text(const report::RunReport& result) { return json_text(report::run_json(result), 2) + "\n"; }
 
 // The sections of the run document a quote answers with: the deal, the returns, the summary (with
 // the margins), the break-even figures, their notes and the warnings. The statements, the years'
@@ -267,7 +270,7 @@ json input_error_json(const io::InputError& error) {
 Response json_response(const json& document, int status = 200) {
   Response response;
   response.status = status;
-  response.body = document.dump();
+  response.body = json_text(document);
   return response;
 }
 
@@ -275,7 +278,7 @@ Response problem_response(const json& document) {
   Response response;
   response.status = document.at("status").get<int>();
   response.content_type = "application/problem+json";
-  response.body = document.dump();
+  response.body = json_text(document);
   return response;
 }
 

@@ -100,26 +100,14 @@ std::vector<deal::CreditClass> credit_option(CommandLine& line) {
 
 // --target METRIC VALUE: a rate ("15%") for the IRRs and the margin, a multiple ("1.30x") for DSCR.
 solve::BidTarget target_option(CommandLine& line) {
-  const std::string_view name =
-      line.value("a metric (equity-irr, project-irr, project-irr-pre-tax, minimum-dscr or net-margin) and a value");
+  const std::string_view name = line.value("a metric (" + std::string(report::bid_metric_names) + ") and a value");
   const auto metric = solve::parse_bid_metric(name);
   if (!metric)
-    throw UsageError("--target expects equity-irr, project-irr, project-irr-pre-tax, minimum-dscr or net-margin, got '" +
-                     std::string(name) + "'");
-  if (solve::is_multiple(*metric)) {
-    const std::string_view text = line.value("a multiple after minimum-dscr, such as 1.30x");
-    try {
-      const std::string_view number = text.ends_with('x') ? text.substr(0, text.size() - 1) : text;
-      const double value = num::to_double(io::parse_number(number));
-      if (value > 0 && value < 1000) return {*metric, value};
-    } catch (const io::ParseError&) {
-    }
-    throw UsageError("--target minimum-dscr expects a multiple above 0, such as 1.30x, got '" + std::string(text) + "'");
-  }
-  const bool margin = *metric == solve::BidMetric::net_margin;
-  return {*metric, percent_option(line, -1, margin ? 1 : 100,
-                                  margin ? "a share above -100% and below 100%, such as 15%"
-                                         : "an annual rate above -100%, such as 15%")};
+    throw UsageError("--target expects " + std::string(report::bid_metric_names) + ", got '" + std::string(name) + "'");
+  const std::string expected(report::bid_target_value_expected(*metric));
+  const std::string_view text = line.value(expected + " after " + std::string(name));
+  if (const auto value = report::parse_bid_target_value(*metric, text)) return {*metric, *value};
+  throw UsageError("--target " + std::string(name) + " expects " + expected + ", got '" + std::string(text) + "'");
 }
 
 }  // namespace

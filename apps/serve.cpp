@@ -62,12 +62,13 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
       self->draining_ = true;
       if (!self->busy_) self->close();
-      else if (self->reading_body_) self->arm_deadline(std::chrono::seconds(2));  // a half-sent request does not hold the stop
+      else if (self->receiving_) self->arm_deadline(std::chrono::seconds(2));  // a half-sent request does not hold the stop
     });
   }
 
  private:
   void read_request();
+  void receive_request();
   void on_read(beast::error_code error);
   void answer(service::Response response, bool keep_alive);
   void close() {
@@ -92,12 +93,12 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
   void log(int status) const;
-  // The request deadline while its body arrives: a timer of its own rather than the stream's
-  // expiry, which would close the socket before the 408 is written.
+  // The request deadline while the request arrives, headers and body: a timer of its own rather
+  // than the stream's expiry, which would close the socket before the 408 is written.
   void arm_deadline(std::chrono::steady_clock::duration after) {
     deadline_.expires_after(after);
     deadline_.async_wait([self = shared_from_this()](beast::error_code error) {
-      if (error || !self->reading_body_) return;
+      if (error || !self->receiving_) return;
       self->timed_out_ = true;
       beast::error_code ignored;
       self->stream_.socket().cancel(ignored);
@@ -113,7 +114,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string method_ = "-", target_ = "-";
   std::array<char, 16384> discard_{};
   asio::steady_timer deadline_{stream_.get_executor()};
-  bool busy_ = false, draining_ = false, reading_body_ = false, timed_out_ = false;
+  bool busy_ = false, draining_ = false, receiving_ = false, timed_out_ = false;
 };
 
 class Server {
@@ -174,19 +175,31 @@ void Session::read_request() {
   parser_->header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
   parser_->body_limit(limits.max_body_bytes);
   busy_ = false;
+  if (buffer_.size() > 0) return receive_request();  // the next request is already here (pipelined)
   // Waiting for a request on a kept-alive connection: the idle limit. The request deadline starts
   // with its first byte.
   stream_.expires_after(limits.idle_keep_alive);
+  constexpr std::size_t first_read = 4096;
+  stream_.async_read_some(buffer_.prepare(first_read), [self = shared_from_this()](beast::error_code error, std::size_t bytes) {
+    if (error) return self->close();  // idle, closed or reset before a request: nothing to answer
+    self->buffer_.commit(bytes);
+    self->receive_request();
+  });
+}
+
+// From a request's first byte: its headers and body must arrive within the request deadline, or
+// it is answered 408 (a client that stalls inside the headers as much as one inside the body).
+void Session::receive_request() {
+  busy_ = true;
+  started_ = Clock::now();
+  stream_.expires_never();
+  receiving_ = true;
+  arm_deadline(server_.service().limits().request_deadline);
   http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code error, std::size_t) {
     if (error) return self->on_read(error);
-    self->busy_ = true;
-    self->started_ = Clock::now();
     const auto& header = self->parser_->get();
     self->method_ = std::string(header.method_string());
     self->target_ = std::string(header.target());
-    self->stream_.expires_never();
-    self->reading_body_ = true;
-    self->arm_deadline(self->server_.service().limits().request_deadline);
     http::async_read(self->stream_, self->buffer_, *self->parser_,
                      [self](beast::error_code error, std::size_t) { self->on_read(error); });
   });
@@ -194,7 +207,7 @@ void Session::read_request() {
 
 void Session::on_read(beast::error_code error) {
   const service::Limits& limits = server_.service().limits();
-  reading_body_ = false;
+  receiving_ = false;
   deadline_.cancel();
   if (timed_out_) {
     timed_out_ = false;
@@ -205,18 +218,14 @@ void Session::on_read(beast::error_code error) {
   if (error == http::error::end_of_stream || error == asio::error::operation_aborted || error == asio::error::connection_reset ||
       error == asio::error::bad_descriptor)
     return close();
-  if (error == beast::error::timeout) return close();  // idle, or headers never finished: nothing to answer
+  if (error == beast::error::timeout) return close();
   if (error) {
-    if (!busy_) {
-      started_ = Clock::now();
-      // A refusal at the headers (too large, a body over the limit): log what was read of the request line.
-      const auto& header = parser_->get();
-      if (!header.target().empty()) {
-        method_ = std::string(header.method_string());
-        target_ = std::string(header.target());
-      }
+    // A refusal at the headers (too large, a body over the limit): log what was read of the request line.
+    const auto& header = parser_->get();
+    if (method_ == "-" && !header.target().empty()) {
+      method_ = std::string(header.method_string());
+      target_ = std::string(header.target());
     }
-    busy_ = true;
     if (error == http::error::header_limit)
       return answer(service::problem(431, "headers-too-large", "Request header fields too large",
                                      "the request line and headers may hold at most " + std::to_string(limits.max_header_bytes) + " bytes"),

@@ -2,8 +2,8 @@
 # Builds the libFuzzer targets (fuzz/) with clang under AddressSanitizer and UndefinedBehaviorSanitizer
 # in a build directory of their own, and runs each for a while. Before a release, an hour each:
 #   scripts/fuzz.sh 3600
-# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET=600] [TARGET...]   (targets: load_deal units calc irr;
-# all by default). The corpus a run grows is kept in build-fuzz/corpus/TARGET, seeded from
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET=600] [TARGET...]   (targets: load_deal units calc irr
+# serve; all by default). The corpus a run grows is kept in build-fuzz/corpus/TARGET, seeded from
 # fuzz/corpus/TARGET (and models/ for the loader). An input that fails is saved under
 # build-fuzz/crashes/TARGET/ and the script exits 1: turn it into a regression test in tests/.
 set -euo pipefail
@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(load_deal units calc irr)
+[ ${#targets[@]} -gt 0 ] || targets=(load_deal units calc irr serve)
 build=${LEASECALC_FUZZ_BUILD_DIR:-"$root/build-fuzz"}
 "$root/scripts/setup.sh"
 

@@ -1,6 +1,6 @@
 // `leasecalc serve` end to end: the real server on a free port, several client threads sending good
-// and bad requests mixed (malformed JSON, unknown fields, oversized bodies, wrong methods, a client
-// that sends half a request and stops), every request answered, the good answers equal to the
+// and bad requests mixed (malformed JSON, unknown fields, oversized bodies, wrong methods, clients
+// that stop inside a request's body or its headers), every request answered, the good answers equal to the
 // CLI's `run --format json` to the cent, one access-log line per answer, and SIGTERM exits 0.
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -162,6 +162,11 @@ TEST(ServeCli, AnswersEveryRequestOfManyClientsAndStopsCleanly) {
   half.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port));
   const std::string half_request = "POST /v1/quote HTTP/1.1\r\nHost: x\r\nContent-Length: 400\r\n\r\n{\"model\": ";
   asio::write(half, asio::buffer(half_request));
+  // And one that stops inside its headers: the deadline runs from the first byte, so it too is
+  // answered 408 rather than left to the idle limit.
+  tcp::socket half_header(half_context);
+  half_header.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port));
+  asio::write(half_header, asio::buffer(std::string("POST /v1/quote HTTP/1.1\r\nHost: x\r\nContent-Le")));
 
   constexpr int clients = 4, per_client = 60;
   std::atomic<int> answered = 0, good = 0;
@@ -227,6 +232,12 @@ TEST(ServeCli, AnswersEveryRequestOfManyClientsAndStopsCleanly) {
   http::read(half, buffer, timed_out, error);
   EXPECT_FALSE(error) << error.message();
   EXPECT_EQ(timed_out.result_int(), 408u);
+  beast::flat_buffer header_buffer;
+  http::response<http::string_body> header_timed_out;
+  http::read(half_header, header_buffer, header_timed_out, error);
+  EXPECT_FALSE(error) << error.message();
+  EXPECT_EQ(header_timed_out.result_int(), 408u);
+  EXPECT_EQ(header_timed_out[http::field::content_type], "application/problem+json");
 
   EXPECT_EQ(send(server.port, http::verb::get, "/healthz", "").status, 200);
   ASSERT_EQ(kill(server.pid, SIGTERM), 0);
@@ -234,13 +245,13 @@ TEST(ServeCli, AnswersEveryRequestOfManyClientsAndStopsCleanly) {
   ASSERT_EQ(waitpid(server.pid, &status, 0), server.pid);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
 
-  // One access-log line per answer: the clients', the half request's and the health check.
+  // One access-log line per answer: the clients', the two half requests' and the health check.
   std::istringstream log(file_text(server.log));
   int lines = 0;
   for (std::string line; std::getline(log, line);) {
     if (line.find(" ms") != std::string::npos && line.find("warning:") == std::string::npos) ++lines;
   }
-  EXPECT_EQ(lines, clients * per_client + 2);
+  EXPECT_EQ(lines, clients * per_client + 3);
   std::filesystem::remove_all(scratch);
 }
 

@@ -1,12 +1,14 @@
 // The pricing service's handler without a socket: routes, quotes with overrides against the loader
 // and the run report computed directly, problem documents and limits.
 #include <leasecalc/io/load_deal.hpp>
+#include <leasecalc/report/bid.hpp>
 #include <leasecalc/report/run_report.hpp>
 #include <leasecalc/service/service.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -243,6 +245,82 @@ TEST(Service, BidAnswersTheBidDocument) {
             "target.value");
   EXPECT_EQ(body_of(post("/v1/bid", R"({"model": "guosen-2025-standard-10k", "target": {"metric": "irr", "value": "1%"}})"))["field"],
             "target.metric");
+}
+
+// A fast quote solves its break-even by regula falsi from its own ledger's NPV; the exact quote (the
+// CLI's `run`) by TOMS 748 to 2^-44. They agree within the fast mode's 1e-6 (docs/metrics.md).
+TEST(Service, FastBreakEvenAgreesWithTheTightSolveWithinTheFastTolerance) {
+  for (const char* model : {standard, "us-h100-take-or-pay", "china-h800-on-demand"}) {
+    for (const char* price : {"", "40000", "90000"}) {
+      json request = {{"model", model}};
+      if (*price && std::string(model) == standard)
+        request["overrides"] = {{"contracts[0].take_or_pay.price", std::string(price) + " CNY/server-month"}};
+      else if (*price) continue;
+      request["exact"] = false;
+      const json fast = body_of(post("/v1/quote", request.dump()));
+      request["exact"] = true;
+      const json exact = body_of(post("/v1/quote", request.dump()));
+      ASSERT_TRUE(fast.contains("break_even")) << fast;
+      const json& fast_prices = fast["break_even"]["prices"];
+      const json& exact_prices = exact["break_even"]["prices"];
+      ASSERT_EQ(fast_prices.size(), exact_prices.size()) << model;
+      EXPECT_EQ(fast["break_even"]["price_note"], exact["break_even"]["price_note"]) << model;
+      for (std::size_t i = 0; i < fast_prices.size(); ++i) {
+        const double tight = exact_prices[i]["break_even_price"].get<double>();
+        EXPECT_NEAR(fast_prices[i]["break_even_price"].get<double>(), tight, 1e-6 * std::abs(tight)) << model << " " << price;
+      }
+      const json& fast_utilisation = fast["break_even"]["break_even_utilisation"];
+      const json& exact_utilisation = exact["break_even"]["break_even_utilisation"];
+      if (exact_utilisation.is_number()) {
+        ASSERT_TRUE(fast_utilisation.is_number()) << model;
+        EXPECT_NEAR(fast_utilisation.get<double>(), exact_utilisation.get<double>(), 1e-6) << model << " " << price;
+      } else {
+        EXPECT_EQ(fast_utilisation, exact_utilisation) << model;
+      }
+    }
+  }
+}
+
+// The one reading of a bid target, behind `leasecalc bid --target` and /v1/bid.
+TEST(Service, BidTargetValues) {
+  using solve::BidMetric;
+  EXPECT_DOUBLE_EQ(report::parse_bid_target_value(BidMetric::minimum_dscr, "1.30x").value_or(-1), 1.3);
+  EXPECT_DOUBLE_EQ(report::parse_bid_target_value(BidMetric::minimum_dscr, "1.3").value_or(-1), 1.3);
+  EXPECT_FALSE(report::parse_bid_target_value(BidMetric::minimum_dscr, "0x"));
+  EXPECT_FALSE(report::parse_bid_target_value(BidMetric::minimum_dscr, "1000x"));
+  EXPECT_DOUBLE_EQ(report::parse_bid_target_value(BidMetric::equity_irr, "15%").value_or(-1), 0.15);
+  EXPECT_FALSE(report::parse_bid_target_value(BidMetric::equity_irr, "-100%"));
+  EXPECT_FALSE(report::parse_bid_target_value(BidMetric::equity_irr, "15"));
+  EXPECT_FALSE(report::parse_bid_target_value(BidMetric::net_margin, "100%"));
+  EXPECT_DOUBLE_EQ(report::parse_bid_target_value(BidMetric::project_irr_post_tax, "150%").value_or(-1), 1.5);
+  const json dscr = body_of(post("/v1/bid", R"({"model": "guosen-2025-standard-10k", "target": {"metric": "minimum-dscr", "value": "0x"}})"));
+  EXPECT_EQ(dscr["field"], "target.value");
+  EXPECT_NE(dscr["detail"].get<std::string>().find(report::bid_target_value_expected(BidMetric::minimum_dscr)), std::string::npos) << dscr;
+}
+
+TEST(Service, BidGridLimit) {
+  service::Limits small;
+  small.max_bid_points = 2;
+  const service::Service service(service::load_base_models(models_dir), small);
+  const auto response = service.handle({"POST", "/v1/bid", "application/json",
+                                        R"({"model": "guosen-2025-standard-10k", "target": {"metric": "equity-irr", "value": "15%"},
+                                            "terms": [36, 48, 60]})"});
+  EXPECT_EQ(response.status, 422);
+  EXPECT_EQ(body_of(response)["field"], "terms");
+}
+
+// Found by fuzz/serve_fuzzer: a malformed body with bytes that are not UTF-8 is quoted in the parse
+// error; writing that problem document threw again inside the handler and ended the server.
+TEST(Service, BytesThatAreNotUtf8AreAnsweredNotFatal) {
+  const std::string body = "{\"model\": \"guosen-2025-standard-10k\", \"overrides\": {\"contracts[7\xcf.take_or_pay.price\": \"1\"}}";
+  const auto response = post("/v1/quote", body);
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(response.content_type, "application/problem+json");
+  EXPECT_EQ(body_of(response)["status"], 400);
+  const auto run = post("/v1/run", "deal: {name: \"\xff\xfe\"}\n", "application/yaml");
+  EXPECT_GE(run.status, 400);
+  EXPECT_LT(run.status, 500) << run.body;
+  EXPECT_EQ(body_of(run)["status"], run.status);
 }
 
 TEST(Service, BodyLimit) {

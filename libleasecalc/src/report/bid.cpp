@@ -1,5 +1,6 @@
 #include "leasecalc/report/bid.hpp"
 
+#include "leasecalc/io/units.hpp"
 #include "leasecalc/report/run_report.hpp"
 #include "text.hpp"
 #include "warnings_json.hpp"
@@ -11,6 +12,27 @@
 #include <vector>
 
 namespace leasecalc::report {
+
+std::string_view bid_target_value_expected(solve::BidMetric metric) {
+  if (solve::is_multiple(metric)) return "a multiple above 0, such as 1.30x";
+  if (metric == solve::BidMetric::net_margin) return "a share above -100% and below 100%, such as 15%";
+  return "an annual rate above -100%, such as 15%";
+}
+
+std::optional<double> parse_bid_target_value(solve::BidMetric metric, std::string_view text) {
+  try {
+    if (solve::is_multiple(metric)) {
+      const std::string_view number = text.ends_with('x') ? text.substr(0, text.size() - 1) : text;
+      const double value = num::to_double(io::parse_number(number));
+      if (value > 0 && value < 1000) return value;
+    } else {
+      const double value = num::to_double(io::parse_percent(text));
+      if (value > -1 && value < (metric == solve::BidMetric::net_margin ? 1 : 100)) return value;
+    }
+  } catch (const io::ParseError&) {
+  }
+  return std::nullopt;
+}
 
 namespace {
 

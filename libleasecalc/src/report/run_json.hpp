@@ -9,5 +9,8 @@
 namespace leasecalc::report {
 
 nlohmann::json run_json(const RunReport& report);
+// Its headline sections alone (schema, deal, exact, summary, returns, break_even, notes, warnings):
+// what a quote answers, without building the statements it would drop.
+nlohmann::json run_json_headline(const RunReport& report);
 
 }  // namespace leasecalc::report

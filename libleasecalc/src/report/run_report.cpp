@@ -279,9 +279,10 @@ engine::Table<double> to_double(const engine::Table<num::Decimal>& table) {
 // A contract keeps its price as quoted, and the catalogue says whether a unit is a server or a rack.
 std::string price_unit_name(deal::PriceUnit unit, const deal::Sku&) { return "per " + std::string(deal::to_string(unit)); }
 
-void add_break_even(RunReport& report, const deal::Deal& deal, const solve::ReturnTarget& target) {
+void add_break_even(RunReport& report, const deal::Deal& deal, const solve::ReturnTarget& target,
+                    solve::SolvePrecision precision, std::optional<double> npv_as_it_is) {
   report.target = target;
-  const auto price = solve::price_factor_for_return(deal, target.annual_rate, target.basis);
+  const auto price = solve::price_factor_for_return(deal, target.annual_rate, target.basis, precision, npv_as_it_is);
   report.break_even_price_note = price.note;
   report.break_even_price_factor = price.factor;
   if (price.factor) {
@@ -305,7 +306,7 @@ void add_break_even(RunReport& report, const deal::Deal& deal, const solve::Retu
       report.break_even_prices.push_back(row);
     }
   }
-  const auto volume = solve::volume_factor_for_return(deal, target.annual_rate, target.basis);
+  const auto volume = solve::volume_factor_for_return(deal, target.annual_rate, target.basis, precision, npv_as_it_is);
   report.break_even_utilisation_note = volume.note;
   if (volume.factor && report.utilisation * *volume.factor <= 1.0)
     report.break_even_utilisation = report.utilisation * *volume.factor;
@@ -827,11 +828,7 @@ json covenants_json(const RunReport& r) {
 
 }  // namespace
 
-nlohmann::json run_json(const RunReport& r) {
-  const auto& m = r.metrics;
-  json shortfalls = json::array();
-  for (const auto& s : m.funding_shortfalls)
-    shortfalls.push_back({{"month", s.month}, {"date", r.months[static_cast<std::size_t>(s.month)]}, {"amount", s.amount}});
+nlohmann::json run_json_headline(const RunReport& r) {
   json prices = json::array();
   for (const auto& c : r.break_even_prices)
     prices.push_back({{"contract", c.contract}, {"quoted_price", c.quoted_price}, {"unit", c.price_unit},
@@ -845,10 +842,6 @@ nlohmann::json run_json(const RunReport& r) {
       {"returns", json::object()},
       {"break_even", {{"basis", solve::names_of(r.target.basis).key}, {"prices", prices},
                       {"price_note", r.break_even_price_note}, {"utilisation_note", r.break_even_utilisation_note}}},
-      {"funding_shortfalls", shortfalls},
-      {"income_statement", table_json(r.income_statement)},
-      {"cash_flow", table_json(r.cash_flow)},
-      {"balance_sheet", table_json(r.balance_sheet)},
       {"warnings", warnings_json(r.warnings)},
   };
   // Every metric in its section; an IRR as {"rate", "note"}; the reason for each missing value in
@@ -862,6 +855,18 @@ nlohmann::json run_json(const RunReport& r) {
     if (!value.note.empty()) notes[std::string(metric.key)] = value.note;
   }
   document["notes"] = notes;
+  return document;
+}
+
+nlohmann::json run_json(const RunReport& r) {
+  json document = run_json_headline(r);
+  json shortfalls = json::array();
+  for (const auto& s : r.metrics.funding_shortfalls)
+    shortfalls.push_back({{"month", s.month}, {"date", r.months[static_cast<std::size_t>(s.month)]}, {"amount", s.amount}});
+  document["funding_shortfalls"] = shortfalls;
+  document["income_statement"] = table_json(r.income_statement);
+  document["cash_flow"] = table_json(r.cash_flow);
+  document["balance_sheet"] = table_json(r.balance_sheet);
   document["covenants"] = covenants_json(r);
   // The structures the model has, each an object of its figures (an IRR as {"rate", "note"}), with
   // their notes; no "structures" key when the model has none.

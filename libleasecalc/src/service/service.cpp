@@ -208,17 +208,20 @@ report::RunReport run_report(const io::LoadedDeal& loaded, bool exact, bool mont
   return result;
 }
 
-std::string run_text(const report::RunReport& result) {
-  std::ostringstream out;
-  report::write_json(out, result);
-  return std::move(out).str();
+// A request's bytes reach the answers (a malformed body quoted in a parse error, a posted model's
+// names): bytes that are not UTF-8 are written as U+FFFD rather than failing the answer.
+std::string json_text(const json& document, int indent = -1) {
+  return document.dump(indent, ' ', false, json::error_handler_t::replace);
 }
+
+// The CLI's `run --format json` text (report::write_json), with the replacement above.
+std::string run_text(const report::RunReport& result) { return json_text(report::run_json(result), 2) + "\n"; }
 
 // The sections of the run document a quote answers with: the deal, the returns, the summary (with
 // the margins), the break-even figures, their notes and the warnings. The statements, the years'
 // series and the covenant tests are left to /v1/run.
 json quote_json(const std::string& model, const io::LoadedDeal& loaded, bool exact) {
-  json run = report::run_json(run_report(loaded, exact, false));
+  json run = report::run_json_headline(run_report(loaded, exact, false));
   json quote = {{"schema", "leasecalc.quote/1"}, {"model", model}};
   for (const char* key : {"deal", "exact", "summary", "returns", "break_even", "notes", "warnings"})
     quote[key] = std::move(run[key]);
@@ -267,7 +270,7 @@ json input_error_json(const io::InputError& error) {
 Response json_response(const json& document, int status = 200) {
   Response response;
   response.status = status;
-  response.body = document.dump();
+  response.body = json_text(document);
   return response;
 }
 
@@ -275,7 +278,7 @@ Response problem_response(const json& document) {
   Response response;
   response.status = document.at("status").get<int>();
   response.content_type = "application/problem+json";
-  response.body = document.dump();
+  response.body = json_text(document);
   return response;
 }
 
@@ -296,27 +299,6 @@ json quote_result(const json& item, const std::vector<BaseModel>& models, const 
 
 // ---- the bid ----------------------------------------------------------------------------------
 
-double bid_target_value(solve::BidMetric metric, const json& value, const std::string& path) {
-  const bool multiple = solve::is_multiple(metric);
-  const bool margin = metric == solve::BidMetric::net_margin;
-  const std::string expected = multiple ? "a multiple above 0, such as \"1.30x\""
-                               : margin ? "a share above -100% and below 100%, such as \"15%\""
-                                        : "an annual rate above -100%, such as \"15%\"";
-  const std::string text = scalar_text(value, path, expected);
-  try {
-    if (multiple) {
-      const std::string_view number = std::string_view(text).ends_with('x') ? std::string_view(text).substr(0, text.size() - 1) : text;
-      const double result = num::to_double(io::parse_number(number));
-      if (result > 0 && result < 1000) return result;
-    } else {
-      const double result = num::to_double(io::parse_percent(text));
-      if (result > -1 && result < (margin ? 1 : 100)) return result;
-    }
-  } catch (const io::ParseError&) {
-  }
-  unprocessable(path, "expected " + expected + ", got \"" + text + "\"");
-}
-
 Response bid(const json& body, const std::vector<BaseModel>& models, const Limits& limits) {
   constexpr std::size_t max_grid = 16;  // terms or prepayment shares: a bid solves each pair
   RequestObject request(body, {});
@@ -325,11 +307,14 @@ Response bid(const json& body, const std::vector<BaseModel>& models, const Limit
   solve::BidRequest bid_request;
   {
     RequestObject target(request.required("target", "{\"metric\": \"equity-irr\", \"value\": \"15%\"}"), "target");
-    const std::string name = required_string(target.required("metric", "equity-irr, project-irr, project-irr-pre-tax, minimum-dscr or net-margin"), "target.metric");
+    const std::string name = required_string(target.required("metric", report::bid_metric_names), "target.metric");
     const auto metric = solve::parse_bid_metric(name);
-    if (!metric)
-      unprocessable("target.metric", "expected equity-irr, project-irr, project-irr-pre-tax, minimum-dscr or net-margin, got \"" + name + "\"");
-    bid_request.target = {*metric, bid_target_value(*metric, target.required("value", "a rate such as \"15%\" or a multiple such as \"1.30x\""), "target.value")};
+    if (!metric) unprocessable("target.metric", "expected " + std::string(report::bid_metric_names) + ", got \"" + name + "\"");
+    const std::string expected(report::bid_target_value_expected(*metric));
+    const std::string text = scalar_text(target.required("value", "a rate such as \"15%\" or a multiple such as \"1.30x\""), "target.value", expected);
+    const auto value = report::parse_bid_target_value(*metric, text);
+    if (!value) unprocessable("target.value", "expected " + expected + ", got \"" + text + "\"");
+    bid_request.target = {*metric, *value};
     target.finish();
   }
   const auto list = [&](const char* key) -> const json* {
@@ -361,6 +346,10 @@ Response bid(const json& body, const std::vector<BaseModel>& models, const Limit
       bid_request.prepayment_shares.push_back(*share);
     }
   }
+  const std::size_t points = std::max<std::size_t>(1, bid_request.term_months.size()) * std::max<std::size_t>(1, bid_request.prepayment_shares.size());
+  if (points > limits.max_bid_points)
+    unprocessable("terms", "expected at most " + std::to_string(limits.max_bid_points) + " terms x prepayment shares, got " +
+                               std::to_string(points));
   if (const json* contract = request.optional("contract")) bid_request.contract = required_string(*contract, "contract");
   bool exact = false;
   if (const json* value = request.optional("exact")) exact = required_bool(*value, "exact");

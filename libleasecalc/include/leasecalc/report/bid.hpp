@@ -7,11 +7,25 @@
 #include "leasecalc/solve/bid.hpp"
 
 #include <iosfwd>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace leasecalc::report {
 
 struct Scale;
+
+// ---- the target as a person writes it -----------------------------------------------------
+// One reading for `leasecalc bid --target METRIC VALUE` and the service's {"metric", "value"}.
+
+// The metric names a target takes, for messages.
+inline constexpr std::string_view bid_metric_names = "equity-irr, project-irr, project-irr-pre-tax, minimum-dscr or net-margin";
+// What a target's value on `metric` must be: "a multiple above 0, such as 1.30x", or a rate or share.
+std::string_view bid_target_value_expected(solve::BidMetric metric);
+// The value of a target on `metric`: a multiple above 0 and below 1000 ("1.30x" or "1.30") for the
+// DSCR; a percentage above -100% and below 100% for the net margin, below 10,000% for the IRRs.
+// None when the text is not one.
+std::optional<double> parse_bid_target_value(solve::BidMetric metric, std::string_view text);
 
 // The solved grid, as the writers take it.
 struct BidReport {

@@ -144,7 +144,11 @@ namespace detail {
 engine::Table<double> to_double(const engine::Table<double>& table);
 engine::Table<double> to_double(const engine::Table<num::Decimal>& table);
 std::string price_unit_name(deal::PriceUnit unit, const deal::Sku& sku);
-void add_break_even(RunReport& report, const deal::Deal& deal, const solve::ReturnTarget& target);
+// The break-even figures; the fast report solves them as closely as its figures are held
+// (solve::SolvePrecision), starting from the NPV of its own ledger.
+void add_break_even(RunReport& report, const deal::Deal& deal, const solve::ReturnTarget& target,
+                    solve::SolvePrecision precision = solve::SolvePrecision::tight,
+                    std::optional<double> npv_as_it_is = std::nullopt);
 
 template <num::Numeric Num>
 std::vector<engine::TrancheSizing<double>> to_double(const std::vector<engine::TrancheSizing<Num>>& sizing) {
@@ -177,7 +181,12 @@ RunReport make_run_report(const deal::Deal& deal, const engine::Ledger<Num>& led
   report.cash_flow = detail::to_double(engine::cash_flow_statement(ledger));
   report.balance_sheet = detail::to_double(engine::balance_sheet_statement(ledger));
   report.utilisation = solve::average_utilisation(ledger);
-  detail::add_break_even(report, deal, target.value_or(solve::ReturnTarget{report.discount_rate}));
+  const solve::ReturnTarget break_even_target = target.value_or(solve::ReturnTarget{report.discount_rate});
+  if constexpr (std::same_as<Num, double>)
+    detail::add_break_even(report, deal, break_even_target, solve::SolvePrecision::fast,
+                           solve::npv(ledger, break_even_target.basis, break_even_target.annual_rate));
+  else
+    detail::add_break_even(report, deal, break_even_target);
   report.covenants = engine::covenant_report(deal, ledger);
   report.structures = engine::structure_report(deal, ledger);
   // The sizing of a sized tranche, from the projection that sized it (the ledger carries the result).

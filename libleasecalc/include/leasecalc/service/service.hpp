@@ -29,6 +29,7 @@ struct Limits {
   std::size_t max_header_bytes = 8u << 10;  // 8 KiB for the request line and headers (431 above)
   std::size_t max_batch_quotes = 100;       // quotes in one /v1/batch (413 above)
   std::size_t max_overrides = 256;          // overrides in one quote (422 above)
+  std::size_t max_bid_points = 256;         // terms x prepayment shares in one bid (422 above): each is a solve
   // From the first byte of a request to its answer: a client slower to send it gets 408 and the
   // connection is closed; a batch still computing at the deadline is cut short with 503.
   std::chrono::milliseconds request_deadline{10'000};

@@ -1,6 +1,7 @@
 """Many Python threads at once: the engine runs with the GIL released, and a shared Model gives
 each thread the result it gives one thread alone."""
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -62,16 +63,23 @@ def test_threads_give_the_single_threaded_results():
 def test_the_gil_is_released_while_the_engine_computes():
     model = leasecalc.load(STANDARD)
     done = threading.Event()
-    counted = 0
+    call = {}
 
     def compute():
-        model.montecarlo(runs=400, seed=1)
+        call["start"] = time.perf_counter()
+        model.montecarlo(runs=1000, seed=1)
+        call["end"] = time.perf_counter()
         done.set()
 
+    stamps = []
     worker = threading.Thread(target=compute)
     worker.start()
-    # Held for the whole call, the GIL would keep this loop from running until the run is over.
     while not done.is_set():
-        counted += 1
+        stamps.append(time.perf_counter())  # Python code: runs only while this thread holds the GIL
+        time.sleep(0.001)
     worker.join()
-    assert counted > 1000
+    # Held for the whole call, the GIL would let this loop run at most once or twice between the
+    # call's first and last instants; released, it runs every millisecond or so.
+    during = [s for s in stamps if call["start"] < s < call["end"]]
+    assert call["end"] - call["start"] > 0.03
+    assert len(during) > 10

@@ -10,6 +10,7 @@ set(site ${WORK_DIR}/prefix/${PYTHON_INSTALL_DIR})
 execute_process(COMMAND ${CMAKE_COMMAND} -E env PYTHONPATH=${site} ${PYTHON} -c
   "import leasecalc, sys; assert leasecalc.__file__.startswith(sys.argv[1]), leasecalc.__file__; print(leasecalc.load(sys.argv[2]).run()['returns']['project_npv'])"
   ${site} ${MODEL}
+  WORKING_DIRECTORY ${WORK_DIR}  # not the build tree's python/, which holds the module too
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(rc)
   message(FATAL_ERROR "the installed module failed: ${rc} ${out} ${err}")

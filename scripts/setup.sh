@@ -9,6 +9,9 @@ packages=(g++ cmake ninja-build pkg-config
           libboost-dev libboost-date-time-dev libeigen3-dev libyaml-cpp-dev
           libgtest-dev libgmock-dev nlohmann-json3-dev
           python3 python3-jsonschema  # validates the service's answers against docs/openapi.json
+          python3-dev pybind11-dev python3-pybind11  # the Python module (python/)
+          python3-numpy python3-pytest python3-yaml  # ... its arrays and its tests
+          python3-distributed  # examples/dask_sweep.py and its test on a local cluster
           clang libclang-rt-dev)  # clang and its libFuzzer runtime, for fuzz/ (scripts/fuzz.sh)
 for arg in "$@"; do
   case "$arg" in

@@ -8,6 +8,8 @@ set -euo pipefail
 packages=(g++ cmake ninja-build pkg-config
           libboost-dev libboost-date-time-dev libeigen3-dev libyaml-cpp-dev
           libgtest-dev libgmock-dev nlohmann-json3-dev
+          libxlsxwriter-dev  # the --xlsx workbooks (report/xlsx)
+          libreoffice-calc-nogui  # the workbook test recalculates every bundled model's workbook
           python3 python3-jsonschema  # validates the service's answers against docs/openapi.json
           clang libclang-rt-dev)  # clang and its libFuzzer runtime, for fuzz/ (scripts/fuzz.sh)
 for arg in "$@"; do

@@ -7,6 +7,7 @@
 #include <xlsxwriter.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <functional>
@@ -200,7 +201,10 @@ void write_inputs(Workbook& book, const SheetNames& names, const RunWorkbook& ru
     text(sheet, row, 0, field.path, field.is_scalar ? nullptr : f.bold);
     if (field.is_scalar) {
       const Quantity quantity = split_quantity(field.value);
-      if (quantity.value) {
+      if (quantity.value && quantity.unit == "%") {  // a percentage is the fraction it means, shown as such
+        number(sheet, row, 1, *quantity.value / 100, f.rate);
+        text(sheet, row, 2, quantity.unit);
+      } else if (quantity.value) {
         number(sheet, row, 1, *quantity.value, nullptr);
         text(sheet, row, 2, quantity.unit);
       } else {
@@ -330,7 +334,7 @@ struct AnnualLayout {
 class AnnualWriter {
  public:
   AnnualWriter(Workbook& book, const SheetNames& names, const RunWorkbook& run, const MonthlyLayout& monthly)
-      : book_(book), f_(book.formats()), names_(names), run_(run), monthly_(monthly),
+      : f_(book.formats()), names_(names), run_(run), monthly_(monthly),
         sheet_(book.sheet(names.annual)), years_(engine::deal_years(monthly.months)) {
     layout.years = static_cast<int>(years_.size());
   }
@@ -377,12 +381,13 @@ class AnnualWriter {
 
   // A sum over the lines of `member`: the rows of `rows` that show only such lines, and the
   // Monthly sheet for the lines no row shows.
+  // `self` is the subtotal's own row, never one of its terms.
   std::string subtotal_formula(bool (*member)(Line), const std::vector<StatementRow>& rows, std::size_t year,
-                               int column) const {
+                               int column, int self = -1) const {
     std::set<Line> covered;
     std::string terms;
     for (const StatementRow& row : rows) {
-      if (row.lines.empty()) continue;
+      if (row.lines.empty() || row.row == self) continue;
       const bool inside = std::ranges::all_of(row.lines, member) &&
                           std::ranges::none_of(row.lines, [&](Line line) { return covered.count(line) > 0; });
       if (!inside) continue;
@@ -391,7 +396,7 @@ class AnnualWriter {
       if (row.lines.size() > 1 || row.lines.front() != Line::other_running_costs) covered.insert(row.lines.begin(), row.lines.end());
     }
     for (const StatementRow& row : rows)
-      if (row.lines.size() == 1 && row.lines.front() == Line::other_running_costs && member(Line::other_running_costs))
+      if (row.row != self && row.lines.size() == 1 && row.lines.front() == Line::other_running_costs && member(Line::other_running_costs))
         covered.insert(Line::other_running_costs);
     for (const engine::LineInfo& info : engine::line_table)
       if (member(info.line) && !covered.count(info.line))
@@ -431,7 +436,7 @@ class AnnualWriter {
       for (std::size_t y = 0; y < years_.size(); ++y) {
         const int column = year_column(y);
         if (ledger) formula(sheet_, placed.row, column, "=" + sum_of_months(monthly_.row_of_key.at(ledger->first), y), values[y], format);
-        else if (subtotal) formula(sheet_, placed.row, column, subtotal_formula(subtotal->member, rows, y, column), values[y], format);
+        else if (subtotal) formula(sheet_, placed.row, column, subtotal_formula(subtotal->member, rows, y, column, placed.row), values[y], format);
         else if (balance)
           formula(sheet_, placed.row, column,
                   "=" + on_sheet(names_.monthly, cell(monthly_.line_row(*balance), monthly_.column(years_[y].end_month - 1))),
@@ -554,7 +559,6 @@ class AnnualWriter {
     }
   }
 
-  Workbook& book_;
   const Formats& f_;
   const SheetNames& names_;
   const RunWorkbook& run_;
@@ -564,8 +568,7 @@ class AnnualWriter {
   std::vector<StatementRow> statement_rows_[2];
 };
 
-void write_returns(Workbook& book, const SheetNames& names, const RunWorkbook& run, const MonthlyLayout& monthly,
-                   const AnnualLayout& annual) {
+void write_returns(Workbook& book, const SheetNames& names, const RunWorkbook& run, const AnnualLayout& annual) {
   const Formats& f = book.formats();
   lxw_worksheet* sheet = book.sheet(names.returns);
   const engine::Metrics<double>& metrics = run.run.metrics;
@@ -616,7 +619,11 @@ void write_returns(Workbook& book, const SheetNames& names, const RunWorkbook& r
   const auto irr = [&](const std::string& label, const std::string& flow, const engine::AnnualIrr& engine_irr) {
     const std::string how = "(1 + IRR of the monthly " + flow + " row on Monthly)^12 - 1: the monthly IRR as an effective annual rate." +
                             (engine_irr.note.empty() ? std::string() : " Engine: " + engine_irr.note);
-    live(label, "=(1+IRR(" + p + flow + ",0.01))^12-1", engine_irr.rate, f.rate_bold, how, engine_irr.note);
+    // The guess, IRR's starting point, is the engine's monthly rate to four decimals: the spreadsheets'
+    // solvers give up after a few dozen steps from a far start (a deal losing 30% a year from 1%).
+    const double guess = engine_irr.rate ? std::round((std::pow(1 + *engine_irr.rate, 1.0 / 12) - 1) * 1e4) / 1e4 : 0.01;
+    live(label, "=(1+IRR(" + p + flow + "," + number_text(guess) + "))^12-1", engine_irr.rate, f.rate_bold, how,
+         engine_irr.note);
   };
   irr("Project IRR, pre-tax", "free_cash_flow_pre_tax", metrics.project_irr_pre_tax);
   irr("Project IRR, post-tax", "free_cash_flow_to_firm", metrics.project_irr_post_tax);
@@ -659,7 +666,6 @@ void write_returns(Workbook& book, const SheetNames& names, const RunWorkbook& r
   width(sheet, 1, 3, 16);
   width(sheet, 4, 4, 100);
   worksheet_freeze_panes(sheet, 1, 1);
-  (void)monthly;
 }
 
 void add_series(lxw_chart* chart, const SheetNames& names, const AnnualLayout& annual, const std::string& row_name,
@@ -713,7 +719,7 @@ void write_run_sheets(Workbook& book, const SheetNames& names, const RunWorkbook
   const MonthlyLayout monthly = write_monthly(book, names, run);
   AnnualWriter annual_writer(book, names, run, monthly);
   const AnnualLayout annual = annual_writer.write();
-  write_returns(book, names, run, monthly, annual);
+  write_returns(book, names, run, annual);
   write_charts(book, names, annual);
 }
 

@@ -120,6 +120,7 @@ int bid(Args args) {
     bool fast = false;
     std::optional<solve::BidTarget> target;
     solve::BidRequest request;
+    std::optional<std::string> xlsx;
     for (CommandLine line(args); line.next();) {
       if (line.is("--target")) target = target_option(line);
       else if (line.is("--terms")) request.term_months = terms_option(line);
@@ -129,6 +130,7 @@ int bid(Args args) {
       else if (line.is("--format")) format = format_option(line);
       else if (line.is("--scale")) scale = scale_option(line);
       else if (line.is("--fast")) fast = true;
+      else if (line.is("--xlsx")) xlsx = xlsx_option(line);
       else if (line.is_option()) line.unknown();
       else model_argument(line, model);
     }
@@ -140,6 +142,7 @@ int bid(Args args) {
     const report::BidReport result{fast ? solve::bid<double>(deal, request) : solve::bid<num::Decimal>(deal, request),
                                    loaded.warnings};
     write_report(format, result, scale.value_or(report::default_scale(deal)));
+    if (xlsx) report::write_xlsx(*xlsx, report::make_run_workbook<num::Decimal>(loaded), result);
     return result.bid.none_priced() ? 1 : 0;
   });
 }

@@ -9,6 +9,7 @@
 #include <leasecalc/io/load_deal.hpp>
 #include <leasecalc/io/units.hpp>
 #include <leasecalc/report/run_report.hpp>
+#include <leasecalc/report/xlsx.hpp>
 #include <leasecalc/text/text.hpp>
 
 #include <initializer_list>
@@ -121,6 +122,9 @@ inline io::LoadedDeal load_model(const std::string& path) {
   return loaded;
 }
 
+// --xlsx FILE: where the workbook goes (docs/xlsx.md).
+inline std::string xlsx_option(CommandLine& line) { return std::string(line.value("a workbook file, such as deal.xlsx")); }
+
 // Writes a report in the chosen --format: its JSON, its CSV, or its terminal table at `scale`.
 // (Unqualified calls, so that the writers of each report type are found in its namespace.)
 template <class Report>
@@ -147,6 +151,8 @@ int run_command(std::string_view name, std::string_view usage, Args args, const 
   } catch (const io::InputError& error) {
     std::cerr << error.what() << "\n";
   } catch (const std::invalid_argument& error) {
+    std::cerr << "leasecalc " << name << ": " << error.what() << "\n";
+  } catch (const report::XlsxError& error) {
     std::cerr << "leasecalc " << name << ": " << error.what() << "\n";
   }
   return 2;

@@ -19,7 +19,7 @@ namespace {
 
 constexpr const char* montecarlo_usage =
     "usage: leasecalc montecarlo MODEL.yaml [--runs N] [--seed S] [--threads T] [--format table|csv|json]\n"
-    "                            [--scale 亿|万|bn|M|k|1]\n"
+    "                            [--scale 亿|万|bn|M|k|1] [--xlsx FILE]\n"
     "\n"
     "Draws N scenarios of the deal's uncertain inputs (contract price, price decay, utilisation,\n"
     "residual value, power tariff, debt rate, server price) from the distributions in the model's\n"
@@ -32,7 +32,9 @@ constexpr const char* montecarlo_usage =
     "  --seed      random seed, a whole number (default: the model's, else 42)\n"
     "  --threads   worker threads (default: the machine's cores)\n"
     "  --format    table (default), csv or json\n"
-    "  --scale     amounts divided by 亿 (default for CNY), 万, bn, M (default otherwise), k or 1\n";
+    "  --scale     amounts divided by 亿 (default for CNY), 万, bn, M (default otherwise), k or 1\n"
+    "  --xlsx      also write a workbook: every scenario, the percentiles as formulas, a histogram,\n"
+    "              and the deal's sheets (docs/xlsx.md)\n";
 
 }  // namespace
 
@@ -42,6 +44,7 @@ int montecarlo(Args args) {
     std::string format = "table";
     std::optional<report::Scale> scale;
     std::optional<int> runs, seed;
+    std::optional<std::string> xlsx;
     unsigned threads = std::max(1u, std::thread::hardware_concurrency());
     for (CommandLine line(args); line.next();) {
       if (line.is("--runs")) runs = whole_number_option(line, 1, 10'000'000);
@@ -49,6 +52,7 @@ int montecarlo(Args args) {
       else if (line.is("--threads")) threads = static_cast<unsigned>(whole_number_option(line, 1, 256));
       else if (line.is("--format")) format = format_option(line);
       else if (line.is("--scale")) scale = scale_option(line);
+      else if (line.is("--xlsx")) xlsx = xlsx_option(line);
       else if (line.is_option()) line.unknown();
       else model_argument(line, model);
     }
@@ -67,6 +71,7 @@ int montecarlo(Args args) {
     for (const deal::Warning& capped : result.result.warnings) result.warnings.push_back(loaded.locate(capped));
     print_warnings({result.warnings.begin() + static_cast<std::ptrdiff_t>(loaded.warnings.size()), result.warnings.end()});
     write_report(format, result, scale.value_or(report::default_scale(deal)));
+    if (xlsx) report::write_xlsx(*xlsx, report::make_run_workbook<num::Decimal>(loaded), result);
     return 0;
   });
 }

@@ -15,6 +15,7 @@ namespace {
 constexpr const char* run_usage =
     "usage: leasecalc run MODEL.yaml [--monthly] [--format table|csv|json] [--scale 亿|万|bn|M|k|1] [--fast]\n"
     "                     [--target-irr RATE] [--basis project|project-pre-tax|equity]\n"
+    "                     [--xlsx FILE]\n"
     "\n"
     "Projects the deal month by month and prints the deal summary, the annual income statement and\n"
     "cash flow, the IRR table (project pre- and post-tax, equity), the margin table and the\n"
@@ -27,7 +28,9 @@ constexpr const char* run_usage =
     "                 from 1亿, 万 from 1万, else units; otherwise M from a million, k from a thousand)\n"
     "  --fast         double arithmetic instead of the exact decimal ledger (for sweeps)\n"
     "  --target-irr   the return the break-even prices earn, e.g. 12% (default: the model's discount_rate)\n"
-    "  --basis        whose IRR: project (post-tax, the default), project-pre-tax or equity\n";
+    "  --basis        whose IRR: project (post-tax, the default), project-pre-tax or equity\n"
+    "  --xlsx         also write a workbook: inputs, monthly ledger, annual statements and returns as\n"
+    "                 live formulas, charts (docs/xlsx.md)\n";
 
 solve::ReturnBasis basis_option(CommandLine& line) {
   const std::string_view text = line.value("project, project-pre-tax or equity");
@@ -47,6 +50,7 @@ int run(Args args) {
     bool monthly = false, fast = false;
     std::optional<double> target_irr;
     std::optional<solve::ReturnBasis> basis;
+    std::optional<std::string> xlsx;
     for (CommandLine line(args); line.next();) {
       if (line.is("--monthly")) monthly = true;
       else if (line.is("--fast")) fast = true;
@@ -54,6 +58,7 @@ int run(Args args) {
       else if (line.is("--scale")) scale = scale_option(line);
       else if (line.is("--target-irr")) target_irr = percent_option(line, -1, 100, "an annual rate above -100%, such as 12%");
       else if (line.is("--basis")) basis = basis_option(line);
+      else if (line.is("--xlsx")) xlsx = xlsx_option(line);
       else if (line.is_option()) line.unknown();
       else model_argument(line, model);
     }
@@ -65,6 +70,9 @@ int run(Args args) {
                                     : report::make_run_report<num::Decimal>(deal, monthly, target);
     result.warnings = loaded.warnings;
     write_report(format, result, scale.value_or(report::default_scale(deal.currency, report::magnitude(result))));
+    if (xlsx)
+      report::write_xlsx(*xlsx, fast ? report::make_run_workbook<double>(loaded, target)
+                                     : report::make_run_workbook<num::Decimal>(loaded, target));
     return 0;
   });
 }

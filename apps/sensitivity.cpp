@@ -15,7 +15,7 @@ namespace {
 
 constexpr const char* sensitivity_usage =
     "usage: leasecalc sensitivity MODEL.yaml [--shock 10%] [--life-change 12] [--metric METRIC] [--grid]\n"
-    "                             [--format table|csv|json] [--scale 亿|万|bn|M|k|1]\n"
+    "                             [--format table|csv|json] [--scale 亿|万|bn|M|k|1] [--xlsx FILE]\n"
     "\n"
     "Shocks one input at a time down and up (contract prices, billed volume, server price, debt rate,\n"
     "power tariff, residual value, book and tax depreciation lives, income-tax rate) and shows the\n"
@@ -28,7 +28,8 @@ constexpr const char* sensitivity_usage =
     "                 order and the figure of the grid\n"
     "  --grid         add the grid of the metric over contract price x billed volume\n"
     "  --format       table (default), csv or json\n"
-    "  --scale        amounts divided by 亿 (default for CNY), 万, bn, M (default otherwise), k or 1\n";
+    "  --scale        amounts divided by 亿 (default for CNY), 万, bn, M (default otherwise), k or 1\n"
+    "  --xlsx         also write a workbook: the tornado with its chart, and the deal's sheets (docs/xlsx.md)\n";
 
 }  // namespace
 
@@ -39,6 +40,7 @@ int sensitivity(Args args) {
     std::optional<report::Scale> scale;
     solve::TornadoOptions options;
     bool grid = false;
+    std::optional<std::string> xlsx;
     for (CommandLine line(args); line.next();) {
       if (line.is("--grid")) {
         grid = true;
@@ -54,6 +56,8 @@ int sensitivity(Args args) {
         format = format_option(line);
       } else if (line.is("--scale")) {
         scale = scale_option(line);
+      } else if (line.is("--xlsx")) {
+        xlsx = xlsx_option(line);
       } else if (line.is_option()) {
         line.unknown();
       } else {
@@ -65,6 +69,7 @@ int sensitivity(Args args) {
     report::SensitivityReport result = report::make_sensitivity_report(deal, options, grid);
     result.warnings = loaded.warnings;
     write_report(format, result, scale.value_or(report::default_scale(deal)));
+    if (xlsx) report::write_xlsx(*xlsx, report::make_run_workbook<num::Decimal>(loaded), result);
     return 0;
   });
 }

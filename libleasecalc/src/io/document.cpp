@@ -640,7 +640,8 @@ Document Document::parse(std::string_view text, std::string file_name) {
     throw InputError(position_of(error.mark, file_name), {}, "invalid YAML: " + error.msg);
   }
   SourcePosition position = position_of(root.Mark(), file_name);
-  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(position), {}})));
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(position), {}})),
+                  std::make_shared<const std::string>(normalised));
 }
 
 Document Document::load_file(const std::filesystem::path& file) {
@@ -786,7 +787,102 @@ Document Document::with_overrides(std::span<const FieldOverride> overrides) cons
       node.reset(next);  // rebinds; `=` would overwrite the node in the document
     }
   }
-  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, root_.position(), {}})));
+  // The text stays: the values not overridden keep their lines, and so their comments.
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, root_.position(), {}})), text_);
+}
+
+namespace {
+
+// The comment on a line of YAML: from the first `#` outside quotes that starts the line or
+// follows a space, without the `#`s and spaces; empty when there is none.
+std::string_view line_comment(std::string_view line) {
+  char quote = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+      std::string_view comment = line.substr(i);
+      while (!comment.empty() && (comment.front() == '#' || comment.front() == ' ')) comment.remove_prefix(1);
+      while (!comment.empty() && (comment.back() == ' ' || comment.back() == '\t')) comment.remove_suffix(1);
+      return comment;
+    }
+  }
+  return {};
+}
+
+bool is_comment_line(std::string_view line) {
+  const std::size_t first = line.find_first_not_of(" \t");
+  return first != std::string_view::npos && line[first] == '#';
+}
+
+class FieldLister {
+ public:
+  FieldLister(const std::string* text, std::string file) : file_(std::move(file)) {
+    if (!text) return;
+    std::string_view rest = *text;
+    while (!rest.empty()) {
+      const std::size_t end = rest.find('\n');
+      lines_.push_back(rest.substr(0, end));
+      if (end == std::string_view::npos) break;
+      rest.remove_prefix(end + 1);
+    }
+  }
+
+  void walk(const YAML::Node& node, const std::string& path) {
+    if (node.IsMap()) {
+      for (const auto& entry : node) {
+        if (!entry.first.IsScalar()) continue;
+        add(entry.second, child_path(path, entry.first.Scalar()), entry.first.Mark());
+      }
+    } else if (node.IsSequence()) {
+      std::size_t index = 0;
+      for (const auto& item : node) add(item, path + "[" + std::to_string(index++) + "]", item.Mark());
+    }
+  }
+
+  std::vector<WrittenField> fields;
+
+ private:
+  void add(const YAML::Node& node, std::string path, const YAML::Mark& mark) {
+    WrittenField field{std::move(path), node.IsScalar() ? node.Scalar() : std::string(), node.IsScalar(),
+                       position_of(mark, file_), comment_at(position_of(mark, file_).line)};
+    const std::string child = field.path;
+    fields.push_back(std::move(field));
+    walk(node, child);
+  }
+
+  // The comments of a line not yet claimed: the whole-line comments just above it, then its own.
+  std::string comment_at(int line) {
+    if (line < 1 || static_cast<std::size_t>(line) > lines_.size() || line <= claimed_) return {};
+    claimed_ = line;
+    std::vector<std::string_view> parts;
+    for (int above = line - 1; above >= 1 && is_comment_line(lines_[static_cast<std::size_t>(above - 1)]); --above)
+      parts.insert(parts.begin(), line_comment(lines_[static_cast<std::size_t>(above - 1)]));
+    const std::string_view own = line_comment(lines_[static_cast<std::size_t>(line - 1)]);
+    if (!own.empty()) parts.push_back(own);
+    std::string joined;
+    for (const std::string_view part : parts) {
+      if (part.empty()) continue;
+      if (!joined.empty()) joined += ' ';
+      joined += part;
+    }
+    return joined;
+  }
+
+  std::string file_;
+  std::vector<std::string_view> lines_;
+  int claimed_ = 0;  // the last line whose comment went to a field (fields come in line order)
+};
+
+}  // namespace
+
+std::vector<WrittenField> Document::written_fields() const {
+  FieldLister lister(text_.get(), root_.file());
+  lister.walk(root_.node_->node, {});
+  return std::move(lister.fields);
 }
 
 Object Document::root() const {

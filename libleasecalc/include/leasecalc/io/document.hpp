@@ -296,6 +296,18 @@ struct FieldOverride {
   bool structured = false;
 };
 
+// A value as written in a model file, with the author's comment on it: a listing of the model's
+// inputs (the workbook's Inputs sheet, docs/xlsx.md).
+struct WrittenField {
+  std::string path;      // "contracts[0].take_or_pay.price"
+  std::string value;     // a scalar as written; empty for a map or a list
+  bool is_scalar = false;
+  SourcePosition position;  // of its key (of the item, in a list)
+  // The `# ...` comment at the end of its line and the whole-line comments just above it, joined
+  // by spaces; each comment goes to the first field written on its line.
+  std::string comment;
+};
+
 // A parsed model file. Cheap to copy; values read from it stay valid on their own.
 class Document {
  public:
@@ -322,9 +334,14 @@ class Document {
   // from this document.
   SourcePosition locate(std::string_view path) const;
 
+  // Every map, list and scalar below the root in the order written, with its comment (the YAML
+  // reader drops comments, so they are taken from the text this document was parsed from).
+  std::vector<WrittenField> written_fields() const;
+
  private:
-  explicit Document(Field root) : root_(std::move(root)) {}
+  Document(Field root, std::shared_ptr<const std::string> text) : root_(std::move(root)), text_(std::move(text)) {}
   Field root_;
+  std::shared_ptr<const std::string> text_;  // as parsed, line feeds normalised: for the comments
 };
 
 }  // namespace leasecalc::io

@@ -19,7 +19,7 @@ namespace {
 
 constexpr const char* montecarlo_usage =
     "usage: leasecalc montecarlo MODEL.yaml [--runs N] [--seed S] [--threads T] [--format table|csv|json]\n"
-    "                            [--scale 亿|万|bn|M|k|1]\n"
+    "                            [--scale 亿|万|bn|M|k|1] [--quiet]\n"
     "\n"
     "Draws N scenarios of the deal's uncertain inputs (contract price, price decay, utilisation,\n"
     "residual value, power tariff, debt rate, server price) from the distributions in the model's\n"
@@ -32,7 +32,8 @@ constexpr const char* montecarlo_usage =
     "  --seed      random seed, a whole number (default: the model's, else 42)\n"
     "  --threads   worker threads (default: the machine's cores)\n"
     "  --format    table (default), csv or json\n"
-    "  --scale     amounts divided by 亿 (default for CNY), 万, bn, M (default otherwise), k or 1\n";
+    "  --scale     amounts divided by 亿 (default for CNY), 万, bn, M (default otherwise), k or 1\n"
+    "  --quiet     no progress line (shown on standard error only when it is a terminal)\n";
 
 }  // namespace
 
@@ -43,12 +44,14 @@ int montecarlo(Args args) {
     std::optional<report::Scale> scale;
     std::optional<int> runs, seed;
     unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    bool quiet = false;
     for (CommandLine line(args); line.next();) {
       if (line.is("--runs")) runs = whole_number_option(line, 1, 10'000'000);
       else if (line.is("--seed")) seed = whole_number_option(line, 0, 2'000'000'000);
       else if (line.is("--threads")) threads = static_cast<unsigned>(whole_number_option(line, 1, 256));
       else if (line.is("--format")) format = format_option(line);
       else if (line.is("--scale")) scale = scale_option(line);
+      else if (line.is("--quiet")) quiet = true;
       else if (line.is_option()) line.unknown();
       else model_argument(line, model);
     }
@@ -60,8 +63,10 @@ int montecarlo(Args args) {
     if (runs) uncertainty.runs = *runs;
     if (seed) uncertainty.seed = static_cast<std::uint64_t>(*seed);
     const auto started = std::chrono::steady_clock::now();
+    TerminalProgress progress(quiet, "montecarlo", "scenarios");
     report::MonteCarloReport result{deal.name, deal.currency, from_model.has_value(), threads, 0,
-                                    solve::monte_carlo(deal, uncertainty, threads), {}};
+                                    solve::monte_carlo(deal, uncertainty, threads, progress.callback()), {}};
+    progress.finish();
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     result.warnings = loaded.warnings;
     for (const deal::Warning& capped : result.result.warnings) result.warnings.push_back(loaded.locate(capped));

@@ -9,6 +9,7 @@ packages=(g++ cmake ninja-build pkg-config
           libboost-dev libboost-date-time-dev libeigen3-dev libyaml-cpp-dev
           libgtest-dev libgmock-dev nlohmann-json3-dev
           python3 python3-jsonschema  # validates the service's answers against docs/openapi.json
+          chromium  # renders the deal memo in a test (tests/memo_browser_check.py)
           clang libclang-rt-dev)  # clang and its libFuzzer runtime, for fuzz/ (scripts/fuzz.sh)
 for arg in "$@"; do
   case "$arg" in

@@ -63,11 +63,12 @@ TEST(ModelComments, EachCommentGoesToTheFieldItSpeaksOf) {
       "  - name: senior   # the bank\n"
       "    # 5% a year\n"
       "    rate: 5%\n"
+      "  # the second tranche\n"
       "  - {name: junior, rate: 9%}   # the fund\n"
       "notes: \"a # inside quotes is text\"\n"
       "# the end\n";
   const auto comments = io::model_comments(yaml);
-  ASSERT_EQ(comments.size(), 8u);
+  ASSERT_EQ(comments.size(), 9u);
   const std::vector<std::pair<std::string, std::string>> expected = {
       {"", "A test deal. Second line of the description."},
       {"deal.name", "the name"},
@@ -75,6 +76,7 @@ TEST(ModelComments, EachCommentGoesToTheFieldItSpeaksOf) {
       {"cluster", "nothing else: no spares"},
       {"financing[0].name", "the bank"},
       {"financing[0].rate", "5% a year"},
+      {"financing[1]", "the second tranche"},
       {"financing[1]", "the fund"},
       {"", "the end"},
   };
@@ -84,6 +86,23 @@ TEST(ModelComments, EachCommentGoesToTheFieldItSpeaksOf) {
   }
   EXPECT_EQ(comments[0].line, 1);
   EXPECT_EQ(comments[2].line, 6);
+}
+
+TEST(ModelComments, ListItemsAtTheirKeysIndentAndContinuedValues) {
+  const auto comments = io::model_comments(
+      "contracts:\n"
+      "- take_or_pay:\n"
+      "    # the price\n"
+      "    price: 1\n"
+      "    billing: {frequency: monthly,\n"
+      "              timing: advance}   # in advance\n"
+      "- on_demand:\n"
+      "    name: pool   # spot\n");
+  ASSERT_EQ(comments.size(), 3u);
+  EXPECT_EQ(comments[0].field, "contracts[0].take_or_pay.price");
+  EXPECT_EQ(comments[1].field, "contracts[0].take_or_pay.billing");
+  EXPECT_EQ(comments[1].text, "in advance");
+  EXPECT_EQ(comments[2].field, "contracts[1].on_demand.name");
 }
 
 TEST(ModelComments, EveryBundledCommentIsKeptAndEveryFieldPathExists) {

@@ -3,6 +3,7 @@
 #include "leasecalc/io/document.hpp"
 #include "leasecalc/io/input_error.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -51,6 +52,26 @@ std::optional<std::size_t> trailing_comment(std::string_view rest) {
   return std::nullopt;
 }
 
+// How many flow brackets ('{', '[') the text opens less those it closes, outside quotes and
+// before any comment: a flow mapping or list may continue on the next lines.
+int bracket_change(std::string_view text) {
+  const std::string_view value = text.substr(0, trailing_comment(text).value_or(text.size()));
+  int change = 0;
+  char quote = 0;
+  for (const char c : value) {
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '{' || c == '[') {
+      ++change;
+    } else if (c == '}' || c == ']') {
+      --change;
+    }
+  }
+  return change;
+}
+
 bool is_key_character(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
@@ -62,6 +83,7 @@ std::vector<ModelComment> model_comments(std::string_view yaml_text) {
   std::vector<Level> levels;
   std::map<std::string, int> items_seen;  // list items so far under each path
   bool any_field = false;
+  int open_brackets = 0;  // flow brackets left open by the lines so far
   struct Block {
     std::string text;
     int line = 0;
@@ -93,15 +115,33 @@ std::vector<ModelComment> model_comments(std::string_view yaml_text) {
       continue;
     }
     if (line.substr(indent, 3) == "---" || line.substr(indent, 3) == "...") continue;
+    if (open_brackets > 0) {  // inside a flow mapping or list: its comments stay with its field
+      if (const auto hash = trailing_comment(line.substr(indent))) {
+        const std::string words = trimmed(line.substr(indent + *hash + 1));
+        if (!words.empty()) comments.push_back({path_of(levels), words, line_number});
+      }
+      open_brackets = std::max(0, open_brackets + bracket_change(line.substr(indent)));
+      continue;
+    }
 
-    // Leave the levels this line is not inside of.
-    while (!levels.empty() && levels.back().indent >= indent) levels.pop_back();
+    const bool item = line[indent] == '-' && (indent + 1 == line.size() || line[indent + 1] == ' ');
+    // A block indented deeper than this line closed the section it is indented under.
+    if (pending && pending->indent > indent) {
+      std::vector<Level> section;
+      for (const auto& level : levels)
+        if (level.indent < pending->indent) section.push_back(level);
+      flush(path_of(section));
+    }
+    // Leave the levels this line is not inside of; a list's items may sit at its key's indent.
+    while (!levels.empty() && (levels.back().indent > indent ||
+                               (levels.back().indent == indent && (!item || levels.back().segment.front() == '['))))
+      levels.pop_back();
     std::size_t at = indent;
-    bool item = false;
-    if (line[at] == '-' && (at + 1 == line.size() || line[at + 1] == ' ')) {
+    std::string item_path;
+    if (item) {
       const std::string parent = path_of(levels);
       levels.push_back({indent, "[" + std::to_string(items_seen[parent]++) + "]"});
-      item = true;
+      item_path = path_of(levels);
       at = line.find_first_not_of(' ', at + 1);
       if (at == std::string_view::npos) at = line.size();
     }
@@ -118,19 +158,10 @@ std::vector<ModelComment> model_comments(std::string_view yaml_text) {
       continue;
     }
     const std::string field = path_of(levels);
-    if (pending) {
-      // A block indented deeper than this line closed the section above it.
-      if (pending->indent > indent) {
-        std::vector<Level> section;
-        for (const auto& level : levels)
-          if (level.indent < pending->indent && &level != &levels.back()) section.push_back(level);
-        flush(path_of(section));
-      } else {
-        flush(field);
-      }
-    }
+    flush(item ? item_path : field);  // a block above a list item speaks of the whole item
     any_field = true;
     const std::size_t rest = keyed ? key_end + 1 : at;
+    open_brackets = std::max(0, bracket_change(line.substr(rest)));
     if (const auto hash = trailing_comment(line.substr(rest))) {
       const std::string words = trimmed(line.substr(rest + *hash + 1));
       if (!words.empty()) comments.push_back({field, words, line_number});

@@ -113,13 +113,15 @@ thead th:first-child { text-align: left; }
 tr.subtotal th, tr.subtotal td { font-weight: 600; background: var(--band); }
 table.headline td { font-size: 16px; font-weight: 600; text-align: right; }
 table.headline td.note { font-size: 12px; font-weight: normal; color: var(--muted); text-align: left; white-space: normal; }
-.charts { display: grid; grid-template-columns: 1fr 1fr; gap: 16px 24px; }
-.charts .wide { grid-column: 1 / -1; }
-svg.chart { width: 100%; height: auto; display: block; }
+.charts { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px 28px; }
+.charts .wide { grid-column: 1 / -1; max-width: 760px; }
+svg.chart { width: 100%; max-width: 760px; height: auto; display: block; }
+@media (max-width: 1000px) { .charts { grid-template-columns: minmax(0, 1fr); } }
 svg.chart text { font-family: inherit; fill: var(--ink); }
 svg.chart .chart-title { font-size: 14px; font-weight: 600; }
 svg.chart .tick, svg.chart .legend { font-size: 11px; fill: var(--muted); }
 svg.chart .label { font-size: 12px; }
+svg.chart .case { font-size: 9px; fill: var(--muted); }
 svg.chart .marker { font-size: 11px; fill: #c0392b; }
 .statements { overflow-x: auto; }
 dl.assumptions { display: grid; grid-template-columns: minmax(160px, 24%) 1fr; gap: 4px 16px; }
@@ -134,7 +136,7 @@ ul.warnings li { color: #8a4b00; }
   section, table, svg.chart { break-inside: avoid; }
   .statements { overflow: visible; }
   th, td { padding: 2px 6px; }
-  .charts { grid-template-columns: 1fr 1fr; }
+  .charts { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
   a { color: inherit; text-decoration: none; }
 }
 )css";

@@ -219,17 +219,20 @@ std::string tornado_chart(std::string_view title, double base, const std::vector
     const auto& bar = bars[i];
     const double y = frame.top + 8 + row * static_cast<double>(i);
     out += text_at(frame.left - 8, y + 14, bar.label, "end", "label");
-    const auto draw = [&](const std::optional<double>& value, const std::string& input, const char* fill, std::string_view side) {
+    // The lowered case in the row's upper half, the raised one in its lower half, so that two
+    // cases on the same side of the base (a figure that moves one way either way) stay apart.
+    const auto draw = [&](const std::optional<double>& value, const std::string& input, const char* fill,
+                          std::string_view side, double top) {
       if (!value) return;
       const double from = x_of(std::min(base, *value)), to = x_of(std::max(base, *value));
-      out += "<rect x=\"" + number(from) + "\" y=\"" + number(y) + "\" width=\"" + number(std::max(1.0, to - from)) +
-             "\" height=\"" + number(row - 8) + "\" fill=\"" + fill + "\"><title>" +
+      out += "<rect x=\"" + number(from) + "\" y=\"" + number(top) + "\" width=\"" + number(std::max(1.0, to - from)) +
+             "\" height=\"" + number((row - 8) / 2) + "\" fill=\"" + fill + "\"><title>" +
              escaped(bar.label + ", " + std::string(side) + " (" + input + "): " + value_text(*value)) + "</title></rect>\n";
       const bool left = *value < base;
-      out += text_at(left ? from - 4 : to + 4, y + 14, input, left ? "end" : "start", "tick");
+      out += text_at(left ? from - 4 : to + 4, top + 9, input, left ? "end" : "start", "case");
     };
-    draw(bar.low, bar.low_label, palette[0], "lowered");
-    draw(bar.high, bar.high_label, palette[1], "raised");
+    draw(bar.low, bar.low_label, palette[0], "lowered", y);
+    draw(bar.high, bar.high_label, palette[1], "raised", y + (row - 8) / 2);
   }
   out += line(x_of(base), frame.top, x_of(base), frame.height - frame.bottom, axis_colour, "stroke-width=\"2\"");
   const double y = frame.height - 10;

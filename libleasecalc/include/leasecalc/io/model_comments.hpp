@@ -21,7 +21,8 @@ struct ModelComment {
   int line = 0;      // where it starts in the file, from 1
 };
 
-// In file order. A block of comment lines belongs to the field on the next line that holds one;
+// In file order. A block of comment lines belongs to the field on the next line that holds one
+// (to the whole item when that line starts a list item);
 // a comment after a value on the same line belongs to that field; a block that no field follows
 // (at the end of a section) belongs to the section it is indented under.
 std::vector<ModelComment> model_comments(std::string_view yaml_text);

@@ -17,7 +17,7 @@ namespace {
 constexpr const char* bid_usage =
     "usage: leasecalc bid MODEL.yaml --target METRIC VALUE [--terms 36,48,60] [--prepayment 0%,15%,25%]\n"
     "                     [--credit investment_grade,sub_investment_grade] [--contract NAME]\n"
-    "                     [--format table|csv|json] [--scale 亿|万|bn|M|k|1] [--fast]\n"
+    "                     [--format table|csv|json] [--scale 亿|万|bn|M|k|1] [--fast] [--quiet]\n"
     "\n"
     "The lowest price of one take-or-pay contract (per GPU-hour and per server-month) that earns the\n"
     "target, for each term, prepayment share and credit class, and the deal's returns at that price. Only the bid\n"
@@ -34,6 +34,7 @@ constexpr const char* bid_usage =
     "  --format      table (default), csv or json\n"
     "  --scale       amounts divided by 亿, 万, bn, M, k or 1 (default: by the deal's size)\n"
     "  --fast        figures at the price in double arithmetic instead of the exact decimal ledger\n"
+    "  --quiet       no progress line over the grid (shown on standard error only when it is a terminal)\n"
     "\n"
     "Exit code 1 when no point of the grid has a price.\n";
 
@@ -117,7 +118,7 @@ int bid(Args args) {
     std::optional<std::string> model;
     std::string format = "table";
     std::optional<report::Scale> scale;
-    bool fast = false;
+    bool fast = false, quiet = false;
     std::optional<solve::BidTarget> target;
     solve::BidRequest request;
     std::optional<std::string> xlsx;
@@ -131,6 +132,7 @@ int bid(Args args) {
       else if (line.is("--scale")) scale = scale_option(line);
       else if (line.is("--fast")) fast = true;
       else if (line.is("--xlsx")) xlsx = xlsx_option(line);
+      else if (line.is("--quiet")) quiet = true;
       else if (line.is_option()) line.unknown();
       else model_argument(line, model);
     }
@@ -139,8 +141,11 @@ int bid(Args args) {
     request.target = *target;
     const io::LoadedDeal loaded = load_model(path);
     const deal::Deal& deal = loaded.deal;
-    const report::BidReport result{fast ? solve::bid<double>(deal, request) : solve::bid<num::Decimal>(deal, request),
+    TerminalProgress progress(quiet, "bid", "grid points");
+    const report::BidReport result{fast ? solve::bid<double>(deal, request, progress.callback())
+                                        : solve::bid<num::Decimal>(deal, request, progress.callback()),
                                    loaded.warnings};
+    progress.finish();
     write_report(format, result, scale.value_or(report::default_scale(deal)));
     if (xlsx) report::write_xlsx(*xlsx, report::make_run_workbook<num::Decimal>(loaded), result);
     return result.bid.none_priced() ? 1 : 0;

@@ -8,6 +8,7 @@
 #include <leasecalc/io/input_error.hpp>
 #include <leasecalc/io/load_deal.hpp>
 #include <leasecalc/io/units.hpp>
+#include <leasecalc/report/progress.hpp>
 #include <leasecalc/report/run_report.hpp>
 #include <leasecalc/report/xlsx.hpp>
 #include <leasecalc/text/text.hpp>
@@ -19,6 +20,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <unistd.h>
 
 namespace leasecalc::app {
 
@@ -124,6 +127,23 @@ inline io::LoadedDeal load_model(const std::string& path) {
 
 // --xlsx FILE: where the workbook goes (docs/xlsx.md).
 inline std::string xlsx_option(CommandLine& line) { return std::string(line.value("a workbook file, such as deal.xlsx")); }
+
+// The progress of a long run on standard error, shown only when that is a terminal and the user
+// did not ask for --quiet: a pipe or a file never receives it. finish() erases the line before
+// the result is printed.
+class TerminalProgress {
+ public:
+  TerminalProgress(bool quiet, std::string task, std::string unit) {
+    if (!quiet && ::isatty(STDERR_FILENO)) line_.emplace(std::cerr, std::move(task), std::move(unit));
+  }
+  solve::Progress callback() { return line_ ? line_->callback() : solve::Progress{}; }
+  void finish() {
+    if (line_) line_->finish();
+  }
+
+ private:
+  std::optional<report::ProgressLine> line_;
+};
 
 // Writes a report in the chosen --format: its JSON, its CSV, or its terminal table at `scale`.
 // (Unqualified calls, so that the writers of each report type are found in its namespace.)

@@ -13,5 +13,6 @@ int compare(Args args);
 int sensitivity(Args args);
 int montecarlo(Args args);
 int bid(Args args);
+int report(Args args);
 int serve(Args args);
 }  // namespace leasecalc::app

@@ -22,6 +22,7 @@ constexpr Subcommand subcommands[] = {
     {"compare", "deals side by side (A.yaml B.yaml ...): returns, costs, crossover", leasecalc::app::compare},
     {"sensitivity", "tornado of one-at-a-time shocks, and a price x volume grid", leasecalc::app::sensitivity},
     {"montecarlo", "ranges of IRR, NPV, margin and DSCR over drawn scenarios", leasecalc::app::montecarlo},
+    {"report", "the deal memo: one self-contained HTML page with charts (-o memo.html)", leasecalc::app::report},
     {"serve", "an HTTP pricing service: run, quote, bid and batch over JSON", leasecalc::app::serve},
 };
 

@@ -19,7 +19,7 @@ namespace {
 
 constexpr const char* montecarlo_usage =
     "usage: leasecalc montecarlo MODEL.yaml [--runs N] [--seed S] [--threads T] [--format table|csv|json]\n"
-    "                            [--scale 亿|万|bn|M|k|1] [--xlsx FILE]\n"
+    "                            [--scale 亿|万|bn|M|k|1] [--xlsx FILE] [--quiet]\n"
     "\n"
     "Draws N scenarios of the deal's uncertain inputs (contract price, price decay, utilisation,\n"
     "residual value, power tariff, debt rate, server price) from the distributions in the model's\n"
@@ -34,7 +34,8 @@ constexpr const char* montecarlo_usage =
     "  --format    table (default), csv or json\n"
     "  --scale     amounts divided by 亿 (default for CNY), 万, bn, M (default otherwise), k or 1\n"
     "  --xlsx      also write a workbook: every scenario, the percentiles as formulas, a histogram,\n"
-    "              and the deal's sheets (docs/xlsx.md)\n";
+    "              and the deal's sheets (docs/xlsx.md)\n"
+    "  --quiet     no progress line (shown on standard error only when it is a terminal)\n";
 
 }  // namespace
 
@@ -46,6 +47,7 @@ int montecarlo(Args args) {
     std::optional<int> runs, seed;
     std::optional<std::string> xlsx;
     unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    bool quiet = false;
     for (CommandLine line(args); line.next();) {
       if (line.is("--runs")) runs = whole_number_option(line, 1, 10'000'000);
       else if (line.is("--seed")) seed = whole_number_option(line, 0, 2'000'000'000);
@@ -53,6 +55,7 @@ int montecarlo(Args args) {
       else if (line.is("--format")) format = format_option(line);
       else if (line.is("--scale")) scale = scale_option(line);
       else if (line.is("--xlsx")) xlsx = xlsx_option(line);
+      else if (line.is("--quiet")) quiet = true;
       else if (line.is_option()) line.unknown();
       else model_argument(line, model);
     }
@@ -64,8 +67,10 @@ int montecarlo(Args args) {
     if (runs) uncertainty.runs = *runs;
     if (seed) uncertainty.seed = static_cast<std::uint64_t>(*seed);
     const auto started = std::chrono::steady_clock::now();
+    TerminalProgress progress(quiet, "montecarlo", "scenarios");
     report::MonteCarloReport result{deal.name, deal.currency, from_model.has_value(), threads, 0,
-                                    solve::monte_carlo(deal, uncertainty, threads), {}};
+                                    solve::monte_carlo(deal, uncertainty, threads, progress.callback()), {}};
+    progress.finish();
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     result.warnings = loaded.warnings;
     for (const deal::Warning& capped : result.result.warnings) result.warnings.push_back(loaded.locate(capped));

@@ -15,7 +15,7 @@ namespace {
 
 constexpr const char* sensitivity_usage =
     "usage: leasecalc sensitivity MODEL.yaml [--shock 10%] [--life-change 12] [--metric METRIC] [--grid]\n"
-    "                             [--format table|csv|json] [--scale 亿|万|bn|M|k|1] [--xlsx FILE]\n"
+    "                             [--format table|csv|json] [--scale 亿|万|bn|M|k|1] [--xlsx FILE] [--quiet]\n"
     "\n"
     "Shocks one input at a time down and up (contract prices, billed volume, server price, debt rate,\n"
     "power tariff, residual value, book and tax depreciation lives, income-tax rate) and shows the\n"
@@ -29,7 +29,8 @@ constexpr const char* sensitivity_usage =
     "  --grid         add the grid of the metric over contract price x billed volume\n"
     "  --format       table (default), csv or json\n"
     "  --scale        amounts divided by 亿 (default for CNY), 万, bn, M (default otherwise), k or 1\n"
-    "  --xlsx         also write a workbook: the tornado with its chart, and the deal's sheets (docs/xlsx.md)\n";
+    "  --xlsx         also write a workbook: the tornado with its chart, and the deal's sheets (docs/xlsx.md)\n"
+    "  --quiet        no progress line for the grid (shown on standard error only when it is a terminal)\n";
 
 }  // namespace
 
@@ -39,11 +40,13 @@ int sensitivity(Args args) {
     std::string format = "table";
     std::optional<report::Scale> scale;
     solve::TornadoOptions options;
-    bool grid = false;
+    bool grid = false, quiet = false;
     std::optional<std::string> xlsx;
     for (CommandLine line(args); line.next();) {
       if (line.is("--grid")) {
         grid = true;
+      } else if (line.is("--quiet")) {
+        quiet = true;
       } else if (line.is("--shock")) {
         options.shock = percent_option(line, 0, 1, "a percentage above 0% and below 100%, such as 10%");
       } else if (line.is("--life-change")) {
@@ -66,7 +69,9 @@ int sensitivity(Args args) {
     }
     const io::LoadedDeal loaded = load_model(required_model(model, "sensitivity"));
     const deal::Deal& deal = loaded.deal;
-    report::SensitivityReport result = report::make_sensitivity_report(deal, options, grid);
+    TerminalProgress progress(quiet, "sensitivity grid", "cells");
+    report::SensitivityReport result = report::make_sensitivity_report(deal, options, grid, progress.callback());
+    progress.finish();
     result.warnings = loaded.warnings;
     write_report(format, result, scale.value_or(report::default_scale(deal)));
     if (xlsx) report::write_xlsx(*xlsx, report::make_run_workbook<num::Decimal>(loaded), result);

@@ -14,6 +14,7 @@ packages=(g++ cmake ninja-build pkg-config
           python3-dev pybind11-dev python3-pybind11  # the Python module (python/)
           python3-numpy python3-pytest python3-yaml  # ... its arrays and its tests
           python3-distributed  # examples/dask_sweep.py and its test on a local cluster
+          chromium  # renders the deal memo in a test (tests/memo_browser_check.py)
           clang libclang-rt-dev)  # clang and its libFuzzer runtime, for fuzz/ (scripts/fuzz.sh)
 for arg in "$@"; do
   case "$arg" in

@@ -15,11 +15,12 @@ using text::format;
 using text::pad_left;
 using text::pad_right;
 
-SensitivityReport make_sensitivity_report(const deal::Deal& deal, const solve::TornadoOptions& options, bool with_grid) {
+SensitivityReport make_sensitivity_report(const deal::Deal& deal, const solve::TornadoOptions& options, bool with_grid,
+                                          const solve::Progress& progress) {
   SensitivityReport report{deal.name, deal.currency, solve::tornado(deal, options), std::nullopt, {}};
   if (with_grid)
     report.grid = solve::price_volume_grid(deal, options.sort_by, solve::factors_around_one(options.shock, 2, 2),
-                                           solve::factors_around_one(options.shock, 4, 2));
+                                           solve::factors_around_one(options.shock, 4, 2), progress);
   return report;
 }
 
@@ -77,6 +78,12 @@ std::string unit_of(Measure measure, const Scale& scale, const std::string& curr
 }
 
 }  // namespace
+
+std::string measure_text(Measure measure, const std::optional<double>& value, const Scale& scale) {
+  return shown(measure, value, scale);
+}
+
+std::string input_value_text(solve::InputUnit unit, const std::optional<double>& value) { return input_value(unit, value); }
 
 void write_table(std::ostream& out, const SensitivityReport& r, const Scale& scale) {
   const auto& t = r.tornado;

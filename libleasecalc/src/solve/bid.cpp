@@ -334,7 +334,7 @@ bool prices_credit(const deal::Deal& deal) {
 }  // namespace
 
 template <num::Numeric Num>
-Bid bid(const deal::Deal& model, const BidRequest& request) {
+Bid bid(const deal::Deal& model, const BidRequest& request, const Progress& progress) {
   const std::size_t index = bid_contract_index(model, request.contract);
   const auto& contract = bid_contract(model, index);
   if (request.target.metric == BidMetric::minimum_dscr && model.debt.empty())
@@ -380,6 +380,7 @@ Bid bid(const deal::Deal& model, const BidRequest& request) {
 
   const std::string target_name(names_of(request.target.metric).name);
   for (deal::Deal& deal : deals) {
+    report_progress(progress, result.points.size(), deals.size());
     BidPoint point;
     point.term_months = bid_contract(deal, index).term_months;
     point.prepayment_share = num::to_double(bid_contract(deal, index).prepayment_share);
@@ -448,10 +449,11 @@ Bid bid(const deal::Deal& model, const BidRequest& request) {
     }
     result.points.push_back(std::move(point));
   }
+  report_progress(progress, result.points.size(), deals.size());
   return result;
 }
 
-template Bid bid<double>(const deal::Deal&, const BidRequest&);
-template Bid bid<num::Decimal>(const deal::Deal&, const BidRequest&);
+template Bid bid<double>(const deal::Deal&, const BidRequest&, const Progress&);
+template Bid bid<num::Decimal>(const deal::Deal&, const BidRequest&, const Progress&);
 
 }  // namespace leasecalc::solve

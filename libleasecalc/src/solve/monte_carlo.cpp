@@ -167,7 +167,8 @@ void cap_utilisation(const deal::Deal& deal, const Uncertainty& uncertainty, con
 
 }  // namespace
 
-MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertainty, unsigned threads) {
+MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertainty, unsigned threads,
+                             const Progress& progress) {
   if (uncertainty.runs < 1) throw std::invalid_argument("a Monte Carlo run needs at least one scenario");
   MonteCarloResult result;
   result.uncertainty = uncertainty;
@@ -192,6 +193,7 @@ MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertai
   std::atomic<Eigen::Index> next{0};
   std::vector<std::exception_ptr> failures(workers);
   std::vector<Eigen::Index> failed_at(workers, runs);
+  std::atomic<std::size_t> done{0};
   const auto work = [&](unsigned w) {
     for (Eigen::Index first; (first = next.fetch_add(chunk)) < runs;) {
       try {
@@ -202,6 +204,8 @@ MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertai
           failures[w] = std::current_exception();
         }
       }
+      const auto finished = static_cast<std::size_t>(std::min(runs, first + chunk) - first);
+      report_progress(progress, done += finished, static_cast<std::size_t>(runs));
     }
   };
   if (workers == 1) {

@@ -281,7 +281,7 @@ std::vector<double> factors_around_one(double step, int below, int above) {
 }
 
 TwoWayGrid price_volume_grid(const deal::Deal& deal, Measure measure, const std::vector<double>& price_factors,
-                             const std::vector<double>& volume_factors) {
+                             const std::vector<double>& volume_factors, const Progress& progress) {
   TwoWayGrid grid{measure, price_factors, {}, {}, ""};
   const double peak = peak_billed_share(deal);
   std::string left_out;
@@ -291,10 +291,13 @@ TwoWayGrid price_volume_grid(const deal::Deal& deal, Measure measure, const std:
   }
   if (!left_out.empty())
     grid.note = "billed volume " + left_out + " left out: it would exceed the servers in service";
+  const std::size_t cells = grid.price_factors.size() * grid.volume_factors.size();
   for (double price : grid.price_factors) {
     const deal::Deal priced = with_price_factor(deal, decimal(price));
-    for (double volume : grid.volume_factors)
+    for (double volume : grid.volume_factors) {
       grid.values.push_back(value_of(outcome_of(with_volume_factor(priced, decimal(volume))), measure));
+      report_progress(progress, grid.values.size(), cells);
+    }
   }
   return grid;
 }

@@ -21,8 +21,15 @@ struct SensitivityReport {
 };
 
 // The tornado, and with `with_grid` the price x billed-volume grid of the tornado's measure at
-// steps of the shock (two down and two up on price; four down and two up on volume).
-SensitivityReport make_sensitivity_report(const deal::Deal& deal, const solve::TornadoOptions& options, bool with_grid);
+// steps of the shock (two down and two up on price; four down and two up on volume). `progress`
+// hears of the grid's cells done.
+SensitivityReport make_sensitivity_report(const deal::Deal& deal, const solve::TornadoOptions& options, bool with_grid,
+                                          const solve::Progress& progress = {});
+
+// A measure as the tables show it (rates in %, NPV at `scale`, DSCR as a multiple; "n/a" for none),
+// and a shocked input's value (a factor "x0.90", a rate, an amount, months).
+std::string measure_text(solve::Measure measure, const std::optional<double>& value, const Scale& scale);
+std::string input_value_text(solve::InputUnit unit, const std::optional<double>& value);
 
 void write_table(std::ostream& out, const SensitivityReport& report, const Scale& scale);
 void write_csv(std::ostream& out, const SensitivityReport& report);

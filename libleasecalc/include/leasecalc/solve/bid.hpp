@@ -19,6 +19,7 @@
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/metrics.hpp"
+#include "leasecalc/solve/progress.hpp"
 
 #include <cstddef>
 #include <optional>
@@ -156,11 +157,12 @@ struct PriceSolution {
 };
 PriceSolution solve_bid_price(const deal::Deal& deal, std::size_t contract, const BidTarget& target);
 
-// The whole grid, each answer confirmed by a projection in `Num` (num::Decimal: exact).
+// The whole grid, each answer confirmed by a projection in `Num` (num::Decimal: exact). `progress`
+// hears of the grid points done.
 template <num::Numeric Num>
-Bid bid(const deal::Deal& deal, const BidRequest& request);
+Bid bid(const deal::Deal& deal, const BidRequest& request, const Progress& progress = {});
 
-extern template Bid bid<double>(const deal::Deal&, const BidRequest&);
-extern template Bid bid<num::Decimal>(const deal::Deal&, const BidRequest&);
+extern template Bid bid<double>(const deal::Deal&, const BidRequest&, const Progress&);
+extern template Bid bid<num::Decimal>(const deal::Deal&, const BidRequest&, const Progress&);
 
 }  // namespace leasecalc::solve

@@ -11,6 +11,7 @@
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/deal/uncertainty.hpp"
 #include "leasecalc/deal/warnings.hpp"
+#include "leasecalc/solve/progress.hpp"
 #include "leasecalc/solve/sensitivity.hpp"
 
 #include <Eigen/Core>
@@ -84,6 +85,8 @@ struct MonteCarloResult {
 };
 
 // `threads` workers (at least one) share the scenarios; the result is the same on any number.
-MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertainty, unsigned threads = 1);
+// `progress` hears of the scenarios done as each worker finishes a batch.
+MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertainty, unsigned threads = 1,
+                             const Progress& progress = {});
 
 }  // namespace leasecalc::solve

@@ -7,6 +7,7 @@
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/metrics.hpp"
 #include "leasecalc/engine/project.hpp"
+#include "leasecalc/solve/progress.hpp"
 #include "leasecalc/solve/variants.hpp"
 
 #include <optional>
@@ -126,7 +127,8 @@ struct TwoWayGrid {
 std::vector<double> factors_around_one(double step, int below, int above);
 
 // Volume factors that would bill more servers than are in service are left out (with a note).
+// `progress` hears of the cells done.
 TwoWayGrid price_volume_grid(const deal::Deal& deal, Measure measure, const std::vector<double>& price_factors,
-                             const std::vector<double>& volume_factors);
+                             const std::vector<double>& volume_factors, const Progress& progress = {});
 
 }  // namespace leasecalc::solve

@@ -256,7 +256,7 @@ void write_lender_table(std::ostream& out, const solve::MonteCarloResult& mc, co
   if (l.dscr_threshold) out << "minimum DSCR " << format("%.2fx", *l.dscr_threshold);
   if (l.dscr_threshold && l.ltv_threshold) out << ", ";
   if (l.ltv_threshold) out << "maximum LTV " << format("%.1f%%", *l.ltv_threshold * 100);
-  out << (l.covenants_from_model ? ", the model's covenants" : ", tested quarterly on the trailing 12 months")
+  out << (l.covenants_from_model ? ", the model's covenants" : ", tested quarterly from month 11 on the trailing 12 months")
       << "; probabilities +/- one standard error, in points):\n";
   out << "  Covenant breach over the life:    " << percent_with_error(l.breach_over_life) << "\n";
   out << "  Cash trapped over the life:       " << percent_with_error(l.cash_trap_over_life) << "\n";

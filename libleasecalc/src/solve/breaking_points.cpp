@@ -5,6 +5,7 @@
 #include "leasecalc/engine/project.hpp"
 #include "leasecalc/solve/monte_carlo.hpp"
 #include "leasecalc/solve/target_input.hpp"
+#include "leasecalc/time/date.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -113,6 +114,9 @@ deal::Covenants tested_covenants(const deal::Deal& deal, double dscr_covenant) {
   deal::Covenants covenants;
   covenants.minimum_dscr = num::from_double<deal::Decimal>(dscr_covenant);
   covenants.frequency = time::Frequency::quarterly;
+  // First tested at the end of the first deal year: lenders' first test dates come a year or more
+  // after close (reference/seed-facts.md §8).
+  covenants.first_test = time::add_months(deal.start, 11, time::EndOfMonth::off);
   covenants.look_back = deal::CovenantLookBack::trailing_12_months;
   covenants.on_breach = deal::BreachAction::report;
   return covenants;

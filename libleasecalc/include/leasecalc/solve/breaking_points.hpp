@@ -30,7 +30,8 @@ struct BreakingPoint {
 };
 
 // The DSCR and LTV covenants a scenario is tested on: the model's, or, when it sets none, a minimum
-// DSCR of `dscr_covenant` tested each quarter on the trailing 12 months that only reports.
+// DSCR of `dscr_covenant` tested each quarter from the end of the first deal year on the trailing
+// 12 months, that only reports.
 deal::Covenants tested_covenants(const deal::Deal& deal, double dscr_covenant);
 
 // Each uncertain input of `uncertainty`, in order. `equity_target`: the equity IRR the shareholders

@@ -95,7 +95,8 @@ struct QuarterRisk {
 
 struct LenderRisk {
   // The DSCR and LTV tests counted: the model's covenants, or, when it sets none, a minimum DSCR of
-  // Uncertainty::dscr_covenant tested each quarter on the trailing 12 months (reported only).
+  // Uncertainty::dscr_covenant tested each quarter from the end of the first deal year on the
+  // trailing 12 months (reported only; solve::tested_covenants).
   std::optional<double> dscr_threshold, ltv_threshold;
   bool covenants_from_model = false;
   std::vector<QuarterRisk> quarters;

@@ -4,6 +4,10 @@
 #include <leasecalc/io/input_error.hpp>
 #include <leasecalc/io/load_deal.hpp>
 #include <leasecalc/io/load_uncertainty.hpp>
+#include <leasecalc/engine/covenants.hpp>
+#include <leasecalc/engine/project.hpp>
+#include <leasecalc/solve/breaking_points.hpp>
+#include <leasecalc/solve/market_path.hpp>
 #include <leasecalc/solve/monte_carlo.hpp>
 
 #include "support/cli.hpp"
@@ -16,7 +20,9 @@
 #include <filesystem>
 #include <fstream>
 #include <numbers>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 using namespace leasecalc;
@@ -158,6 +164,313 @@ TEST(MonteCarlo, InputsThatCannotChangeTheDealAreNoted) {
   EXPECT_EQ(result.notes[1], "debt_rate: ignored, the deal has no debt");
 }
 
+// ---- market paths -------------------------------------------------------------------------------
+
+// Without reversion or generations the log index is a Brownian motion with drift, so the index at
+// t years is lognormal: mean exp(mu t + s^2 t / 2), variance mean^2 (exp(s^2 t) - 1).
+void expect_lognormal_index(bool with_overall_shocks) {
+  deal::MarketPath market;
+  market.drift = -0.10;
+  market.volatility = 0.30;
+  solve::Uncertainty u;
+  u.runs = 20000;
+  u.seed = 11;
+  u.market = market;
+  const auto draws = solve::draw(u);
+  ASSERT_EQ(draws.market_shocks.size(), with_overall_shocks ? 20000 : 20000);
+  const int month = 36;
+  const double t = month / 12.0, mean = std::exp(market.drift * t + market.volatility * market.volatility * t / 2);
+  const double variance = mean * mean * (std::exp(market.volatility * market.volatility * t) - 1);
+  double sum = 0, squares = 0;
+  const double n = u.runs;
+  for (int i = 0; i < u.runs; ++i) {
+    const auto path = solve::market_path(market, month + 1, u.seed, static_cast<std::uint64_t>(i),
+                                         with_overall_shocks ? std::optional<double>(draws.market_shocks(i)) : std::nullopt);
+    ASSERT_EQ(path.front(), 1.0);
+    sum += path[month];
+    squares += path[month] * path[month];
+  }
+  const double sample_mean = sum / n, sample_variance = (squares - n * sample_mean * sample_mean) / (n - 1);
+  EXPECT_NEAR(sample_mean, mean, 5 * std::sqrt(variance / n));
+  // The variance of a lognormal's sample variance: (mu4 - sigma^4) / n with mu4 from the moments.
+  const double s2 = market.volatility * market.volatility * t, m = market.drift * t;
+  const auto raw = [&](double k) { return std::exp(k * m + k * k * s2 / 2); };
+  const double mu4 = raw(4) - 4 * raw(3) * raw(1) + 6 * raw(2) * raw(1) * raw(1) - 3 * std::pow(raw(1), 4);
+  EXPECT_NEAR(sample_variance, variance, 5 * std::sqrt((mu4 - variance * variance) / n));
+}
+
+TEST(MarketPath, IndexIsLognormalWithTheClosedFormMeanAndVariance) {
+  expect_lognormal_index(false);
+  // An overall shock put in place of the path's own keeps the path's law.
+  expect_lognormal_index(true);
+}
+
+TEST(MarketPath, RevertsTowardTheTrendAndStepsAtEachGeneration) {
+  deal::MarketPath market;
+  market.reversion = 3.0;  // fast: the log index ends near the trend line
+  market.trend = -0.2;
+  market.generation_months = {24};
+  market.generation_jump = solve::Normal{-0.3, 0, {}, {}};
+  const auto path = solve::market_path(market, 61, 1, 0);
+  EXPECT_NEAR(std::log(path[23]), -0.2 * 22 / 12.0, 0.1);
+  EXPECT_NEAR(path[24] / path[23], 0.7 * std::exp(3.0 * (-0.2 * 23 / 12.0 - std::log(path[23])) / 12), 1e-9);
+  EXPECT_NEAR(std::log(path[60]), -0.2 * 59 / 12.0, 0.1);
+  // Given paths are taken in turn and held at their last value.
+  deal::MarketPath given;
+  given.paths = {{1, 0.9}, {1, 1.1, 1.2}};
+  EXPECT_EQ(solve::market_path(given, 4, 1, 2), (std::vector<double>{1, 0.9, 0.9, 0.9}));
+  EXPECT_EQ(solve::market_path(given, 4, 1, 3), (std::vector<double>{1, 1.1, 1.2, 1.2}));
+}
+
+TEST(MarketPath, MovesOnDemandAndReLeasePricesAndTheFleetValueTogether) {
+  auto deal = test::rich_deal();
+  const auto base = engine::project<double>(deal);
+  deal.market_index.assign(static_cast<std::size_t>(deal.horizon_months), 0.5);
+  deal.market_index[0] = 1;
+  const auto halved = engine::project<double>(deal);
+  for (int m = 1; m < deal.horizon_months; ++m)
+    EXPECT_NEAR(halved(engine::Line::on_demand_revenue, m), 0.5 * base(engine::Line::on_demand_revenue, m),
+                1e-6 * std::abs(base(engine::Line::on_demand_revenue, m)) + 0.02)
+        << m;
+  const int last = deal.horizon_months - 1;
+  EXPECT_NEAR(halved(engine::Line::sale_proceeds, last), 0.5 * base(engine::Line::sale_proceeds, last), 0.02);
+  // Committed revenue is the customer's signed price: the market does not move it.
+  EXPECT_EQ(halved(engine::Line::committed_revenue, 10), base(engine::Line::committed_revenue, 10));
+}
+
+// ---- correlations and sampling -------------------------------------------------------------------
+
+TEST(MonteCarlo, CorrelatedInputsHaveTheMatrixCorrelationOnTheirNormalScores) {
+  solve::Uncertainty u;
+  u.runs = 20000;
+  u.inputs = {{Quantity::price, solve::Normal{0, 0.1, {}, {}}}, {Quantity::residual, solve::Normal{0, 0.2, {}, {}}},
+              {Quantity::server_price, solve::Normal{0, 0.1, {}, {}}}};
+  u.correlations = {{"price", "residual"}, {{1, 0.8}, {0.8, 1}}};
+  const auto changes = solve::draw_changes(u);
+  const auto correlation = [&](Eigen::Index a, Eigen::Index b) {
+    const Eigen::ArrayXd x = changes.col(a).array() - changes.col(a).mean(), y = changes.col(b).array() - changes.col(b).mean();
+    return (x * y).sum() / std::sqrt(x.square().sum() * y.square().sum());
+  };
+  EXPECT_NEAR(correlation(0, 1), 0.8, 0.01);
+  EXPECT_NEAR(correlation(0, 2), 0.0, 0.03);
+  // The price keeps its own law.
+  EXPECT_NEAR(std::sqrt((changes.col(0).array() - changes.col(0).mean()).square().mean()), 0.1, 0.003);
+}
+
+TEST(MonteCarlo, CorrelationFactorOfASemiDefiniteMatrixAndRefusalOfAnIndefiniteOne) {
+  Eigen::MatrixXd singular(3, 3);
+  singular << 1, 1, 0.5, 1, 1, 0.5, 0.5, 0.5, 1;  // the first two inputs move as one
+  const Eigen::MatrixXd factor = solve::correlation_factor(singular);
+  EXPECT_LT((factor * factor.transpose() - singular).cwiseAbs().maxCoeff(), 1e-12);
+  Eigen::MatrixXd indefinite(3, 3);
+  indefinite << 1, 0.9, -0.9, 0.9, 1, 0.9, -0.9, 0.9, 1;
+  EXPECT_THROW((void)solve::correlation_factor(indefinite), std::invalid_argument);
+}
+
+TEST(MonteCarlo, LatinHypercubePutsOneDrawInEachSlice) {
+  solve::Uncertainty u;
+  u.runs = 500;
+  u.sampling = deal::Sampling::latin_hypercube;
+  u.inputs = {{Quantity::price, solve::Uniform{0, 1}}};
+  const Eigen::VectorXd draws = solve::draw_changes(u).col(0);
+  std::vector<int> per_slice(500);
+  for (double x : draws) ++per_slice[static_cast<std::size_t>(x * 500)];
+  EXPECT_TRUE(std::all_of(per_slice.begin(), per_slice.end(), [](int n) { return n == 1; }));
+}
+
+// ---- what lenders ask ----------------------------------------------------------------------------
+
+// The minimal deal with a 36-month annuity loan and a quarterly DSCR covenant: the DSCR rises with
+// the price, so the deal breaches exactly when the price change is below the one at which the
+// least-covered test date sits on the threshold. With the change uniform on [low, high], the
+// breach probability is (c* - low) / (high - low).
+deal::Deal covenanted_deal() {
+  auto deal = test::minimal_deal();
+  deal::DebtTranche loan;
+  loan.name = "senior";
+  loan.amount = test::dec("6000000");
+  loan.annual_rate = test::dec("0.06");
+  loan.term_months = 36;
+  deal.debt = {loan};
+  deal.covenants.minimum_dscr = test::dec("1.3");
+  return deal;
+}
+
+bool breaches(const deal::Deal& deal, double price_change) {
+  const auto scenario = solve::with_change(deal, Quantity::price, price_change);
+  const auto report = engine::covenant_report(scenario, engine::project<double>(scenario));
+  for (const auto& test : report.tests)
+    if (test.first_breach) return true;
+  return false;
+}
+
+TEST(MonteCarloLenders, BreachProbabilityMatchesTheUniformLawAtTheBreakingPrice) {
+  const auto deal = covenanted_deal();
+  double low = -0.8, high = 0.0;
+  ASSERT_TRUE(breaches(deal, low));
+  ASSERT_FALSE(breaches(deal, high));
+  double a = low, b = high;
+  for (int i = 0; i < 60; ++i) (breaches(deal, (a + b) / 2) ? a : b) = (a + b) / 2;
+  const double expected = (b - low) / (high - low);
+  solve::Uncertainty u;
+  u.runs = 400;
+  u.sampling = deal::Sampling::latin_hypercube;  // one draw in each 1/400 slice: the count is exact to one
+  u.inputs = {{Quantity::price, solve::Uniform{low, high}}};
+  const auto result = solve::monte_carlo(deal, u, 2);
+  EXPECT_TRUE(result.lender.covenants_from_model);
+  EXPECT_NEAR(result.lender.breach_over_life.value, expected, 1.0 / 400 + 1e-12);
+  EXPECT_NEAR(result.lender.breach_over_life.standard_error, std::sqrt(expected * (1 - expected) / 400), 0.003);
+  // The first breach's quarters add up to the breaches over the life.
+  double first = 0;
+  for (const auto& q : result.lender.quarters) first += q.first_breach.value;
+  EXPECT_NEAR(first, result.lender.breach_over_life.value, 1e-12);
+  // What kills this deal: the price change of the first breach is the one found above, and in the
+  // price's own units; NPV zero and the equity target lie where the deterministic runs put them.
+  auto wider = u;  // the NPV reaches zero only above the model's price
+  wider.inputs = {{Quantity::price, solve::Uniform{low, 1.0}}};
+  const auto points = solve::breaking_points(deal, wider, 0.10);
+  ASSERT_EQ(points.size(), 1u);
+  ASSERT_TRUE(points[0].first_breach);
+  EXPECT_NEAR(*points[0].first_breach, b, 1e-6);
+  EXPECT_NEAR(*points[0].level(*points[0].first_breach), 30000 * (1 + b), 0.05);
+  ASSERT_TRUE(points[0].npv_zero);
+  EXPECT_NEAR(solve::outcome_of(solve::with_change(deal, Quantity::price, *points[0].npv_zero)).npv, 0, 1);
+  ASSERT_TRUE(points[0].equity_target_missed);
+  EXPECT_NEAR(*solve::outcome_of(solve::with_change(deal, Quantity::price, *points[0].equity_target_missed)).equity_irr,
+              0.10, 1e-6);
+  // Random draws: within four standard errors.
+  u.sampling = deal::Sampling::random;
+  const auto random = solve::monte_carlo(deal, u, 2);
+  EXPECT_NEAR(random.lender.breach_over_life.value, expected, 4 * std::sqrt(expected * (1 - expected) / 400));
+}
+
+TEST(MonteCarloLenders, LargestDebtAtABreachLevelIsTheLastThatHoldsIt) {
+  const auto deal = covenanted_deal();
+  solve::Uncertainty u;
+  u.runs = 200;
+  u.sampling = deal::Sampling::latin_hypercube;
+  u.inputs = {{Quantity::price, solve::Uniform{-0.5, 0.1}}};
+  const auto found = solve::largest_debt_at_breach(deal, u, 0.2, 2);
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(found->at_search_limit);
+  EXPECT_LE(found->breach.value, 0.2);
+  // The same loan checked apart: at the factor it holds, a step more does not.
+  const auto breach_with_loan = [&](double factor) {
+    auto scaled = deal;
+    scaled.debt[0].amount = test::dec("6000000") * num::from_double<deal::Decimal>(factor);
+    return solve::monte_carlo(scaled, u, 2).lender.breach_over_life.value;
+  };
+  EXPECT_EQ(breach_with_loan(found->factor), found->breach.value);
+  EXPECT_GT(breach_with_loan(found->factor + 1.0 / 512), 0.2);
+  EXPECT_NEAR(found->debt_drawn, 6000000 * found->factor, 1);
+}
+
+TEST(MonteCarloLenders, SameSeedSameResultOnAnyThreadCountWithPathsAndCorrelations) {
+  auto deal = test::rich_deal();
+  deal.covenants.minimum_dscr = test::dec("1.5");
+  deal.covenants.maximum_ltv = test::dec("0.8");
+  auto u = solve::Uncertainty::defaults();
+  u.runs = 48;
+  deal::MarketPath market;
+  market.drift = -0.1;
+  market.volatility = 0.25;
+  market.generation_months = {30};
+  market.generation_jump = solve::Uniform{-0.3, 0};
+  u.market = market;
+  u.correlations = {{"market", "residual"}, {{1, 0.7}, {0.7, 1}}};
+  const auto one = solve::monte_carlo(deal, u, 1);
+  const auto three = solve::monte_carlo(deal, u, 3);
+  EXPECT_TRUE((one.outcomes == three.outcomes).all());
+  EXPECT_EQ(one.first_breach_months, three.first_breach_months);
+  EXPECT_EQ(one.lender_losses, three.lender_losses);
+  ASSERT_EQ(one.lender.quarters.size(), three.lender.quarters.size());
+  for (std::size_t q = 0; q < one.lender.quarters.size(); ++q) {
+    EXPECT_EQ(one.lender.quarters[q].dscr_breach.value, three.lender.quarters[q].dscr_breach.value);
+    EXPECT_EQ(one.lender.quarters[q].ltv_breach.value, three.lender.quarters[q].ltv_breach.value);
+    EXPECT_EQ(one.lender.quarters[q].funding_shortfall.value, three.lender.quarters[q].funding_shortfall.value);
+  }
+  EXPECT_EQ(one.lender.expected_loss.value, three.lender.expected_loss.value);
+  // The path matters: the spread of NPV is wider than without it.
+  auto flat = u;
+  flat.market.reset();
+  flat.correlations = {};
+  EXPECT_GT(one.summary(Measure::npv)->standard_deviation, solve::monte_carlo(deal, flat, 2).summary(Measure::npv)->standard_deviation);
+}
+
+TEST(MonteCarloLenders, SamplingErrorShrinksAsOneOverTheSquareRootOfTheRuns) {
+  // The project NPV of this deal (no costs, tax or VAT) is linear in the price, so the true mean
+  // over a uniform price change is the NPV at the mean change, and the sampling error of a run's
+  // mean is sd / sqrt(runs) with sd = |slope| x the uniform's sd. Over 64 seeds the root-mean-square
+  // error at 10 and at 160 runs: 16 times the runs, a quarter of the error.
+  const auto deal = covenanted_deal();
+  const double low = -0.5, high = 0.1;
+  const double at_low = solve::outcome_of(solve::with_change(deal, Quantity::price, low)).npv;
+  const double at_high = solve::outcome_of(solve::with_change(deal, Quantity::price, high)).npv;
+  const double true_mean = (at_low + at_high) / 2;
+  ASSERT_NEAR(solve::outcome_of(solve::with_change(deal, Quantity::price, (low + high) / 2)).npv, true_mean,
+              1e-6 * std::abs(true_mean));  // linear indeed
+  const double sd = std::abs(at_high - at_low) / std::sqrt(12.0);
+  const auto rms_error = [&](int runs) {
+    double squares = 0;
+    for (std::uint64_t seed = 1; seed <= 64; ++seed) {
+      solve::Uncertainty u;
+      u.runs = runs;
+      u.seed = seed;
+      u.inputs = {{Quantity::price, solve::Uniform{low, high}}};
+      const auto npv = *solve::monte_carlo(deal, u, 2).summary(Measure::npv);
+      squares += (npv.mean - true_mean) * (npv.mean - true_mean);
+    }
+    return std::sqrt(squares / 64);
+  };
+  const double few = rms_error(10), many = rms_error(160);
+  // Each RMS over 64 seeds is within about 9% (one standard error) of sd / sqrt(runs).
+  EXPECT_NEAR(few / (sd / std::sqrt(10.0)), 1.0, 0.35);
+  EXPECT_NEAR(many / (sd / std::sqrt(160.0)), 1.0, 0.35);
+  EXPECT_GT(few / many, 4.0 / 1.5);
+  EXPECT_LT(few / many, 4.0 * 1.5);
+}
+
+TEST(MonteCarloLenders, ShortfallsAndLossesAndConvergenceNotes) {
+  // Prices cut by 60-90%: the loan cannot be served from the deal's cash.
+  const auto deal = covenanted_deal();
+  solve::Uncertainty u;
+  u.runs = 64;
+  u.inputs = {{Quantity::price, solve::Uniform{-0.9, -0.6}}};
+  const auto result = solve::monte_carlo(deal, u, 2);
+  EXPECT_EQ(result.lender.breach_over_life.value, 1.0);
+  EXPECT_EQ(result.lender.funding_shortfall_over_life.value, 1.0);
+  // No residual value: the lenders lose what is outstanding at the first shortfall.
+  EXPECT_EQ(result.lender.probability_of_loss.value, 1.0);
+  for (std::size_t i = 0; i < result.lender_losses.size(); ++i) EXPECT_GT(result.lender_losses[i], 0) << i;
+  EXPECT_LT(result.lender.expected_loss.value, 6000000);
+  EXPECT_EQ(result.convergence.size(), 3u);
+  ASSERT_TRUE(result.project_payback_months || result.scenarios_without_payback == 64);
+}
+
+TEST(MonteCarloEvents, CustomerDefaultsArriveAtTheCreditClassRate) {
+  // An unrated customer (3.6% a year by default) on a 36-month lease defaults within its term with
+  // probability 1 - (1 - 3.6%)^3; the servers are re-leased on demand after 6 idle months.
+  auto deal = covenanted_deal();
+  auto& lease = std::get<deal::TakeOrPay>(deal.contracts[0]);
+  lease.re_lease.mode = deal::ReLease::Mode::on_demand;
+  solve::Uncertainty u;
+  u.runs = 3000;
+  u.events.customer_default = true;
+  const auto result = solve::monte_carlo(deal, u, 2);
+  const double expected = 1 - std::pow(1 - 0.036, 3);
+  EXPECT_NEAR(result.customer_default_drawn.value, expected, 4 * std::sqrt(expected * (1 - expected) / 3000));
+  EXPECT_EQ(result.early_termination_drawn.value, 0);
+  // Scenarios without a default are the deal as modelled; the others earn less.
+  const double base = solve::outcome_of(deal).npv;
+  const auto npv = static_cast<Eigen::Index>(Measure::npv);
+  int lower = 0;
+  for (Eigen::Index i = 0; i < result.outcomes.rows(); ++i) {
+    EXPECT_LE(result.outcomes(i, npv), base + 1e-6 * std::abs(base)) << i;
+    lower += result.outcomes(i, npv) < base - 1;
+  }
+  EXPECT_NEAR(lower / 3000.0, result.customer_default_drawn.value, 1.0 / 3000);
+}
+
 TEST(UncertaintySection, ReadsEveryDistribution) {
   const auto u = io::parse_uncertainty(
       "uncertainty:\n"
@@ -207,9 +520,70 @@ TEST(UncertaintySection, ErrorsNameFileLineColumnAndPath) {
                "uncertainty.power_tariff.min", "almost none");
 }
 
-TEST(UncertaintySection, TheDealLoaderAcceptsIt) {
-  std::ifstream file(models / "guosen-2025-standard-10k.yaml");
+TEST(UncertaintySection, ReadsTheMarketPathCorrelationsAndSampling) {
+  const auto u = io::parse_uncertainty(
+      "uncertainty:\n"
+      "  sampling: latin_hypercube\n"
+      "  residual: {distribution: uniform, low: -20%, high: 10%}\n"
+      "  market:\n"
+      "    drift: -5%\n"
+      "    reversion: 50%\n"
+      "    trend: -20%\n"
+      "    volatility: 15%\n"
+      "    generations: [24, 48]\n"
+      "    generation_jump: {distribution: triangular, low: -25%, mode: -10%, high: 0%}\n"
+      "  correlations:\n"
+      "    inputs: [market, residual]\n"
+      "    matrix: [[1, 0.6], [0.6, 1]]\n"
+      "  events: {customer_default: true, re_lease_after: 9 months, early_termination: 2%, termination_fee_months: 6}\n",
+      "m.yaml");
+  ASSERT_TRUE(u && u->market);
+  EXPECT_TRUE(u->events.customer_default);
+  EXPECT_EQ(u->events.re_lease_after_months, 9);
+  EXPECT_DOUBLE_EQ(u->events.early_termination_probability, 0.02);
+  EXPECT_DOUBLE_EQ(u->events.termination_fee_months, 6);
+  EXPECT_EQ(u->sampling, deal::Sampling::latin_hypercube);
+  EXPECT_DOUBLE_EQ(u->market->trend, -0.2);
+  EXPECT_EQ(u->market->generation_months, (std::vector<int>{24, 48}));
+  EXPECT_DOUBLE_EQ(std::get<solve::Triangular>(u->market->generation_jump).mode, -0.1);
+  EXPECT_EQ(u->correlations.keys, (std::vector<std::string>{"market", "residual"}));
+  EXPECT_DOUBLE_EQ(u->correlations.matrix[1][0], 0.6);
+}
+
+TEST(UncertaintySection, MarketAndCorrelationErrorsAreLocated) {
+  const std::string two = "uncertainty:\n  price: {distribution: uniform, low: 0%, high: 1%}\n"
+                          "  residual: {distribution: uniform, low: 0%, high: 1%}\n"
+                          "  server_price: {distribution: uniform, low: 0%, high: 1%}\n";
+  expect_error(two + "  correlations:\n    inputs: [price, residual]\n    matrix: [[1, 0.5], [0.4, 1]]\n", 7,
+               "uncertainty.correlations.matrix[1][0]", "symmetric");
+  expect_error(two + "  correlations:\n    inputs: [price, residual]\n    matrix: [[0.9, 0.5], [0.5, 1]]\n", 7,
+               "uncertainty.correlations.matrix[0][0]", "diagonal");
+  expect_error(two + "  correlations:\n    inputs: [price, power_tariff]\n    matrix: [[1, 0], [0, 1]]\n", 6,
+               "uncertainty.correlations.inputs[1]", "draws");
+  expect_error(two + "  correlations:\n    inputs: [price, residual, server_price]\n"
+                     "    matrix: [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]\n",
+               7, "uncertainty.correlations.matrix", "positive semi-definite");
+  expect_error("uncertainty:\n  market:\n    volatility: 20%\n    generations: [24, 12]\n", 4,
+               "uncertainty.market.generations[1]", "after");
+  expect_error("uncertainty:\n  market:\n    generations: [24]\n", 3, "uncertainty.market.generations",
+               "generation_jump");
+  expect_error("uncertainty:\n  market:\n    volatility: 20%\n    paths: [[1, 0.9]]\n", 4, "uncertainty.market.paths",
+               "one or the other");
+  expect_error("uncertainty:\n  sampling: sobol\n", 2, "uncertainty.sampling", "latin_hypercube");
+  expect_error("uncertainty:\n  events: {termination_fee_months: 6}\n", 2, "uncertainty.events.termination_fee_months",
+               "early_termination");
+}
+
+// A bundled model's text without its own uncertainty section (the file's last).
+std::string without_uncertainty(const std::filesystem::path& model) {
+  std::ifstream file(model);
   std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const auto section = text.find("\nuncertainty:\n");
+  return section == std::string::npos ? text : text.substr(0, section + 1);
+}
+
+TEST(UncertaintySection, TheDealLoaderAcceptsIt) {
+  std::string text = without_uncertainty(models / "guosen-2025-standard-10k.yaml");
   text += "uncertainty:\n  runs: 10\n";
   const auto catalogue = io::load_catalogue(models / "catalog" / "gpus.yaml");
   EXPECT_NO_THROW((void)io::parse_deal(text, "m.yaml", catalogue));
@@ -223,12 +597,30 @@ TEST(MonteCarloCli, SameAnswerOnOneAndTwoThreadsAndClearErrors) {
   EXPECT_EQ(one.out, two.out);
   const auto document = nlohmann::json::parse(one.out);
   EXPECT_EQ(document["runs"], 300);
-  EXPECT_FALSE(document["uncertainty_from_model"].get<bool>());
+  EXPECT_TRUE(document["uncertainty_from_model"].get<bool>());  // the model's own section
+  EXPECT_EQ(document["sampling"], "latin_hypercube");
+  EXPECT_TRUE(document["lender"]["breach_over_life"].contains("standard_error"));
   EXPECT_EQ(document["measures"]["project_irr"]["scenarios"], 300);
 
   const auto table = test::run_leasecalc("montecarlo " + model + " --runs 100");
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_NE(table.out.find("Probability that the project NPV is negative"), std::string::npos);
+  EXPECT_NE(table.out.find("What lenders ask"), std::string::npos);
+
+  // --scenarios keeps every scenario, one a row.
+  const auto kept = std::filesystem::temp_directory_path() / "leasecalc-montecarlo-scenarios.csv";
+  const auto with_file = test::run_leasecalc("montecarlo " + model + " --runs 40 --sampling random --format csv --scenarios '" +
+                                             kept.string() + "'");
+  ASSERT_EQ(with_file.exit_code, 0) << with_file.err;
+  std::ifstream rows(kept);
+  std::string header, row;
+  std::getline(rows, header);
+  EXPECT_EQ(header.rfind("scenario,", 0), 0u) << header;
+  int count = 0;
+  while (std::getline(rows, row)) ++count;
+  EXPECT_EQ(count, 40);
+  std::filesystem::remove(kept);
+  EXPECT_EQ(test::run_leasecalc("montecarlo " + model + " --sampling sobol").exit_code, 2);
 
   for (const std::string& args : {"montecarlo " + model + " --runs 0", "montecarlo " + model + " --threads x",
                                  "montecarlo " + model + " --seed -1", std::string("montecarlo")})
@@ -238,8 +630,7 @@ TEST(MonteCarloCli, SameAnswerOnOneAndTwoThreadsAndClearErrors) {
   std::filesystem::create_directories(dir / "catalog");
   std::filesystem::copy_file(models / "catalog" / "gpus.yaml", dir / "catalog" / "gpus.yaml",
                              std::filesystem::copy_options::overwrite_existing);
-  std::ifstream file(models / "guosen-2025-standard-10k.yaml");
-  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const std::string text = without_uncertainty(models / "guosen-2025-standard-10k.yaml");
   const int line = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 2;
   std::ofstream(dir / "bad.yaml") << text << "uncertainty:\n  seed: 1\n  price: {distribution: uniform, low: 5%, high: 1%}\n";
   const auto bad = test::run_leasecalc("montecarlo '" + (dir / "bad.yaml").string() + "'");

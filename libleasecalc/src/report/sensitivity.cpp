@@ -237,6 +237,156 @@ void write_json(std::ostream& out, const SensitivityReport& r) {
 
 // ---- Monte Carlo -----------------------------------------------------------------------------
 
+std::string describe(const deal::MarketPath& market) {
+  if (!market.paths.empty()) return std::to_string(market.paths.size()) + " given paths, taken in turn";
+  std::string text = format("drift %+g%% a year", market.drift * 100) + format(", volatility %g%%", market.volatility * 100);
+  if (market.reversion != 0)
+    text += format(", pulled at %g%% a year", market.reversion * 100) +
+            format(" toward a trend of %+g%% a year", market.trend * 100);
+  if (!market.generation_months.empty()) {
+    text += ", new GPU generations in months";
+    for (const int month : market.generation_months) text += " " + std::to_string(month);
+  }
+  return text;
+}
+
+namespace {
+
+std::string percent_with_error(const solve::Estimate& e) {
+  return format("%.1f%%", e.value * 100) + format(" +/- %.1f", e.standard_error * 100);
+}
+
+void write_lender_table(std::ostream& out, const solve::MonteCarloResult& mc, const Scale& scale,
+                        const std::string& currency) {
+  const auto& l = mc.lender;
+  out << "\nWhat lenders ask (";
+  if (l.dscr_threshold) out << "minimum DSCR " << format("%.2fx", *l.dscr_threshold);
+  if (l.dscr_threshold && l.ltv_threshold) out << ", ";
+  if (l.ltv_threshold) out << "maximum LTV " << format("%.1f%%", *l.ltv_threshold * 100);
+  out << (l.covenants_from_model ? ", the model's covenants" : ", tested quarterly from month 11 on the trailing 12 months")
+      << "; probabilities +/- one standard error, in points):\n";
+  out << "  Covenant breach over the life:    " << percent_with_error(l.breach_over_life) << "\n";
+  out << "  Cash trapped over the life:       " << percent_with_error(l.cash_trap_over_life) << "\n";
+  out << "  Funding shortfall over the life:  " << percent_with_error(l.funding_shortfall_over_life) << "\n";
+  if (l.first_breach_month)
+    out << "  First breach (deal month):        P5 " << format("%.0f", l.first_breach_month->p5) << ", P50 "
+        << format("%.0f", l.first_breach_month->p50) << ", P95 " << format("%.0f", l.first_breach_month->p95) << "\n";
+  out << "  Expected loss to the lenders:     " << format("%.2f", l.expected_loss.value / scale.divisor) << " +/- "
+      << format("%.2f", l.expected_loss.standard_error / scale.divisor) << " "
+      << (scale.label.empty() ? "" : scale.label + " ") << currency << " (probability of a loss "
+      << percent_with_error(l.probability_of_loss) << ")\n";
+  out << "  " << pad_right("Quarter", 9);
+  for (const char* column : {"DSCR breach", "LTV breach", "cash trap", "shortfall", "1st breach"}) out << pad_left(column, 13);
+  out << "\n";
+  for (const auto& q : l.quarters) {
+    if (q.dscr_breach.value == 0 && q.ltv_breach.value == 0 && q.cash_trap.value == 0 && q.funding_shortfall.value == 0)
+      continue;
+    out << "  " << pad_right("Q" + std::to_string(q.quarter + 1), 9);
+    for (const auto* e : {&q.dscr_breach, &q.ltv_breach, &q.cash_trap, &q.funding_shortfall, &q.first_breach})
+      out << pad_left(format("%.1f%%", e->value * 100), 13);
+    out << "\n";
+  }
+  out << "  (quarters in which nothing happens in any scenario are left out)\n";
+}
+
+// A change as the section writes it: relative in %, the debt rate and the price decay in points.
+std::string change_text(deal::UncertainQuantity input, double change) {
+  return solve::is_relative_change(input) ? format("%+.1f%%", change * 100) : format("%+.2f pts", change * 100);
+}
+
+// An input's level in its unit: rates and shares in %, the rest to four significant digits.
+std::string level_text(const solve::BreakingPoint& point, double level) {
+  const bool rate = point.input == deal::UncertainQuantity::debt_rate || point.input == deal::UncertainQuantity::price_decay ||
+                    (point.input == deal::UncertainQuantity::residual && point.unit == "of cost");
+  return rate ? format("%.2f%%", level * 100) : format("%.4g", level);
+}
+
+std::string breaking_text(const solve::BreakingPoint& point, const std::optional<double>& change) {
+  if (!change) return "not in range";
+  std::string text = change_text(point.input, *change);
+  if (const auto level = point.level(*change)) text += " (" + level_text(point, *level) + ")";
+  return text;
+}
+
+void write_breaking_points(std::ostream& out, const MonteCarloReport& r) {
+  if (r.breaking_points.empty()) return;
+  out << "\nWhat kills this deal: each input alone, the change from the model (and its level) at which\n"
+      << "the project NPV reaches zero, the equity IRR falls to " << format("%.1f%%", r.equity_target * 100)
+      << ", or the first covenant breach appears, searched over the range it is drawn from:\n";
+  out << "  " << pad_right("input", 14);
+  for (const char* column : {"NPV zero", "equity target", "first breach"}) out << pad_left(column, 28);
+  out << "   level as modelled\n";
+  for (const auto& point : r.breaking_points) {
+    out << "  " << pad_right(std::string(solve::uncertainty_key(point.input)), 14);
+    if (!point.note.empty()) {
+      out << "ignored, " << point.note << "\n";
+      continue;
+    }
+    for (const auto* change : {&point.npv_zero, &point.equity_target_missed, &point.first_breach})
+      out << pad_left(breaking_text(point, *change), 28);
+    out << "   " << (point.base_level ? level_text(point, *point.base_level) + " " + point.unit : "") << "\n";
+  }
+}
+
+json breaking_points_json(const MonteCarloReport& r) {
+  json points = json::array();
+  for (const auto& point : r.breaking_points) {
+    json entry = {{"input", solve::uncertainty_key(point.input)},
+                  {"change", solve::is_relative_change(point.input) ? "relative" : "points"},
+                  {"searched", {point.low, point.high}},
+                  {"base_level", optional_json(point.base_level)},
+                  {"unit", point.unit},
+                  {"note", point.note}};
+    for (const auto& [key, change] : {std::pair{"npv_zero", &point.npv_zero},
+                                      {"equity_target_missed", &point.equity_target_missed},
+                                      {"first_breach", &point.first_breach}})
+      entry[key] = {{"change", optional_json(*change)},
+                    {"level", optional_json(*change ? point.level(**change) : std::nullopt)}};
+    points.push_back(entry);
+  }
+  return {{"equity_target", r.equity_target}, {"inputs", points}};
+}
+
+json estimate_json(const solve::Estimate& e) { return {{"value", e.value}, {"standard_error", e.standard_error}}; }
+
+json debt_at_breach_json(const MonteCarloReport& r) {
+  if (!r.breach_level) return nullptr;
+  json found = nullptr;
+  if (const auto& d = r.debt_at_breach)
+    found = {{"factor", d->factor}, {"debt_drawn", d->debt_drawn}, {"breach", estimate_json(d->breach)},
+             {"at_search_limit", d->at_search_limit}};
+  return {{"level", *r.breach_level}, {"debt", found}};
+}
+
+json lender_json(const solve::LenderRisk& l) {
+  json quarters = json::array();
+  for (const auto& q : l.quarters)
+    quarters.push_back({{"quarter", q.quarter + 1},
+                        {"dscr_breach", estimate_json(q.dscr_breach)},
+                        {"ltv_breach", estimate_json(q.ltv_breach)},
+                        {"cash_trap", estimate_json(q.cash_trap)},
+                        {"funding_shortfall", estimate_json(q.funding_shortfall)},
+                        {"first_breach", estimate_json(q.first_breach)}});
+  json first = nullptr;
+  if (l.first_breach_month)
+    first = {{"scenarios", l.first_breach_month->scenarios}, {"mean", l.first_breach_month->mean},
+             {"p5", l.first_breach_month->p5},  {"p25", l.first_breach_month->p25},
+             {"p50", l.first_breach_month->p50}, {"p75", l.first_breach_month->p75},
+             {"p95", l.first_breach_month->p95}};
+  return {{"dscr_threshold", optional_json(l.dscr_threshold)},
+          {"ltv_threshold", optional_json(l.ltv_threshold)},
+          {"covenants_from_model", l.covenants_from_model},
+          {"breach_over_life", estimate_json(l.breach_over_life)},
+          {"cash_trap_over_life", estimate_json(l.cash_trap_over_life)},
+          {"funding_shortfall_over_life", estimate_json(l.funding_shortfall_over_life)},
+          {"first_breach_month", first},
+          {"expected_loss", estimate_json(l.expected_loss)},
+          {"probability_of_loss", estimate_json(l.probability_of_loss)},
+          {"quarters", quarters}};
+}
+
+}  // namespace
+
 std::string describe(const solve::UncertainInput& input) {
   // Relative changes in %, absolute ones in points of the annual rate.
   const char* unit = solve::is_relative_change(input.input) ? "%" : " pts";
@@ -295,6 +445,33 @@ void write_table(std::ostream& out, const MonteCarloReport& r, const Scale& scal
         << mc.summary(Measure::minimum_dscr)->scenarios << " scenarios with debt service)\n";
   else
     out << "n/a (no debt service)\n";
+  if (mc.project_payback_months) {
+    const auto& p = *mc.project_payback_months;
+    out << "Project payback (months): mean " << format("%.1f", p.mean) << ", P5 " << format("%.1f", p.p5) << ", P50 "
+        << format("%.1f", p.p50) << ", P95 " << format("%.1f", p.p95) << "; " << mc.scenarios_without_payback
+        << " scenarios never pay back\n";
+  }
+  if (u.market) out << "Market rent on a monthly path: " << describe(*u.market) << "\n";
+  if (u.events.any())
+    out << "Drawn events: a customer default in " << percent_with_error(mc.customer_default_drawn)
+        << " of the scenarios (re-leased after " << u.events.re_lease_after_months << " months), an early exit in "
+        << percent_with_error(mc.early_termination_drawn) << "\n";
+  write_lender_table(out, mc, scale, r.currency);
+  write_breaking_points(out, r);
+  if (r.breach_level) {
+    out << "\nLargest debt whose covenant breach probability stays at or below "
+        << format("%.1f%%", *r.breach_level * 100) << ": ";
+    if (!r.debt_at_breach)
+      out << "none (the deal breaches more often than that with no debt, or has no debt to scale)\n";
+    else
+      out << format("%.2f", r.debt_at_breach->debt_drawn / scale.divisor) << " "
+          << (scale.label.empty() ? "" : scale.label + " ") << r.currency << " drawn, "
+          << format("%.3fx", r.debt_at_breach->factor) << " the model's debt (breach probability "
+          << percent_with_error(r.debt_at_breach->breach) << ")"
+          << (r.debt_at_breach->at_search_limit ? "; the search stops at 4x" : "") << "\n";
+  }
+  out << "\nConvergence:\n";
+  for (const auto& note : mc.convergence) out << "  " << note << "\n";
   for (const auto& note : mc.notes) out << "  " << note << "\n";
 }
 
@@ -315,7 +492,16 @@ void write_csv(std::ostream& out, const MonteCarloReport& r) {
   }
   out << "\nprobability,value\n"
       << "npv_negative," << csv_number(mc.probability_npv_negative) << "\n"
-      << "minimum_dscr_below_covenant," << csv_number(mc.probability_dscr_below_covenant) << "\n";
+      << "minimum_dscr_below_covenant," << csv_number(mc.probability_dscr_below_covenant) << "\n"
+      << "covenant_breach_over_life," << csv_number(mc.lender.breach_over_life.value) << "\n"
+      << "cash_trap_over_life," << csv_number(mc.lender.cash_trap_over_life.value) << "\n"
+      << "funding_shortfall_over_life," << csv_number(mc.lender.funding_shortfall_over_life.value) << "\n"
+      << "lender_loss," << csv_number(mc.lender.probability_of_loss.value) << "\n";
+  out << "\nquarter,dscr_breach,ltv_breach,cash_trap,funding_shortfall,first_breach\n";
+  for (const auto& q : mc.lender.quarters)
+    out << q.quarter + 1 << "," << csv_number(q.dscr_breach.value) << "," << csv_number(q.ltv_breach.value) << ","
+        << csv_number(q.cash_trap.value) << "," << csv_number(q.funding_shortfall.value) << ","
+        << csv_number(q.first_breach.value) << "\n";
 }
 
 void write_json(std::ostream& out, const MonteCarloReport& r) {
@@ -334,8 +520,14 @@ void write_json(std::ostream& out, const MonteCarloReport& r) {
       for (const auto& [key, value] : {std::pair{"mean", s->mean}, {"sd", s->standard_deviation}, {"p5", s->p5},
                                        {"p25", s->p25}, {"p50", s->p50}, {"p75", s->p75}, {"p95", s->p95}})
         summary[key] = value;
+    if (s) summary["mean_standard_error"] = s->mean_standard_error;
     measures[std::string(solve::measure_key(m))] = summary;
   }
+  json payback = nullptr;
+  if (const auto& p = mc.project_payback_months)
+    payback = {{"scenarios", p->scenarios}, {"without", mc.scenarios_without_payback}, {"mean", p->mean},
+               {"mean_standard_error", p->mean_standard_error}, {"p5", p->p5}, {"p25", p->p25}, {"p50", p->p50},
+               {"p75", p->p75}, {"p95", p->p95}};
   json document = {{"schema", "leasecalc.montecarlo/1"},
                    {"deal", {{"name", r.deal_name}, {"currency", r.currency}}},
                    {"runs", mc.uncertainty.runs},
@@ -346,10 +538,42 @@ void write_json(std::ostream& out, const MonteCarloReport& r) {
                    {"probability_npv_negative", mc.probability_npv_negative},
                    {"dscr_covenant", mc.uncertainty.dscr_covenant},
                    {"probability_dscr_below_covenant", optional_json(mc.probability_dscr_below_covenant)},
+                   {"probability_npv_negative_standard_error", mc.probability_npv_negative_standard_error},
+                   {"project_payback_months", payback},
+                   {"market", mc.uncertainty.market ? json(describe(*mc.uncertainty.market)) : json(nullptr)},
+                   {"sampling", mc.uncertainty.sampling == deal::Sampling::latin_hypercube ? "latin_hypercube" : "random"},
+                   {"lender", lender_json(mc.lender)},
+                   {"events",
+                    {{"customer_default", mc.uncertainty.events.customer_default},
+                     {"re_lease_after_months", mc.uncertainty.events.re_lease_after_months},
+                     {"early_termination_probability", mc.uncertainty.events.early_termination_probability},
+                     {"termination_fee_months", mc.uncertainty.events.termination_fee_months},
+                     {"scenarios_with_customer_default", estimate_json(mc.customer_default_drawn)},
+                     {"scenarios_with_early_termination", estimate_json(mc.early_termination_drawn)}}},
+                   {"convergence", mc.convergence},
+                   {"breaking_points", breaking_points_json(r)},
+                   {"max_debt_at_breach", debt_at_breach_json(r)},
                    {"notes", mc.notes},
                    {"utilisation_draws_capped", mc.utilisation_draws_capped},
                    {"warnings", warnings_json(r.warnings)}};
   out << document.dump(2) << "\n";
+}
+
+void write_scenarios_csv(std::ostream& out, const solve::MonteCarloResult& mc) {
+  using text::csv_number;
+  out << "scenario";
+  for (const auto& input : mc.uncertainty.inputs) out << "," << solve::uncertainty_key(input.input) << "_change";
+  for (Measure m : solve::all_measures) out << "," << solve::measure_key(m);
+  out << ",first_breach_month,lender_loss\n";
+  for (Eigen::Index i = 0; i < mc.outcomes.rows(); ++i) {
+    out << i;
+    for (Eigen::Index j = 0; j < mc.changes.cols(); ++j) out << "," << csv_number(mc.changes(i, j));
+    for (Eigen::Index k = 0; k < mc.outcomes.cols(); ++k)
+      out << "," << (mc.defined(i, k) ? csv_number(mc.outcomes(i, k)) : std::string());
+    const auto row = static_cast<std::size_t>(i);
+    out << "," << (mc.first_breach_months[row] >= 0 ? std::to_string(mc.first_breach_months[row]) : std::string()) << ","
+        << csv_number(mc.lender_losses[row]) << "\n";
+  }
 }
 
 }  // namespace leasecalc::report

@@ -1,6 +1,15 @@
 #include "leasecalc/solve/monte_carlo.hpp"
 
 #include "leasecalc/deal/fleet.hpp"
+#include "leasecalc/engine/covenants.hpp"
+#include "leasecalc/engine/metrics.hpp"
+#include "leasecalc/engine/phases/capex.hpp"
+#include "leasecalc/engine/phases/fleet_value.hpp"
+#include "leasecalc/engine/project.hpp"
+#include "leasecalc/solve/breaking_points.hpp"
+#include "leasecalc/solve/market_path.hpp"
+
+#include <Eigen/Cholesky>
 
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/triangular.hpp>
@@ -74,22 +83,104 @@ deal::Deal with_change(const deal::Deal& deal, UncertainQuantity quantity, doubl
   }
 }
 
-Eigen::MatrixXd draw_changes(const Uncertainty& uncertainty) {
-  const auto runs = static_cast<Eigen::Index>(std::max(0, uncertainty.runs));
-  Eigen::MatrixXd changes(runs, static_cast<Eigen::Index>(uncertainty.inputs.size()));
-  const auto seed = uncertainty.seed;
-  for (std::size_t j = 0; j < uncertainty.inputs.size(); ++j) {
-    const auto& input = uncertainty.inputs[j];
-    // One stream per input, named by the input rather than its position in the list.
-    std::seed_seq sequence{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
-                           static_cast<std::uint32_t>(sensitivity_input(input.input))};
-    std::mt19937_64 generator(sequence);
-    std::uniform_real_distribution<double> uniform(0.0, 1.0);
-    for (Eigen::Index i = 0; i < runs; ++i)
-      changes(i, static_cast<Eigen::Index>(j)) = quantile(input.change, uniform(generator));
-  }
-  return changes;
+namespace {
+
+double standard_normal_quantile(double u) {
+  u = std::clamp(u, std::numeric_limits<double>::min(), std::nextafter(1.0, 0.0));
+  return boost::math::quantile(boost::math::normal_distribution<double>(), u);
 }
+
+double standard_normal_cdf(double z) { return boost::math::cdf(boost::math::normal_distribution<double>(), z); }
+
+// The stream of the market path's overall shock, apart from every input's.
+constexpr std::uint32_t market_stream = 1000;
+
+// Uniforms of one stream: independent draws, or a Latin hypercube (one draw in each of the `runs`
+// equal slices of (0, 1), in an order shuffled by the same stream).
+Eigen::VectorXd stream_uniforms(std::uint64_t seed, std::uint32_t stream, Eigen::Index runs, deal::Sampling sampling) {
+  std::seed_seq sequence{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32), stream};
+  std::mt19937_64 generator(sequence);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  Eigen::VectorXd u(runs);
+  if (sampling == deal::Sampling::random) {
+    for (Eigen::Index i = 0; i < runs; ++i) u(i) = uniform(generator);
+    return u;
+  }
+  std::vector<Eigen::Index> slice(static_cast<std::size_t>(runs));
+  for (Eigen::Index i = 0; i < runs; ++i) slice[static_cast<std::size_t>(i)] = i;
+  for (Eigen::Index i = runs - 1; i > 0; --i) {  // Fisher-Yates, on this stream's own draws
+    const auto j = static_cast<Eigen::Index>(uniform(generator) * static_cast<double>(i + 1));
+    std::swap(slice[static_cast<std::size_t>(i)], slice[static_cast<std::size_t>(std::min(j, i))]);
+  }
+  for (Eigen::Index i = 0; i < runs; ++i)
+    u(i) = (static_cast<double>(slice[static_cast<std::size_t>(i)]) + uniform(generator)) / static_cast<double>(runs);
+  return u;
+}
+
+}  // namespace
+
+Eigen::MatrixXd correlation_factor(const Eigen::MatrixXd& correlations) {
+  // Eigen reports a zero pivot (a singular matrix) as a numerical issue; the pivoting puts such
+  // pivots last, so the factor still holds: it is checked by rebuilding the matrix instead.
+  const Eigen::LDLT<Eigen::MatrixXd> ldlt(correlations);
+  const Eigen::VectorXd d = ldlt.vectorD();
+  const Eigen::MatrixXd l = ldlt.matrixL();
+  const Eigen::MatrixXd factor =
+      ldlt.transpositionsP().transpose() * (l * d.cwiseMax(0.0).cwiseSqrt().asDiagonal());
+  if ((d.array() < -1e-10).any() || !factor.allFinite() ||
+      (factor * factor.transpose() - correlations).cwiseAbs().maxCoeff() > 1e-9)
+    throw std::invalid_argument("a correlation matrix must be positive semi-definite");
+  return factor;
+}
+
+Draws draw(const Uncertainty& uncertainty) {
+  const auto runs = static_cast<Eigen::Index>(std::max(0, uncertainty.runs));
+  const auto inputs = static_cast<Eigen::Index>(uncertainty.inputs.size());
+  const bool market = uncertainty.market && is_drawn(*uncertainty.market);
+  Eigen::MatrixXd uniforms(runs, inputs + (market ? 1 : 0));
+  for (Eigen::Index j = 0; j < inputs; ++j)  // one stream per input, named by the input rather than its place
+    uniforms.col(j) = stream_uniforms(
+        uncertainty.seed, static_cast<std::uint32_t>(sensitivity_input(uncertainty.inputs[static_cast<std::size_t>(j)].input)),
+        runs, uncertainty.sampling);
+  if (market) uniforms.col(inputs) = stream_uniforms(uncertainty.seed, market_stream, runs, uncertainty.sampling);
+
+  if (const auto& correlated = uncertainty.correlations; !correlated.keys.empty()) {
+    std::vector<Eigen::Index> columns;
+    for (const std::string& key : correlated.keys) {
+      Eigen::Index column = -1;
+      for (Eigen::Index j = 0; j < inputs; ++j)
+        if (uncertainty_key(uncertainty.inputs[static_cast<std::size_t>(j)].input) == key) column = j;
+      if (key == "market" && market) column = inputs;
+      if (column < 0) throw std::invalid_argument("correlations name '" + key + "', which is not drawn");
+      columns.push_back(column);
+    }
+    const auto n = static_cast<Eigen::Index>(columns.size());
+    Eigen::MatrixXd matrix(n, n);
+    for (Eigen::Index a = 0; a < n; ++a)
+      for (Eigen::Index b = 0; b < n; ++b)
+        matrix(a, b) = correlated.matrix.at(static_cast<std::size_t>(a)).at(static_cast<std::size_t>(b));
+    const Eigen::MatrixXd factor = correlation_factor(matrix);
+    Eigen::VectorXd z(n);
+    for (Eigen::Index i = 0; i < runs; ++i) {
+      for (Eigen::Index k = 0; k < n; ++k) z(k) = standard_normal_quantile(uniforms(i, columns[static_cast<std::size_t>(k)]));
+      const Eigen::VectorXd correlated_z = factor * z;
+      for (Eigen::Index k = 0; k < n; ++k) uniforms(i, columns[static_cast<std::size_t>(k)]) = standard_normal_cdf(correlated_z(k));
+    }
+  }
+
+  Draws draws;
+  draws.changes.resize(runs, inputs);
+  for (Eigen::Index j = 0; j < inputs; ++j)
+    for (Eigen::Index i = 0; i < runs; ++i)
+      draws.changes(i, j) = quantile(uncertainty.inputs[static_cast<std::size_t>(j)].change, uniforms(i, j));
+  if (market) {
+    draws.market_shocks.resize(runs);
+    for (Eigen::Index i = 0; i < runs; ++i) draws.market_shocks(i) = standard_normal_quantile(uniforms(i, inputs));
+  }
+  return draws;
+}
+
+Eigen::MatrixXd draw_changes(const Uncertainty& uncertainty) { return draw(uncertainty).changes; }
 
 double percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) throw std::invalid_argument("percentile of no values");
@@ -109,6 +200,7 @@ std::optional<Summary> summarise(std::vector<double> values) {
   double squares = 0;
   for (double v : values) squares += (v - s.mean) * (v - s.mean);
   s.standard_deviation = values.size() > 1 ? std::sqrt(squares / static_cast<double>(values.size() - 1)) : 0.0;
+  s.mean_standard_error = s.standard_deviation / std::sqrt(static_cast<double>(values.size()));
   std::sort(values.begin(), values.end());
   s.p5 = percentile(values, 0.05);
   s.p25 = percentile(values, 0.25);
@@ -120,21 +212,224 @@ std::optional<Summary> summarise(std::vector<double> values) {
 
 namespace {
 
-// Evaluates scenarios [first, end) into the result's rows.
-void evaluate(const deal::Deal& deal, const std::vector<UncertainInput>& inputs, const std::vector<bool>& applies,
-              MonteCarloResult& result, Eigen::Index first, Eigen::Index end) {
+// Counts by deal quarter and over the life, summed over the scenarios a worker evaluates: whole
+// numbers, so the sum is the same in any order.
+struct Tally {
+  std::vector<int> dscr_breach, ltv_breach, cash_trap, funding_shortfall, first_breach;
+  int breach = 0, cash_trap_life = 0, funding_shortfall_life = 0, loss = 0, defaulted = 0, terminated = 0;
+
+  explicit Tally(std::size_t quarters)
+      : dscr_breach(quarters), ltv_breach(quarters), cash_trap(quarters), funding_shortfall(quarters),
+        first_breach(quarters) {}
+
+  void add(const Tally& other) {
+    for (std::size_t q = 0; q < dscr_breach.size(); ++q) {
+      dscr_breach[q] += other.dscr_breach[q];
+      ltv_breach[q] += other.ltv_breach[q];
+      cash_trap[q] += other.cash_trap[q];
+      funding_shortfall[q] += other.funding_shortfall[q];
+      first_breach[q] += other.first_breach[q];
+    }
+    breach += other.breach;
+    cash_trap_life += other.cash_trap_life;
+    funding_shortfall_life += other.funding_shortfall_life;
+    loss += other.loss;
+    defaulted += other.defaulted;
+    terminated += other.terminated;
+  }
+};
+
+// What does not change from one scenario to the next.
+struct Plan {
+  const deal::Deal& model;
+  const Uncertainty& uncertainty;
+  const Draws& draws;
+  std::vector<bool> applies;     // by input: whether it can change this deal
+  deal::Covenants covenants;     // the scenarios' covenants: the model's, or the DSCR test counted
+  std::size_t quarters = 0;
+};
+
+// SplitMix64: spreads neighbouring scenario numbers into unrelated seeds.
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// The events of scenario i (deal::Events), from a generator seeded by the seed and i alone: each
+// take-or-pay contract's default and early exit as the first month of a yearly hazard.
+struct EventsDrawn {
+  bool default_drawn = false, termination_drawn = false;
+};
+
+EventsDrawn draw_events(const deal::Events& events, std::uint64_t seed, Eigen::Index i, deal::Deal& scenario) {
+  EventsDrawn drawn;
+  if (!events.any()) return drawn;
+  std::mt19937_64 generator(mix(seed ^ mix(static_cast<std::uint64_t>(i) + 0x6576656e7473ULL)));  // "events"
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  // The month (from the contract's start) of the first event of an annual probability p.
+  const auto first_month = [&](double p) -> std::optional<int> {
+    const double u = uniform(generator);
+    if (p <= 0) return std::nullopt;
+    if (p >= 1) return 0;
+    const double years = std::log1p(-u) / std::log1p(-p);  // exponential time at hazard -log(1 - p)
+    return years * 12 < 1e6 ? std::optional<int>(static_cast<int>(years * 12)) : std::nullopt;
+  };
+  for (auto& contract : scenario.contracts) {
+    auto* lease = std::get_if<deal::TakeOrPay>(&contract);
+    if (!lease) continue;
+    if (events.customer_default) {
+      const deal::CreditClass credit = deal::credit_class_of(*lease);
+      const auto& stated = scenario.credit_classes.of(credit);
+      const double pd = num::to_double((stated ? *stated : deal::default_credit_risk(credit)).probability_of_default);
+      const auto month = first_month(pd);
+      if (!lease->customer_default && month && *month < lease->term_months) {
+        lease->customer_default = deal::CustomerDefault{*month, events.re_lease_after_months};
+        drawn.default_drawn = true;
+      }
+    }
+    if (events.early_termination_probability > 0) {
+      const auto month = first_month(events.early_termination_probability);
+      if (!lease->early_termination && month && *month > 0 && *month < lease->term_months) {
+        lease->early_termination = deal::EarlyTermination{*month, num::from_double<deal::Decimal>(events.termination_fee_months)};
+        drawn.termination_drawn = true;
+      }
+    }
+  }
+  return drawn;
+}
+
+deal::Deal scenario_of(const Plan& plan, Eigen::Index i, EventsDrawn& events) {
+  deal::Deal scenario = plan.model;
+  for (std::size_t j = 0; j < plan.uncertainty.inputs.size(); ++j)
+    if (plan.applies[j])
+      scenario = with_change(scenario, plan.uncertainty.inputs[j].input, plan.draws.changes(i, static_cast<Eigen::Index>(j)));
+  scenario.covenants = plan.covenants;
+  events = draw_events(plan.uncertainty.events, plan.uncertainty.seed, i, scenario);
+  if (plan.uncertainty.market)
+    scenario.market_index =
+        market_path(*plan.uncertainty.market, scenario.horizon_months, plan.uncertainty.seed, static_cast<std::uint64_t>(i),
+                    plan.draws.market_shocks.size() > 0 ? std::optional<double>(plan.draws.market_shocks(i)) : std::nullopt);
+  return scenario;
+}
+
+// Evaluates scenarios [first, end) into the result's rows and the worker's tally.
+void evaluate(const Plan& plan, MonteCarloResult& result, std::vector<std::optional<double>>& paybacks, Tally& tally,
+              Eigen::Index first, Eigen::Index end) {
+  std::vector<char> flagged(plan.quarters);
   for (Eigen::Index i = first; i < end; ++i) {
-    deal::Deal scenario = deal;
-    for (std::size_t j = 0; j < inputs.size(); ++j)
-      if (applies[j]) scenario = with_change(scenario, inputs[j].input, result.changes(i, static_cast<Eigen::Index>(j)));
-    const Outcome outcome = outcome_of(scenario);
+    EventsDrawn events;
+    const deal::Deal scenario = scenario_of(plan, i, events);
+    tally.defaulted += events.default_drawn;
+    tally.terminated += events.termination_drawn;
+    const auto ledger = engine::project<double>(scenario);
+    const auto metrics = engine::metrics(scenario, ledger);
+    const Outcome outcome = outcome_of(metrics);
     for (std::size_t k = 0; k < std::size(all_measures); ++k) {
       const auto value = value_of(outcome, all_measures[k]);
       const auto column = static_cast<Eigen::Index>(k);
       result.defined(i, column) = value.has_value();
       result.outcomes(i, column) = value.value_or(0.0);
     }
+    paybacks[static_cast<std::size_t>(i)] = metrics.project_payback_months;
+
+    // Covenant breaches on the test dates, by quarter.
+    const engine::CovenantReport report = engine::covenant_report(scenario, ledger);
+    int first_breach = -1;
+    for (const auto& test : report.tests) {
+      if (test.test != engine::CovenantTest::minimum_dscr && test.test != engine::CovenantTest::maximum_ltv) continue;
+      auto& counts = test.test == engine::CovenantTest::minimum_dscr ? tally.dscr_breach : tally.ltv_breach;
+      std::fill(flagged.begin(), flagged.end(), 0);
+      for (std::size_t k = 0; k < test.observations.size(); ++k) {
+        if (!test.observations[k].breached) continue;
+        const int month = report.test_months[k];
+        flagged[static_cast<std::size_t>(month / 3)] = 1;
+        if (first_breach < 0 || month < first_breach) first_breach = month;
+      }
+      for (std::size_t q = 0; q < plan.quarters; ++q) counts[q] += flagged[q];
+    }
+    if (first_breach >= 0) {
+      ++tally.breach;
+      ++tally.first_breach[static_cast<std::size_t>(first_breach / 3)];
+    }
+    result.first_breach_months[static_cast<std::size_t>(i)] = first_breach;
+
+    // Cash trapped by a lock-up, and shortfalls the shareholders fund, by quarter.
+    std::fill(flagged.begin(), flagged.end(), 0);
+    for (int m = 0; m < ledger.months(); ++m)
+      if (ledger(engine::Line::trapped_cash, m) > 0) flagged[static_cast<std::size_t>(m / 3)] = 1;
+    bool any = false;
+    for (std::size_t q = 0; q < plan.quarters; ++q) {
+      tally.cash_trap[q] += flagged[q];
+      any = any || flagged[q];
+    }
+    tally.cash_trap_life += any;
+    std::fill(flagged.begin(), flagged.end(), 0);
+    for (const auto& shortfall : metrics.funding_shortfalls) flagged[static_cast<std::size_t>(shortfall.month / 3)] = 1;
+    for (std::size_t q = 0; q < plan.quarters; ++q) tally.funding_shortfall[q] += flagged[q];
+
+    // The lenders' loss if they enforce at the first shortfall: the debt then less the fleet's value.
+    double loss = 0;
+    if (!metrics.funding_shortfalls.empty()) {
+      ++tally.funding_shortfall_life;
+      const int month = metrics.funding_shortfalls.front().month;
+      const double debt = ledger(engine::Line::debt_outstanding, month);
+      if (debt > 0) {
+        engine::Ledger<double> scratch = engine::empty_ledger<double>(scenario);
+        const auto capex = engine::phases::pay_capex(scenario, scratch);
+        loss = std::max(0.0, debt - engine::phases::fleet_residual_value(scenario, capex, month));
+      }
+    }
+    tally.loss += loss > 0;
+    result.lender_losses[static_cast<std::size_t>(i)] = loss;
   }
+}
+
+Estimate share(int count, Eigen::Index runs) {
+  const double n = static_cast<double>(runs), p = count / n;
+  return {p, std::sqrt(p * (1 - p) / n)};
+}
+
+Estimate mean_of(const std::vector<double>& values) {
+  if (values.empty()) return {};
+  const double n = static_cast<double>(values.size());
+  double sum = 0;
+  for (double v : values) sum += v;
+  const double mean = sum / n;
+  double squares = 0;
+  for (double v : values) squares += (v - mean) * (v - mean);
+  return {mean, values.size() > 1 ? std::sqrt(squares / (n - 1) / n) : 0.0};
+}
+
+std::string runs_text(double runs) {
+  return std::to_string(static_cast<long long>(std::ceil(std::max(runs, 1.0))));
+}
+
+// How many runs a given precision needs: a standard error scales as 1 / sqrt(runs).
+std::vector<std::string> convergence_notes(const MonteCarloResult& result, Eigen::Index runs) {
+  std::vector<std::string> notes;
+  char text[256];
+  const Estimate& breach = result.lender.breach_over_life;
+  std::snprintf(text, sizeof text,
+                "covenant breach probability %.2f%% +/- %.2f points (one standard error); +/- 1 point needs %s runs, "
+                "+/- 0.5 point %s",
+                breach.value * 100, breach.standard_error * 100,
+                runs_text(breach.value * (1 - breach.value) / 1e-4).c_str(),
+                runs_text(breach.value * (1 - breach.value) / 2.5e-5).c_str());
+  notes.emplace_back(text);
+  if (const auto& npv = result.summary(Measure::npv); npv && npv->mean != 0) {
+    std::snprintf(text, sizeof text, "NPV mean to within 1%% (one standard error) needs %s runs",
+                  runs_text(std::pow(npv->standard_deviation / (0.01 * std::abs(npv->mean)), 2)).c_str());
+    notes.emplace_back(text);
+  }
+  std::snprintf(text, sizeof text, "%lld runs: four times as many halve every standard error%s",
+                static_cast<long long>(runs),
+                result.uncertainty.sampling == deal::Sampling::latin_hypercube
+                    ? " (Latin hypercube: the standard errors shown are those of independent draws, an upper bound)"
+                    : "");
+  notes.emplace_back(text);
+  return notes;
 }
 
 // A utilisation drawn above what the fleet can serve would bill more servers than it has (the
@@ -173,19 +468,29 @@ MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertai
   MonteCarloResult result;
   result.uncertainty = uncertainty;
   result.base = outcome_of(deal);
-  result.changes = draw_changes(uncertainty);
-  const Eigen::Index runs = result.changes.rows();
+  Draws draws = draw(uncertainty);
+  const Eigen::Index runs = draws.changes.rows();
   const auto measures = static_cast<Eigen::Index>(std::size(all_measures));
   result.outcomes = Eigen::ArrayXXd::Zero(runs, measures);
   result.defined = Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic>::Constant(runs, measures, false);
+  result.first_breach_months.assign(static_cast<std::size_t>(runs), -1);
+  result.lender_losses.assign(static_cast<std::size_t>(runs), 0.0);
+  std::vector<std::optional<double>> paybacks(static_cast<std::size_t>(runs));
 
-  std::vector<bool> applies;
+  Plan plan{deal, uncertainty, draws, {}, deal.covenants, static_cast<std::size_t>((deal.horizon_months + 2) / 3)};
   for (const auto& input : uncertainty.inputs) {
     const auto reason = inapplicable(deal, sensitivity_input(input.input));
     if (reason) result.notes.push_back(std::string(uncertainty_key(input.input)) + ": ignored, " + *reason);
-    applies.push_back(!reason);
+    plan.applies.push_back(!reason);
   }
-  cap_utilisation(deal, uncertainty, applies, result);
+  result.changes = std::move(draws.changes);
+  cap_utilisation(deal, uncertainty, plan.applies, result);
+  draws.changes = result.changes;
+  // The DSCR and LTV tests counted: the model's, or a quarterly DSCR test that only reports.
+  result.lender.covenants_from_model = deal.covenants.any();
+  plan.covenants = tested_covenants(deal, uncertainty.dscr_covenant);
+  if (plan.covenants.minimum_dscr) result.lender.dscr_threshold = num::to_double(*plan.covenants.minimum_dscr);
+  if (plan.covenants.maximum_ltv) result.lender.ltv_threshold = num::to_double(*plan.covenants.maximum_ltv);
 
   // Fixed-size chunks handed out in turn: each row's value depends on its own draws only.
   constexpr Eigen::Index chunk = 16;
@@ -194,10 +499,11 @@ MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertai
   std::vector<std::exception_ptr> failures(workers);
   std::vector<Eigen::Index> failed_at(workers, runs);
   std::atomic<std::size_t> done{0};
+  std::vector<Tally> tallies(workers, Tally(plan.quarters));
   const auto work = [&](unsigned w) {
     for (Eigen::Index first; (first = next.fetch_add(chunk)) < runs;) {
       try {
-        evaluate(deal, uncertainty.inputs, applies, result, first, std::min(runs, first + chunk));
+        evaluate(plan, result, paybacks, tallies[w], first, std::min(runs, first + chunk));
       } catch (...) {
         if (first < failed_at[w]) {
           failed_at[w] = first;
@@ -227,8 +533,16 @@ MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertai
     result.undefined[k] = static_cast<int>(runs) - static_cast<int>(values.size());
     result.summaries[k] = summarise(std::move(values));
   }
+  std::vector<double> paid_back;
+  for (const auto& months : paybacks)
+    if (months) paid_back.push_back(*months);
+  result.scenarios_without_payback = static_cast<int>(runs) - static_cast<int>(paid_back.size());
+  result.project_payback_months = summarise(std::move(paid_back));
+
   const auto npv = static_cast<Eigen::Index>(Measure::npv), dscr = static_cast<Eigen::Index>(Measure::minimum_dscr);
-  result.probability_npv_negative = static_cast<double>((result.outcomes.col(npv) < 0).count()) / static_cast<double>(runs);
+  const Estimate npv_negative = share(static_cast<int>((result.outcomes.col(npv) < 0).count()), runs);
+  result.probability_npv_negative = npv_negative.value;
+  result.probability_npv_negative_standard_error = npv_negative.standard_error;
   const auto with_dscr = result.defined.col(dscr).count();
   if (with_dscr > 0) {
     Eigen::Index below = 0;
@@ -236,6 +550,26 @@ MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertai
       below += result.defined(i, dscr) && result.outcomes(i, dscr) < uncertainty.dscr_covenant;
     result.probability_dscr_below_covenant = static_cast<double>(below) / static_cast<double>(with_dscr);
   }
+
+  Tally total(plan.quarters);
+  for (const Tally& tally : tallies) total.add(tally);
+  LenderRisk& lender = result.lender;
+  for (std::size_t q = 0; q < plan.quarters; ++q)
+    lender.quarters.push_back({static_cast<int>(q), share(total.dscr_breach[q], runs), share(total.ltv_breach[q], runs),
+                               share(total.cash_trap[q], runs), share(total.funding_shortfall[q], runs),
+                               share(total.first_breach[q], runs)});
+  lender.breach_over_life = share(total.breach, runs);
+  lender.cash_trap_over_life = share(total.cash_trap_life, runs);
+  lender.funding_shortfall_over_life = share(total.funding_shortfall_life, runs);
+  std::vector<double> breach_months;
+  for (const int month : result.first_breach_months)
+    if (month >= 0) breach_months.push_back(month);
+  lender.first_breach_month = summarise(std::move(breach_months));
+  lender.expected_loss = mean_of(result.lender_losses);
+  lender.probability_of_loss = share(total.loss, runs);
+  result.customer_default_drawn = share(total.defaulted, runs);
+  result.early_termination_drawn = share(total.terminated, runs);
+  result.convergence = convergence_notes(result, runs);
   return result;
 }
 

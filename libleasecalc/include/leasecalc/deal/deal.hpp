@@ -39,6 +39,12 @@ struct Deal {
   Waterfall waterfall;           // no reserve, sweep or lock-up by default
   AssetPolicy assets;
   Tax tax;
+  // The market's rent relative to the model's own prices, by deal month (1: as modelled; after the
+  // last month, the last value): a Monte Carlo scenario's market path (solve/market_path.hpp). It
+  // moves on-demand prices, the prices at which servers are re-leased and the used fleet's value
+  // (its sale and the loan's collateral) together, as the used-GPU market does. A scenario device
+  // drawn in double, hence not Decimal; empty: every price as modelled.
+  std::vector<double> market_index;
 };
 
 }  // namespace leasecalc::deal

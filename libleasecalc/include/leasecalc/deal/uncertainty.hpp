@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -67,11 +68,56 @@ struct UncertainInput {
   Distribution change;
 };
 
+// The market's rent as a monthly path (deal::Deal::market_index), relative to the model's own
+// prices. Its log x starts at 0 and moves each month, with dt = 1/12 and t in years, by
+//   dx = (drift + reversion (trend t - x)) dt + volatility sqrt(dt) e + log(1 + jump) at a generation
+// with e standard normal: a pull toward a falling trend, noise, and a step when a new GPU generation
+// lands. Or paths as given, scenario i taking path i mod n (`paths`).
+struct MarketPath {
+  double drift = 0;       // annual, of the log index
+  double reversion = 0;   // annual speed of the pull to the trend; 0: a random walk with drift
+  double trend = 0;       // annual slope of the log trend pulled toward
+  double volatility = 0;  // annual, of the log index
+  std::vector<int> generation_months;  // deal months at which a new GPU generation lands
+  Distribution generation_jump = Normal{};  // relative change of the market at each of them
+  std::vector<std::vector<double>> paths;   // given: the index by deal month (1 = as modelled)
+};
+
+// Correlations between uncertain inputs (their keys, and "market" for the path's overall shock),
+// a Gaussian copula: each input keeps its own distribution.
+struct Correlations {
+  std::vector<std::string> keys;
+  std::vector<std::vector<double>> matrix;  // symmetric, unit diagonal, positive semi-definite
+};
+
+// Events drawn per scenario, each take-or-pay contract on its own (one that the model already
+// defaults or ends early keeps the model's):
+// - customer default: in each year with the annual probability of default of the contract's credit
+//   class (the model's `credit_classes:`, else deal::default_credit_risk); the servers wait
+//   `re_lease_after_months` and are re-leased as the contract states, at the market of the month;
+// - early termination: in each year with `early_termination_probability`; the customer pays
+//   `termination_fee_months` months of fees on the way out.
+struct Events {
+  bool customer_default = false;
+  int re_lease_after_months = 6;
+  double early_termination_probability = 0;  // annual
+  double termination_fee_months = 0;
+  bool any() const { return customer_default || early_termination_probability > 0; }
+};
+
+// Pseudo-random draws, or a Latin hypercube: each input's draws spread one to each of `runs` equal
+// slices of its probability.
+enum class Sampling { random, latin_hypercube };
+
 struct Uncertainty {
   int runs = 2000;
   std::uint64_t seed = 42;
-  double dscr_covenant = 1.2;  // the lenders' minimum DSCR
+  double dscr_covenant = 1.2;  // the lenders' minimum DSCR when the model sets no covenants
   std::vector<UncertainInput> inputs;
+  std::optional<MarketPath> market;  // none: prices as modelled, changed by `price` only
+  Correlations correlations;         // none: independent inputs
+  Sampling sampling = Sampling::random;
+  Events events;                     // none by default
 
   // What `leasecalc montecarlo` uses for a model without an `uncertainty:` section
   // (docs/sensitivity.md).

@@ -208,7 +208,10 @@ CovenantReport covenant_report(const deal::Deal& deal, const Ledger<Num>& l) {
   const int period = time::months_per_period(deal.covenants.frequency);
   const int look_back =
       deal.covenants.look_back == deal::CovenantLookBack::trailing_12_months ? 12 : period;
-  const auto contracts = covenant_detail::contract_revenue<Num>(deal);
+  // Billed again contract by contract only for the tests that read it.
+  const auto contracts = deal.covenants.minimum_contract_fulfilment || deal.covenants.maximum_customer_share
+                             ? covenant_detail::contract_revenue<Num>(deal)
+                             : std::vector<covenant_detail::ContractRevenue<Num>>{};
 
   for (const CovenantTestInfo& info : covenant_tests) {
     const auto& threshold = covenant_threshold(deal.covenants, info.test);

@@ -57,6 +57,13 @@ Num curve_at(const deal::Curve& curve, int month) {
   return CurveValues<Num>(curve).at(month);
 }
 
+// The deal's market index in deal month `month` (deal::Deal::market_index); call only when it has one.
+template <num::Numeric Num>
+Num market_index_at(const std::vector<double>& market_index, int month) {
+  const auto index = static_cast<std::size_t>(std::clamp(month, 0, static_cast<int>(market_index.size()) - 1));
+  return num::from_double<Num>(market_index[index]);
+}
+
 // The escalation factor after `whole_years` anniversaries at an annual rate.
 template <num::Numeric Num>
 Num escalation(const Num& annual_rate, int whole_years) {

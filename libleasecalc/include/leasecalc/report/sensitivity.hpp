@@ -3,6 +3,7 @@
 // price x volume grid), and Monte Carlo ranges, each as a terminal table, CSV or JSON.
 
 #include "leasecalc/report/run_report.hpp"
+#include "leasecalc/solve/breaking_points.hpp"
 #include "leasecalc/solve/monte_carlo.hpp"
 #include "leasecalc/solve/sensitivity.hpp"
 
@@ -43,13 +44,23 @@ struct MonteCarloReport {
   double seconds = 0;  // wall-clock time of the scenarios
   solve::MonteCarloResult result;
   std::vector<io::Warning> warnings;  // about the model and the capped draws: JSON `warnings` (docs/json-output.md)
+  // What kills this deal: each input's breaking values, and the equity IRR they are held to.
+  std::vector<solve::BreakingPoint> breaking_points;
+  double equity_target = 0;
+  // --max-debt-at-breach: the breach probability held to, and the largest debt that holds it.
+  std::optional<double> breach_level;
+  std::optional<solve::DebtAtBreach> debt_at_breach;
 };
 
 // "triangular: low -15%, mode 0%, high +5%"; debt rate and price decay changes in points.
 std::string describe(const solve::UncertainInput& input);
+// "drift -10% a year, volatility 20%, new GPU generations in months 24 48"
+std::string describe(const deal::MarketPath& market);
 
 void write_table(std::ostream& out, const MonteCarloReport& report, const Scale& scale);
 void write_csv(std::ostream& out, const MonteCarloReport& report);
 void write_json(std::ostream& out, const MonteCarloReport& report);
+// Every scenario, one a row: its drawn changes, measures, first breach month and lenders' loss.
+void write_scenarios_csv(std::ostream& out, const solve::MonteCarloResult& result);
 
 }  // namespace leasecalc::report

@@ -53,17 +53,64 @@ deal::Deal with_change(const deal::Deal& deal, UncertainQuantity quantity, doubl
 // runs x inputs: each scenario's drawn change of each input.
 Eigen::MatrixXd draw_changes(const Uncertainty& uncertainty);
 
+// Every draw of a run: the inputs' changes (as draw_changes) and, with a drawn market path, each
+// scenario's overall market shock, a standard normal (solve/market_path.hpp). Each input and the
+// market draw from their own stream; correlations (a Gaussian copula through the Cholesky factor
+// of the matrix) and the Latin hypercube act on those streams' uniforms.
+struct Draws {
+  Eigen::MatrixXd changes;        // runs x inputs
+  Eigen::VectorXd market_shocks;  // runs, or empty
+};
+Draws draw(const Uncertainty& uncertainty);
+
+// The factor F with F F' = the correlation matrix (pivoted LDL', so a semi-definite matrix has one
+// too); std::invalid_argument when the matrix is not positive semi-definite.
+Eigen::MatrixXd correlation_factor(const Eigen::MatrixXd& correlations);
+
 // Mean, standard deviation and percentiles of a measure over the scenarios that have it.
 struct Summary {
   int scenarios = 0;  // with a value; the others have no IRR, or no debt service
   double mean = 0, standard_deviation = 0;  // sample (n - 1) standard deviation
+  double mean_standard_error = 0;           // standard_deviation / sqrt(scenarios)
   double p5 = 0, p25 = 0, p50 = 0, p75 = 0, p95 = 0;
+};
+
+// A probability (or a mean) estimated from the scenarios, with its standard error.
+struct Estimate {
+  double value = 0;
+  double standard_error = 0;
 };
 
 // The p-th percentile (0..1) of sorted values, interpolating linearly between order statistics
 // (spreadsheet PERCENTILE.INC).
 double percentile(const std::vector<double>& sorted, double p);
 std::optional<Summary> summarise(std::vector<double> values);
+
+// What lenders ask, by deal quarter (months 3q .. 3q + 2): the share of scenarios with a covenant
+// breach on a test date in the quarter, a month end with cash trapped by a lock-up, a month whose
+// shortfall the shareholders must fund; and the share whose first breach falls in it.
+struct QuarterRisk {
+  int quarter = 0;  // deal quarter, from 0
+  Estimate dscr_breach, ltv_breach, cash_trap, funding_shortfall, first_breach;
+};
+
+struct LenderRisk {
+  // The DSCR and LTV tests counted: the model's covenants, or, when it sets none, a minimum DSCR of
+  // Uncertainty::dscr_covenant tested each quarter from the end of the first deal year on the
+  // trailing 12 months (reported only; solve::tested_covenants).
+  std::optional<double> dscr_threshold, ltv_threshold;
+  bool covenants_from_model = false;
+  std::vector<QuarterRisk> quarters;
+  Estimate breach_over_life;  // a DSCR or LTV breach on any test date
+  Estimate cash_trap_over_life;
+  Estimate funding_shortfall_over_life;
+  std::optional<Summary> first_breach_month;  // deal month, among the scenarios with a breach
+  // Loss to the lenders if they enforce at the first funding shortfall (the deal cannot pay from
+  // its own cash): the debt outstanding then less the fleet's value, when positive. Its mean over
+  // all scenarios, and the probability of a loss.
+  Estimate expected_loss;
+  Estimate probability_of_loss;
+};
 
 struct MonteCarloResult {
   Uncertainty uncertainty;
@@ -73,9 +120,19 @@ struct MonteCarloResult {
   Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> defined;
   std::array<std::optional<Summary>, std::size(all_measures)> summaries;  // none when no scenario has it
   std::array<int, std::size(all_measures)> undefined{};                   // scenarios without the measure
+  std::optional<Summary> project_payback_months;  // over the scenarios that pay back
+  int scenarios_without_payback = 0;
   double probability_npv_negative = 0;
+  double probability_npv_negative_standard_error = 0;
   // Among the scenarios with debt service; none without debt.
   std::optional<double> probability_dscr_below_covenant;
+  LenderRisk lender;
+  // Shares of the scenarios in which a customer defaults, or leaves early (Uncertainty::events).
+  Estimate customer_default_drawn, early_termination_drawn;
+  // Kept per scenario (for --scenarios): the first breach's deal month (-1: none) and the lenders' loss.
+  std::vector<int> first_breach_months;
+  std::vector<double> lender_losses;
+  std::vector<std::string> convergence;  // how many runs a given precision needs
   std::vector<std::string> notes;  // uncertain inputs that cannot change this deal
   int utilisation_draws_capped = 0;  // scenarios whose utilisation was drawn above what the fleet serves
   std::vector<deal::Warning> warnings;  // the capped draws, at `uncertainty.utilisation`

@@ -81,6 +81,9 @@ inline std::vector<Segment> contract_segments(const deal::Deal& deal) {
         next.unit_month_price = next.unit_month_price *
                                 num::pow(deal::Decimal(1) - re_lease.annual_price_decay, years) *
                                 (deal::Decimal(1) - re_lease.price_discount);
+        // On a market path, at the market of the month it is signed.
+        if (!deal.market_index.empty())
+          next.unit_month_price *= market_index_at<deal::Decimal>(deal.market_index, next.first_month);
       }
       result.push_back(next);
     } else {

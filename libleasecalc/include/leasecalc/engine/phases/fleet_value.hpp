@@ -30,12 +30,14 @@ struct SaleGain {
 // The fleet's value at the end of deal month `month` by the model's residual rule: each delivery
 // made by then at its capitalised cost times the residual share for its age. The sale at the
 // horizon fetches this, rounded to the cent; the loan-to-value covenant tests the debt against it.
+// A market path (deal::Deal::market_index) moves it with the month's market rent.
 template <num::Numeric Num>
 Num fleet_residual_value(const deal::Deal& deal, const CapexPayments<Num>& capex, int month) {
   Num value(0);
   for (const auto& payment : capex.deliveries)
     if (payment.month <= month)
       value += payment.capitalised * residual_share<Num>(deal.assets.residual, month + 1 - payment.month);
+  if (!deal.market_index.empty()) value *= market_index_at<Num>(deal.market_index, month);
   return value;
 }
 

@@ -196,33 +196,40 @@ void bill_committed(const Segment& segment, int horizon, const deal::CreditClass
 }
 
 // On-demand price per unit-month by deal month: the quoted curve, decaying after its last point;
-// for servers re-leased on demand, the expiring contract's price decaying from its signing or its expiry.
+// for servers re-leased on demand, the expiring contract's price decaying from its signing or its
+// expiry. On a market path (deal::Deal::market_index), times the month's market index.
 template <num::Numeric Num>
 struct OnDemandPrice {
-  explicit OnDemandPrice(const Segment& segment)
+  OnDemandPrice(const Segment& segment, const std::vector<double>& market_index)
       : quoted(segment.on_demand ? segment.on_demand->price : deal::Curve::constant(segment.unit_month_price)),
         decay_from(segment.on_demand ? quoted.last_month() : segment.price_month),
         retained(Num(1) - as<Num>(segment.on_demand ? segment.on_demand->annual_price_decay
-                                                    : segment.annual_price_decay)) {}
+                                                    : segment.annual_price_decay)),
+        market(market_index) {
+  }
 
   Num at(int m) const {
-    if (m <= decay_from || retained == 1) return quoted.at(m);
-    return quoted.at(m) * num::pow(retained, Num(m - decay_from) / Num(12));
+    const Num modelled = m <= decay_from || retained == 1
+                             ? quoted.at(m)
+                             : quoted.at(m) * num::pow(retained, Num(m - decay_from) / Num(12));
+    return market.empty() ? modelled : modelled * market_index_at<Num>(market, m);
   }
 
   CurveValues<Num> quoted;
   int decay_from;
   Num retained;  // share of the price kept after a year
+  const std::vector<double>& market;
 };
 
 template <num::Numeric Num>
-void bill_on_demand(const Segment& segment, int horizon, Ledger<Num>& ledger, Revenue<Num>& revenue) {
+void bill_on_demand(const Segment& segment, int horizon, const std::vector<double>& market_index,
+                    Ledger<Num>& ledger, Revenue<Num>& revenue) {
   const bool re_leased = segment.on_demand == nullptr;
   const Num bad_debt = as<Num>(re_leased ? segment.take_or_pay->expected_credit_loss : segment.on_demand->bad_debt);
   const Num vat_rate = as<Num>(re_leased ? segment.take_or_pay->vat_rate : segment.on_demand->vat_rate);
   const CurveValues<Num> utilisation(re_leased ? *segment.utilisation : segment.on_demand->utilisation);
   const Num servers = as<Num>(segment.servers);
-  const OnDemandPrice<Num> price(segment);
+  const OnDemandPrice<Num> price(segment, market_index);
   auto& receivable = revenue.balance_flows.receivable;
   for (int m = std::max(segment.first_month, 0); m < std::min(segment.end_month, horizon); ++m) {
     const Num used = servers * utilisation.at(m - segment.first_month);
@@ -263,7 +270,7 @@ Revenue<Num> book_revenue(const deal::Deal& deal, Ledger<Num>& ledger) {
   for (const auto& segment : contract_segments(deal)) {
     if (segment.kind == Segment::Kind::committed)
       revenue_detail::bill_committed(segment, horizon, deal.credit_classes, ledger, revenue);
-    else revenue_detail::bill_on_demand(segment, horizon, ledger, revenue);
+    else revenue_detail::bill_on_demand(segment, horizon, deal.market_index, ledger, revenue);
   }
   return revenue;
 }

@@ -1,0 +1,59 @@
+#include "leasecalc/solve/market_path.hpp"
+
+#include "leasecalc/solve/monte_carlo.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace leasecalc::solve {
+
+namespace {
+
+// SplitMix64: spreads neighbouring scenario numbers into unrelated seeds.
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+std::vector<double> market_path(const deal::MarketPath& market, int months, std::uint64_t seed, std::uint64_t scenario,
+                                std::optional<double> overall_shock) {
+  std::vector<double> index(static_cast<std::size_t>(std::max(months, 1)), 1.0);
+  if (!market.paths.empty()) {
+    const auto& given = market.paths[scenario % market.paths.size()];
+    for (std::size_t m = 0; m < index.size(); ++m) index[m] = given[std::min(m, given.size() - 1)];
+    return index;
+  }
+  const std::size_t steps = index.size() - 1;
+  if (steps == 0) return index;
+  std::mt19937_64 generator(mix(seed ^ mix(scenario + 0x6d61726b6574ULL)));  // "market"
+  std::normal_distribution<double> normal;
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  std::vector<double> shocks(steps);
+  for (double& shock : shocks) shock = normal(generator);
+  if (overall_shock) {
+    double mean = 0;
+    for (double shock : shocks) mean += shock;
+    mean /= static_cast<double>(steps);
+    const double wanted = *overall_shock / std::sqrt(static_cast<double>(steps));
+    for (double& shock : shocks) shock += wanted - mean;
+  }
+  constexpr double dt = 1.0 / 12;
+  const double volatility = market.volatility * std::sqrt(dt);
+  double log_index = 0;
+  auto generation = market.generation_months.begin();
+  for (std::size_t m = 1; m <= steps; ++m) {
+    const double years = static_cast<double>(m - 1) * dt;
+    log_index += (market.drift + market.reversion * (market.trend * years - log_index)) * dt + volatility * shocks[m - 1];
+    for (; generation != market.generation_months.end() && *generation <= static_cast<int>(m); ++generation)
+      if (*generation == static_cast<int>(m)) log_index += std::log1p(std::max(-0.999, quantile(market.generation_jump, uniform(generator))));
+    index[m] = std::exp(log_index);
+  }
+  return index;
+}
+
+}  // namespace leasecalc::solve

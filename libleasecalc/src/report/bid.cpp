@@ -270,7 +270,7 @@ void write_json(std::ostream& out, const BidReport& report) {
       {"bids", std::move(points)},
       {"warnings", warnings_json(report.warnings)},
   };
-  out << document.dump(2) << "\n";
+  out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace leasecalc::report

@@ -290,7 +290,7 @@ void write_json(std::ostream& out, const CompareReport& r) {
   json document = {{"schema", "leasecalc.compare/1"}, {"same_currency", r.same_currency}, {"deals", deals},
                    {"differences", differences}, {"crossovers", crossovers},
                    {"warnings", warnings_json(r.warnings)}};
-  out << document.dump(2) << "\n";
+  out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace leasecalc::report

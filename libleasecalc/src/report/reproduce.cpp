@@ -669,7 +669,7 @@ void write_json(std::ostream& out, const Reproduction& reproduction) {
       {"cases", cases},
       {"warnings", warnings_json(reproduction.warnings)},
   };
-  out << document.dump(2) << "\n";
+  out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace leasecalc::report

@@ -913,6 +913,6 @@ nlohmann::json run_json(const RunReport& r) {
   return document;
 }
 
-void write_json(std::ostream& out, const RunReport& r) { out << run_json(r).dump(2) << "\n"; }
+void write_json(std::ostream& out, const RunReport& r) { out << run_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n"; }
 
 }  // namespace leasecalc::report

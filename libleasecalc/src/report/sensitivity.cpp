@@ -232,7 +232,7 @@ void write_json(std::ostream& out, const SensitivityReport& r) {
     document["grid"] = {{"measure", solve::measure_key(r.grid->measure)}, {"price_factors", r.grid->price_factors},
                         {"volume_factors", r.grid->volume_factors}, {"values", values}, {"note", r.grid->note}};
   }
-  out << document.dump(2) << "\n";
+  out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 // ---- Monte Carlo -----------------------------------------------------------------------------
@@ -556,7 +556,7 @@ void write_json(std::ostream& out, const MonteCarloReport& r) {
                    {"notes", mc.notes},
                    {"utilisation_draws_capped", mc.utilisation_draws_capped},
                    {"warnings", warnings_json(r.warnings)}};
-  out << document.dump(2) << "\n";
+  out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 void write_scenarios_csv(std::ostream& out, const solve::MonteCarloResult& mc) {

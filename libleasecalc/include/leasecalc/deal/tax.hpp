@@ -27,7 +27,7 @@ struct Vat {
   // Proper accounting keeps VAT off the P&L: the equipment is capitalised net of input VAT and a
   // refund is cash only. The broker convention does both differently: it capitalises the
   // VAT-inclusive price and books the refund as other income. The two are separate choices here;
-  // a model file's `refund_booked_as: other_income` sets both (docs/model-format.md).
+  // a model file's `convention: broker` sets both (docs/model-format.md).
   bool refund_booked_as_income = false;  // the refund is other income on the P&L, not cash only
   bool input_vat_capitalised = false;    // the equipment's cost includes its input VAT
 };

@@ -54,7 +54,17 @@ class CurveValues {
 
 template <num::Numeric Num>
 Num curve_at(const deal::Curve& curve, int month) {
-  return CurveValues<Num>(curve).at(month);
+  // The same arithmetic as CurveValues::at, converting only the points it reads: a curve of exact
+  // decimals costs a conversion per point, and a lookup is made per delivery and month.
+  const auto& points = curve.points;
+  if (points.empty()) throw std::invalid_argument("a curve needs at least one point");
+  if (month <= points.front().month) return as<Num>(points.front().value);
+  if (month >= points.back().month) return as<Num>(points.back().value);
+  const auto next = std::upper_bound(points.begin(), points.end(), month,
+                                     [](int m, const deal::Curve::Point& p) { return m < p.month; });
+  const auto prev = next - 1;
+  const Num before = as<Num>(prev->value), after = as<Num>(next->value);
+  return before + (after - before) * (Num(month - prev->month) / Num(next->month - prev->month));
 }
 
 // The deal's market index in deal month `month` (deal::Deal::market_index); call only when it has one.

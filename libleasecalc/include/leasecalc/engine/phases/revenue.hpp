@@ -258,7 +258,8 @@ Num on_demand_unit_month_price(const deal::OnDemand& contract, int month) {
   Segment segment;
   segment.kind = Segment::Kind::on_demand;
   segment.on_demand = &contract;
-  return revenue_detail::OnDemandPrice<Num>(segment).at(month);
+  const std::vector<double> no_market_path;  // the price as modelled, off any Monte Carlo path
+  return revenue_detail::OnDemandPrice<Num>(segment, no_market_path).at(month);
 }
 
 template <num::Numeric Num>

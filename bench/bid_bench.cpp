@@ -1,5 +1,5 @@
 // Bids: one solve of the lowest contract price that earns an equity IRR of 15%, in the fast
-// (double) mode, and a 3 x 3 x 2 grid (three terms, three prepayment shares, two targets). The
+// (double) mode (also on a model whose waterfall sweeps cash to the debt), and a 3 x 3 x 2 grid (three terms, three prepayment shares, two targets). The
 // figures at the answers (the exact confirmation `leasecalc bid` adds) are timed on their own.
 #include <leasecalc/io/load_deal.hpp>
 #include <leasecalc/solve/bid.hpp>
@@ -28,6 +28,17 @@ const deal::Deal& sized_model() {
   return deal;
 }
 
+// The US model with half of each month's excess cash swept to the debt: the waterfall then
+// reschedules the debt and the tax after each month it sweeps.
+const deal::Deal& swept_model() {
+  static const deal::Deal deal = [] {
+    deal::Deal d = io::load_deal(LEASECALC_SOURCE_DIR "/models/us-h100-take-or-pay.yaml");
+    d.waterfall.cash_sweep = num::from_string<deal::Decimal>("0.5");
+    return d;
+  }();
+  return deal;
+}
+
 void solve_once(benchmark::State& state, const deal::Deal& model) {
   const std::size_t contract = solve::bid_contract_index(model, std::nullopt);
   deal::Deal deal = solve::deal_to_bid(model, contract, std::nullopt, std::nullopt);
@@ -49,6 +60,9 @@ BENCHMARK(BM_BidSolveDoubleStandardModel)->Unit(benchmark::kMicrosecond);
 
 void BM_BidSolveDoubleSizedDebtModel(benchmark::State& state) { solve_once(state, sized_model()); }
 BENCHMARK(BM_BidSolveDoubleSizedDebtModel)->Unit(benchmark::kMicrosecond);
+
+void BM_BidSolveDoubleSweptUsModel(benchmark::State& state) { solve_once(state, swept_model()); }
+BENCHMARK(BM_BidSolveDoubleSweptUsModel)->Unit(benchmark::kMicrosecond);
 
 // The grid's 18 solves: terms 36, 48, 60 months x prepayment 0%, 15%, 25% x equity IRR 15% and
 // post-tax project IRR 10%.

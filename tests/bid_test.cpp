@@ -257,6 +257,22 @@ TEST(BidEdgeCases, EquityThatIsTinyGetsAMessageNotAnIrr) {
   EXPECT_NE(project.points[0].equity_irr.note.find("equity"), std::string::npos);
 }
 
+TEST(BidEdgeCases, EquityThatIsTinySaysSoForEveryTargetKind) {
+  // The same half-prepaid deal bid on each other target: priced or not, the point says in words that
+  // equity funds (nearly) nothing, and gives no equity IRR.
+  const std::pair<BidMetric, double> targets[] = {{BidMetric::project_irr_post_tax, 0.10},
+                                                  {BidMetric::project_irr_pre_tax, 0.12},
+                                                  {BidMetric::minimum_dscr, 1.20},
+                                                  {BidMetric::net_margin, 0.10}};
+  for (const auto& [metric, value] : targets) {
+    const solve::Bid bid = solve::bid<double>(us_model(), request(metric, value, {}, {dec("0.5")}));
+    const auto& p = bid.points[0];
+    const std::string name(solve::names_of(metric).key);
+    EXPECT_NE(p.note.find("so an equity IRR says nothing"), std::string::npos) << name << ": " << p.note;
+    EXPECT_FALSE(p.equity_irr.rate) << name;
+  }
+}
+
 TEST(BidEdgeCases, ATargetEarnedAtAZeroPriceSaysSo) {
   const solve::Bid bid = solve::bid<double>(us_model(), request(BidMetric::project_irr_post_tax, -0.5));
   EXPECT_EQ(bid.points[0].unit_month_price, 0.0);

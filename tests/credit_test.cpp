@@ -341,6 +341,20 @@ TEST(BidOnCredit, AWeakerClassPaysTheGridsHigherMarginAndNeedsAHigherPrice) {
   const auto below = engine::metrics(cheaper, engine::project<double>(cheaper));
   ASSERT_TRUE(below.equity_irr.rate);
   EXPECT_LT(*below.equity_irr.rate, 0.15);
+  // The bid says so: the equity IRR jumps a cent below the price, as the lock-up stops binding.
+  const solve::BidPoint& point = bid.points[1];
+  ASSERT_EQ(point.jumps.size(), 1u) << point.note;
+  const solve::MetricJump& jump = point.jumps[0];
+  EXPECT_EQ(jump.metric, solve::BidMetric::equity_irr);
+  EXPECT_DOUBLE_EQ(jump.price_below, *point.unit_month_price - 0.01);
+  ASSERT_TRUE(jump.below && jump.at);
+  EXPECT_DOUBLE_EQ(*jump.below, *below.equity_irr.rate);  // the figures of the deal a cent below
+  EXPECT_DOUBLE_EQ(*jump.at, *point.equity_irr.rate);
+  EXPECT_GT(*jump.at - *jump.below, 1e-4);
+  EXPECT_NE(jump.cause.find("the lock-up at 1.35x stops binding"), std::string::npos) << jump.cause;
+  EXPECT_NE(point.note.find("the equity IRR jumps from "), std::string::npos) << point.note;
+  // The investment-grade answer lies where the equity IRR is continuous: no jump is reported.
+  EXPECT_TRUE(bid.points[0].jumps.empty()) << bid.points[0].note;
 }
 
 TEST(BidOnCredit, AClassTheGridDoesNotPriceOrAModelWithNoCreditTermsIsRefused) {

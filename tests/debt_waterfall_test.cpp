@@ -69,7 +69,8 @@ void expect_sources_equal_uses_every_month(const deal::Deal& deal, const engine:
     for (const Line line : engine::lines_where<engine::is_cash>()) net += l(line, m);
     cash += net;
     ASSERT_EQ(cash, l(Line::cash_balance, m)) << "month " << m;
-    reserve -= l(Line::reserve_funded, m) + l(Line::reserve_topped_up, m) + l(Line::reserve_released, m);
+    reserve -= l(Line::reserve_funded, m) + l(Line::reserve_topped_up, m) + l(Line::reserve_released, m) +
+               l(Line::reserve_drawn, m);
     ASSERT_EQ(reserve, l(Line::debt_service_reserve, m)) << "month " << m;
     trapped -= l(Line::cash_trapped, m);
     ASSERT_EQ(trapped, l(Line::trapped_cash, m)) << "month " << m;
@@ -120,6 +121,127 @@ TEST(DebtServiceReserve, MovesNeitherTheDebtNorTheTaxNorTheProjectFlows) {
   const auto m_without = engine::metrics(deal, without), m_with = engine::metrics(deal, with);
   EXPECT_LT(*m_with.equity_irr.rate, *m_without.equity_irr.rate);
   EXPECT_EQ(m_with.minimum_dscr, m_without.minimum_dscr);
+}
+
+// The waterfall deal with year 1 leased at 18,000 a server-month: 180,000 a month against about
+// 221,000 of debt service, so each month of year 1 falls short of the senior debt service and
+// year 2 (350,000 a month) has cash to spare.
+deal::Deal dipping_deal() {
+  deal::Deal d = waterfall_deal();
+  std::get<deal::TakeOrPay>(d.contracts[0]).price.amount = dec("18000");
+  d.waterfall.reserve_months = 6;
+  return d;
+}
+
+TEST(DebtServiceReserve, IsDrawnForTheShortfallOfSeniorDebtServiceAndRefilledFromLaterCash) {
+  const deal::Deal deal = dipping_deal();
+  deal::Deal without_reserve = deal;
+  without_reserve.waterfall.reserve_months = 0;
+  const auto l = engine::project<Decimal>(deal), plain = engine::project<Decimal>(without_reserve);
+  const int last = l.months() - 1;
+  int drawn_months = 0, last_drawn = -1;
+  for (int m = 1; m < last; ++m) {
+    // The senior debt service is paid in full, as without a reserve.
+    for (const Line line : {Line::interest, Line::principal_repaid, Line::debt_drawn, Line::income_tax})
+      ASSERT_EQ(l(line, m), plain(line, m)) << engine::line_name(line) << " month " << m;
+    // The month's cash short of the debt service, from the deal without a reserve.
+    const Decimal shortfall = std::max(-engine::free_cash_flow_to_equity(plain, m), Decimal(0));
+    const Decimal service = -engine::senior_debt_service(l, m);
+    const Decimal held = l(Line::debt_service_reserve, m - 1);
+    const Decimal requirement = debt_service_of_months(l, m + 1, std::min(m + 6, last));
+    // Before the draw the reserve moves to its requirement (a fall released; no rise in year 1).
+    const Decimal before_draw = std::min(held, requirement);
+    const Decimal expected = std::min({before_draw, shortfall, service});
+    ASSERT_EQ(l(Line::reserve_drawn, m), expected) << "month " << m;
+    if (expected > 0) {
+      ++drawn_months;
+      last_drawn = m;
+      // The reserve line falls by the draw, and the shareholders are called only for what it did not pay.
+      ASSERT_EQ(l(Line::debt_service_reserve, m), before_draw - expected) << "month " << m;
+      ASSERT_LT(l(Line::debt_service_reserve, m), requirement) << "month " << m;
+    }
+  }
+  EXPECT_GE(drawn_months, 10);  // every month of year 1 after the first
+  ASSERT_GT(last_drawn, 0);
+  EXPECT_LT(last_drawn, 12);
+  // Refilled from year 2's cash: the reserve is back at its requirement a few months on, and the
+  // refills came out of cash, not from the shareholders.
+  int refilled = -1;
+  for (int m = last_drawn + 1; m < last && refilled < 0; ++m)
+    if (l(Line::debt_service_reserve, m) == debt_service_of_months(l, m + 1, std::min(m + 6, last))) refilled = m;
+  ASSERT_GT(refilled, last_drawn);
+  EXPECT_LT(refilled, 24);
+  for (int m = last_drawn + 1; m <= refilled; ++m) {
+    ASSERT_LT(l(Line::reserve_topped_up, m), Decimal(0)) << "month " << m;
+    ASSERT_EQ(l(Line::equity_contributed, m), Decimal(0)) << "month " << m;
+  }
+  // Less called from the shareholders than without a reserve: the reserve paid part of year 1.
+  const auto with_metrics = engine::metrics(deal, l), plain_metrics = engine::metrics(without_reserve, plain);
+  EXPECT_LT(with_metrics.funding_shortfalls.size(), plain_metrics.funding_shortfalls.size());
+  expect_sources_equal_uses_every_month(deal, l);
+  expect_sources_equal_uses_every_month(without_reserve, plain);
+}
+
+TEST(DebtServiceReserve, CashTheDealStillHoldsPaysBeforeTheReserveIsDrawn) {
+  // The US model pays its year's tax in the deal year's last month, more than that month's cash
+  // after debt service; distributing quarterly, it still holds the quarter's earlier cash, which
+  // pays it. Distributing monthly, it holds nothing, and the reserve pays the debt service instead.
+  deal::Deal quarterly = io::load_deal(LEASECALC_SOURCE_DIR "/models/us-h100-take-or-pay.yaml");
+  ASSERT_EQ(quarterly.distributions, time::Frequency::quarterly);
+  deal::Deal monthly = quarterly;
+  monthly.distributions = time::Frequency::monthly;
+  const auto held = engine::project<Decimal>(quarterly), paid_out = engine::project<Decimal>(monthly);
+  EXPECT_EQ(held.total(Line::reserve_drawn), Decimal(0));
+  int drawn_months = 0;
+  for (int m = 0; m < paid_out.months(); ++m) {
+    if (paid_out(Line::reserve_drawn, m) == 0) continue;
+    ++drawn_months;
+    EXPECT_LT(paid_out(Line::income_tax, m), Decimal(0)) << "month " << m;  // a tax month
+    EXPECT_LT(engine::free_cash_flow_to_equity(paid_out, m) - paid_out(Line::reserve_drawn, m), Decimal(0)) << "month " << m;
+  }
+  EXPECT_GT(drawn_months, 0);
+  expect_sources_equal_uses_every_month(monthly, paid_out);
+}
+
+TEST(DebtServiceReserve, DrawnUnderASweepKeepsSweptScheduledAndRepaidEqualToTheDrawing) {
+  deal::Deal deal = dipping_deal();
+  deal.waterfall.cash_sweep = dec("0.5");
+  const auto l = engine::project<Decimal>(deal);
+  EXPECT_GT(l.total(Line::reserve_drawn), Decimal(0));
+  EXPECT_LT(l.total(Line::debt_swept), Decimal(0));
+  EXPECT_EQ(l.total(Line::principal_repaid) + l.total(Line::debt_swept) + l.total(Line::debt_prepaid),
+            -l.total(Line::debt_drawn));
+  expect_sources_equal_uses_every_month(deal, l);
+  // The fast ledger agrees with the exact one to the cent on every line.
+  const auto fast = engine::project<double>(deal);
+  for (const auto& info : engine::line_table)
+    for (int m = 0; m < l.months(); ++m)
+      ASSERT_NEAR(fast(info.line, m), num::to_double(l(info.line, m)), 0.011) << info.key << " month " << m;
+}
+
+TEST(DebtServiceReserve, FundedByTheLoanIsDrawnWithTheFirstDrawingAndTheShareholdersPayNoneOfIt) {
+  deal::Deal deal = dipping_deal();
+  deal.waterfall.reserve_funded_by = deal::ReserveFunding::debt;
+  deal::Deal by_equity = dipping_deal(), no_reserve = dipping_deal();
+  no_reserve.waterfall.reserve_months = 0;
+  const auto l = engine::project<Decimal>(deal), equity_funded = engine::project<Decimal>(by_equity),
+             unreserved = engine::project<Decimal>(no_reserve);
+  const Decimal deposit = -l(Line::reserve_funded, 0);
+  ASSERT_GT(deposit, Decimal(0));
+  // The deposit is the loan's extra drawing, and it is the requirement of the schedule it is part of.
+  EXPECT_EQ(l(Line::debt_drawn, 0), dec("6000000") + deposit);
+  EXPECT_EQ(l(Line::debt_service_reserve, 0), debt_service_of_months(l, 1, 6));
+  EXPECT_EQ(deposit, l(Line::debt_service_reserve, 0));
+  // The larger loan costs more to serve than the equity-funded one.
+  EXPECT_GT(deposit, -equity_funded(Line::reserve_funded, 0));
+  EXPECT_LT(engine::debt_service(l, 1), engine::debt_service(equity_funded, 1));
+  // The shareholders put in at the first drawing what they would with no reserve at all.
+  EXPECT_EQ(l(Line::equity_contributed, 0), unreserved(Line::equity_contributed, 0));
+  EXPECT_GT(equity_funded(Line::equity_contributed, 0), l(Line::equity_contributed, 0));
+  EXPECT_EQ(l.total(Line::principal_repaid) + l.total(Line::debt_swept) + l.total(Line::debt_prepaid),
+            -l.total(Line::debt_drawn));
+  EXPECT_GT(l.total(Line::reserve_drawn), Decimal(0));
+  expect_sources_equal_uses_every_month(deal, l);
 }
 
 TEST(CashSweep, SweptScheduledAndRepaidPrincipalAddUpToTheDrawingAndInterestFalls) {
@@ -488,6 +610,40 @@ TEST(WaterfallModel, ReadsEveryField) {
             deal::BreachAction::trap);
   // The model runs, and its sources equal its uses every month.
   expect_sources_equal_uses_every_month(full, engine::project<Decimal>(full));
+}
+
+TEST(WaterfallModel, TheReserveAsAMapSaysWhoFundsIt) {
+  const std::string_view reserve = "  debt_service_reserve: 6 months\n";
+  const deal::Deal by_debt =
+      parse(test::edit(base_model, reserve, "  debt_service_reserve:\n    months: 9 months\n    funded_by: debt\n"));
+  EXPECT_EQ(by_debt.waterfall.reserve_months, 9);
+  EXPECT_EQ(by_debt.waterfall.reserve_funded_by, deal::ReserveFunding::debt);
+  EXPECT_EQ(parse(base_model).waterfall.reserve_funded_by, deal::ReserveFunding::equity);
+  EXPECT_EQ(parse(test::edit(base_model, reserve, "  debt_service_reserve: {months: 6 months}\n"))
+                .waterfall.reserve_funded_by,
+            deal::ReserveFunding::equity);
+  expect_sources_equal_uses_every_month(by_debt, engine::project<Decimal>(by_debt));
+  expect_error(reserve, "  debt_service_reserve:\n    months: 6 months\n    funded_by: bank\n", "bank",
+               "waterfall.debt_service_reserve.funded_by: expected one of equity or debt, got \"bank\"");
+  expect_error(reserve, "  debt_service_reserve:\n    months: 30 months\n", "30 months",
+               "waterfall.debt_service_reserve.months: expected a reserve of 1 to 24 months of debt service, such as "
+               "6 months, got \"30 months\"");
+  EXPECT_NE(error_of(reserve, "  debt_service_reserve:\n    funded_by: debt\n").find("months"), std::string::npos);
+  EXPECT_NE(error_of(reserve, "  debt_service_reserve:\n    month: 6 months\n")
+                .find("waterfall.debt_service_reserve: missing required key \"months\""),
+            std::string::npos);
+  // A loan sized on the deal lends what the sizing allows, not the reserve on top.
+  try {
+    parse(test::edit(test::edit(base_model, reserve, "  debt_service_reserve: {months: 6 months, funded_by: debt}\n"),
+                     "    share_of_capex: 50%\n", "    share_of_capex: 50%\n    sizing: {maximum_ltv: 65%}\n"));
+    ADD_FAILURE() << "a reserve funded by a sized loan is accepted";
+  } catch (const io::InputError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("waterfall.debt_service_reserve.funded_by: a reserve funded by debt is added to the senior "
+                           "loan 'loan', which is sized on the deal"),
+              std::string::npos)
+        << message;
+  }
 }
 
 TEST(WaterfallModel, RangesAndTypesAreLocatedErrors) {

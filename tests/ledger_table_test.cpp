@@ -78,7 +78,7 @@ TEST(LineTable, SubtotalsSumTheDocumentedLines) {
             firm_pre_tax + sum({Line::income_tax, Line::debt_drawn, Line::interest, Line::swap_settlements,
                                 Line::financing_fees, Line::principal_repaid, Line::debt_swept, Line::debt_prepaid,
                                 Line::junior_deferred, Line::reserve_funded, Line::reserve_topped_up,
-                                Line::reserve_released, Line::cash_trapped}));
+                                Line::reserve_released, Line::reserve_drawn, Line::cash_trapped}));
   EXPECT_EQ(engine::equity_cash_flow(l, 0), -sum({Line::equity_contributed, Line::equity_distributed}));
 }
 
@@ -190,8 +190,8 @@ TEST(Metrics, SourcesAreEveryPositiveCashFlowAndUsesEveryNegative) {
                           Line::hardware_replacements, Line::vat_paid, Line::vat_refunded, Line::income_tax,
                           Line::capex, Line::sale_proceeds, Line::debt_drawn, Line::interest, Line::financing_fees,
                           Line::principal_repaid, Line::debt_swept, Line::debt_prepaid, Line::junior_deferred,
-                          Line::reserve_funded, Line::reserve_topped_up, Line::reserve_released, Line::cash_trapped,
-                          Line::equity_contributed, Line::equity_distributed})
+                          Line::reserve_funded, Line::reserve_topped_up, Line::reserve_released, Line::reserve_drawn,
+                          Line::cash_trapped, Line::equity_contributed, Line::equity_distributed})
     for (int month = 0; month < ledger.months(); ++month) {
       const Num& amount = ledger(line, month);
       (amount > 0 ? sources : uses) += num::abs(amount);

@@ -3,16 +3,52 @@
 
 #include "waterfall_section.hpp"
 
+#include <algorithm>
+
+#include <array>
 #include <string>
+#include <string_view>
 
 namespace leasecalc::io {
+
+namespace {
+
+constexpr auto reserve_keys = std::to_array<std::string_view>({"months", "funded_by"});
+
+int reserve_months(const Field& months) {
+  const int count = months.as_months(Range::positive);
+  if (count > 24) months.fail_expected("a reserve of 1 to 24 months of debt service, such as 6 months");
+  return count;
+}
+
+}  // namespace
 
 deal::Waterfall read_waterfall(std::optional<Object> section, const deal::Deal& deal) {
   deal::Waterfall waterfall;
   if (!section) return waterfall;
-  if (const std::optional<Field> months = section->optional_field("debt_service_reserve")) {
-    waterfall.reserve_months = months->as_months(Range::positive);
-    if (waterfall.reserve_months > 24) months->fail_expected("a reserve of 1 to 24 months of debt service, such as 6 months");
+  // `debt_service_reserve: 6 months`, or a map with who funds the first deposit.
+  if (const std::optional<Field> reserve = section->optional_field("debt_service_reserve")) {
+    if (reserve->is_object()) {
+      Object terms = reserve->as_object(reserve_keys);
+      waterfall.reserve_months = reserve_months(terms.field("months"));
+      const std::optional<Field> funded_by = terms.optional_field("funded_by");
+      if (funded_by)
+        waterfall.reserve_funded_by = funded_by->as_enum<deal::ReserveFunding>(
+            {{"equity", deal::ReserveFunding::equity}, {"debt", deal::ReserveFunding::debt}});
+      terms.finish();
+      // The loan that funds it: the first senior tranche that is not a sale-leaseback.
+      const auto senior = std::ranges::find_if(deal.debt, [](const deal::DebtTranche& tranche) {
+        return tranche.rank == deal::Rank::senior && tranche.kind != deal::DebtTranche::Kind::sale_leaseback;
+      });
+      if (waterfall.reserve_funded_by == deal::ReserveFunding::debt && senior == deal.debt.end())
+        funded_by->fail("a reserve funded by debt is drawn with a senior loan's first drawing, but the model has none");
+      if (waterfall.reserve_funded_by == deal::ReserveFunding::debt && senior->sizing)
+        funded_by->fail("a reserve funded by debt is added to the senior loan '" + senior->name +
+                        "', which is sized on the deal (its amount is what the sizing allows): fund the reserve "
+                        "with equity, or give the loan its amount or share of capex");
+    } else {
+      waterfall.reserve_months = reserve_months(*reserve);
+    }
   }
   if (const std::optional<Field> sweep = section->optional_field("cash_sweep")) {
     waterfall.cash_sweep = sweep->as_percent();

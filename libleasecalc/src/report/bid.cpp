@@ -252,6 +252,14 @@ void write_json(std::ostream& out, const BidReport& report) {
     for (const auto& tranche : p.debt_sizing)
       sizing.push_back({{"tranche", tranche.tranche}, {"size", tranche.size}, {"binding", tranche.binding}});
     point["debt_sizing"] = std::move(sizing);
+    json jumps = json::array();
+    for (const auto& jump : p.jumps)
+      jumps.push_back({{"metric", solve::names_of(jump.metric).key},
+                       {"below_" + unit_key, jump.price_below},
+                       {"below", optional_json(jump.below)},
+                       {"at", optional_json(jump.at)},
+                       {"cause", jump.cause}});
+    point["jumps"] = std::move(jumps);
     points.push_back(std::move(point));
   }
   const json document = {

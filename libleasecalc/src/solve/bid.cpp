@@ -331,6 +331,118 @@ bool prices_credit(const deal::Deal& deal) {
          });
 }
 
+// A metric jumps at a price when a cent below it moves the metric by more than a basis point (a
+// hundredth of a turn for a DSCR) and by far more than a cent above it does: a continuous metric
+// moves by about as much on either side.
+constexpr double jump_step = 0.01;
+constexpr double smallest_jump = 1e-4;
+constexpr double jump_to_slope = 20;
+
+struct FastFigures {
+  engine::Metrics<double> metrics;
+  std::vector<engine::TrancheSizing<double>> sizing;
+};
+
+FastFigures fast_figures(deal::Deal deal, std::size_t contract, double price) {
+  set_bid_price(deal, contract, num::from_double<deal::Decimal>(price));
+  auto projection = engine::project_with_sizing<double>(deal);
+  return {engine::metrics(deal, projection.ledger), std::move(projection.debt_sizing)};
+}
+
+std::string ratio_text(const deal::Decimal& ratio) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2fx", num::to_double(ratio));
+  return buffer;
+}
+
+std::string months_text(int months) { return std::to_string(months) + (months == 1 ? " month" : " months"); }
+
+// What changes between the figures a cent below the price and at it, in the terms of the model.
+std::string jump_cause(const deal::Deal& deal, const FastFigures& below, const FastFigures& at) {
+  std::vector<std::string> causes;
+  const int trapped_below = below.metrics.months_cash_trapped, trapped_at = at.metrics.months_cash_trapped;
+  if (trapped_below != trapped_at) {
+    const std::string what = deal.waterfall.lock_up_dscr ? "the lock-up at " + ratio_text(*deal.waterfall.lock_up_dscr)
+                                                         : std::string("the covenants' cash trap");
+    causes.push_back(what + (trapped_at < trapped_below ? " stops binding" : " starts binding") + " (cash trapped in " +
+                     months_text(trapped_below) + " a cent below, " + months_text(trapped_at) + " at the price)");
+  }
+  if (deal.covenants.on_breach == deal::BreachAction::accelerate &&
+      std::fabs(below.metrics.total_swept - at.metrics.total_swept) > 0.5)
+    causes.push_back(std::string("the covenants' accelerated repayment ") +
+                     (at.metrics.total_swept < below.metrics.total_swept ? "stops" : "starts"));
+  for (std::size_t i = 0; i < std::min(below.sizing.size(), at.sizing.size()); ++i)
+    if (below.sizing[i].binding != at.sizing[i].binding)
+      causes.push_back("the debt's sizing of '" + below.sizing[i].tranche + "' binds on " +
+                       std::string(engine::sizing_constraint_info(at.sizing[i].binding).key) + " instead of " +
+                       std::string(engine::sizing_constraint_info(below.sizing[i].binding).key));
+  const auto called = [](const FastFigures& f) { return f.metrics.funding_shortfalls.size(); };
+  if (called(below) != called(at))
+    causes.push_back("the shareholders are called after the capex in " + months_text(static_cast<int>(called(below))) +
+                     " a cent below, " + months_text(static_cast<int>(called(at))) + " at the price");
+  if (causes.empty()) return "a threshold in the model the bid cannot name moves the equity's cash flows";
+  std::string text;
+  for (const auto& cause : causes) text += (text.empty() ? "" : "; ") + cause;
+  return text;
+}
+
+// The equity IRR and the target metric where they jump at `price`, found on fast projections a
+// cent either side.
+std::vector<MetricJump> jumps_at(const deal::Deal& deal, std::size_t contract, double price, BidMetric target) {
+  std::vector<MetricJump> jumps;
+  if (price < jump_step) return jumps;
+  const FastFigures below = fast_figures(deal, contract, price - jump_step), at = fast_figures(deal, contract, price),
+                    above = fast_figures(deal, contract, price + jump_step);
+  std::vector<BidMetric> metrics = {BidMetric::equity_irr};
+  if (target != BidMetric::equity_irr) metrics.push_back(target);
+  for (const BidMetric metric : metrics) {
+    const std::optional<double> low = metric_value(below.metrics, metric), mid = metric_value(at.metrics, metric),
+                                high = metric_value(above.metrics, metric);
+    if (!mid) continue;
+    const double step_below = low ? std::fabs(*mid - *low) : std::numeric_limits<double>::infinity();
+    const double step_above = high ? std::fabs(*high - *mid) : 0;
+    if (step_below <= (is_multiple(metric) ? 1e-2 : smallest_jump) || step_below <= jump_to_slope * step_above) continue;
+    jumps.push_back({metric, price - jump_step, low, mid, jump_cause(deal, below, at)});
+  }
+  return jumps;
+}
+
+// "the equity IRR jumps from 12.40% at 12,263.99 to 15.02% at 12,264.00 per server-month: ...".
+std::string jump_text(const MetricJump& jump, double price, const Bid& bid) {
+  const auto value = [&](const std::optional<double>& v) { return v ? metric_text(jump.metric, *v) : std::string("n/a"); };
+  const auto grouped = [](double amount) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.2f", amount);
+    std::string text = buffer;
+    for (int i = static_cast<int>(text.find('.')) - 3; i > 0 && std::isdigit(static_cast<unsigned char>(text[i - 1])); i -= 3)
+      text.insert(static_cast<std::size_t>(i), ",");
+    return text;
+  };
+  return "the " + std::string(names_of(jump.metric).name) + " jumps from " + value(jump.below) + " at " +
+         grouped(jump.price_below) + " to " + value(jump.at) + " at " + grouped(price) + " per " + bid.unit_month +
+         ": " + jump.cause;
+}
+
+// What the shareholders put in over the months the cost is paid: what funds the capex.
+template <num::Numeric Num>
+double equity_upfront(const engine::Ledger<Num>& ledger) {
+  double upfront = 0;
+  for (int m = 0; m < ledger.months(); ++m)
+    if (ledger(engine::Line::capex, m) != 0) upfront += num::to_double(ledger(engine::Line::equity_contributed, m));
+  return upfront;
+}
+
+// Why an equity IRR says nothing, when equity funds under the minimum share of the cost.
+std::optional<std::string> equity_too_small(double upfront, double capex, double debt_drawn, const std::string& currency) {
+  if (upfront >= minimum_equity_share_of_capex * capex) return std::nullopt;
+  return (upfront <= 0 ? std::string("equity puts nothing into the cost")
+                       : "equity puts only " + amount_text(upfront, currency) + " (" +
+                             metric_text(BidMetric::net_margin, upfront / capex) + ") into the " +
+                             amount_text(capex, currency) + " cost") +
+         ": the prepayment and the debt (" + amount_text(debt_drawn, currency) +
+         ") fund the rest, so an equity IRR says nothing";
+}
+
 }  // namespace
 
 template <num::Numeric Num>
@@ -395,11 +507,15 @@ Bid bid(const deal::Deal& model, const BidRequest& request, const Progress& prog
       const auto ledger = engine::project<double>(deal);
       point.best_reachable = metric_value(engine::metrics(deal, ledger), request.target.metric);
       point.best_reachable_unit_month_price = solution.best_price;
+      const auto reachable = engine::metrics(deal, ledger);
+      const auto tiny = equity_too_small(equity_upfront(ledger), num::to_double(reachable.capex),
+                                         num::to_double(reachable.debt_drawn), model.currency);
       point.note = "no price earns " + target_name + " " + metric_text(request.target.metric, request.target.value) +
                    " (searched up to " + price_text(solution.ceiling, result) + ")";
       if (point.best_reachable)
         point.note += "; the best reachable is " + metric_text(request.target.metric, *point.best_reachable) + ", at " +
                       price_text(solution.best_price, result);
+      if (tiny) point.note += "; at that price " + *tiny;
       result.points.push_back(std::move(point));
       continue;
     }
@@ -421,22 +537,29 @@ Bid bid(const deal::Deal& model, const BidRequest& request, const Progress& prog
     point.net_margin = metrics.net_margin.empty() ? std::nullopt : metrics.net_margin.back();
     point.equity_invested = num::to_double(metrics.equity_invested);
     point.capex = num::to_double(metrics.capex);
-    for (int m = 0; m < ledger.months(); ++m)
-      if (ledger(engine::Line::capex, m) != 0)
-        point.equity_upfront += num::to_double(ledger(engine::Line::equity_contributed, m));
+    point.equity_upfront = equity_upfront(ledger);
     point.achieved = metric_value(metrics, request.target.metric);
+    // Said plainly where a threshold makes the answer a leap: the figures a cent below, in the
+    // requested mode, against those at the price.
+    point.jumps = jumps_at(deal, index, price, request.target.metric);
+    if (!point.jumps.empty()) {
+      deal::Deal cheaper = deal;
+      set_bid_price(cheaper, index, num::from_double<deal::Decimal>(price - jump_step));
+      const auto below = engine::metrics(cheaper, engine::project<Num>(cheaper));
+      for (MetricJump& jump : point.jumps) {
+        jump.below = metric_value(below, jump.metric);
+        jump.at = metric_value(metrics, jump.metric);
+        point.note += (point.note.empty() ? "" : "; ") + jump_text(jump, price, result);
+      }
+    }
     // Equity that is tiny or nil has no return worth quoting: say so instead of a number.
-    if (point.equity_upfront < minimum_equity_share_of_capex * point.capex) {
-      const std::string why =
-          (point.equity_upfront <= 0 ? std::string("equity puts nothing into the cost")
-                                     : "equity puts only " + amount_text(point.equity_upfront, model.currency) + " (" +
-                                           metric_text(BidMetric::net_margin, point.equity_upfront / point.capex) +
-                                           ") into the " + amount_text(point.capex, model.currency) + " cost") +
-          ": the prepayment and the debt (" + amount_text(num::to_double(metrics.debt_drawn), model.currency) +
-          ") fund the rest, so an equity IRR says nothing";
+    if (const auto tiny = equity_too_small(point.equity_upfront, point.capex, num::to_double(metrics.debt_drawn),
+                                           model.currency)) {
+      const std::string& why = *tiny;
       point.equity_irr = {std::nullopt, why};
       if (request.target.metric == BidMetric::equity_irr) {
         point.status = BidStatus::equity_too_small;
+        point.jumps.clear();
         point.achieved.reset();
         point.unit_month_price.reset();
         point.gpu_hour_price.reset();

@@ -51,6 +51,7 @@ enum class Line : std::size_t {
   reserve_funded,         // the debt-service reserve's first deposit, at the first drawing (negative)
   reserve_topped_up,      // later deposits as the reserve requirement rises (negative)
   reserve_released,       // withdrawals as it falls, and the rest when the debt is repaid
+  reserve_drawn,          // drawn to pay senior debt service the month's cash falls short of (positive)
   cash_trapped,           // excess cash held under a lock-up (negative), and released (positive)
   junior_deferred,        // junior service left unpaid and its capitalised interest (+), paid later (-)
   equity_contributed,     // cash put in by the shareholders when the deal's cash would go negative
@@ -197,6 +198,8 @@ inline constexpr std::array<LineInfo, line_count> line_table{{
     {Line::reserve_topped_up, "reserve_topped_up", "Debt-service reserve topped up", LineKind::cash, PnlGroup::none,
      CashGroup::restricted},
     {Line::reserve_released, "reserve_released", "Debt-service reserve released", LineKind::cash, PnlGroup::none,
+     CashGroup::restricted},
+    {Line::reserve_drawn, "reserve_drawn", "Debt-service reserve drawn", LineKind::cash, PnlGroup::none,
      CashGroup::restricted},
     {Line::cash_trapped, "cash_trapped", "Cash trapped (-) or released (+)", LineKind::cash, PnlGroup::none,
      CashGroup::restricted},

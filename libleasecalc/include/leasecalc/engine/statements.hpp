@@ -297,7 +297,7 @@ inline constexpr Line cash_flow_order[] = {
     Line::capex,             Line::sale_proceeds,      Line::residual_value_guarantee, Line::debt_drawn,
     Line::interest,          Line::swap_settlements,   Line::financing_fees,     Line::principal_repaid,
     Line::debt_swept,        Line::debt_prepaid,       Line::junior_deferred,    Line::reserve_funded,
-    Line::reserve_topped_up, Line::reserve_released,   Line::cash_trapped,       Line::equity_contributed,
+    Line::reserve_topped_up, Line::reserve_released,   Line::reserve_drawn,      Line::cash_trapped,       Line::equity_contributed,
     Line::equity_distributed};
 
 // The annual cash-flow statement; the last column is the whole life.

@@ -84,6 +84,16 @@ struct TrancheMargin {
   double margin = 0;
 };
 
+// A metric that is not continuous in the price at the answer: a threshold in the model (a lock-up
+// that stops binding, a sizing constraint that changes) is crossed between a cent below the price
+// (per unit-month) and the price, so the metric leaps rather than crosses the target.
+struct MetricJump {
+  BidMetric metric = BidMetric::equity_irr;
+  double price_below = 0;  // the price less a cent
+  std::optional<double> below, at;
+  std::string cause;  // "the lock-up at 1.35x stops binding (...)"
+};
+
 struct BidPoint {
   int term_months = 0;
   double prepayment_share = 0;
@@ -104,6 +114,7 @@ struct BidPoint {
   // Unreachable: the best the metric reached over the searched prices, and where.
   std::optional<double> best_reachable;
   std::optional<double> best_reachable_unit_month_price;
+  std::vector<MetricJump> jumps;  // the equity IRR and the target metric, where they jump at the price
   std::string note;     // why there is no price, or what to know about the one given
   int projections = 0;  // fast projections the solve took
 };

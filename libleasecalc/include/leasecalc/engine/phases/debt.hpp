@@ -43,6 +43,9 @@
 // balance at a month's end after its payment; the level payment is then re-fixed on the lower
 // balance over the payments left, so the term stays and the payments fall.
 //
+// A debt-service reserve the loan funds (`waterfall.debt_service_reserve.funded_by: debt`) is a
+// drawing added to the first senior tranche's first drawing and to its commitment.
+//
 // Reads: the deal, the capex payments, the sized terms and the sweep. Writes: Line::debt_drawn,
 // financing_fees, interest, swap_settlements, principal_repaid, debt_swept, debt_prepaid,
 // debt_outstanding.
@@ -72,6 +75,9 @@ struct DebtTerms {
   std::optional<Num> commitment;     // the sized face amount
   Months<Num> sculpted_service;      // sculpted, greater_of: CFADS / target DSCR by month
   Months<Num> maximum_balance;       // greater_of: maximum LTV x the collateral's value by month end
+  // The debt-service reserve's first deposit when the loan funds it (engine/phases/waterfall.hpp):
+  // added to the commitment and to the first drawing, and serviced with it.
+  Num reserve_funding = Num(0);
 };
 
 namespace debt_detail {
@@ -247,7 +253,8 @@ void schedule_tranche(const deal::DebtTranche& tranche, deal::Date start, int ho
   for (const auto& cash : capex_cash) total_capex += cash;
   if (tranche.sizing && !terms.commitment)
     throw std::invalid_argument("debt tranche \"" + tranche.name + "\" is sized on the deal: schedule it with its terms");
-  const Num commitment = terms.commitment ? *terms.commitment : stated_commitment(tranche, total_capex);
+  const Num commitment =
+      (terms.commitment ? *terms.commitment : stated_commitment(tranche, total_capex)) + terms.reserve_funding;
   if (commitment <= 0) return;
   // Drawn pro rata to capex as it is paid.
   Months<Num> draws = zero_months<Num>(horizon);
@@ -260,7 +267,9 @@ void schedule_tranche(const deal::DebtTranche& tranche, deal::Date start, int ho
         if (at(capex_cash, n) != 0) return false;
       return true;
     }();
-    const Num draw = final_draw ? commitment - drawn : booked(commitment * at(capex_cash, m) / total_capex);
+    const Num funding = first_draw < 0 ? terms.reserve_funding : Num(0);  // with the first drawing
+    const Num draw = final_draw ? commitment - drawn
+                                : funding + booked((commitment - terms.reserve_funding) * at(capex_cash, m) / total_capex);
     at(draws, m) = draw;
     drawn += draw;
     if (first_draw < 0) first_draw = m;

@@ -11,14 +11,21 @@
 //   = the free cash flow to equity, which the equity phase distributes.
 //
 // The reserve (DSRA) is one for the deal: at the end of each month from the first drawing it holds
-// the debt service (interest and scheduled principal) of the next `reserve_months` months, to the
-// horizon, as the schedule stands before the month's sweep (a lender sizes it on the repayment
-// schedule in force; a sweep lowers the later payments, and the reserve falls with them the next
-// month). The shareholders fund its first deposit at the first drawing; later rises are topped up
-// from the month's cash (the shareholders funding any shortfall, as they fund every shortfall of
-// the deal); falls are released into the waterfall, and the rest when the debt is repaid or at the
-// horizon. The reserve is never drawn: the shareholders stand behind a shortfall of debt service,
-// as elsewhere in the engine.
+// the senior debt service (interest and scheduled principal) of the next `reserve_months` months,
+// to the horizon, as the schedule stands before the month's sweep (a lender sizes it on the
+// repayment schedule in force; a sweep lowers the later payments, and the reserve falls with them
+// the next month). Its first deposit, at the first drawing, is paid by the shareholders, or by the
+// loan (`funded_by: debt`: a drawing added to the first senior tranche's first drawing, which the
+// loan then services, so the deposit is found as the requirement of the schedule it is part of).
+// Later rises are topped up from the month's cash (the shareholders funding any shortfall, as they
+// fund every shortfall of the deal); falls are released into the waterfall, and the rest when the
+// debt is repaid or at the horizon. From the month after the last drawing, a month whose cash
+// (with the free cash the deal still holds since the last distribution date and any trapped cash,
+// and leaving the junior's service to its deferral) falls short of the senior debt service draws
+// the reserve for the shortfall, up to the month's senior debt service
+// (Line::reserve_drawn), before the shareholders are called; what was drawn is refilled from later
+// months' cash, ahead of the junior tranche and the sweep, and only from cash (never from the
+// shareholders).
 //
 // The junior tranche (`rank: junior`, at most one) is scheduled as any tranche, but paid from the
 // cash left after the senior debt service and the reserve: from the month after the last drawing
@@ -59,7 +66,7 @@
 //
 // Reads: the deal, the capex payments and what the tax phase reads. Writes: the debt phase's and
 // the tax phase's lines, and Line::reserve_funded, reserve_topped_up, reserve_released,
-// debt_service_reserve, cash_trapped, trapped_cash, junior_deferred, junior_deferred_balance,
+// reserve_drawn, debt_service_reserve, cash_trapped, trapped_cash, junior_deferred, junior_deferred_balance,
 // junior_debt_service.
 
 #include "leasecalc/deal/deal.hpp"
@@ -99,7 +106,7 @@ inline void govern(std::vector<bool>& months, const std::vector<int>& dates, std
 // The lines the walk books, kept apart until the debt and tax are booked for good.
 template <num::Numeric Num>
 struct Restricted {
-  Months<Num> funded, topped_up, released, reserve, trapped_flow, trapped;
+  Months<Num> funded, topped_up, released, drawn, reserve, trapped_flow, trapped;
 };
 
 }  // namespace waterfall_detail
@@ -134,10 +141,13 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
     junior_factors = debt_detail::accrual<Num>(*junior, deal.start, horizon).factors;
   }
   Months<Num> deferral = zero_months<Num>(horizon);  // junior service deferred (+) or deferred service paid (-)
+  // The terms the debt is scheduled on: the sized ones, and the reserve's funding when the loan pays it.
+  std::vector<DebtTerms<Num>> terms_in_force = sized_terms;
   // The debt scheduled with the sweep and the deferrals decided so far, and the tax assessed on it.
   const auto schedule = [&](Ledger<Num>& l) {
     l = before_debt;
-    const DebtScheduled debt = lease_back_sold_fleet(deal, capex, schedule_debt(deal, capex, sized_terms, l, sweep), l);
+    const DebtScheduled debt =
+        lease_back_sold_fleet(deal, capex, schedule_debt(deal, capex, terms_in_force, l, sweep), l);
     if (junior != deal.debt.end()) {
       Num deferred(0);
       for (int m = 0; m < horizon; ++m) {
@@ -165,6 +175,33 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
       last_draw = m;
     }
   const deal::Waterfall& terms = deal.waterfall;
+  // The reserve's requirement at the end of month m: the senior debt service of the next
+  // `reserve_months` months, to the horizon, on the schedule as it stands.
+  const auto requirement_at = [&](const Ledger<Num>& l, int m) {
+    Num requirement(0);
+    if (terms.reserve_months > 0 && m >= first_draw && m < last)
+      for (int k = m + 1; k <= std::min(m + terms.reserve_months, last); ++k) requirement -= senior_debt_service(l, k);
+    return requirement;
+  };
+  // Funded by the loan: the first deposit is drawn with the first senior tranche's first drawing,
+  // and so is serviced with it, which moves the deposit; the deposit is found by repeating until it
+  // is the requirement it funds (a contraction: N months of service on the deposit are a fraction of
+  // it). What a last cent of difference leaves unfunded the shareholders pay, as any rise.
+  if (first_draw >= 0 && terms.reserve_months > 0 && terms.reserve_funded_by == deal::ReserveFunding::debt) {
+    const auto senior = std::ranges::find_if(deal.debt, [](const deal::DebtTranche& t) {
+      return t.rank == deal::Rank::senior && t.kind != deal::DebtTranche::Kind::sale_leaseback;
+    });
+    if (senior != deal.debt.end()) {
+      terms_in_force.resize(deal.debt.size());
+      Num& funding = terms_in_force[static_cast<std::size_t>(senior - deal.debt.begin())].reserve_funding;
+      for (int round = 0; round < 50; ++round) {
+        const Num requirement = requirement_at(as_scheduled, first_draw);
+        if (requirement == funding) break;
+        funding = requirement;
+        (void)schedule(as_scheduled);
+      }
+    }
+  }
   const Num share = as<Num>(terms.cash_sweep);
   // The covenant test dates (engine/covenants.hpp) and the look-back of the lock-up's DSCR.
   const std::vector<int> test_dates =
@@ -177,8 +214,11 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
 
   waterfall_detail::Restricted<Num> booked_lines{zero_months<Num>(horizon), zero_months<Num>(horizon),
                                                  zero_months<Num>(horizon), zero_months<Num>(horizon),
-                                                 zero_months<Num>(horizon), zero_months<Num>(horizon)};
-  Num reserve(0), trapped(0);
+                                                 zero_months<Num>(horizon), zero_months<Num>(horizon),
+                                                 zero_months<Num>(horizon)};
+  Num reserve(0), previous_requirement(0), trapped(0), undistributed(0);
+  const int distribution_period = time::months_per_period(deal.distributions);
+  const auto is_distribution_date = [&](int m) { return m % distribution_period == distribution_period - 1 || m == last; };
   bool stale = false;  // a sweep since the schedule was last drawn up
   for (int m = first_draw < 0 ? horizon : 0; m <= last; ++m) {
     if (stale) (void)schedule(as_scheduled);
@@ -209,16 +249,34 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
     // The cash after debt service, before the reserve, the sweep and the lock-up.
     Num excess = free_cash_flow_to_equity(as_scheduled, m);
 
-    Num requirement(0);
-    if (terms.reserve_months > 0 && m >= first_draw && m < last)
-      for (int k = m + 1; k <= std::min(m + terms.reserve_months, last); ++k)
-        requirement -= senior_debt_service(as_scheduled, k);
-    if (requirement > reserve)
-      at(m == first_draw ? booked_lines.funded : booked_lines.topped_up, m) = reserve - requirement;
-    else if (requirement < reserve)
-      at(booked_lines.released, m) = reserve - requirement;
-    excess += reserve - requirement;
-    reserve = requirement;
+    // The reserve: a rise of its requirement is deposited whole (the shareholders funding what the
+    // cash cannot, as they fund every shortfall), a fall released. A month whose cash falls short
+    // of the senior debt service draws on it (after any trapped cash, and leaving the junior's
+    // service to its deferral); what a draw took is refilled from later months' cash only.
+    const Num requirement = requirement_at(as_scheduled, m);
+    Num balance = std::min(reserve + std::max(requirement - previous_requirement, Num(0)), requirement);
+    previous_requirement = requirement;
+    if (balance > reserve)
+      at(m == first_draw ? booked_lines.funded : booked_lines.topped_up, m) = reserve - balance;
+    else if (balance < reserve)
+      at(booked_lines.released, m) = reserve - balance;
+    excess += reserve - balance;
+    if (m > last_draw && m < last && balance > 0) {
+      const Num junior_due = junior != deal.debt.end() ? -at(junior_service, m) : Num(0);
+      const Num shortfall = -(excess + junior_due) - trapped - undistributed;
+      const Num drawn = std::min({balance, shortfall, -senior_debt_service(as_scheduled, m)});
+      if (drawn > 0) {
+        at(booked_lines.drawn, m) = drawn;
+        balance -= drawn;
+        excess += drawn;
+      } else if (excess > 0 && balance < requirement) {
+        const Num refill = std::min(requirement - balance, excess);
+        at(booked_lines.topped_up, m) -= refill;
+        balance += refill;
+        excess -= refill;
+      }
+    }
+    reserve = balance;
     at(booked_lines.reserve, m) = reserve;
 
     // The junior's service from what is left: what the cash cannot pay is deferred, and deferred
@@ -260,6 +318,10 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
       trapped = 0;
     }
     at(booked_lines.trapped, m) = trapped;
+    // The free cash the deal holds until the next distribution date (engine/phases/equity.hpp):
+    // the month's free cash flow to equity, as the equity phase will read it.
+    undistributed =
+        is_distribution_date(m) ? Num(0) : std::max(undistributed + excess + at(booked_lines.trapped_flow, m), Num(0));
   }
 
   const IncomeTaxAssessed tax = schedule(ledger);
@@ -267,6 +329,7 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
     ledger(Line::reserve_funded, m) = at(booked_lines.funded, m);
     ledger(Line::reserve_topped_up, m) = at(booked_lines.topped_up, m);
     ledger(Line::reserve_released, m) = at(booked_lines.released, m);
+    ledger(Line::reserve_drawn, m) = at(booked_lines.drawn, m);
     ledger(Line::debt_service_reserve, m) = at(booked_lines.reserve, m);
     ledger(Line::cash_trapped, m) = at(booked_lines.trapped_flow, m);
     ledger(Line::trapped_cash, m) = at(booked_lines.trapped, m);

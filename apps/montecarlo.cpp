@@ -92,18 +92,10 @@ int montecarlo(Args args) {
     if (runs) uncertainty.runs = *runs;
     if (seed) uncertainty.seed = static_cast<std::uint64_t>(*seed);
     if (sampling) uncertainty.sampling = *sampling;
-    const auto started = std::chrono::steady_clock::now();
     TerminalProgress progress(quiet, "montecarlo", "scenarios");
-    report::MonteCarloReport result{deal.name, deal.currency, from_model.has_value(), threads, 0,
-                                    solve::monte_carlo(deal, uncertainty, threads, progress.callback()), {}, {}, 0, {}, {}};
+    report::MonteCarloReport result = report::make_monte_carlo_report(
+        deal, uncertainty, from_model.has_value(), {threads, equity_target, breach_level, progress.callback()});
     progress.finish();
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    result.equity_target = equity_target.value_or(num::to_double(deal.discount_rate));
-    result.breaking_points = solve::breaking_points(deal, uncertainty, result.equity_target);
-    if (breach_level) {
-      result.breach_level = breach_level;
-      result.debt_at_breach = solve::largest_debt_at_breach(deal, uncertainty, *breach_level, threads);
-    }
     result.warnings = loaded.warnings;
     for (const deal::Warning& capped : result.result.warnings) result.warnings.push_back(loaded.locate(capped));
     print_warnings({result.warnings.begin() + static_cast<std::ptrdiff_t>(loaded.warnings.size()), result.warnings.end()});

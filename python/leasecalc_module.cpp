@@ -354,10 +354,9 @@ py::object montecarlo(const Model& model, const std::optional<long long>& runs, 
   std::vector<std::pair<std::string, std::vector<double>>> outcomes, changes;
   {
     py::gil_scoped_release release;
-    const auto started = std::chrono::steady_clock::now();
-    report::MonteCarloReport result{deal.name, deal.currency, model.uncertainty.has_value(), threads, 0,
-                                    solve::monte_carlo(deal, uncertainty, threads), model.loaded().warnings};
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    report::MonteCarloReport result =
+        report::make_monte_carlo_report(deal, uncertainty, model.uncertainty.has_value(), {threads, {}, {}, {}});
+    result.warnings = model.loaded().warnings;
     {
       // Locating a warning reads the model's parsed text, which one thread at a time may do.
       const std::lock_guard<std::mutex> lock(*model.base().copying);

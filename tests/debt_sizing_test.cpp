@@ -484,7 +484,11 @@ TEST(DebtSizingModel, TheBundledDelayedDrawLoanAgreesInBothModes) {
     const auto which = static_cast<Line>(line);
     const double scale = std::max(1.0, std::abs(num::to_double(exact.ledger.total(which))));
     for (int m = 0; m < d.horizon_months; ++m)
-      ASSERT_NEAR(num::to_double(exact.ledger(which, m)), fast.ledger(which, m), 1e-6 * scale + 0.011)
+      // Deferred tax is each month's share of its tax year's expense less the month's current tax,
+      // both rounded to the cent from running totals: in double a cent may round the other way in
+      // any month of the year, and the year's last month carries what the months before left.
+      ASSERT_NEAR(num::to_double(exact.ledger(which, m)), fast.ledger(which, m),
+                  1e-6 * scale + (which == Line::deferred_tax ? 0.121 : 0.011))
           << engine::line_name(which) << " month " << m;
   }
   ASSERT_EQ(exact.debt_sizing.size(), 1u);

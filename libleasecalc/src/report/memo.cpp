@@ -196,7 +196,7 @@ Memo make_memo(const deal::Deal& deal, const MemoOptions& options, std::vector<i
   memo.run = make_run_report<num::Decimal>(deal, true);
   memo.tornado = solve::tornado(deal, options.tornado);
   memo.monte_carlo = MonteCarloReport{deal.name, deal.currency, options.uncertainty_from_model, options.threads, 0,
-                                      solve::monte_carlo(deal, options.uncertainty, options.threads, progress), {}};
+                                      solve::monte_carlo(deal, options.uncertainty, options.threads, progress), {}, {}, 0, {}, {}};
   if (deal.covenants.minimum_dscr) memo.dscr_covenant = num::to_double(*deal.covenants.minimum_dscr);
   memo.assumptions = std::move(assumptions);
   return memo;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <ostream>
 
@@ -14,6 +15,21 @@ using solve::Measure;
 using text::format;
 using text::pad_left;
 using text::pad_right;
+
+MonteCarloReport make_monte_carlo_report(const deal::Deal& deal, const solve::Uncertainty& uncertainty,
+                                         bool uncertainty_from_model, const MonteCarloOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  MonteCarloReport report{deal.name, deal.currency, uncertainty_from_model, options.threads, 0,
+                          solve::monte_carlo(deal, uncertainty, options.threads, options.progress), {}, {}, 0, {}, {}};
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  report.equity_target = options.equity_target.value_or(num::to_double(deal.discount_rate));
+  report.breaking_points = solve::breaking_points(deal, uncertainty, report.equity_target);
+  if (options.breach_level) {
+    report.breach_level = options.breach_level;
+    report.debt_at_breach = solve::largest_debt_at_breach(deal, uncertainty, *options.breach_level, options.threads);
+  }
+  return report;
+}
 
 SensitivityReport make_sensitivity_report(const deal::Deal& deal, const solve::TornadoOptions& options, bool with_grid,
                                           const solve::Progress& progress) {

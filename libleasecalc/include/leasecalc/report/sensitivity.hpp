@@ -52,6 +52,20 @@ struct MonteCarloReport {
   std::optional<solve::DebtAtBreach> debt_at_breach;
 };
 
+// What a Monte Carlo report asks beyond the draws (the flags of `leasecalc montecarlo`).
+struct MonteCarloOptions {
+  unsigned threads = 1;
+  std::optional<double> equity_target;  // what "what kills this deal" holds the equity IRR to; default the discount rate
+  std::optional<double> breach_level;   // --max-debt-at-breach: find the largest debt that holds it
+  solve::Progress progress;
+};
+
+// The Monte Carlo report the command prints and the Python module returns: the scenarios (timed),
+// what kills the deal and, when asked, the largest debt at a breach level. Its warnings are the
+// caller's to fill, which knows where the model was read from.
+MonteCarloReport make_monte_carlo_report(const deal::Deal& deal, const solve::Uncertainty& uncertainty,
+                                         bool uncertainty_from_model, const MonteCarloOptions& options);
+
 // "triangular: low -15%, mode 0%, high +5%"; debt rate and price decay changes in points.
 std::string describe(const solve::UncertainInput& input);
 // "drift -10% a year, volatility 20%, new GPU generations in months 24 48"

@@ -1,5 +1,6 @@
 // The validating YAML reader: yaml-cpp nodes wrapped with their file, position and field path.
 #include "leasecalc/io/document.hpp"
+#include "leasecalc/io/model_comments.hpp"
 
 #include "wording.hpp"
 
@@ -793,41 +794,16 @@ Document Document::with_overrides(std::span<const FieldOverride> overrides) cons
 
 namespace {
 
-// The comment on a line of YAML: from the first `#` outside quotes that starts the line or
-// follows a space, without the `#`s and spaces; empty when there is none.
-std::string_view line_comment(std::string_view line) {
-  char quote = 0;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-    } else if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
-      std::string_view comment = line.substr(i);
-      while (!comment.empty() && (comment.front() == '#' || comment.front() == ' ')) comment.remove_prefix(1);
-      while (!comment.empty() && (comment.back() == ' ' || comment.back() == '\t')) comment.remove_suffix(1);
-      return comment;
-    }
-  }
-  return {};
-}
-
-bool is_comment_line(std::string_view line) {
-  const std::size_t first = line.find_first_not_of(" \t");
-  return first != std::string_view::npos && line[first] == '#';
-}
-
 class FieldLister {
  public:
+  // Each field's comments as io::model_comments attributes them (one reader of comments for the
+  // memo and the workbook), joined by spaces.
   FieldLister(const std::string* text, std::string file) : file_(std::move(file)) {
     if (!text) return;
-    std::string_view rest = *text;
-    while (!rest.empty()) {
-      const std::size_t end = rest.find('\n');
-      lines_.push_back(rest.substr(0, end));
-      if (end == std::string_view::npos) break;
-      rest.remove_prefix(end + 1);
+    for (const ModelComment& comment : model_comments(*text)) {
+      std::string& joined = comments_[comment.field];
+      if (!joined.empty()) joined += ' ';
+      joined += comment.text;
     }
   }
 
@@ -847,34 +823,15 @@ class FieldLister {
 
  private:
   void add(const YAML::Node& node, std::string path, const YAML::Mark& mark) {
-    WrittenField field{std::move(path), node.IsScalar() ? node.Scalar() : std::string(), node.IsScalar(),
-                       position_of(mark, file_), comment_at(position_of(mark, file_).line)};
-    const std::string child = field.path;
+    const auto comment = comments_.find(path);
+    WrittenField field{path, node.IsScalar() ? node.Scalar() : std::string(), node.IsScalar(),
+                       position_of(mark, file_), comment == comments_.end() ? std::string() : comment->second};
     fields.push_back(std::move(field));
-    walk(node, child);
-  }
-
-  // The comments of a line not yet claimed: the whole-line comments just above it, then its own.
-  std::string comment_at(int line) {
-    if (line < 1 || static_cast<std::size_t>(line) > lines_.size() || line <= claimed_) return {};
-    claimed_ = line;
-    std::vector<std::string_view> parts;
-    for (int above = line - 1; above >= 1 && is_comment_line(lines_[static_cast<std::size_t>(above - 1)]); --above)
-      parts.insert(parts.begin(), line_comment(lines_[static_cast<std::size_t>(above - 1)]));
-    const std::string_view own = line_comment(lines_[static_cast<std::size_t>(line - 1)]);
-    if (!own.empty()) parts.push_back(own);
-    std::string joined;
-    for (const std::string_view part : parts) {
-      if (part.empty()) continue;
-      if (!joined.empty()) joined += ' ';
-      joined += part;
-    }
-    return joined;
+    walk(node, path);
   }
 
   std::string file_;
-  std::vector<std::string_view> lines_;
-  int claimed_ = 0;  // the last line whose comment went to a field (fields come in line order)
+  std::unordered_map<std::string, std::string> comments_;  // by field path
 };
 
 }  // namespace

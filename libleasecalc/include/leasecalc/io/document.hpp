@@ -303,8 +303,8 @@ struct WrittenField {
   std::string value;     // a scalar as written; empty for a map or a list
   bool is_scalar = false;
   SourcePosition position;  // of its key (of the item, in a list)
-  // The `# ...` comment at the end of its line and the whole-line comments just above it, joined
-  // by spaces; each comment goes to the first field written on its line.
+  // The comments io::model_comments gives this field (above it, or at the end of its line),
+  // joined by spaces.
   std::string comment;
 };
 

@@ -279,6 +279,25 @@ TEST_F(MemoFixture, EverySectionAndChartIsThere) {
   EXPECT_EQ(html->find("O&M"), std::string::npos);
 }
 
+// What kills this deal, as `montecarlo` finds it: one row per uncertain input, each breaking
+// value worded as the command's table words it.
+TEST_F(MemoFixture, ShowsWhatKillsTheDeal) {
+  const auto& points = memo->monte_carlo.breaking_points;
+  ASSERT_FALSE(points.empty());
+  ASSERT_NE(html->find("<table class=\"statement\" id=\"breaking-points\">"), std::string::npos);
+  const std::size_t table = html->find("id=\"breaking-points\"");
+  for (const auto& point : points) {
+    const std::string row = "<tr><th>" + std::string(solve::uncertainty_key(point.input)) + "</th>";
+    const std::size_t at = html->find(row, table);
+    ASSERT_NE(at, std::string::npos) << row;
+    if (!point.note.empty()) continue;
+    const std::string cells = html->substr(at, html->find("</tr>", at) - at);
+    for (const auto* change : {&point.npv_zero, &point.equity_target_missed, &point.first_breach})
+      EXPECT_NE(cells.find("<td>" + svg_escape(report::breaking_text(point, *change)) + "</td>"), std::string::npos)
+          << cells;
+  }
+}
+
 TEST_F(MemoFixture, ThePageFetchesNothing) {
   EXPECT_TRUE(html->starts_with("<!DOCTYPE html>"));
   EXPECT_EQ(html->find("<script"), std::string::npos);

@@ -51,6 +51,29 @@ std::string shown(const RunReport& run, std::string_view key, const Scale& scale
   return shown_value(info, info.value(run), scale);
 }
 
+// What kills this deal: each uncertain input alone, the value at which the NPV reaches zero, the
+// equity IRR misses its target and the first covenant breach appears (as `montecarlo` prints it).
+void write_breaking_points_html(std::ostream& out, const MonteCarloReport& report) {
+  if (report.breaking_points.empty()) return;
+  out << "<h3>What kills this deal</h3>\n<p>Each input alone, moved over the range it is drawn from: the change "
+         "from the model (and the input's level) at which the project NPV reaches zero, the equity IRR falls to "
+      << format("%.1f%%", report.equity_target * 100)
+      << ", or the first covenant breach appears.</p>\n<table class=\"statement\" id=\"breaking-points\">\n"
+         "<thead><tr><th>input</th><th>NPV zero</th><th>equity target</th><th>first breach</th>"
+         "<th>as modelled</th></tr></thead>\n<tbody>\n";
+  for (const auto& point : report.breaking_points) {
+    out << "<tr><th>" << escaped(std::string(solve::uncertainty_key(point.input))) << "</th>";
+    if (!point.note.empty()) {
+      out << "<td colspan=\"4\">ignored, " << escaped(point.note) << "</td></tr>\n";
+      continue;
+    }
+    for (const auto* change : {&point.npv_zero, &point.equity_target_missed, &point.first_breach})
+      out << "<td>" << escaped(breaking_text(point, *change)) << "</td>";
+    out << "<td>" << escaped(point.base_level ? level_text(point, *point.base_level) + " " + point.unit : "") << "</td></tr>\n";
+  }
+  out << "</tbody></table>\n";
+}
+
 std::string amortisation_name(const deal::DebtTranche& tranche) {
   switch (tranche.kind) {
     case deal::DebtTranche::Kind::term_loan: return "term loan";
@@ -195,8 +218,8 @@ Memo make_memo(const deal::Deal& deal, const MemoOptions& options, std::vector<i
   memo.deal = deal;
   memo.run = make_run_report<num::Decimal>(deal, true);
   memo.tornado = solve::tornado(deal, options.tornado);
-  memo.monte_carlo = MonteCarloReport{deal.name, deal.currency, options.uncertainty_from_model, options.threads, 0,
-                                      solve::monte_carlo(deal, options.uncertainty, options.threads, progress), {}, {}, 0, {}, {}};
+  memo.monte_carlo = make_monte_carlo_report(deal, options.uncertainty, options.uncertainty_from_model,
+                                             {options.threads, std::nullopt, std::nullopt, progress});
   if (deal.covenants.minimum_dscr) memo.dscr_covenant = num::to_double(*deal.covenants.minimum_dscr);
   memo.assumptions = std::move(assumptions);
   return memo;
@@ -379,6 +402,7 @@ void write_html(std::ostream& out, const Memo& memo, const Scale& scale) {
   }
   out << "</div>\n";
   for (const auto& note : mc.notes) out << "<p class=\"muted\">" << escaped(note) << "</p>\n";
+  write_breaking_points_html(out, memo.monte_carlo);
   out << "</section>\n";
 
   // ---- assumptions

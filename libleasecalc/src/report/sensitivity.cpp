@@ -310,7 +310,8 @@ std::string change_text(deal::UncertainQuantity input, double change) {
   return solve::is_relative_change(input) ? format("%+.1f%%", change * 100) : format("%+.2f pts", change * 100);
 }
 
-// An input's level in its unit: rates and shares in %, the rest to four significant digits.
+}  // namespace
+
 std::string level_text(const solve::BreakingPoint& point, double level) {
   const bool rate = point.input == deal::UncertainQuantity::debt_rate || point.input == deal::UncertainQuantity::price_decay ||
                     (point.input == deal::UncertainQuantity::residual && point.unit == "of cost");
@@ -323,6 +324,8 @@ std::string breaking_text(const solve::BreakingPoint& point, const std::optional
   if (const auto level = point.level(*change)) text += " (" + level_text(point, *level) + ")";
   return text;
 }
+
+namespace {
 
 void write_breaking_points(std::ostream& out, const MonteCarloReport& r) {
   if (r.breaking_points.empty()) return;

@@ -71,6 +71,12 @@ std::string describe(const solve::UncertainInput& input);
 // "drift -10% a year, volatility 20%, new GPU generations in months 24 48"
 std::string describe(const deal::MarketPath& market);
 
+// An input's level in its unit: rates and shares in %, the rest to four significant digits.
+std::string level_text(const solve::BreakingPoint& point, double level);
+// A breaking value: the change from the model and the level it gives ("-23.4% (50,540)"), or
+// "not in range".
+std::string breaking_text(const solve::BreakingPoint& point, const std::optional<double>& change);
+
 void write_table(std::ostream& out, const MonteCarloReport& report, const Scale& scale);
 void write_csv(std::ostream& out, const MonteCarloReport& report);
 void write_json(std::ostream& out, const MonteCarloReport& report);

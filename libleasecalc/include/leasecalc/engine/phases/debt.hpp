@@ -61,6 +61,7 @@
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace leasecalc::engine::phases {
@@ -100,19 +101,27 @@ struct Accrual {
 
 template <num::Numeric Num>
 Accrual<Num> accrual(const deal::DebtTranche& tranche, deal::Date start, int months) {
+  // A floating rate changes only at its curve's points and margin steps: each exact rate is
+  // converted once, when it changes, not every month (a conversion costs more than the month).
+  const auto converted = [](std::optional<std::pair<deal::Decimal, Num>>& last, const deal::Decimal& rate) {
+    if (!last || last->first != rate) last.emplace(rate, as<Num>(rate));
+    return last->second;
+  };
+  std::optional<std::pair<deal::Decimal, Num>> all_in, base;
   const Num fixed_rate = as<Num>(tranche.annual_rate);
+  const deal::InterestRateSwap* swap = tranche.floating && tranche.swap ? &*tranche.swap : nullptr;
+  const Num swap_share = swap ? as<Num>(swap->share) : Num(0), swap_rate = swap ? as<Num>(swap->fixed_rate) : Num(0);
   Accrual<Num> a{zero_months<Num>(months), zero_months<Num>(months), zero_months<Num>(months), {}};
   deal::Date from = month_start(start, 0);
   for (int m = 0; m < months; ++m) {
     const deal::Date to = month_start(start, m + 1);
-    at(a.rates, m) = tranche.floating ? as<Num>(deal::all_in_rate(*tranche.floating, from)) : fixed_rate;
+    at(a.rates, m) = tranche.floating ? converted(all_in, deal::all_in_rate(*tranche.floating, from)) : fixed_rate;
     at(a.fractions, m) = time::year_fraction<Num>(tranche.day_count, from, to);
     at(a.factors, m) = accrual_factor(tranche, at(a.rates, m), at(a.fractions, m));
-    if (tranche.floating && tranche.swap) {
-      const deal::InterestRateSwap& swap = *tranche.swap;
-      const bool active = from >= swap.start && from < swap.end;
-      const Num hedged = at(a.rates, m) + as<Num>(swap.share) * (as<Num>(swap.fixed_rate) -
-                                                                 as<Num>(deal::base_rate(*tranche.floating, from)));
+    if (swap) {
+      const bool active = from >= swap->start && from < swap->end;
+      const Num hedged =
+          at(a.rates, m) + swap_share * (swap_rate - converted(base, deal::base_rate(*tranche.floating, from)));
       a.hedged_factors.push_back(active ? accrual_factor(tranche, hedged, at(a.fractions, m)) : at(a.factors, m));
     }
     from = to;

@@ -82,6 +82,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace leasecalc::engine::phases {
@@ -324,7 +325,9 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
         is_distribution_date(m) ? Num(0) : std::max(undistributed + excess + at(booked_lines.trapped_flow, m), Num(0));
   }
 
-  const IncomeTaxAssessed tax = schedule(ledger);
+  // The schedule as it last stood is the final one unless the last month swept or deferred.
+  const IncomeTaxAssessed tax = stale ? schedule(ledger) : IncomeTaxAssessed{};
+  if (!stale) ledger = std::move(as_scheduled);
   for (int m = 0; m < horizon; ++m) {
     ledger(Line::reserve_funded, m) = at(booked_lines.funded, m);
     ledger(Line::reserve_topped_up, m) = at(booked_lines.topped_up, m);

@@ -83,12 +83,13 @@ void expect_current_tax_accrued(const deal::Deal& deal, const engine::Ledger<Dec
 
 // The books of one projected deal, checked: the balance sheet balances every month to the cent;
 // the deferred tax balance is the cumulated deferred tax expense, rebuilt at each tax year's end
-// from the fleet's values and the losses, and back to nil at the horizon; over the life the tax
-// expense is the tax paid.
+// from the fleet's values, the losses and the advance payments taxed ahead of the books, and back
+// to nil at the horizon but for the advances still unearned then; over the life the tax expense is
+// the tax paid, less that asset.
 void expect_books_hold(const deal::Deal& deal, const engine::Ledger<Decimal>& l) {
   const auto sheets = engine::balance_sheets(l);
   ASSERT_EQ(static_cast<int>(sheets.size()), l.months());
-  Decimal cumulated_deferred(0);
+  Decimal cumulated_deferred(0), advances_ahead(0);
   const Decimal rate = deal.tax.income.rate;
   std::set<int> closes;
   for (const auto& year : engine::tax_years(deal.start, deal.horizon_months, deal.tax.income.fiscal_year_start_month))
@@ -96,11 +97,13 @@ void expect_books_hold(const deal::Deal& deal, const engine::Ledger<Decimal>& l)
   for (int m = 0; m < l.months(); ++m) {
     ASSERT_EQ(sheets[static_cast<std::size_t>(m)].imbalance(), Decimal(0)) << "month " << m;
     cumulated_deferred += l(Line::deferred_tax, m);
+    advances_ahead += l(Line::advances_taxed_less_earned, m);
     ASSERT_EQ(l(Line::deferred_tax_liability, m), -cumulated_deferred) << "month " << m;
     if (closes.contains(m)) {
       const Decimal difference = l(Line::book_value, m) - l(Line::tax_value, m);
       const Decimal recognised = std::min(l(Line::tax_losses, m), std::max(difference, Decimal(0)));
-      EXPECT_EQ(l(Line::deferred_tax_liability, m), num::round_cents((difference - recognised) * rate)) << "month " << m;
+      EXPECT_EQ(l(Line::deferred_tax_liability, m), num::round_cents((difference - recognised - advances_ahead) * rate))
+          << "month " << m;
     } else {
       EXPECT_EQ(l(Line::income_tax, m), Decimal(0)) << "month " << m;  // paid at tax years' ends only
     }
@@ -123,10 +126,15 @@ void expect_books_hold(const deal::Deal& deal, const engine::Ledger<Decimal>& l)
       EXPECT_EQ(expense_to_date, num::round_cents(year_expense * share)) << "month " << m;
     }
   }
-  EXPECT_EQ(l(Line::deferred_tax_liability, l.months() - 1), Decimal(0));
-  EXPECT_EQ(l.total(Line::deferred_tax), Decimal(0));
-  // Tax expense (current + deferred) over the life = tax paid (the cash line).
-  EXPECT_EQ(l.total(Line::current_tax) + l.total(Line::deferred_tax), l.total(Line::income_tax));
+  // Advances are taxed ahead of the books only under a rule that says so.
+  if (deal::advance_payments_rule(deal) == deal::IncomeTax::AdvancePayments::as_earned) {
+    EXPECT_EQ(advances_ahead, Decimal(0));
+  }
+  const Decimal closing = num::round_cents(-advances_ahead * rate);  // nil unless unearned at the horizon
+  EXPECT_EQ(l(Line::deferred_tax_liability, l.months() - 1), closing);
+  EXPECT_EQ(l.total(Line::deferred_tax), -closing);
+  // Tax expense (current + deferred) over the life = tax paid (the cash line), less the closing asset.
+  EXPECT_EQ(l.total(Line::current_tax) + l.total(Line::deferred_tax), l.total(Line::income_tax) - closing);
   // Net income carries the accrued current tax and the deferred tax, not the tax paid.
   Decimal net(0), on_the_expense(0);
   for (int m = 0; m < l.months(); ++m) {
@@ -249,6 +257,8 @@ deal::Deal generate_deal(std::mt19937_64& random) {
   d.tax.income.loss_offset_cap = Decimal(pick(30, 100)) / Decimal(100);
   d.tax.vat.refund_booked_as_income = pick(0, 1) == 1;
   d.tax.vat.input_vat_capitalised = pick(0, 1) == 1;
+  if (pick(0, 2) == 0) d.tax.vat.sale_rate = Decimal(pick(0, 13)) / Decimal(100);
+  if (pick(0, 3) > 0) d.tax.income.advance_payments = static_cast<deal::IncomeTax::AdvancePayments>(pick(0, 2));
   d.cluster.capex_vat_rate = Decimal(pick(0, 13)) / Decimal(100);
   const auto method = [&](bool for_tax) {
     deal::Depreciation policy;
@@ -314,6 +324,7 @@ TEST(GeneratedBooks, BalanceEveryMonthAndDeferredTaxNetsToZero) {
   std::mt19937_64 random(20261201);
   // What the generated deals exercise, so that the invariants are not checked on trivial books.
   int with_liability = 0, with_asset = 0, with_losses_recognised = 0, with_vat_counted_twice = 0;
+  int with_advances_ahead = 0, with_sale_vat = 0;
   int with_reserve = 0, with_trapped_cash = 0, with_junior_deferred = 0, with_sweep = 0, with_sale_leaseback = 0;
   for (int i = 0; i < 300; ++i) {
     const deal::Deal deal = generate_deal(random);
@@ -327,7 +338,7 @@ TEST(GeneratedBooks, BalanceEveryMonthAndDeferredTaxNetsToZero) {
     }
     expect_books_hold(deal, ledger);
     if (HasFailure()) return;
-    bool liability = false, asset = false, recognised = false, counted_twice = false;
+    bool liability = false, asset = false, recognised = false, counted_twice = false, ahead = false;
     for (int m = 0; m < ledger.months(); ++m) {
       const Decimal deferred = ledger(Line::deferred_tax_liability, m);
       const Decimal difference = ledger(Line::book_value, m) - ledger(Line::tax_value, m);
@@ -336,6 +347,7 @@ TEST(GeneratedBooks, BalanceEveryMonthAndDeferredTaxNetsToZero) {
       recognised = recognised || (difference > 0 && ledger(Line::tax_losses, m) > 0 && deal.tax.income.rate > 0 &&
                                   deferred < num::round_cents(difference * deal.tax.income.rate));
       counted_twice = counted_twice || ledger(Line::vat_in_fleet_and_credit, m) != 0;
+      ahead = ahead || ledger(Line::advances_taxed_less_earned, m) != 0;
     }
     const auto ever = [&](Line line) {
       for (int m = 0; m < ledger.months(); ++m)
@@ -352,7 +364,11 @@ TEST(GeneratedBooks, BalanceEveryMonthAndDeferredTaxNetsToZero) {
     with_asset += asset;
     with_losses_recognised += recognised;
     with_vat_counted_twice += counted_twice;
+    with_advances_ahead += ahead;
+    with_sale_vat += ever(Line::vat_on_sale);
   }
+  EXPECT_GT(with_advances_ahead, 30);
+  EXPECT_GT(with_sale_vat, 30);
   EXPECT_GT(with_liability, 30);
   EXPECT_GT(with_asset, 30);
   EXPECT_GT(with_losses_recognised, 10);
@@ -609,12 +625,18 @@ TEST(VatConvention, ProperKeepsRecoveredInputVatOutOfTheCostAndTheBrokerCountsIt
   // The input VAT is recovered in cash under both: refunded and offset alike.
   EXPECT_GT(p.total(Line::vat_refunded), Decimal(0));
   EXPECT_EQ(p.total(Line::vat_refunded), b.total(Line::vat_refunded));
-  EXPECT_EQ(p.total(Line::vat_paid), b.total(Line::vat_paid));
+  const int last = p.months() - 1;
+  EXPECT_EQ(p.total(Line::vat_paid, 0, last), b.total(Line::vat_paid, 0, last));
   // Only the broker books the refund as income, and only the broker's balance sheet shows the input
   // VAT it counts twice.
   EXPECT_EQ(p.total(Line::vat_refund_income), Decimal(0));
   EXPECT_EQ(b.total(Line::vat_refund_income), b.total(Line::vat_refunded));
   for (int m = 0; m < p.months(); ++m) EXPECT_EQ(p(Line::vat_in_fleet_and_credit, m), Decimal(0)) << "month " << m;
+  // Output VAT on the sale: the equipment's rate on the price under proper accounting, none under
+  // the broker's reading.
+  EXPECT_EQ(p(Line::vat_on_sale, last), num::round_cents(rate * p(Line::sale_proceeds, last)));
+  EXPECT_GT(p(Line::vat_on_sale, last), Decimal(0));
+  EXPECT_EQ(b.total(Line::vat_on_sale), Decimal(0));
   // Pre-tax cash differs only in the sale: the broker's residual share also applies to the VAT.
   for (int m = 0; m + 1 < p.months(); ++m)
     EXPECT_EQ(engine::free_cash_flow_pre_tax(p, m), engine::free_cash_flow_pre_tax(b, m)) << "month " << m;
@@ -642,6 +664,175 @@ TEST(VatConvention, TheFormerKeyIsRefusedWithItsPlaceAndTheNewOne) {
     const std::string message = error.what();
     EXPECT_NE(message.find("tax.vat.convention"), std::string::npos) << message;
     EXPECT_NE(message.find("broker"), std::string::npos) << message;
+  }
+}
+
+
+// ---- output VAT on the sale of the fleet (docs/model-format.md, `tax.vat.sale_rate`) ------------
+
+// The minimal deal with VAT: 10M of servers bought with 13% input VAT (1.3M), rent of 300,000 a
+// month with 6% output VAT (18,000 a month), and the fleet sold after 36 months at a share of its
+// cost. The credit left before the horizon's month is 1.3M - 35 x 18,000 = 670,000.
+deal::Deal vat_deal(const char* residual_share) {
+  deal::Deal d = test::minimal_deal();
+  d.cluster.capex_vat_rate = dec("0.13");
+  std::get<deal::TakeOrPay>(d.contracts[0]).vat_rate = dec("0.06");
+  d.assets.residual = deal::ResidualShare{dec(residual_share)};
+  d.tax.income.rate = dec("0.25");
+  return d;
+}
+
+// Proper accounting charges the buyer 13% on the sale price and remits it with the month's other
+// output VAT: it first absorbs the credit still carried, which comes back in cash. Against the same
+// deal with no VAT on the sale, cash differs by exactly the credit absorbed, and nothing else does.
+TEST(VatOnSale, AbsorbsTheUnusedInputCreditAndCashDiffersByIt) {
+  struct Case {
+    const char* residual;
+    Decimal sale_vat, paid_in_last_month, credit_left, credit_absorbed;
+  };
+  // 30%: sale 3M, VAT 390,000; with the month's 18,000 on rent, 408,000 <= 670,000: all absorbed.
+  // 60%: sale 6M, VAT 780,000; 798,000 - 670,000 = 128,000 paid; the 652,000 otherwise left absorbed.
+  for (const Case& c : {Case{"0.3", dec("390000"), dec("0"), dec("262000"), dec("390000")},
+                        Case{"0.6", dec("780000"), dec("128000"), dec("0"), dec("652000")}}) {
+    SCOPED_TRACE(c.residual);
+    const deal::Deal with = vat_deal(c.residual);
+    deal::Deal without = with;
+    without.tax.vat.sale_rate = Decimal(0);
+    EXPECT_EQ(deal::vat_rate_on_sale(with), dec("0.13"));
+    const auto l = engine::project<Decimal>(with), n = engine::project<Decimal>(without);
+    const int last = l.months() - 1;
+    EXPECT_EQ(l(Line::sale_proceeds, last), dec("10000000") * dec(c.residual));
+    EXPECT_EQ(l(Line::vat_on_sale, last), c.sale_vat);
+    EXPECT_EQ(-l(Line::vat_paid, last), c.paid_in_last_month);
+    EXPECT_EQ(l(Line::vat_credit, last), c.credit_left);
+    EXPECT_EQ(n(Line::vat_credit, last), dec("652000"));
+    EXPECT_EQ(n(Line::vat_paid, last), Decimal(0));
+    // VAT paid less refunded plus the change of the credit is output less input, every month.
+    Decimal credit_before(0);
+    for (int m = 0; m <= last; ++m) {
+      const Decimal input = m == 0 ? dec("1300000") : Decimal(0);
+      const Decimal output = dec("18000") + (m == last ? c.sale_vat : Decimal(0));
+      EXPECT_EQ(-l(Line::vat_paid, m) - l(Line::vat_refunded, m) - (l(Line::vat_credit, m) - credit_before),
+                output - input)
+          << "month " << m;
+      credit_before = l(Line::vat_credit, m);
+    }
+    // Cash: the same every month but the last, which gains the credit absorbed; the P&L and the
+    // tax are the same (VAT is off the P&L).
+    Decimal cash_gained(0), equity_gained(0);
+    for (int m = 0; m <= last; ++m) {
+      const Decimal gained = engine::free_cash_flow_pre_tax(l, m) - engine::free_cash_flow_pre_tax(n, m);
+      if (m < last) {
+        EXPECT_EQ(gained, Decimal(0)) << "month " << m;
+      }
+      cash_gained += gained;
+      equity_gained += engine::free_cash_flow_to_equity(l, m) - engine::free_cash_flow_to_equity(n, m);
+      EXPECT_EQ(engine::net_income(l, m), engine::net_income(n, m)) << "month " << m;
+    }
+    EXPECT_EQ(cash_gained, c.credit_absorbed);
+    EXPECT_EQ(equity_gained, c.credit_absorbed);
+    EXPECT_EQ(l.total(Line::income_tax), n.total(Line::income_tax));
+    expect_books_hold(with, l);
+    expect_books_hold(without, n);
+  }
+}
+
+// The broker's reading charges no VAT on the sale unless the model says so; a seller outside VAT
+// states 0%.
+TEST(VatOnSale, TheRateIsTheModelsOrFollowsTheConvention) {
+  const std::string text = model_text("guosen-2025-standard-10k");
+  const deal::Deal broker = parsed(text);
+  EXPECT_FALSE(broker.tax.vat.sale_rate.has_value());
+  EXPECT_EQ(deal::vat_rate_on_sale(broker), Decimal(0));
+  const deal::Deal proper = parsed(test::edit(text, "    convention: broker\n", "    convention: proper\n"));
+  EXPECT_EQ(deal::vat_rate_on_sale(proper), dec("0.13"));
+  const deal::Deal stated =
+      parsed(test::edit(text, "    convention: broker\n", "    convention: proper\n    sale_rate: 3%\n"));
+  EXPECT_EQ(deal::vat_rate_on_sale(stated), dec("0.03"));
+  try {
+    parsed(test::edit(text, "    convention: broker\n", "    convention: broker\n    sale_rate: 113%\n"));
+    ADD_FAILURE() << "accepted a VAT rate above 100%";
+  } catch (const io::InputError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("model.yaml:"), std::string::npos) << message;
+    EXPECT_NE(message.find("tax.vat.sale_rate"), std::string::npos) << message;
+  }
+}
+
+// ---- advance payments for tax (docs/model-format.md, `tax.advance_payments`) ----------------------
+
+// A USD deal from July 2025, calendar tax years, 36 months: 10 servers on a 24-month contract at
+// 300,000 a month, the whole contract value (7.2M) prepaid at signing and applied to the invoices
+// as they fall due. The books earn 1.8M in 2025 (6 months), 3.6M in 2026 and 1.8M in 2027.
+deal::Deal prepaid_deal() {
+  deal::Deal d = test::minimal_deal();
+  d.currency = "USD";
+  d.start = deal::Date(2025, 7, 1);
+  auto& lease = std::get<deal::TakeOrPay>(d.contracts[0]);
+  lease.start = d.start;
+  lease.term_months = 24;
+  lease.prepayment_share = 1;
+  d.tax.income.rate = dec("0.21");
+  return d;
+}
+
+// Taxable income of each tax year (2025 to mid-2028) by hand from the contract's terms: the revenue
+// taxed under each rule, plus the year's tax depreciation (the only other line of this deal).
+TEST(AdvancePayments, EachRuleTaxesTheContractByHand) {
+  using Rule = deal::IncomeTax::AdvancePayments;
+  struct Case {
+    Rule rule;
+    std::array<const char*, 4> revenue_taxed;
+    std::array<const char*, 4> deferred_tax_liability;  // at each tax year's end: -21% of what is taxed ahead
+  };
+  const Case cases[] = {
+      {Rule::as_earned, {"1800000", "3600000", "1800000", "0"}, {"0", "0", "0", "0"}},
+      // §451(c): 2025 takes what the books earn in it, 2026 the remaining 5.4M.
+      {Rule::deferral, {"1800000", "5400000", "0", "0"}, {"0", "-378000", "0", "0"}},
+      {Rule::as_received, {"7200000", "0", "0", "0"}, {"-1134000", "-378000", "0", "0"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(static_cast<int>(c.rule));
+    deal::Deal d = prepaid_deal();
+    d.tax.income.advance_payments = c.rule;
+    const auto l = engine::project<Decimal>(d);
+    const auto years = engine::tax_years(d.start, d.horizon_months, d.tax.income.fiscal_year_start_month);
+    ASSERT_EQ(years.size(), 4u);
+    for (std::size_t y = 0; y < years.size(); ++y) {
+      const int close = years[y].end_month - 1;
+      EXPECT_EQ(l(Line::taxable_income, close),
+                dec(c.revenue_taxed[y]) + l.total(Line::tax_depreciation, years[y].first_month, years[y].end_month))
+          << "tax year " << y;
+      EXPECT_EQ(l(Line::deferred_tax_liability, close), dec(c.deferred_tax_liability[y])) << "tax year " << y;
+    }
+    // The books are the same under every rule: revenue as earned, the prepayment as deferred revenue.
+    EXPECT_EQ(l(Line::deferred_revenue, 0), dec("6900000"));
+    expect_books_hold(d, l);
+    EXPECT_EQ(l(Line::deferred_tax_liability, l.months() - 1), Decimal(0));
+    EXPECT_EQ(l.total(Line::current_tax) + l.total(Line::deferred_tax), l.total(Line::income_tax));
+  }
+}
+
+TEST(AdvancePayments, TheDefaultIsTheUsRuleForUsdDealsAndIsReadWithItsPlace) {
+  using Rule = deal::IncomeTax::AdvancePayments;
+  deal::Deal d = prepaid_deal();
+  EXPECT_EQ(deal::advance_payments_rule(d), Rule::deferral);
+  d.currency = "CNY";
+  EXPECT_EQ(deal::advance_payments_rule(d), Rule::as_earned);
+  const std::string text = model_text("us-h100-take-or-pay");
+  EXPECT_EQ(deal::advance_payments_rule(parsed(text)), Rule::deferral);
+  const std::string anchor = "  income_tax: ";
+  ASSERT_NE(text.find(anchor), std::string::npos);
+  EXPECT_EQ(deal::advance_payments_rule(parsed(test::edit(text, anchor, "  advance_payments: as_received\n" + anchor))),
+            Rule::as_received);
+  try {
+    parsed(test::edit(text, anchor, "  advance_payments: when_paid\n" + anchor));
+    ADD_FAILURE() << "accepted an unknown rule";
+  } catch (const io::InputError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("model.yaml:"), std::string::npos) << message;
+    EXPECT_NE(message.find("tax.advance_payments"), std::string::npos) << message;
+    EXPECT_NE(message.find("deferral"), std::string::npos) << message;
   }
 }
 

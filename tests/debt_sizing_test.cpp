@@ -78,7 +78,7 @@ Generated generate(std::mt19937_64& random, bool single_lot) {
   d.assets.book = {deal::StraightLine{}, life, 0};
   d.assets.tax = {deal::StraightLine{}, pick(24, 60), 0};
   d.assets.residual = deal::ResidualShare{Decimal(pick(0, 30)) / Decimal(100)};
-  d.tax.income = {Decimal(pick(0, 30)) / Decimal(100), 5, dec("1")};
+  d.tax.income = {Decimal(pick(0, 30)) / Decimal(100), 5, dec("1"), 1, std::nullopt};
 
   deal::DebtTranche& loan = d.debt.emplace_back();
   loan.name = "sculpted";

@@ -49,7 +49,7 @@ deal::Deal waterfall_deal() {
   loan.annual_rate = dec("0.08");
   loan.term_months = 30;
   d.debt = {loan};
-  d.tax.income = {dec("0.25"), 5, dec("1")};
+  d.tax.income = {dec("0.25"), 5, dec("1"), 1, std::nullopt};
   d.covenants.look_back = deal::CovenantLookBack::test_period;
   return d;
 }

@@ -184,7 +184,7 @@ TEST(Vat, InputCreditOffsetsOutputThenIsRefundedOnce) {
   deal.cluster.price_includes_vat = true;
   deal.cluster.capex_vat_rate = dec("0.13");
   lease(deal).vat_rate = dec("0.06");
-  deal.tax.vat = {deal::Vat::Refund::once, 6, dec("0.5"), false};
+  deal.tax.vat = {deal::Vat::Refund::once, 6, dec("0.5"), false, false, std::nullopt};
   const auto l = engine::project<Decimal>(deal);
   const Decimal input = dec("10000000") - num::round_cents(dec("10000000") / dec("1.13"));
   EXPECT_EQ(l.total(Line::capex), dec("-10000000"));

@@ -92,7 +92,7 @@ TEST(EngineMinimal, AnnuityLoanChargesTheClosedFormInterest) {
 
 TEST(EngineMinimal, LossesCarryForwardAndExpire) {
   auto deal = test::minimal_deal();
-  deal.tax.income = {dec("0.25"), 1, dec("1")};
+  deal.tax.income = {dec("0.25"), 1, dec("1"), 1, std::nullopt};
   deal.assets.tax = {deal::StraightLine{}, 1, 0};  // the whole cost deducted in month 0
   const auto l = engine::project<Decimal>(deal);
   // Year 1: 3.6M revenue - 10M deduction = -6.4M loss. Year 2: +3.6M, all absorbed (2.8M left).
@@ -198,7 +198,7 @@ TEST_F(EngineRich, CashReconciles) {
   for (int m = 0; m <= last; ++m) equity += engine::free_cash_flow_to_equity(exact, m);
   for (Line line : {Line::customer_receipts, Line::electricity, Line::data_centre_rent,
                     Line::other_running_costs, Line::hardware_replacements, Line::vat_paid,
-                    Line::vat_refunded, Line::income_tax, Line::capex, Line::sale_proceeds,
+                    Line::vat_refunded, Line::income_tax, Line::capex, Line::sale_proceeds, Line::vat_on_sale,
                     Line::debt_drawn, Line::interest, Line::financing_fees, Line::principal_repaid,
                     Line::debt_prepaid})
     lines += exact.total(line);
@@ -222,7 +222,8 @@ TEST_F(EngineRich, SourcesEqualUses) {
   EXPECT_EQ(metrics.sources, metrics.uses + metrics.cash_left);
   EXPECT_EQ(metrics.cash_left, Decimal(0));
   EXPECT_EQ(metrics.equity_returned - metrics.equity_invested, exact.total(Line::customer_receipts) +
-            exact.total(Line::debt_drawn) + exact.total(Line::sale_proceeds) + exact.total(Line::vat_refunded) +
+            exact.total(Line::debt_drawn) + exact.total(Line::sale_proceeds) + exact.total(Line::vat_on_sale) +
+            exact.total(Line::vat_refunded) +
             exact.total(Line::capex) + exact.total(Line::vat_paid) + exact.total(Line::income_tax) +
             exact.total(Line::electricity) + exact.total(Line::data_centre_rent) +
             exact.total(Line::other_running_costs) + exact.total(Line::hardware_replacements) +

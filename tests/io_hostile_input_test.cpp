@@ -123,7 +123,7 @@ TEST(HostileModel, EverySectionNamesItsKeys) {
                  "expected a map of keys (accepted keys: sku, servers, price_per_server, price_includes_vat, "
                  "capex_vat_rate, spares, extra_capex, deliveries, annual_failure_rate, replacement_cost), got \"H800\"");
   expect_located(edit(base_model, "tax: {income_tax: 25%}", "tax: 25%"), "tax",
-                 "accepted keys: income_tax, loss_carry_forward, loss_offset_cap, fiscal_year_start, vat");
+                 "accepted keys: income_tax, loss_carry_forward, loss_offset_cap, fiscal_year_start, advance_payments, vat");
   expect_located(edit(base_model, "book: {method: straight_line, life: 12 months}", "book: straight_line"),
                  "depreciation.book", "accepted keys: method, life, salvage, factor, class, convention, bonus");
   expect_located(base_model + "financing: [loan]\n", "financing[0]", "accepted keys: name, kind, share_of_capex, amount");

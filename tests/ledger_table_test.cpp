@@ -69,7 +69,8 @@ TEST(LineTable, SubtotalsSumTheDocumentedLines) {
   EXPECT_EQ(engine::net_income(l, 0), sum(ebit) + sum({Line::interest, Line::swap_settlements, Line::financing_fees,
                                                        Line::current_tax, Line::deferred_tax}));
 
-  const Num operating = sum({Line::customer_receipts, Line::vat_paid, Line::vat_refunded}) + sum(running_costs_paid);
+  const Num operating =
+      sum({Line::customer_receipts, Line::vat_paid, Line::vat_refunded, Line::vat_on_sale}) + sum(running_costs_paid);
   EXPECT_EQ(engine::operating_cash_flow(l, 0), operating + sum({Line::income_tax}));
   const Num firm_pre_tax = operating + sum({Line::capex, Line::sale_proceeds, Line::residual_value_guarantee});
   EXPECT_EQ(engine::free_cash_flow_pre_tax(l, 0), firm_pre_tax);
@@ -93,8 +94,10 @@ TEST(LineTable, DebtServiceIsInterestSwapSettlementsAndScheduledPrincipalOnly) {
 }
 
 TEST(LineTable, TaxBaseIsTheAccrualIncomeWithTaxDepreciation) {
+  // Prepayments are taxed as the model's rule says: book revenue and the difference of the rule.
   const std::set<Line> unlevered = set_of({lease_revenue, {Line::vat_refund_income}, running_costs_paid,
-                                           {Line::credit_losses, Line::tax_depreciation}});
+                                           {Line::credit_losses, Line::tax_depreciation,
+                                            Line::advances_taxed_less_earned}});
   // The expected credit loss is an allowance: not deductible until written off (Line::credit_losses).
   EXPECT_EQ(unlevered.count(Line::expected_credit_loss), 0u);
   std::set<Line> levered = unlevered;
@@ -187,7 +190,8 @@ TEST(Metrics, SourcesAreEveryPositiveCashFlowAndUsesEveryNegative) {
   const auto m = engine::metrics(deal, ledger);
   Num sources(0), uses(0);
   for (const Line line : {Line::customer_receipts, Line::electricity, Line::data_centre_rent, Line::other_running_costs,
-                          Line::hardware_replacements, Line::vat_paid, Line::vat_refunded, Line::income_tax,
+                          Line::hardware_replacements, Line::vat_paid, Line::vat_refunded, Line::vat_on_sale,
+                          Line::income_tax,
                           Line::capex, Line::sale_proceeds, Line::debt_drawn, Line::interest, Line::financing_fees,
                           Line::principal_repaid, Line::debt_swept, Line::debt_prepaid, Line::junior_deferred,
                           Line::reserve_funded, Line::reserve_topped_up, Line::reserve_released, Line::reserve_drawn,

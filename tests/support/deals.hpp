@@ -121,8 +121,8 @@ inline deal::Deal rich_deal() {
   d.assets.book = {deal::DecliningBalance{dec("1.5")}, 60, dec("0.05")};
   d.assets.tax = {deal::Macrs{5, deal::Macrs::Convention::half_year}, 60, 0};
   d.assets.residual = deal::ResidualExponential{dec("0.08"), dec("0.35")};
-  d.tax.income = {dec("0.25"), 5, dec("1")};
-  d.tax.vat = {deal::Vat::Refund::annual, 12, dec("0.6"), false};
+  d.tax.income = {dec("0.25"), 5, dec("1"), 1, std::nullopt};
+  d.tax.vat = {deal::Vat::Refund::annual, 12, dec("0.6"), false, false, std::nullopt};
   return d;
 }
 

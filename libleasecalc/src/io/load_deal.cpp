@@ -85,8 +85,9 @@ constexpr auto depreciation_method_keys =
 constexpr auto residual_keys = std::to_array<std::string_view>({"curve", "floor", "decay"});
 constexpr auto residual_point_keys = std::to_array<std::string_view>({"age", "share"});
 constexpr auto tax_keys =
-    std::to_array<std::string_view>({"income_tax", "loss_carry_forward", "loss_offset_cap", "fiscal_year_start", "vat"});
-constexpr auto vat_keys = std::to_array<std::string_view>({"refund", "refund_month", "refund_share", "convention"});
+    std::to_array<std::string_view>({"income_tax", "loss_carry_forward", "loss_offset_cap", "fiscal_year_start",
+                                     "advance_payments", "vat"});
+constexpr auto vat_keys = std::to_array<std::string_view>({"refund", "refund_month", "refund_share", "convention", "sale_rate"});
 
 // ---- curves ------------------------------------------------------------------------------------
 
@@ -667,6 +668,12 @@ deal::Tax read_tax(Object object, const DealFrame& frame) {
       "fiscal_year_start", {{"january", 1}, {"february", 2}, {"march", 3}, {"april", 4}, {"may", 5}, {"june", 6},
                             {"july", 7}, {"august", 8}, {"september", 9}, {"october", 10}, {"november", 11},
                             {"december", 12}}, 1);
+  // Unset, the rule follows the deal's currency (deal::advance_payments_rule).
+  using AdvancePayments = deal::IncomeTax::AdvancePayments;
+  tax.income.advance_payments = object.optional_enum<AdvancePayments>(
+      "advance_payments", {{"as_earned", AdvancePayments::as_earned},
+                           {"deferral", AdvancePayments::deferral},
+                           {"as_received", AdvancePayments::as_received}});
   if (std::optional<Object> vat = object.optional_object("vat", vat_keys)) {
     using Refund = deal::Vat::Refund;
     tax.vat.refund = vat->optional_enum<Refund>(
@@ -686,6 +693,8 @@ deal::Tax read_tax(Object object, const DealFrame& frame) {
     const bool broker_convention = vat->optional_enum<bool>("convention", {{"proper", false}, {"broker", true}}, false);
     tax.vat.refund_booked_as_income = broker_convention;
     tax.vat.input_vat_capitalised = broker_convention;
+    // Unset, the equipment's rate, or nil under the broker convention (deal::vat_rate_on_sale).
+    tax.vat.sale_rate = vat->optional_percent("sale_rate", Range::fraction);
     vat->finish();
   }
   object.finish();

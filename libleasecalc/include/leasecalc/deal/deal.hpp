@@ -47,4 +47,18 @@ struct Deal {
   std::vector<double> market_index;
 };
 
+// When the deal's advance payments are taxed: the model's rule, else the US rule (the §451(c)
+// deferral method) for a USD deal and as the books earn them otherwise.
+inline IncomeTax::AdvancePayments advance_payments_rule(const Deal& deal) {
+  if (deal.tax.income.advance_payments) return *deal.tax.income.advance_payments;
+  return deal.currency == "USD" ? IncomeTax::AdvancePayments::deferral : IncomeTax::AdvancePayments::as_earned;
+}
+
+// The output VAT rate on the sale of the fleet: the model's, else the equipment's VAT rate when the
+// input VAT was deducted (not capitalised), nil when it was capitalised.
+inline Decimal vat_rate_on_sale(const Deal& deal) {
+  if (deal.tax.vat.sale_rate) return *deal.tax.vat.sale_rate;
+  return deal.tax.vat.input_vat_capitalised ? Decimal(0) : deal.cluster.capex_vat_rate;
+}
+
 }  // namespace leasecalc::deal

@@ -3,6 +3,8 @@
 
 #include "leasecalc/deal/common.hpp"
 
+#include <optional>
+
 namespace leasecalc::deal {
 
 struct IncomeTax {
@@ -13,6 +15,17 @@ struct IncomeTax {
   // the default; 4 = April, as in India or Japan). Tax is assessed and booked at each tax year's
   // end, and the by-year depreciation methods run over tax years.
   int fiscal_year_start_month = 1;
+  // When advance payments (prepayments received before the service, carried as deferred revenue)
+  // are taxable income.
+  enum class AdvancePayments {
+    as_earned,    // as the books earn them
+    deferral,     // US IRC §451(c) deferral method: in the tax year of receipt what the books earn
+                  // in it, the rest in the next tax year
+    as_received,  // in full in the tax year of receipt
+  };
+  // Unset: the rule of the deal's currency (deal::advance_payments_rule): deferral for USD deals,
+  // as_earned otherwise.
+  std::optional<AdvancePayments> advance_payments;
 };
 
 struct Vat {
@@ -30,6 +43,10 @@ struct Vat {
   // a model file's `convention: broker` sets both (docs/model-format.md).
   bool refund_booked_as_income = false;  // the refund is other income on the P&L, not cash only
   bool input_vat_capitalised = false;    // the equipment's cost includes its input VAT
+  // Output VAT charged on the sale of the used fleet, on top of its price. Unset: the equipment's
+  // VAT rate (Cluster::capex_vat_rate) for a seller that deducted its input VAT, nil when the
+  // input VAT is capitalised (the broker convention's reading). deal::vat_rate_on_sale.
+  std::optional<Decimal> sale_rate;
 };
 
 struct Tax {

@@ -138,7 +138,8 @@ std::vector<ContractRevenue<Num>> contract_revenue(const deal::Deal& deal) {
       Ledger<Num> scratch = empty_ledger<Num>(deal);
       phases::Revenue<Num> revenue{{phases::zero_months<Num>(horizon), phases::zero_months<Num>(horizon)},
                                    {phases::zero_months<Num>(horizon)},
-                                   {phases::zero_months<Num>(horizon), phases::zero_months<Num>(horizon)}};
+                                   {phases::zero_months<Num>(horizon), phases::zero_months<Num>(horizon)},
+                                   {}};
       for (const auto& segment : segments)
         if (segment.take_or_pay == take_or_pay && segment.kind == phases::Segment::Kind::committed &&
             (with_follow_on || !segment.follow_on))

@@ -43,7 +43,8 @@ enum class Line : std::size_t {
   vat_paid,               // output VAT less input credit remitted (negative)
   vat_refunded,           // input-VAT credit refunded in cash
   income_tax,             // current tax paid, at each tax year's end (negative)
-  sale_proceeds,          // fleet sold at residual value at the horizon
+  sale_proceeds,          // fleet sold at residual value at the horizon, VAT aside
+  vat_on_sale,            // output VAT the fleet's buyer pays on top of the price (remitted in vat_paid)
   debt_drawn,
   principal_repaid,       // scheduled repayments (negative)
   debt_swept,             // principal prepaid from excess cash by the cash sweep (negative)
@@ -58,6 +59,7 @@ enum class Line : std::size_t {
   equity_distributed,     // cash paid out to the shareholders at each distribution date (negative)
   // Memo: tax
   tax_depreciation,
+  advances_taxed_less_earned,  // advance payments taxed in the month less those the books earn
   taxable_income,         // the year's tax base, at each tax year's end (before losses)
   unlevered_income_tax,   // tax as if the deal had no debt (for post-tax project IRR)
   junior_debt_service,    // the junior tranche's scheduled interest and principal (negative)
@@ -188,6 +190,10 @@ inline constexpr std::array<LineInfo, line_count> line_table{{
     {Line::vat_refunded, "vat_refunded", "VAT refunded", LineKind::cash, PnlGroup::none, CashGroup::operating},
     {Line::income_tax, "income_tax", "Income tax paid", LineKind::cash, PnlGroup::none, CashGroup::income_tax},
     {Line::sale_proceeds, "sale_proceeds", "Sale of fleet", LineKind::cash, PnlGroup::none, CashGroup::investing},
+    // Collected from the buyer and remitted through the VAT account with the other VAT flows, in
+    // the same month: what it adds to cash is the input-VAT credit it absorbs.
+    {Line::vat_on_sale, "vat_on_sale", "Output VAT on sale of fleet", LineKind::cash, PnlGroup::none,
+     CashGroup::operating},
     {Line::debt_drawn, "debt_drawn", "Debt drawn", LineKind::cash, PnlGroup::none, CashGroup::debt},
     {Line::principal_repaid, "principal_repaid", "Principal repaid", LineKind::cash, PnlGroup::none,
      CashGroup::debt},
@@ -211,6 +217,10 @@ inline constexpr std::array<LineInfo, line_count> line_table{{
      CashGroup::equity},
     {Line::tax_depreciation, "tax_depreciation", "Tax depreciation", LineKind::memo, PnlGroup::none,
      CashGroup::none, TaxBase::included},
+    // The tax timing of advance payments (deal::IncomeTax::AdvancePayments): nil when they are taxed
+    // as earned; cumulated, the advances taxed ahead of the books (a deferred tax asset).
+    {Line::advances_taxed_less_earned, "advances_taxed_less_earned", "Advance payments taxed less earned",
+     LineKind::memo, PnlGroup::none, CashGroup::none, TaxBase::included},
     {Line::taxable_income, "taxable_income", "Taxable income", LineKind::memo},
     {Line::unlevered_income_tax, "unlevered_income_tax", "Income tax if unlevered", LineKind::memo},
     {Line::junior_debt_service, "junior_debt_service", "Junior debt service", LineKind::memo},

@@ -15,6 +15,7 @@
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/deal/limits.hpp"
 #include "leasecalc/engine/ledger.hpp"
+#include "leasecalc/engine/phases/advance_payments.hpp"
 #include "leasecalc/engine/phases/balances.hpp"
 #include "leasecalc/engine/phases/booking.hpp"
 #include "leasecalc/engine/phases/capex.hpp"
@@ -153,10 +154,11 @@ Projection<Num> project_with_sizing(const deal::Deal& deal) {
   Ledger<Num> ledger = empty_ledger<Num>(deal);
   const CapexPayments<Num> capex = pay_capex(deal, ledger);
   const Revenue<Num> revenue = book_revenue(deal, ledger);
+  time_advance_payments_for_tax(deal, revenue.advances, ledger);
   const RunningCostsCharged running_costs = charge_running_costs(deal, capex, revenue.units, ledger);
   buy_unsold_capacity(deal, running_costs, ledger);
   const SaleGain<Num> sale_gain = guarantee_residual_value(deal, capex, depreciate_and_sell(deal, capex, ledger), ledger);
-  const VatSettled vat = settle_vat(deal, capex, revenue.output_vat, ledger);
+  const VatSettled vat = settle_vat(deal, capex, revenue.output_vat, sale_gain, ledger);
   SizedDebt<Num> sized = size_debt(deal, capex, sale_gain, ledger);
   const IncomeTaxAssessed income_tax =
       schedule_debt_and_waterfall(deal, capex, running_costs, vat, sale_gain, sized.terms, ledger);

@@ -293,8 +293,8 @@ inline std::string cash_flow_label(Line line) {
 // checks).
 inline constexpr Line cash_flow_order[] = {
     Line::customer_receipts, Line::electricity,        Line::data_centre_rent,   Line::other_running_costs,
-    Line::hardware_replacements, Line::vat_paid,       Line::vat_refunded,       Line::income_tax,
-    Line::capex,             Line::sale_proceeds,      Line::residual_value_guarantee, Line::debt_drawn,
+    Line::hardware_replacements, Line::vat_paid,       Line::vat_refunded,       Line::vat_on_sale,
+    Line::income_tax,        Line::capex,             Line::sale_proceeds,      Line::residual_value_guarantee, Line::debt_drawn,
     Line::interest,          Line::swap_settlements,   Line::financing_fees,     Line::principal_repaid,
     Line::debt_swept,        Line::debt_prepaid,       Line::junior_deferred,    Line::reserve_funded,
     Line::reserve_topped_up, Line::reserve_released,   Line::reserve_drawn,      Line::cash_trapped,       Line::equity_contributed,

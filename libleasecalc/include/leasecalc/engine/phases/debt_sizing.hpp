@@ -117,7 +117,8 @@ Months<Num> contracted_receipts(const deal::Deal& deal) {
   Ledger<Num> scratch(deal.start, horizon, {});
   Revenue<Num> revenue{{zero_months<Num>(horizon), zero_months<Num>(horizon)},
                        {zero_months<Num>(horizon)},
-                       {zero_months<Num>(horizon), zero_months<Num>(horizon)}};
+                       {zero_months<Num>(horizon), zero_months<Num>(horizon)},
+                       {}};
   for (const auto& segment : contract_segments(deal))
     if (segment.kind == Segment::Kind::committed && !segment.follow_on)
       revenue_detail::bill_committed(segment, horizon, deal.credit_classes, scratch, revenue);

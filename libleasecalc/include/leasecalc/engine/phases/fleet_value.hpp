@@ -5,9 +5,14 @@
 // tax year in which more than 40% of the capitalised cost placed in service (before any bonus
 // depreciation) came in the year's last three months, unless the model forces a convention.
 //
+// The sale price is the residual value, VAT aside; the buyer pays output VAT on top of it at
+// deal::vat_rate_on_sale (the equipment's rate by default under proper accounting, nil under the
+// broker convention), remitted through the VAT account by the VAT phase.
+//
 // Reads: the deal and the capex payments. Writes: Line::book_depreciation, tax_depreciation,
-// book_value, tax_value, sale_proceeds, gain_on_sale. Returns the taxable gain on the sale
-// (proceeds less tax value), which the ledger does not carry and the income-tax phase needs.
+// book_value, tax_value, sale_proceeds, vat_on_sale, gain_on_sale. Returns the taxable gain on the
+// sale (proceeds less tax value), which the ledger does not carry and the income-tax phase needs,
+// and the sale's output VAT, which the VAT phase remits.
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/ledger.hpp"
@@ -21,10 +26,12 @@
 
 namespace leasecalc::engine::phases {
 
-// Sale proceeds less the fleet's tax written-down value, taxed in the horizon's deal year.
+// The sale at the horizon, as tax sees it: the proceeds less the fleet's tax written-down value,
+// taxed in the horizon's tax year; and the output VAT charged to the buyer.
 template <num::Numeric Num>
 struct SaleGain {
   Num taxable{0};
+  Num output_vat{0};
 };
 
 // The fleet's value at the end of deal month `month` by the model's residual rule: each delivery
@@ -81,6 +88,7 @@ SaleGain<Num> depreciate_and_sell(const deal::Deal& deal, const CapexPayments<Nu
     add_rounded_cumulatively(tax, payment.month, tax_total);
   }
   const Num proceeds = booked(fleet_residual_value(deal, capex, last));
+  const Num output_vat = booked(proceeds * as<Num>(deal::vat_rate_on_sale(deal)));
   SaleGain<Num> gain;
   auto payment = capex.deliveries.begin();
   for (int m = 0; m < horizon; ++m) {
@@ -96,6 +104,8 @@ SaleGain<Num> depreciate_and_sell(const deal::Deal& deal, const CapexPayments<Nu
     tax_value -= tax_charge;
     if (m == last) {  // sold at the horizon
       ledger(Line::sale_proceeds, m) += proceeds;
+      ledger(Line::vat_on_sale, m) += output_vat;
+      gain.output_vat = output_vat;
       ledger(Line::gain_on_sale, m) += proceeds - book_value;
       gain.taxable = proceeds - tax_value;
       book_value = 0;

@@ -15,7 +15,8 @@
 //
 // Deferred tax (levered only), measured at each tax year's end: the tax rate times the fleet's book
 // value less its tax written-down value, less the tax rate times the losses carried forward
-// recognised as an asset. Losses are recognised only up to the fleet's taxable difference (the
+// recognised as an asset, less the tax rate times the advance payments taxed and not yet earned
+// (Line::advances_taxed_less_earned cumulated, engine/phases/advance_payments.hpp). Losses are recognised only up to the fleet's taxable difference (the
 // deferred tax liability they can be set against; IAS 12.35 with no other evidence of future
 // profit); a deductible difference of the fleet is recognised in full, since the sale at the
 // horizon realises it. The year's deferred tax expense is the change in that balance; like the
@@ -26,8 +27,9 @@
 // share less the current tax it accrued. So the net margins of periods that straddle tax years
 // follow the book income, not the month the tax year ends in. At the horizon the
 // fleet is sold, both values are nil and the balance comes back to nil: over the life the deferred
-// tax nets to zero and the tax expense equals the tax paid; losses still unused then lapse with
-// the deal and were never recognised.
+// tax nets to zero and the tax expense equals the tax paid (but for the tax on advances taxed and
+// still unearned at the horizon, an asset like the deferred revenue left then); losses still unused
+// then lapse with the deal and were never recognised.
 //
 // Reads: the deal; the ledger lines of tax_base_lines(), complete once the running costs are
 // charged (revenue before them), the VAT settled and the debt scheduled; the taxable gain on the
@@ -83,6 +85,7 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
     return sum;
   };
   const std::vector<TaxYear> years = tax_years(deal.start, horizon, rules.fiscal_year_start_month);
+  Num advances_taxed(0);  // taxed and not yet earned, at the tax year's end
   for (const bool levered : {true, false}) {
     std::deque<std::pair<int, Num>> losses;  // (tax year incurred, amount left)
     Num deferred_liability(0);               // at the previous tax year's end
@@ -138,7 +141,8 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
         for (int m = first; m < end; ++m) ledger(Line::tax_losses, m) = pool;
         const Num fleet_difference = ledger(Line::book_value, close) - ledger(Line::tax_value, close);
         const Num recognised_losses = std::min(pool, std::max(fleet_difference, Num(0)));
-        const Num liability = booked((fleet_difference - recognised_losses) * tax_rate);
+        advances_taxed += ledger.total(Line::advances_taxed_less_earned, first, end);
+        const Num liability = booked((fleet_difference - recognised_losses - advances_taxed) * tax_rate);
         // The year's tax expense, current and deferred, recognised as the book income is: pro rata
         // to each month's pre-tax income; the deferred tax of a month is its share of the expense
         // less the current tax it accrued.

@@ -11,8 +11,9 @@
 //
 // Reads: the deal. Writes: Line::committed_revenue, on_demand_revenue, sla_credits,
 // termination_fees, credit_losses, expected_credit_loss, customer_receipts, units_contracted.
-// Returns the units earning revenue (the running costs' power draw), the output VAT (the VAT phase)
-// and the flows into receivables and deferred revenue (the balances phase).
+// Returns the units earning revenue (the running costs' power draw), the output VAT (the VAT phase),
+// the flows into receivables and deferred revenue (the balances phase) and the advance payments
+// one by one (their tax timing, engine/phases/advance_payments.hpp).
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/engine/ledger.hpp"
@@ -45,11 +46,21 @@ struct CustomerBalanceFlows {
   Months<Num> deferred;    // prepayments received less prepayments applied to invoices
 };
 
+// An advance payment: a contract's prepayment, received at its signing, and what leaves deferred
+// revenue of it month by month (applied to invoices, kept on a default, refunded on an early exit).
+template <num::Numeric Num>
+struct AdvancePayment {
+  int received_month = 0;
+  Num amount{0};
+  Months<Num> released;  // by deal month
+};
+
 template <num::Numeric Num>
 struct Revenue {
   RevenueUnits<Num> units;
   OutputVat<Num> output_vat;
   CustomerBalanceFlows<Num> balance_flows;
+  std::vector<AdvancePayment<Num>> advances;  // in the order of the contract segments
 };
 
 namespace revenue_detail {
@@ -128,6 +139,11 @@ void bill_committed(const Segment& segment, int horizon, const deal::CreditClass
   const int default_month = defaults ? segment.end_month : horizon;
   auto& receivable = revenue.balance_flows.receivable;
   auto& deferred = revenue.balance_flows.deferred;
+  AdvancePayment<Num>* advance = nullptr;  // this contract's, if it prepays
+  const auto release = [&](int month, const Num& amount) {
+    at(deferred, month) -= amount;
+    if (advance) at(advance->released, month) += amount;
+  };
 
   // The prepayment: a share of the whole term's fees, received at signing.
   Num prepayment(0);
@@ -137,6 +153,8 @@ void bill_committed(const Segment& segment, int horizon, const deal::CreditClass
     prepayment = booked(contract_value * as<Num>(contract.prepayment_share));
     ledger(Line::customer_receipts, first) += prepayment;
     at(deferred, first) += prepayment;
+    revenue.advances.push_back({first, prepayment, zero_months<Num>(horizon)});
+    advance = &revenue.advances.back();
   }
   const Num spread_per_invoice = booked(prepayment / Num((term + period - 1) / period));
   Num unapplied = prepayment;
@@ -173,14 +191,14 @@ void bill_committed(const Segment& segment, int horizon, const deal::CreditClass
     else ledger(Line::customer_receipts, due) += owed - applied;
     at(receivable, m) += owed;
     at(receivable, due) -= owed;
-    at(deferred, due) -= applied;
+    release(due, applied);
   }
 
   // A default: the prepayment not yet applied is kept, earned in the last month of service.
   if (defaults && segment.end_month <= horizon) {
     const int exit = first + months - 1;
     ledger(Line::termination_fees, exit) += unapplied;
-    at(deferred, exit) -= unapplied;
+    release(exit, unapplied);
     return;
   }
 
@@ -191,7 +209,7 @@ void bill_committed(const Segment& segment, int horizon, const deal::CreditClass
     const Num fee = booked(terms.fee(months - 1) * as<Num>(contract.early_termination->fee_months));
     ledger(Line::termination_fees, exit) += fee;
     ledger(Line::customer_receipts, exit) += fee - unapplied;
-    at(deferred, exit) -= unapplied;
+    release(exit, unapplied);
   }
 }
 
@@ -267,7 +285,8 @@ Revenue<Num> book_revenue(const deal::Deal& deal, Ledger<Num>& ledger) {
   const int horizon = deal.horizon_months;
   Revenue<Num> revenue{{zero_months<Num>(horizon), zero_months<Num>(horizon)},
                        {zero_months<Num>(horizon)},
-                       {zero_months<Num>(horizon), zero_months<Num>(horizon)}};
+                       {zero_months<Num>(horizon), zero_months<Num>(horizon)},
+                       {}};
   for (const auto& segment : contract_segments(deal)) {
     if (segment.kind == Segment::Kind::committed)
       revenue_detail::bill_committed(segment, horizon, deal.credit_classes, ledger, revenue);

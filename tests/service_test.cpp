@@ -182,6 +182,19 @@ TEST(Service, OverrideErrorsAreLocatedAndMatchTheLoader) {
   EXPECT_EQ(absurd["status"], 422) << absurd;
 }
 
+// The `uncertainty:` section, which a quote does not use, is still checked when an override
+// reaches into it, whole or one field: the loader's located refusal, as for the edited file.
+TEST(Service, OverridesOfTheUncertaintySectionAreChecked) {
+  for (const json& overrides : {json{{"uncertainty.runs", "0"}}, json{{"uncertainty", {{"runs", 0}}}},
+                                json{{"uncertainty.sampling", "sobol"}}}) {
+    const auto response = post("/v1/quote", json{{"model", standard}, {"overrides", overrides}}.dump());
+    EXPECT_EQ(response.status, 422) << overrides;
+    EXPECT_EQ(body_of(response)["type"], "urn:leasecalc:problem:invalid-model") << response.body;
+    EXPECT_EQ(body_of(response)["field"].get<std::string>().rfind("uncertainty.", 0), 0u) << response.body;
+  }
+  EXPECT_EQ(post("/v1/quote", json{{"model", standard}, {"overrides", {{"uncertainty.runs", "500"}}}}.dump()).status, 200);
+}
+
 TEST(Service, MalformedAndUnknownRequestsAreRefusedWithTheirPlace) {
   const json malformed = body_of(post("/v1/quote", "{\"model\": \n  \"x\",, }"));
   EXPECT_EQ(malformed["status"], 400);

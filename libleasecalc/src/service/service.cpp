@@ -513,7 +513,16 @@ io::LoadedDeal deal_with_overrides(const BaseModel& model, std::span<const io::F
     const std::lock_guard<std::mutex> lock(*model.copying);
     copy = model.document.with_overrides(overrides);
   }
-  return io::read_deal_with_warnings(std::move(*copy), model.catalogue);
+  // The base model's `uncertainty:` section was checked when it was loaded; it is checked again
+  // only when an override reaches into it.
+  const auto in_uncertainty = [](const io::FieldOverride& override) {
+    constexpr std::string_view section = "uncertainty";
+    const std::string_view path = override.path;
+    return path.starts_with(section) && (path.size() == section.size() || path[section.size()] == '.' || path[section.size()] == '[');
+  };
+  const bool unchanged = std::ranges::none_of(overrides, in_uncertainty);
+  return io::read_deal_with_warnings(std::move(*copy), model.catalogue,
+                                     unchanged ? io::UncertaintyCheck::already_checked : io::UncertaintyCheck::check);
 }
 
 std::vector<BaseModel> load_base_models(const std::filesystem::path& directory) {

@@ -92,6 +92,8 @@ std::vector<io::FieldOverride> read_overrides(std::string_view json_object, cons
 // The base model's deal with the overrides put in its document and read by the one loader, as if
 // the file said them (the LoadedDeal's `source` is the edited document); the model's own deal
 // when there are none. A path that leads nowhere or a value the loader refuses is an InputError.
+// The base model's `uncertainty:` section is taken as checked when it was loaded (load_base_models)
+// and read again only when an override reaches into it.
 io::LoadedDeal deal_with_overrides(const BaseModel& model, std::span<const io::FieldOverride> overrides);
 
 // An RFC 9457 problem document: `type` is a slug under urn:leasecalc:problem:, `detail` the

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The pricing service under load, on loopback only (about a minute): starts `leasecalc serve` on a
 # free port and runs wrk (Debian package `wrk`, scripts/setup.sh --bench) against /v1/quote on the
-# standard 10k-card model, /v1/run (exact, the whole model posted) and /v1/batch (10 quotes), then
-# prints requests a second and the p50 and p99 latencies of each.
+# standard 10k-card model (the same quote again and again, which the service answers from the
+# quotes it keeps, then a new price on every request, each computed), /v1/run (exact, the whole
+# model posted) and /v1/batch (10 quotes), then prints requests a second and the p50 and p99
+# latencies of each.
 # Usage: bench/serve_load.sh [BUILD_DIR] [SECONDS_PER_ENDPOINT (default 15)]
 # The figures are the machine's: other work on it (builds) lowers them; `uptime` is printed first.
 set -euo pipefail
@@ -33,5 +35,6 @@ measure() {  # NAME PATH SCRIPT CONNECTIONS
     "$(echo "$report" | awk '$1 == "50%" {print $2}')" "$(echo "$report" | awk '$1 == "99%" {print $2}')"
 }
 measure "POST /v1/quote (fast)" /v1/quote quote.lua 8
+measure "POST /v1/quote (fast, each new)" /v1/quote quote_distinct.lua 8
 measure "POST /v1/run (exact, whole model)" /v1/run run.lua 4
 measure "POST /v1/batch (10 quotes)" /v1/batch batch.lua 4

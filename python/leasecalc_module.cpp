@@ -252,6 +252,29 @@ json overrides_json(const py::object& overrides) {
   return result;
 }
 
+// The model with the overrides put in its document and read by the one loader, as the service reads
+// a quote's (service::read_overrides, service::deal_with_overrides): a new Model of its own, by the
+// same name, whose warnings and errors name the fields overridden.
+Model with_overrides(const Model& model, const py::object& overrides) {
+  const std::string text = overrides_json(overrides).dump();
+  py::gil_scoped_release release;
+  std::vector<io::FieldOverride> list;
+  try {
+    list = service::read_overrides(text, model.service->limits());
+  } catch (const service::Refusal& refusal) {
+    Located located{refusal.what()};
+    located.field = refusal.field;
+    throw InputProblem(std::move(located));
+  }
+  const service::BaseModel& base = model.base();
+  io::LoadedDeal loaded = service::deal_with_overrides(base, list);
+  io::Document document = loaded.source;
+  std::optional<deal::Uncertainty> uncertainty = io::read_uncertainty(document);
+  std::vector<service::BaseModel> models;
+  models.push_back({base.name, base.file, std::move(document), base.catalogue, std::move(loaded)});
+  return {std::make_shared<const service::Service>(std::move(models), model.service->limits()), std::move(uncertainty)};
+}
+
 py::object quote(const Model& model, const py::object& overrides, bool exact) {
   return service_post(model, "/v1/quote",
                       {{"model", model.base().name}, {"overrides", overrides_json(overrides)}, {"exact", exact}});
@@ -264,7 +287,8 @@ json scalar_json(const py::object& value, const std::string& path) {
 }
 
 py::object bid(const Model& model, const std::string& target, const py::object& value, const py::object& terms,
-               const py::object& prepayment, const std::optional<std::string>& contract, const py::object& overrides, bool exact) {
+               const py::object& prepayment, const std::optional<std::string>& contract, const py::object& overrides,
+               bool exact, const py::object& credit) {
   json body = {{"model", model.base().name},
                {"target", {{"metric", target}, {"value", scalar_json(value, "value")}}},
                {"overrides", overrides_json(overrides)},
@@ -277,6 +301,10 @@ py::object bid(const Model& model, const std::string& target, const py::object& 
       shares.push_back(scalar_json(py::reinterpret_borrow<py::object>(share), "prepayment[" + std::to_string(index++) + "]"));
     }
     body["prepayment"] = shares;
+  }
+  if (!credit.is_none()) {
+    // One class by name, or a list of them: the command's --credit investment_grade,unrated.
+    body["credit"] = py::isinstance<py::str>(credit) ? json::array({credit.cast<std::string>()}) : from_python(credit, "credit");
   }
   if (contract) body["contract"] = *contract;
   return service_post(model, "/v1/bid", body);
@@ -600,9 +628,16 @@ PYBIND11_MODULE(leasecalc, module) {
            "values as the model file writes them. Returns the leasecalc.quote/1 document.")
       .def("bid", &bid, py::arg("target"), py::arg("value"), py::arg("terms") = py::none(), py::arg("prepayment") = py::none(),
            py::arg("contract") = py::none(), py::arg("overrides") = py::none(), py::arg("exact") = false,
+           py::arg("credit") = py::none(),
            "POST /v1/bid of this model: the lowest price of a take-or-pay contract that earns the target\n"
            "(equity-irr, project-irr, project-irr-pre-tax, minimum-dscr or net-margin) of `value` (0.15,\n"
-           "\"15%\", \"1.30x\"), over terms (months) and prepayment shares. Returns the leasecalc.bid/1 document.")
+           "\"15%\", \"1.30x\"), over terms (months), prepayment shares and the customer's credit classes\n"
+           "(credit: \"investment_grade\", \"sub_investment_grade\", \"unrated\", or a list of them, as\n"
+           "`leasecalc bid --credit`). Returns the leasecalc.bid/1 document.")
+      .def("with_overrides", &with_overrides, py::arg("overrides"),
+           "A new Model: this one with overrides (field paths, as error messages name them, to values as the\n"
+           "model file writes them, or dicts and lists for whole sections) put in its document and read by\n"
+           "the one loader, as a quote reads them. This model is unchanged.")
       .def("sensitivity", &sensitivity, py::arg("shock") = 0.10, py::arg("life_change_months") = 12,
            py::arg("metric") = "npv", py::arg("grid") = false,
            "The tornado (and with grid, the price x volume grid) as `leasecalc sensitivity --format json`.")

@@ -4,14 +4,18 @@
 #include <leasecalc/report/bid.hpp>
 #include <leasecalc/report/run_report.hpp>
 #include <leasecalc/service/service.hpp>
+#include <leasecalc/solve/bid.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace leasecalc {
 namespace {
@@ -178,6 +182,19 @@ TEST(Service, OverrideErrorsAreLocatedAndMatchTheLoader) {
   EXPECT_EQ(absurd["status"], 422) << absurd;
 }
 
+// The `uncertainty:` section, which a quote does not use, is still checked when an override
+// reaches into it, whole or one field: the loader's located refusal, as for the edited file.
+TEST(Service, OverridesOfTheUncertaintySectionAreChecked) {
+  for (const json& overrides : {json{{"uncertainty.runs", "0"}}, json{{"uncertainty", {{"runs", 0}}}},
+                                json{{"uncertainty.sampling", "sobol"}}}) {
+    const auto response = post("/v1/quote", json{{"model", standard}, {"overrides", overrides}}.dump());
+    EXPECT_EQ(response.status, 422) << overrides;
+    EXPECT_EQ(body_of(response)["type"], "urn:leasecalc:problem:invalid-model") << response.body;
+    EXPECT_EQ(body_of(response)["field"].get<std::string>().rfind("uncertainty.", 0), 0u) << response.body;
+  }
+  EXPECT_EQ(post("/v1/quote", json{{"model", standard}, {"overrides", {{"uncertainty.runs", "500"}}}}.dump()).status, 200);
+}
+
 TEST(Service, MalformedAndUnknownRequestsAreRefusedWithTheirPlace) {
   const json malformed = body_of(post("/v1/quote", "{\"model\": \n  \"x\",, }"));
   EXPECT_EQ(malformed["status"], 400);
@@ -247,6 +264,100 @@ TEST(Service, BidAnswersTheBidDocument) {
             "target.metric");
 }
 
+// A quote computes only the headline of the run report (report::make_headline_report): each of its
+// sections equals the whole run document's, for every bundled model (sized debt, structures,
+// on-demand contracts, covenants), fast and, on the standard model, exact.
+TEST(Service, QuoteIsTheHeadlineOfTheRunOfEveryBundledModel) {
+  for (const service::BaseModel& model : shared_service().models()) {
+    for (const bool exact : {false, true}) {
+      if (exact && model.name != standard) continue;
+      const auto response = post("/v1/quote", json{{"model", model.name}, {"exact", exact}}.dump());
+      ASSERT_EQ(response.status, 200) << model.name << response.body;
+      const json quote = body_of(response);
+      const solve::ReturnTarget target{num::to_double(model.loaded.deal.discount_rate), solve::ReturnBasis::project_post_tax};
+      report::RunReport run = exact ? report::make_run_report<num::Decimal>(model.loaded.deal, false, target)
+                                    : report::make_run_report<double>(model.loaded.deal, false, target);
+      run.warnings = model.loaded.warnings;
+      std::ostringstream out;
+      report::write_json(out, run);
+      const json document = json::parse(out.str());
+      EXPECT_EQ(quote["model"], model.name);
+      for (const char* key : {"deal", "exact", "summary", "returns", "break_even", "notes", "warnings"})
+        EXPECT_EQ(quote[key], document[key]) << model.name << " " << key;
+      EXPECT_EQ(quote.size(), 9u) << quote;  // those, the schema and the model
+    }
+  }
+}
+
+// The answers a service keeps are the answers it computes: the same requests, asked of a service
+// that keeps none and of one that keeps few (so that older answers are let go), give the same
+// bytes, first and second time; different requests (a price, `exact`, one more override) do not
+// share an answer, and refusals are not kept.
+TEST(Service, KeptQuoteAnswersAreTheComputedAnswers) {
+  service::Limits none;
+  none.quote_answer_bytes = 0;
+  const service::Service computing(service::load_base_models(models_dir), none);
+  service::Limits few;
+  few.quote_answer_bytes = 64u << 10;  // some ten answers of 2 kB (a third of the bytes counted)
+  const service::Service keeping(service::load_base_models(models_dir), few);
+  std::vector<std::string> requests;
+  const auto price = [](int amount) { return std::to_string(amount) + " CNY/server-month"; };
+  for (int amount = 60000; amount < 60012; ++amount)
+    requests.push_back(json{{"model", standard}, {"overrides", {{"contracts[0].take_or_pay.price", price(amount)}}}}.dump());
+  requests.push_back(json{{"model", standard}}.dump());
+  requests.push_back(json{{"model", "us-h100-take-or-pay"}}.dump());
+  requests.push_back(json{{"model", standard}, {"overrides", {{"contracts[0].take_or_pay.price", price(60000)}, {"deal.discount_rate", "9%"}}}}.dump());
+  requests.push_back(json{{"model", standard}, {"overrides", {{"contracts[0].take_or_pay.price", 60000}}}}.dump());  // no unit: refused
+  std::vector<std::string> first;
+  for (int round = 0; round < 2; ++round) {
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      const auto kept = keeping.handle({"POST", "/v1/quote", "application/json", requests[i]});
+      const auto computed = computing.handle({"POST", "/v1/quote", "application/json", requests[i]});
+      EXPECT_EQ(kept.status, computed.status) << requests[i];
+      EXPECT_EQ(kept.body, computed.body) << requests[i];
+      if (round == 0) first.push_back(kept.body);
+      else EXPECT_EQ(kept.body, first[i]);
+    }
+  }
+  EXPECT_GT(keeping.quote_answers_kept(), 2u);
+  EXPECT_LT(keeping.quote_answers_kept(), 12u);  // the older answers were let go
+  EXPECT_EQ(computing.quote_answers_kept(), 0u);
+  EXPECT_NE(first[0], first[1]);
+  EXPECT_NE(first[0], first[14]);
+  EXPECT_EQ(body_of(computing.handle({"POST", "/v1/quote", "application/json", requests.back()}))["status"], 422);
+  // Exact and fast of the same quote are two answers.
+  const std::string fast = json{{"model", standard}, {"exact", false}}.dump(), exact = json{{"model", standard}, {"exact", true}}.dump();
+  EXPECT_EQ(body_of(keeping.handle({"POST", "/v1/quote", "application/json", fast}))["exact"], false);
+  EXPECT_EQ(body_of(keeping.handle({"POST", "/v1/quote", "application/json", exact}))["exact"], true);
+}
+
+// Many threads quoting at once, each answer kept or computed while others are kept and let go,
+// get the answers one thread gets alone.
+TEST(Service, QuotesFromManyThreadsAtOnceGetTheirOwnAnswers) {
+  service::Limits few;
+  few.quote_answer_bytes = 24u << 10;  // fewer answers than the requests
+  const service::Service service(service::load_base_models(models_dir), few);
+  std::vector<std::string> requests, expected;
+  for (int amount = 58000; amount < 58006; ++amount) {
+    requests.push_back(json{{"model", standard},
+                            {"overrides", {{"contracts[0].take_or_pay.price", std::to_string(amount) + " CNY/server-month"}}}}
+                           .dump());
+    expected.push_back(shared_service().handle({"POST", "/v1/quote", "application/json", requests.back()}).body);
+  }
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 30; ++i) {
+        const std::size_t which = static_cast<std::size_t>(t + i * 7) % requests.size();
+        if (service.handle({"POST", "/v1/quote", "application/json", requests[which]}).body != expected[which]) ++wrong;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
 // A fast quote solves its break-even by regula falsi from its own ledger's NPV; the exact quote (the
 // CLI's `run`) by TOMS 748 to 2^-44. They agree within the fast mode's 1e-6 (docs/metrics.md).
 TEST(Service, FastBreakEvenAgreesWithTheTightSolveWithinTheFastTolerance) {
@@ -296,6 +407,32 @@ TEST(Service, BidTargetValues) {
   const json dscr = body_of(post("/v1/bid", R"({"model": "guosen-2025-standard-10k", "target": {"metric": "minimum-dscr", "value": "0x"}})"));
   EXPECT_EQ(dscr["field"], "target.value");
   EXPECT_NE(dscr["detail"].get<std::string>().find(report::bid_target_value_expected(BidMetric::minimum_dscr)), std::string::npos) << dscr;
+}
+
+// A bid over the customer's credit classes (`leasecalc bid --credit`): the library's bid of the
+// same request, one point a class; a class the library does not know is refused at its place.
+TEST(Service, BidOverCreditClasses) {
+  const auto response = post("/v1/bid", R"({"model": "us-h100-take-or-pay", "target": {"metric": "equity-irr", "value": "15%"},
+                                            "credit": ["investment_grade", "unrated"]})");
+  ASSERT_EQ(response.status, 200) << response.body;
+  const service::BaseModel* model = nullptr;
+  for (const auto& base : shared_service().models())
+    if (base.name == "us-h100-take-or-pay") model = &base;
+  ASSERT_NE(model, nullptr);
+  solve::BidRequest request;
+  request.target = {solve::BidMetric::equity_irr, 0.15};
+  request.credit_classes = {deal::CreditClass::investment_grade, deal::CreditClass::unrated};
+  std::ostringstream out;
+  report::write_json(out, report::BidReport{solve::bid<double>(model->loaded.deal, request), model->loaded.warnings});
+  const json bid = body_of(response);
+  EXPECT_EQ(bid, json::parse(out.str()));
+  ASSERT_EQ(bid["bids"].size(), 2u);
+  EXPECT_EQ(bid["bids"][1]["credit_class"], "unrated");
+  EXPECT_NE(bid["bids"][0]["price_per_gpu_hour"], bid["bids"][1]["price_per_gpu_hour"]);
+  const json refused = body_of(post("/v1/bid", R"({"model": "us-h100-take-or-pay", "target": {"metric": "equity-irr", "value": "15%"},
+                                                   "credit": ["investment_grade", "junk"]})"));
+  EXPECT_EQ(refused["status"], 422);
+  EXPECT_EQ(refused["field"], "credit[1]");
 }
 
 TEST(Service, BidGridLimit) {

@@ -129,6 +129,56 @@ def test_bid_equals_the_command(cli):
         leasecalc.load(US_H100).bid("equity-irr", "15%", contract="no such contract")
 
 
+def test_bid_over_credit_classes_equals_the_command(cli):
+    expected = cli("bid", US_H100, "--target", "equity-irr", "15%", "--credit", "investment_grade,unrated", "--fast")
+    actual = leasecalc.load(US_H100).bid("equity-irr", "15%", credit=["investment_grade", "unrated"])
+    assert_same_figures(actual, expected)
+    assert [b["credit_class"] for b in actual["bids"]] == ["investment_grade", "unrated"]
+    one = leasecalc.load(US_H100).bid("equity-irr", "15%", credit="unrated")
+    assert_same_figures(one["bids"], expected["bids"][1:])
+    with pytest.raises(leasecalc.InputError) as caught:
+        leasecalc.load(US_H100).bid("equity-irr", "15%", credit=["investment_grade", "junk"])
+    assert caught.value.field == "credit[1]"
+
+
+def test_with_overrides_then_run_equals_the_command_on_the_edited_file(cli, tmp_path):
+    text = STANDARD.read_text()
+    edited = tmp_path / "guosen-2025-standard-10k.yaml"
+    changed = text.replace("price: 62663 CNY/server-month", "price: 60000 CNY/server-month")
+    assert changed != text, "the model's contract price changed; update the test's edit"
+    # The edited copy names the bundled catalogue, as the original finds it beside itself.
+    edited.write_text(f"catalog: {MODELS / 'catalog' / 'gpus.yaml'}\n" + changed)
+    base = leasecalc.load(STANDARD)
+    model = base.with_overrides({PRICE: "60000 CNY/server-month"})
+    assert isinstance(model, leasecalc.Model) and model.name == base.name
+    for exact, flags in ((True, ()), (False, ("--fast",))):
+        expected = cli("run", edited, *flags)
+        actual = model.run(exact=exact)
+        for section in ("summary", "returns", "break_even", "income_statement", "cash_flow", "balance_sheet", "by_year"):
+            assert_same_figures(actual[section], expected[section])
+    # The original is unchanged, and the new model quotes as the original quotes with the override.
+    assert base.run(exact=False)["break_even"]["prices"][0]["quoted_price"] == 62663
+    assert model.quote() == base.quote({PRICE: "60000 CNY/server-month"})
+    # Overrides of a model with overrides: the last one read wins, as in a quote.
+    again = model.with_overrides({PRICE: "61000 CNY/server-month"})
+    assert again.quote()["break_even"]["prices"][0]["quoted_price"] == 61000
+
+
+def test_with_overrides_refuses_as_a_quote_does():
+    base = leasecalc.load(STANDARD)
+    with pytest.raises(leasecalc.InputError) as caught:
+        base.with_overrides({"contracts[7].take_or_pay.price": "1 CNY/server-month"})
+    assert caught.value.field == "contracts[7].take_or_pay.price"
+    with pytest.raises(leasecalc.InputError) as caught:
+        base.with_overrides({PRICE: "sixty thousand"})
+    assert caught.value.field == PRICE
+    with pytest.raises(leasecalc.InputError) as caught:
+        base.with_overrides({PRICE: None})
+    assert caught.value.field == "overrides." + PRICE
+    with pytest.raises(TypeError):
+        base.with_overrides(["not", "a", "dict"])
+
+
 def test_sensitivity_equals_the_command(cli):
     expected = cli("sensitivity", STANDARD, "--grid", "--shock", "5%", "--metric", "equity_irr")
     assert_same_figures(leasecalc.load(STANDARD).sensitivity(shock=0.05, metric="equity_irr", grid=True), expected)

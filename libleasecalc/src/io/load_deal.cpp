@@ -701,7 +701,7 @@ deal::Tax read_tax(Object object, const DealFrame& frame) {
   return tax;
 }
 
-deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
+deal::Deal read_deal(const Document& document, const Catalogue& catalogue, UncertaintyCheck uncertainty = UncertaintyCheck::check) {
   Object root = document.root();
   // Top-level typos first: a misspelt section would otherwise surface as a missing one.
   // `uncertainty` is read by io::load_uncertainty (Monte Carlo), not into the deal; it is checked
@@ -727,7 +727,7 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue) {
   deal.guarantees = read_guarantees(root.optional_object("guarantees", guarantees_keys), frame, deal.cluster);
   deal.assets = read_asset_policy(root.object("depreciation", depreciation_keys));
   deal.tax = read_tax(root.object("tax", tax_keys), frame);
-  (void)read_uncertainty(document);
+  if (uncertainty == UncertaintyCheck::check) (void)read_uncertainty(document);
   return deal;
 }
 
@@ -817,8 +817,8 @@ LoadedDeal parse_deal_with_warnings(std::string_view text, std::string display_n
   return with_warnings(std::move(deal), std::move(document));
 }
 
-LoadedDeal read_deal_with_warnings(Document document, const Catalogue& catalogue) {
-  deal::Deal deal = read_deal(document, catalogue);
+LoadedDeal read_deal_with_warnings(Document document, const Catalogue& catalogue, UncertaintyCheck uncertainty) {
+  deal::Deal deal = read_deal(document, catalogue, uncertainty);
   return with_warnings(std::move(deal), std::move(document));
 }
 

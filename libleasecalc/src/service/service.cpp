@@ -12,13 +12,16 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <exception>
 #include <fstream>
 #include <iterator>
 #include <new>
 #include <optional>
+#include <shared_mutex>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 
@@ -30,16 +33,6 @@ namespace {
 
 // Nesting a request may use: a quote needs three levels, a structured override a few more.
 constexpr int max_request_nesting = 32;
-
-// A request the service refuses: answered as a problem document.
-struct Refusal : std::runtime_error {
-  Refusal(int status, std::string type, std::string title, const std::string& detail, std::string field = {})
-      : std::runtime_error(detail), status(status), type(std::move(type)), title(std::move(title)), field(std::move(field)) {}
-  int status;
-  std::string type;
-  std::string title;
-  std::string field;
-};
 
 [[noreturn]] void unprocessable(const std::string& field, const std::string& detail) {
   throw Refusal(422, "invalid-request", "The request does not match its schema", field + ": " + detail, field);
@@ -157,7 +150,7 @@ std::string scalar_text(const json& value, const std::string& path, std::string_
   unprocessable(path, "expected " + std::string(expected) + ", got " + type_name(value));
 }
 
-std::vector<io::FieldOverride> read_overrides(const json* overrides, const Limits& limits) {
+std::vector<io::FieldOverride> overrides_of(const json* overrides, const Limits& limits) {
   std::vector<io::FieldOverride> result;
   if (!overrides) return result;
   if (!overrides->is_object())
@@ -188,15 +181,14 @@ const BaseModel& find_model(const std::vector<BaseModel>& models, const json& na
                 "model: expected one of " + text::join_alternatives(names) + ", got \"" + name + "\"", "model");
 }
 
-// The base model's deal, or a copy of its document with the overrides read by the one loader.
-io::LoadedDeal deal_with_overrides(const BaseModel& model, const std::vector<io::FieldOverride>& overrides) {
-  if (overrides.empty()) return model.loaded;
-  std::optional<io::Document> copy;
-  {
-    const std::lock_guard<std::mutex> lock(*model.copying);
-    copy = model.document.with_overrides(overrides);
-  }
-  return io::read_deal_with_warnings(std::move(*copy), model.catalogue);
+// The headline figures only (report::make_headline_report): what a quote answers with.
+report::RunReport headline_report(const io::LoadedDeal& loaded, bool exact) {
+  const deal::Deal& deal = loaded.deal;
+  const solve::ReturnTarget target{num::to_double(deal.discount_rate), solve::ReturnBasis::project_post_tax};
+  report::RunReport result = exact ? report::make_headline_report(deal, engine::project<num::Decimal>(deal), target)
+                                   : report::make_headline_report(deal, engine::project<double>(deal), target);
+  result.warnings = loaded.warnings;
+  return result;
 }
 
 report::RunReport run_report(const io::LoadedDeal& loaded, bool exact, bool monthly) {
@@ -221,7 +213,7 @@ std::string run_text(const report::RunReport& result) { return json_text(report:
 // the margins), the break-even figures, their notes and the warnings. The statements, the years'
 // series and the covenant tests are left to /v1/run.
 json quote_json(const std::string& model, const io::LoadedDeal& loaded, bool exact) {
-  json run = report::run_json_headline(run_report(loaded, exact, false));
+  json run = report::run_json_headline(headline_report(loaded, exact));
   json quote = {{"schema", "leasecalc.quote/1"}, {"model", model}};
   for (const char* key : {"deal", "exact", "summary", "returns", "break_even", "notes", "warnings"})
     quote[key] = std::move(run[key]);
@@ -238,10 +230,97 @@ QuoteRequest read_quote(const json& body, const std::vector<BaseModel>& models, 
   RequestObject request(body, path);
   QuoteRequest quote;
   quote.model = &find_model(models, request.required("model", "the name of a base model, from GET /v1/models"));
-  quote.overrides = read_overrides(request.optional("overrides"), limits);
+  quote.overrides = overrides_of(request.optional("overrides"), limits);
   if (const json* exact = request.optional("exact")) quote.exact = required_bool(*exact, request.child("exact"));
   request.finish();
   return quote;
+}
+
+// What decides a quote's answer, as one key: the base model's name (find_model gives one model a
+// name), `exact` and each override in order. Each part is preceded by its length, so that no two
+// different requests share a key whatever bytes their paths and values hold.
+std::string quote_key(const QuoteRequest& quote) {
+  std::string key;
+  const auto add = [&key](std::string_view part) {
+    key += std::to_string(part.size());
+    key += ':';
+    key += part;
+  };
+  add(quote.model->name);
+  key += quote.exact ? 'e' : 'f';
+  for (const io::FieldOverride& override : quote.overrides) {
+    add(override.path);
+    key += override.structured ? 's' : 'v';
+    add(override.value);
+  }
+  return key;
+}
+
+}  // namespace
+
+// A quote's answer: its document (for a batch) and the text of it (for /v1/quote).
+struct QuoteAnswer {
+  json document;
+  std::string text;
+};
+
+class QuoteAnswers {
+ public:
+  explicit QuoteAnswers(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+
+  std::shared_ptr<const QuoteAnswer> find(const std::string& key) const {
+    const std::shared_lock lock(mutex_);
+    const auto found = answers_.find(key);
+    return found == answers_.end() ? nullptr : found->second;
+  }
+
+  std::size_t size() const {
+    const std::shared_lock lock(mutex_);
+    return answers_.size();
+  }
+
+  // Kept until the bytes kept would pass the limit: then the oldest answers go first.
+  void keep(std::string key, std::shared_ptr<const QuoteAnswer> answer) {
+    const std::size_t bytes = size_of(key, *answer);
+    if (bytes > max_bytes_ / 4) return;  // a rare large request does not push out many small ones
+    const std::unique_lock lock(mutex_);
+    const auto [entry, added] = answers_.try_emplace(std::move(key), std::move(answer));
+    if (!added) return;  // another thread answered the same quote meanwhile
+    order_.push_back(&entry->first);
+    bytes_ += bytes;
+    while (bytes_ > max_bytes_) {
+      const auto oldest = answers_.find(*order_.front());
+      bytes_ -= size_of(oldest->first, *oldest->second);
+      order_.pop_front();
+      answers_.erase(oldest);
+    }
+  }
+
+ private:
+  // The key's and the answer's text, twice over for the document (a generous estimate of its nodes).
+  static std::size_t size_of(const std::string& key, const QuoteAnswer& answer) { return key.size() + 3 * answer.text.size(); }
+
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const QuoteAnswer>> answers_;
+  std::deque<const std::string*> order_;  // the keys, oldest first (a map's keys stay where they are)
+  std::size_t bytes_ = 0;
+  const std::size_t max_bytes_;
+};
+
+namespace {
+
+// The answer to a quote: kept from an earlier request with the same key, or computed (and kept).
+std::shared_ptr<const QuoteAnswer> answer_quote(const QuoteRequest& quote, QuoteAnswers* answers) {
+  std::string key;
+  if (answers) {
+    key = quote_key(quote);
+    if (auto kept = answers->find(key)) return kept;
+  }
+  auto answer = std::make_shared<QuoteAnswer>();
+  answer->document = quote_json(quote.model->name, deal_with_overrides(*quote.model, quote.overrides), quote.exact);
+  answer->text = json_text(answer->document);
+  if (answers) answers->keep(std::move(key), answer);
+  return answer;
 }
 
 json problem_json(int status, std::string_view type, std::string_view title, std::string_view detail, std::string_view field) {
@@ -283,11 +362,11 @@ Response problem_response(const json& document) {
 }
 
 // The answer to a quote, or the problem with it: one batch item.
-json quote_result(const json& item, const std::vector<BaseModel>& models, const Limits& limits, const std::string& path) {
+json quote_result(const json& item, const std::vector<BaseModel>& models, const Limits& limits, const std::string& path,
+                  QuoteAnswers* answers) {
   try {
     const QuoteRequest quote = read_quote(item, models, limits, path);
-    return {{"status", 200},
-            {"quote", quote_json(quote.model->name, deal_with_overrides(*quote.model, quote.overrides), quote.exact)}};
+    return {{"status", 200}, {"quote", answer_quote(quote, answers)->document}};
   } catch (const Refusal& refusal) {
     return {{"status", refusal.status}, {"problem", problem_json(refusal.status, refusal.type, refusal.title, refusal.what(), refusal.field)}};
   } catch (const io::InputError& error) {
@@ -300,10 +379,10 @@ json quote_result(const json& item, const std::vector<BaseModel>& models, const 
 // ---- the bid ----------------------------------------------------------------------------------
 
 Response bid(const json& body, const std::vector<BaseModel>& models, const Limits& limits) {
-  constexpr std::size_t max_grid = 16;  // terms or prepayment shares: a bid solves each pair
+  constexpr std::size_t max_grid = 16;  // terms, prepayment shares or credit classes: a bid solves each point
   RequestObject request(body, {});
   const BaseModel& model = find_model(models, request.required("model", "the name of a base model, from GET /v1/models"));
-  const std::vector<io::FieldOverride> overrides = read_overrides(request.optional("overrides"), limits);
+  const std::vector<io::FieldOverride> overrides = overrides_of(request.optional("overrides"), limits);
   solve::BidRequest bid_request;
   {
     RequestObject target(request.required("target", "{\"metric\": \"equity-irr\", \"value\": \"15%\"}"), "target");
@@ -346,10 +425,23 @@ Response bid(const json& body, const std::vector<BaseModel>& models, const Limit
       bid_request.prepayment_shares.push_back(*share);
     }
   }
-  const std::size_t points = std::max<std::size_t>(1, bid_request.term_months.size()) * std::max<std::size_t>(1, bid_request.prepayment_shares.size());
+  // The customer's credit classes, as `leasecalc bid --credit` takes them.
+  if (const json* classes = list("credit")) {
+    for (std::size_t i = 0; i < classes->size(); ++i) {
+      const std::string path = "credit[" + std::to_string(i) + "]";
+      const std::string name = required_string((*classes)[i], path);
+      const auto named = std::ranges::find(deal::credit_class_names, name, [](const auto& entry) { return entry.first; });
+      if (named == deal::credit_class_names.end())
+        unprocessable(path, "expected a credit class (investment_grade, sub_investment_grade or unrated), got \"" + name + "\"");
+      bid_request.credit_classes.push_back(named->second);
+    }
+  }
+  const auto axis = [](std::size_t size) { return std::max<std::size_t>(1, size); };
+  const std::size_t points = axis(bid_request.term_months.size()) * axis(bid_request.prepayment_shares.size()) *
+                             axis(bid_request.credit_classes.size());
   if (points > limits.max_bid_points)
-    unprocessable("terms", "expected at most " + std::to_string(limits.max_bid_points) + " terms x prepayment shares, got " +
-                               std::to_string(points));
+    unprocessable("terms", "expected at most " + std::to_string(limits.max_bid_points) +
+                               " terms x prepayment shares x credit classes, got " + std::to_string(points));
   if (const json* contract = request.optional("contract")) bid_request.contract = required_string(*contract, "contract");
   bool exact = false;
   if (const json* value = request.optional("exact")) exact = required_bool(*value, "exact");
@@ -409,6 +501,30 @@ Response problem(int status, std::string_view type, std::string_view title, std:
   return problem_response(problem_json(status, type, title, detail, field));
 }
 
+std::vector<io::FieldOverride> read_overrides(std::string_view json_object, const Limits& limits) {
+  const json overrides = parse_json_body(std::string(json_object));
+  return overrides_of(&overrides, limits);
+}
+
+io::LoadedDeal deal_with_overrides(const BaseModel& model, std::span<const io::FieldOverride> overrides) {
+  if (overrides.empty()) return model.loaded;
+  std::optional<io::Document> copy;
+  {
+    const std::lock_guard<std::mutex> lock(*model.copying);
+    copy = model.document.with_overrides(overrides);
+  }
+  // The base model's `uncertainty:` section was checked when it was loaded; it is checked again
+  // only when an override reaches into it.
+  const auto in_uncertainty = [](const io::FieldOverride& override) {
+    constexpr std::string_view section = "uncertainty";
+    const std::string_view path = override.path;
+    return path.starts_with(section) && (path.size() == section.size() || path[section.size()] == '.' || path[section.size()] == '[');
+  };
+  const bool unchanged = std::ranges::none_of(overrides, in_uncertainty);
+  return io::read_deal_with_warnings(std::move(*copy), model.catalogue,
+                                     unchanged ? io::UncertaintyCheck::already_checked : io::UncertaintyCheck::check);
+}
+
 std::vector<BaseModel> load_base_models(const std::filesystem::path& directory) {
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(directory)) {
@@ -431,7 +547,13 @@ std::vector<BaseModel> load_base_models(const std::filesystem::path& directory) 
   return models;
 }
 
-Service::Service(std::vector<BaseModel> models, Limits limits) : models_(std::move(models)), limits_(limits) {}
+Service::Service(std::vector<BaseModel> models, Limits limits)
+    : models_(std::move(models)),
+      limits_(limits),
+      quote_answers_(limits.quote_answer_bytes > 0 ? std::make_unique<QuoteAnswers>(limits.quote_answer_bytes) : nullptr) {}
+Service::Service(Service&&) noexcept = default;
+std::size_t Service::quote_answers_kept() const { return quote_answers_ ? quote_answers_->size() : 0; }
+Service::~Service() = default;
 
 Response Service::handle(const Request& request, Clock::time_point deadline) const {
   try {
@@ -518,7 +640,9 @@ Response Service::route(const Request& request, Clock::time_point deadline) cons
   const json body = parse_json_body(request.body);
   if (path == "/v1/quote") {
     const QuoteRequest quote = read_quote(body, models_, limits_, {});
-    return json_response(quote_json(quote.model->name, deal_with_overrides(*quote.model, quote.overrides), quote.exact));
+    Response response;
+    response.body = answer_quote(quote, quote_answers_.get())->text;
+    return response;
   }
   if (path == "/v1/bid") return bid(body, models_, limits_);
   // /v1/batch
@@ -537,7 +661,7 @@ Response Service::route(const Request& request, Clock::time_point deadline) cons
       throw Refusal(503, "deadline-exceeded", "The request ran past its deadline",
                     "the batch was cut short after " + std::to_string(i) + " of " + std::to_string(quotes.size()) +
                         " quotes; send smaller batches");
-    results.push_back(quote_result(quotes[i], models_, limits_, "quotes[" + std::to_string(i) + "]"));
+    results.push_back(quote_result(quotes[i], models_, limits_, "quotes[" + std::to_string(i) + "]", quote_answers_.get()));
   }
   return json_response({{"schema", "leasecalc.batch/1"}, {"results", results}});
 }

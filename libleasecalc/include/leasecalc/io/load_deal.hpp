@@ -69,8 +69,14 @@ struct LoadedDeal {
 LoadedDeal load_deal_with_warnings(const std::filesystem::path& model, const CatalogueSearch& search = {});
 LoadedDeal parse_deal_with_warnings(std::string_view text, std::string display_name, const Catalogue& catalogue);
 
+// Whether the reader checks the `uncertainty:` section, which the deal does not hold (Monte Carlo
+// reads it): always, but for a document whose section is known to be valid, such as a base model
+// a service read whole, with overrides elsewhere (a tenth of the reading saved on every quote).
+enum class UncertaintyCheck { check, already_checked };
+
 // The same from a parsed document (one a service keeps, with overrides applied: Document::with_overrides).
-LoadedDeal read_deal_with_warnings(Document document, const Catalogue& catalogue);
+LoadedDeal read_deal_with_warnings(Document document, const Catalogue& catalogue,
+                                   UncertaintyCheck uncertainty = UncertaintyCheck::check);
 // The catalogue the model file `model`, parsed as `document`, uses (as load_deal finds it).
 Catalogue catalogue_of(const Document& document, const std::filesystem::path& model, const CatalogueSearch& search = {});
 

@@ -164,11 +164,13 @@ std::vector<engine::TrancheSizing<double>> to_double(const std::vector<engine::T
 }
 }  // namespace detail
 
-// The report on a projected ledger of `deal`. The break-even figures earn `target`: by default a
-// post-tax project IRR of the discount rate.
+// The headline of the report on a projected ledger of `deal`: the deal, the metrics, the
+// utilisation and the break-even figures (which earn `target`: by default a post-tax project IRR
+// of the discount rate), without the statements, covenants, structures, debt sizing or months.
+// What run_json_headline writes and a quote answers with.
 template <num::Numeric Num>
-RunReport make_run_report(const deal::Deal& deal, const engine::Ledger<Num>& ledger, bool with_ledger,
-                          std::optional<solve::ReturnTarget> target = std::nullopt) {
+RunReport make_headline_report(const deal::Deal& deal, const engine::Ledger<Num>& ledger,
+                               std::optional<solve::ReturnTarget> target = std::nullopt) {
   RunReport report;
   report.deal_name = deal.name;
   report.currency = deal.currency;
@@ -177,9 +179,6 @@ RunReport make_run_report(const deal::Deal& deal, const engine::Ledger<Num>& led
   report.discount_rate = num::to_double(deal.discount_rate);
   report.exact = std::same_as<Num, num::Decimal>;
   report.metrics = engine::metrics(deal, ledger).converted([](const Num& value) { return num::to_double(value); });
-  report.income_statement = detail::to_double(engine::income_statement(ledger));
-  report.cash_flow = detail::to_double(engine::cash_flow_statement(ledger));
-  report.balance_sheet = detail::to_double(engine::balance_sheet_statement(ledger));
   report.utilisation = solve::average_utilisation(ledger);
   const solve::ReturnTarget break_even_target = target.value_or(solve::ReturnTarget{report.discount_rate});
   if constexpr (std::same_as<Num, double>)
@@ -187,6 +186,18 @@ RunReport make_run_report(const deal::Deal& deal, const engine::Ledger<Num>& led
                            solve::npv(ledger, break_even_target.basis, break_even_target.annual_rate));
   else
     detail::add_break_even(report, deal, break_even_target);
+  return report;
+}
+
+// The report on a projected ledger of `deal`: the headline above, the statements, the covenant
+// tests, the structures, the debt sizing and, with `with_ledger`, the monthly ledger.
+template <num::Numeric Num>
+RunReport make_run_report(const deal::Deal& deal, const engine::Ledger<Num>& ledger, bool with_ledger,
+                          std::optional<solve::ReturnTarget> target = std::nullopt) {
+  RunReport report = make_headline_report(deal, ledger, target);
+  report.income_statement = detail::to_double(engine::income_statement(ledger));
+  report.cash_flow = detail::to_double(engine::cash_flow_statement(ledger));
+  report.balance_sheet = detail::to_double(engine::balance_sheet_statement(ledger));
   report.covenants = engine::covenant_report(deal, ledger);
   report.structures = engine::structure_report(deal, ledger);
   // The sizing of a sized tranche, from the projection that sized it (the ledger carries the result).

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <thread>
 #include <utility>
 
@@ -58,6 +59,21 @@ TEST(EngineMinimal, ProjectIrrIsTheAnnuityRateOfTheLease) {
   const double equity_npv = -9.7e6 / e + 3.3e6 / std::pow(e, 12) + 3.6e6 / std::pow(e, 24) + 3.6e6 / std::pow(e, 36);
   EXPECT_NEAR(equity_npv / 9.7e6, 0.0, 1e-9);
   EXPECT_LT(*y.equity_irr.rate, *m.equity_irr.rate);
+}
+
+// Monthly flows of -100, 230, -132 have two IRRs, 10% and 20% a month: the figure is the annual
+// rate of the one nearest the guess, and the note lists both as annual rates, as the figure is.
+TEST(EngineMinimal, SeveralIrrsAreNamedAsTheAnnualRatesTheFigureIs) {
+  const engine::AnnualIrr irr = engine::detail::annual_irr({-100, 230, -132});
+  ASSERT_TRUE(irr.rate);
+  EXPECT_NEAR(*irr.rate, std::pow(1.1, 12) - 1, 1e-9);
+  char ten[16], twenty[16];
+  std::snprintf(ten, sizeof ten, "%.2f%%", (std::pow(1.1, 12) - 1) * 100);     // 213.84%
+  std::snprintf(twenty, sizeof twenty, "%.2f%%", (std::pow(1.2, 12) - 1) * 100);  // 791.61%
+  EXPECT_NE(irr.note.find(std::string("annual rates of ") + ten + " and " + twenty), std::string::npos) << irr.note;
+  EXPECT_NE(irr.note.find(std::string("given: ") + ten), std::string::npos) << irr.note;
+  EXPECT_NE(irr.note.find("change sign 2 times"), std::string::npos) << irr.note;
+  EXPECT_EQ(engine::detail::annual_irr({-100, 10, 110}).note, "");  // one IRR: nothing to explain
 }
 
 TEST(EngineMinimal, NetMarginIsProfitOverRevenue) {

@@ -14,6 +14,7 @@
 #include "leasecalc/fin/irr.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
@@ -117,11 +118,38 @@ struct Metrics {
 
 namespace detail {
 
+inline double annual_rate(double monthly_rate) { return std::pow(1.0 + monthly_rate, 12.0) - 1.0; }
+
+// "34.33%", or "2.5e+08%" for the far roots a sign-changing flow also has.
+inline std::string annual_percent(double rate) {
+  char text[32];
+  std::snprintf(text, sizeof text, std::fabs(rate) < 100 ? "%.2f%%" : "%.3g%%", rate * 100);
+  return text;
+}
+
+// The IRR of monthly flows as an annual rate. Where the flows have several, the note lists them as
+// annual rates too, beside the figure it explains (fin::irr words them per period, per month here).
 inline AnnualIrr annual_irr(const std::vector<double>& monthly_flows) {
   const fin::IrrResult result = fin::irr(monthly_flows);
   AnnualIrr irr;
-  if (result.has_rate()) irr.rate = std::pow(1.0 + result.rate, 12.0) - 1.0;
-  if (result.status != fin::IrrStatus::unique) irr.note = result.message;
+  if (result.has_rate()) irr.rate = annual_rate(result.rate);
+  if (result.status == fin::IrrStatus::multiple_roots) {
+    int changes = 0;
+    double sign = 0;
+    for (const double flow : monthly_flows)
+      if (flow != 0) {
+        if (sign != 0 && (flow > 0) != (sign > 0)) ++changes;
+        sign = flow;
+      }
+    std::string roots;
+    for (std::size_t i = 0; i < result.roots.size(); ++i)
+      roots += (i == 0 ? "" : i + 1 == result.roots.size() ? " and " : ", ") + annual_percent(annual_rate(result.roots[i]));
+    irr.note = "several IRRs: the monthly cash flows change sign " + std::to_string(changes) +
+               " times and NPV is zero at annual rates of " + roots + "; given: " + annual_percent(*irr.rate) +
+               ", the one nearest 10% a month";
+  } else if (result.status != fin::IrrStatus::unique) {
+    irr.note = result.message;
+  }
   return irr;
 }
 

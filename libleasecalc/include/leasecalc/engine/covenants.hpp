@@ -142,7 +142,7 @@ std::vector<ContractRevenue<Num>> contract_revenue(const deal::Deal& deal) {
       for (const auto& segment : segments)
         if (segment.take_or_pay == take_or_pay && segment.kind == phases::Segment::Kind::committed &&
             (with_follow_on || !segment.follow_on))
-          phases::revenue_detail::bill_committed(segment, horizon, deal.credit_classes, scratch, revenue);
+          phases::revenue_detail::bill_committed(segment, horizon, deal.credit_classes, deal.billed_share, scratch, revenue);
       std::vector<Num> by_month;
       for (int m = 0; m < horizon; ++m) by_month.push_back(lease_revenue(scratch, m));
       return by_month;

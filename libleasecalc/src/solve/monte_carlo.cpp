@@ -462,7 +462,7 @@ void evaluate(const Plan& plan, MonteCarloResult& result, std::vector<std::optio
     paybacks[static_cast<std::size_t>(i)] = metrics.project_payback_months;
 
     // Covenant breaches on the test dates, by quarter.
-    const engine::CovenantReport report = engine::covenant_report(scenario, ledger);
+    const engine::CovenantReport report = engine::covenant_report(scenario, ledger, false);  // DSCR and LTV only
     int first_breach = -1;
     for (const auto& test : report.tests) {
       if (test.test != engine::CovenantTest::minimum_dscr && test.test != engine::CovenantTest::maximum_ltv) continue;

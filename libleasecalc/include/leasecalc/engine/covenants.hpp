@@ -162,8 +162,10 @@ inline std::vector<int> test_months(const deal::Covenants& covenants, deal::Date
 
 }  // namespace covenant_detail
 
+// `contract_tests` false leaves out the tests that bill each contract again (minimum contract
+// fulfilment, maximum customer share): a Monte Carlo scenario counts only the DSCR and LTV tests.
 template <num::Numeric Num>
-CovenantReport covenant_report(const deal::Deal& deal, const Ledger<Num>& l) {
+CovenantReport covenant_report(const deal::Deal& deal, const Ledger<Num>& l, bool contract_tests = true) {
   CovenantReport report;
   report.terms = deal.covenants;
   const int horizon = l.months();
@@ -209,13 +211,16 @@ CovenantReport covenant_report(const deal::Deal& deal, const Ledger<Num>& l) {
   const int look_back =
       deal.covenants.look_back == deal::CovenantLookBack::trailing_12_months ? 12 : period;
   // Billed again contract by contract only for the tests that read it.
-  const auto contracts = deal.covenants.minimum_contract_fulfilment || deal.covenants.maximum_customer_share
+  const auto contracts = contract_tests && (deal.covenants.minimum_contract_fulfilment || deal.covenants.maximum_customer_share)
                              ? covenant_detail::contract_revenue<Num>(deal)
                              : std::vector<covenant_detail::ContractRevenue<Num>>{};
 
   for (const CovenantTestInfo& info : covenant_tests) {
     const auto& threshold = covenant_threshold(deal.covenants, info.test);
     if (!threshold) continue;
+    if (!contract_tests &&
+        (info.test == CovenantTest::minimum_contract_fulfilment || info.test == CovenantTest::maximum_customer_share))
+      continue;
     CovenantTestResult result{info.test, num::to_double(*threshold), {}, std::nullopt, std::nullopt};
     for (const int t : report.test_months) {
       const int window_start = std::max(0, t - look_back + 1);

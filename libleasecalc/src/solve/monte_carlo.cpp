@@ -331,6 +331,9 @@ struct Plan {
   deal::Covenants covenants;     // the scenarios' covenants: the model's, or the DSCR test counted
   std::size_t quarters = 0;
   std::vector<double> held;      // with fleet events: the units the model's customers hold, by month
+  // An exponential residual rule as the curve by whole month of age that with_residual_factor
+  // scales, worked out once (decimal exponentials) rather than in every scenario that draws it.
+  std::optional<deal::ResidualCurve> residual_by_age;
 };
 
 // The events of scenario i (deal::Events), from a generator seeded by the seed and i alone: each
@@ -424,9 +427,14 @@ void draw_fleet_and_power(const Plan& plan, Eigen::Index i, deal::Deal& scenario
 
 deal::Deal scenario_of(const Plan& plan, Eigen::Index i, EventsDrawn& events, double& unbilled) {
   deal::Deal scenario = plan.model;
-  for (std::size_t j = 0; j < plan.uncertainty.inputs.size(); ++j)
-    if (plan.applies[j])
-      scenario = with_change(scenario, plan.uncertainty.inputs[j].input, plan.draws.changes(i, static_cast<Eigen::Index>(j)));
+  for (std::size_t j = 0; j < plan.uncertainty.inputs.size(); ++j) {
+    if (!plan.applies[j]) continue;
+    const UncertainQuantity input = plan.uncertainty.inputs[j].input;
+    const double change = plan.draws.changes(i, static_cast<Eigen::Index>(j));
+    if (input == UncertainQuantity::residual && change != 0 && plan.residual_by_age)
+      scenario.assets.residual = *plan.residual_by_age;  // the same shares, read from the curve
+    scenario = with_change(scenario, input, change);
+  }
   scenario.covenants = plan.covenants;
   events = draw_events(plan.uncertainty.events, plan.uncertainty.seed, i, scenario);
   draw_fleet_and_power(plan, i, scenario, events, unbilled);
@@ -593,7 +601,7 @@ void cap_utilisation(const deal::Deal& deal, const Uncertainty& uncertainty, con
 // The plan of a run: which inputs apply, the utilisation draws capped (into result.changes and
 // the draws), the covenants counted and, with fleet events, what the model's customers hold.
 Plan make_plan(const deal::Deal& deal, const Uncertainty& uncertainty, Draws& draws, MonteCarloResult& result) {
-  Plan plan{deal, uncertainty, draws, {}, deal.covenants, static_cast<std::size_t>((deal.horizon_months + 2) / 3), {}};
+  Plan plan{deal, uncertainty, draws, {}, deal.covenants, static_cast<std::size_t>((deal.horizon_months + 2) / 3), {}, {}};
   for (const auto& input : uncertainty.inputs) {
     const auto reason = inapplicable(deal, sensitivity_input(input.input));
     if (reason) result.notes.push_back(std::string(uncertainty_key(input.input)) + ": ignored, " + *reason);
@@ -602,6 +610,12 @@ Plan make_plan(const deal::Deal& deal, const Uncertainty& uncertainty, Draws& dr
   if (uncertainty.events.fleet_events()) {
     const auto ledger = engine::project<double>(deal);
     for (int m = 0; m < ledger.months(); ++m) plan.held.push_back(ledger(engine::Line::units_contracted, m));
+  }
+  if (std::holds_alternative<deal::ResidualExponential>(deal.assets.residual)) {
+    deal::ResidualCurve curve;
+    for (int age = 0; age <= deal.horizon_months; ++age)
+      curve.share_by_age.points.push_back({age, engine::residual_share<deal::Decimal>(deal.assets.residual, age)});
+    plan.residual_by_age = std::move(curve);
   }
   result.changes = std::move(draws.changes);
   cap_utilisation(deal, uncertainty, plan.applies, result);

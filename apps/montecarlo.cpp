@@ -21,7 +21,7 @@ namespace {
 constexpr const char* montecarlo_usage =
     "usage: leasecalc montecarlo MODEL.yaml [--runs N] [--seed S] [--threads T] [--format table|csv|json]\n"
     "                            [--scale 亿|万|bn|M|k|1] [--xlsx FILE] [--quiet]\n"
-    "                            [--sampling random|latin_hypercube] [--scenarios FILE]\n"
+    "                            [--sampling random|latin_hypercube|sobol] [--scenarios FILE]\n"
     "                            [--equity-target RATE] [--max-debt-at-breach P]\n"
     "\n"
     "Draws N scenarios of the deal's uncertain inputs (contract price, price decay, utilisation,\n"
@@ -72,10 +72,11 @@ int montecarlo(Args args) {
       else if (line.is("--xlsx")) xlsx = xlsx_option(line);
       else if (line.is("--quiet")) quiet = true;
       else if (line.is("--sampling")) {
-        const std::string_view value = line.value("random or latin_hypercube");
+        const std::string_view value = line.value("random, latin_hypercube or sobol");
         if (value == "random") sampling = deal::Sampling::random;
         else if (value == "latin_hypercube") sampling = deal::Sampling::latin_hypercube;
-        else throw UsageError("--sampling expects random or latin_hypercube, got '" + std::string(value) + "'");
+        else if (value == "sobol") sampling = deal::Sampling::sobol;
+        else throw UsageError("--sampling expects random, latin_hypercube or sobol, got '" + std::string(value) + "'");
       } else if (line.is("--equity-target")) {
         equity_target = percent_option(line, -1, 10, "a rate such as 12%");
       } else if (line.is("--max-debt-at-breach")) {

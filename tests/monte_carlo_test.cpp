@@ -569,7 +569,7 @@ TEST(UncertaintySection, MarketAndCorrelationErrorsAreLocated) {
                "generation_jump");
   expect_error("uncertainty:\n  market:\n    volatility: 20%\n    paths: [[1, 0.9]]\n", 4, "uncertainty.market.paths",
                "one or the other");
-  expect_error("uncertainty:\n  sampling: sobol\n", 2, "uncertainty.sampling", "latin_hypercube");
+  expect_error("uncertainty:\n  sampling: halton\n", 2, "uncertainty.sampling", "latin_hypercube");
   expect_error("uncertainty:\n  events: {termination_fee_months: 6}\n", 2, "uncertainty.events.termination_fee_months",
                "early_termination");
 }
@@ -620,7 +620,7 @@ TEST(MonteCarloCli, SameAnswerOnOneAndTwoThreadsAndClearErrors) {
   while (std::getline(rows, row)) ++count;
   EXPECT_EQ(count, 40);
   std::filesystem::remove(kept);
-  EXPECT_EQ(test::run_leasecalc("montecarlo " + model + " --sampling sobol").exit_code, 2);
+  EXPECT_EQ(test::run_leasecalc("montecarlo " + model + " --sampling halton").exit_code, 2);
 
   for (const std::string& args : {"montecarlo " + model + " --runs 0", "montecarlo " + model + " --threads x",
                                  "montecarlo " + model + " --seed -1", std::string("montecarlo")})

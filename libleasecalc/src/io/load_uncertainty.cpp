@@ -31,14 +31,36 @@ constexpr auto uncertainty_keys = std::to_array<std::string_view>(
     {"runs", "seed", "dscr_covenant", "price", "price_decay", "utilisation", "residual", "power_tariff", "debt_rate",
      "server_price", "market", "correlations", "sampling", "events"});
 constexpr auto event_keys = std::to_array<std::string_view>(
-    {"customer_default", "re_lease_after", "early_termination", "termination_fee_months"});
+    {"customer_default", "re_lease_after", "early_termination", "termination_fee_months", "delivery_delay",
+     "late_delivery_credit", "failure_rate", "repair_months", "power_shock"});
+constexpr auto power_shock_keys = std::to_array<std::string_view>({"probability", "size", "duration"});
 constexpr auto market_keys = std::to_array<std::string_view>(
     {"drift", "reversion", "trend", "volatility", "generations", "generation_jump", "paths"});
 constexpr auto correlation_keys = std::to_array<std::string_view>({"inputs", "matrix"});
 constexpr auto distribution_keys =
     std::to_array<std::string_view>({"distribution", "mean", "sd", "min", "max", "low", "mode", "high"});
 
-deal::Distribution read_distribution(Object object, bool relative) {
+// What a distribution's values are: changes (percentages; relative ones at least -100%), shares
+// from 0% to 100%, or months from 0 to 600.
+enum class Values { change, relative_change, share, months };
+
+double value_of(const Field& field, Values values, Range range) {
+  switch (values) {
+    case Values::change:
+    case Values::relative_change: return num::to_double(field.as_percent(range));
+    case Values::share: return num::to_double(field.as_percent(Range::fraction));
+    case Values::months: {
+      const double months = num::to_double(field.as_number(Range::non_negative));
+      if (months > 600) field.fail_expected("at most 600 months");
+      return months;
+    }
+  }
+  return 0;
+}
+
+deal::Distribution read_distribution(Object object, Values values) {
+  const bool relative = values == Values::relative_change;
+  const auto percent = [values](const Field& field, Range range = Range::any) { return value_of(field, values, range); };
   enum class Kind { normal, uniform, triangular };
   const Kind kind = object.required_enum<Kind>(
       "distribution", {{"normal", Kind::normal}, {"uniform", Kind::uniform}, {"triangular", Kind::triangular}});
@@ -98,7 +120,7 @@ deal::MarketPath read_market(Object object) {
     }
   }
   if (std::optional<Object> jump = object.optional_object("generation_jump", distribution_keys))
-    market.generation_jump = read_distribution(*jump, true);
+    market.generation_jump = read_distribution(*jump, Values::relative_change);
   else if (generations)
     generations->fail("needs a generation_jump beside it: the market's change at each generation");
   if (const std::optional<List> paths = object.optional_list("paths")) {
@@ -173,6 +195,32 @@ deal::Events read_events(Object object) {
     events.termination_fee_months = num::to_double(field->as_number(Range::non_negative));
     if (events.early_termination_probability == 0) field->fail("applies only with early_termination above 0%");
   }
+  if (std::optional<Object> delay = object.optional_object("delivery_delay", distribution_keys))
+    events.delivery_delay_months = read_distribution(*delay, Values::months);
+  if (const auto field = object.optional_field("late_delivery_credit")) {
+    events.late_delivery_credit = percent(*field, Range::non_negative);
+    if (events.late_delivery_credit > 10) field->fail_expected("at most 1000% of a month's fee");
+    if (!events.delivery_delay_months) field->fail("applies only with a delivery_delay");
+  }
+  if (std::optional<Object> rate = object.optional_object("failure_rate", distribution_keys))
+    events.failure_rate = read_distribution(*rate, Values::share);
+  if (const auto field = object.optional_field("repair_months")) {
+    events.repair_months = field->as_count();
+    if (events.repair_months > 600) field->fail_expected("at most 600 months");
+    if (!events.failure_rate) field->fail("applies only with a failure_rate");
+  }
+  if (std::optional<Object> shock = object.optional_object("power_shock", power_shock_keys)) {
+    deal::PowerShock power;
+    power.annual_probability = percent(shock->field("probability"), Range::fraction);
+    Object size = shock->object("size", distribution_keys);
+    power.size = read_distribution(size, Values::relative_change);
+    if (const auto field = shock->optional_field("duration")) {
+      power.duration_months = field->as_months();
+      if (power.duration_months < 1) field->fail_expected("at least 1 month");
+    }
+    shock->finish();
+    events.power_shock = power;
+  }
   object.finish();
   return events;
 }
@@ -191,13 +239,15 @@ std::optional<deal::Uncertainty> read_uncertainty(const Document& document) {
     uncertainty.dscr_covenant = num::to_double(covenant->as_number());
   for (const deal::UncertainQuantity quantity : deal::uncertain_quantities)
     if (std::optional<Object> object = section->optional_object(deal::uncertainty_key(quantity), distribution_keys))
-      uncertainty.inputs.push_back({quantity, read_distribution(*object, deal::is_relative_change(quantity))});
+      uncertainty.inputs.push_back({quantity, read_distribution(*object, deal::is_relative_change(quantity) ? Values::relative_change : Values::change)});
   if (std::optional<Object> market = section->optional_object("market", market_keys)) uncertainty.market = read_market(*market);
   if (std::optional<Object> correlations = section->optional_object("correlations", correlation_keys))
     uncertainty.correlations = read_correlations(*correlations, uncertainty);
   if (std::optional<Object> events = section->optional_object("events", event_keys)) uncertainty.events = read_events(*events);
   uncertainty.sampling = section->optional_enum<deal::Sampling>(
-      "sampling", {{"random", deal::Sampling::random}, {"latin_hypercube", deal::Sampling::latin_hypercube}})
+      "sampling", {{"random", deal::Sampling::random},
+                   {"latin_hypercube", deal::Sampling::latin_hypercube},
+                   {"sobol", deal::Sampling::sobol}})
       .value_or(deal::Sampling::random);
   section->finish();
   return uncertainty;

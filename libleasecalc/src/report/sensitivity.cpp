@@ -366,6 +366,14 @@ json breaking_points_json(const MonteCarloReport& r) {
   return {{"equity_target", r.equity_target}, {"inputs", points}};
 }
 
+const char* sampling_key(deal::Sampling sampling) {
+  switch (sampling) {
+    case deal::Sampling::latin_hypercube: return "latin_hypercube";
+    case deal::Sampling::sobol: return "sobol";
+    default: return "random";
+  }
+}
+
 json estimate_json(const solve::Estimate& e) { return {{"value", e.value}, {"standard_error", e.standard_error}}; }
 
 json debt_at_breach_json(const MonteCarloReport& r) {
@@ -471,10 +479,18 @@ void write_table(std::ostream& out, const MonteCarloReport& r, const Scale& scal
         << " scenarios never pay back\n";
   }
   if (u.market) out << "Market rent on a monthly path: " << describe(*u.market) << "\n";
-  if (u.events.any())
+  if (u.events.any()) {
     out << "Drawn events: a customer default in " << percent_with_error(mc.customer_default_drawn)
         << " of the scenarios (re-leased after " << u.events.re_lease_after_months << " months), an early exit in "
-        << percent_with_error(mc.early_termination_drawn) << "\n";
+        << percent_with_error(mc.early_termination_drawn);
+    if (u.events.delivery_delay_months) out << ", a late delivery in " << percent_with_error(mc.late_delivery_drawn);
+    if (u.events.power_shock) out << ", a power-price shock in " << percent_with_error(mc.power_shock_drawn);
+    out << "\n";
+    if (u.events.fleet_events())
+      out << "Server-months held by customers but unbilled (servers late, or failed with no spare left): mean "
+          << format("%.1f", mc.unbilled_unit_months.value) << " +/- " << format("%.1f", mc.unbilled_unit_months.standard_error)
+          << " a scenario\n";
+  }
   write_lender_table(out, mc, scale, r.currency);
   write_breaking_points(out, r);
   if (r.breach_level) {
@@ -560,7 +576,7 @@ void write_json(std::ostream& out, const MonteCarloReport& r) {
                    {"probability_npv_negative_standard_error", mc.probability_npv_negative_standard_error},
                    {"project_payback_months", payback},
                    {"market", mc.uncertainty.market ? json(describe(*mc.uncertainty.market)) : json(nullptr)},
-                   {"sampling", mc.uncertainty.sampling == deal::Sampling::latin_hypercube ? "latin_hypercube" : "random"},
+                   {"sampling", sampling_key(mc.uncertainty.sampling)},
                    {"lender", lender_json(mc.lender)},
                    {"events",
                     {{"customer_default", mc.uncertainty.events.customer_default},
@@ -568,7 +584,10 @@ void write_json(std::ostream& out, const MonteCarloReport& r) {
                      {"early_termination_probability", mc.uncertainty.events.early_termination_probability},
                      {"termination_fee_months", mc.uncertainty.events.termination_fee_months},
                      {"scenarios_with_customer_default", estimate_json(mc.customer_default_drawn)},
-                     {"scenarios_with_early_termination", estimate_json(mc.early_termination_drawn)}}},
+                     {"scenarios_with_early_termination", estimate_json(mc.early_termination_drawn)},
+                     {"scenarios_with_late_delivery", estimate_json(mc.late_delivery_drawn)},
+                     {"scenarios_with_power_shock", estimate_json(mc.power_shock_drawn)},
+                     {"unbilled_unit_months", estimate_json(mc.unbilled_unit_months)}}},
                    {"convergence", mc.convergence},
                    {"breaking_points", breaking_points_json(r)},
                    {"max_debt_at_breach", debt_at_breach_json(r)},

@@ -3,6 +3,7 @@
 #include "leasecalc/deal/fleet.hpp"
 #include "leasecalc/engine/covenants.hpp"
 #include "leasecalc/engine/metrics.hpp"
+#include "leasecalc/engine/phases/booking.hpp"
 #include "leasecalc/engine/phases/capex.hpp"
 #include "leasecalc/engine/phases/fleet_value.hpp"
 #include "leasecalc/engine/project.hpp"
@@ -10,6 +11,8 @@
 #include "leasecalc/solve/market_path.hpp"
 
 #include <Eigen/Cholesky>
+
+#include <boost/random/sobol.hpp>
 
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/triangular.hpp>
@@ -102,7 +105,7 @@ Eigen::VectorXd stream_uniforms(std::uint64_t seed, std::uint32_t stream, Eigen:
   std::mt19937_64 generator(sequence);
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   Eigen::VectorXd u(runs);
-  if (sampling == deal::Sampling::random) {
+  if (sampling != deal::Sampling::latin_hypercube) {  // Sobol: the first draw is the coordinate's shift
     for (Eigen::Index i = 0; i < runs; ++i) u(i) = uniform(generator);
     return u;
   }
@@ -143,6 +146,18 @@ Draws draw(const Uncertainty& uncertainty) {
         uncertainty.seed, static_cast<std::uint32_t>(sensitivity_input(uncertainty.inputs[static_cast<std::size_t>(j)].input)),
         runs, uncertainty.sampling);
   if (market) uniforms.col(inputs) = stream_uniforms(uncertainty.seed, market_stream, runs, uncertainty.sampling);
+  if (uncertainty.sampling == deal::Sampling::sobol && uniforms.cols() > 0) {
+    // Point i of the Sobol sequence, its coordinate j shifted by stream j's first uniform, mod 1
+    // (a random shift: every point stays uniform, the set keeps its low discrepancy).
+    boost::random::sobol sequence(static_cast<std::size_t>(uniforms.cols()));
+    const Eigen::RowVectorXd shift = uniforms.row(0);
+    for (Eigen::Index i = 0; i < runs; ++i)
+      for (Eigen::Index j = 0; j < uniforms.cols(); ++j) {
+        const double point = std::ldexp(static_cast<double>(sequence() >> 11), -53);  // 53 bits: exact in a double
+        const double shifted = point + shift(j);
+        uniforms(i, j) = shifted >= 1 ? shifted - 1 : shifted;
+      }
+  }
 
   if (const auto& correlated = uncertainty.correlations; !correlated.keys.empty()) {
     std::vector<Eigen::Index> columns;
@@ -212,11 +227,77 @@ std::optional<Summary> summarise(std::vector<double> values) {
 
 namespace {
 
+// SplitMix64: spreads neighbouring scenario numbers into unrelated seeds.
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+std::vector<double> power_index(const deal::PowerShock& shock, int months, std::uint64_t seed, std::uint64_t scenario) {
+  std::vector<double> index(static_cast<std::size_t>(std::max(months, 1)), 1.0);
+  std::mt19937_64 generator(mix(seed ^ mix(scenario + 0x706f776572ULL)));  // "power"
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  for (int year = 0; 12 * year < months; ++year) {
+    // Three draws every year, struck or not, so that a year's shock does not hang on the years before.
+    const double strikes = uniform(generator), when = uniform(generator), size = uniform(generator);
+    if (strikes >= shock.annual_probability) continue;
+    const int start = 12 * year + std::min(11, static_cast<int>(when * 12));
+    const double factor = std::max(0.0, 1 + quantile(shock.size, size));
+    for (int m = start; m < std::min(months, start + shock.duration_months); ++m) index[static_cast<std::size_t>(m)] *= factor;
+  }
+  return index;
+}
+
+FleetShortfall fleet_shortfall(const deal::Deal& deal, const std::vector<int>& months_late, double failure_rate,
+                               int repair_months, double late_delivery_credit, const std::vector<double>& held) {
+  const int months = deal.horizon_months;
+  const auto size = static_cast<std::size_t>(std::max(months, 1));
+  FleetShortfall result;
+  std::vector<std::pair<int, int>> lots;  // month, servers
+  if (deal.cluster.deliveries.empty()) lots.emplace_back(0, deal.cluster.servers);
+  for (const auto& lot : deal.cluster.deliveries) lots.emplace_back(engine::month_index(deal.start, lot.date), lot.servers);
+  result.months_late.assign(lots.size(), 0);
+  std::vector<double> modelled(size, 0.0), served(size, 0.0);
+  for (std::size_t k = 0; k < lots.size(); ++k) {
+    const int on_time = std::max(0, lots[k].first);
+    const int late = k < months_late.size() ? std::clamp(months_late[k], 0, std::max(0, months - 1 - on_time)) : 0;
+    result.months_late[k] = late;
+    for (int m = on_time; m < months; ++m) modelled[static_cast<std::size_t>(m)] += lots[k].second;
+    for (int m = on_time + late; m < months; ++m) served[static_cast<std::size_t>(m)] += lots[k].second;
+  }
+  result.late.assign(size, 0.0);
+  result.unreplaced.assign(size, 0.0);
+  result.billed_share.assign(size, 1.0);
+  double in_repair = 0;  // failed in the last `repair_months` months, a month's failures being served x rate / 12
+  for (std::size_t m = 0; m < size && static_cast<int>(m) < months; ++m) {
+    in_repair += served[m] * failure_rate / 12;
+    if (static_cast<int>(m) >= repair_months) in_repair -= served[m - static_cast<std::size_t>(repair_months)] * failure_rate / 12;
+    const double spares = deal::spare_units(deal.cluster, static_cast<int>(served[m]));
+    result.late[m] = modelled[m] - served[m];
+    result.unreplaced[m] = std::max(0.0, in_repair - spares);
+    const double holding = m < held.size() ? held[m] : 0.0;
+    const double idle = std::max(0.0, modelled[m] - holding);  // servers no customer holds stand in first
+    const double missing = std::max(0.0, result.late[m] + result.unreplaced[m] - idle);
+    const double missing_late = std::max(0.0, result.late[m] - idle);
+    if (holding <= 0) continue;
+    result.billed_share[m] = std::clamp(1 - (missing + late_delivery_credit * missing_late) / holding, 0.0, 1.0);
+    result.unbilled_unit_months += std::min(missing, holding);
+  }
+  return result;
+}
+
+namespace {
+
 // Counts by deal quarter and over the life, summed over the scenarios a worker evaluates: whole
 // numbers, so the sum is the same in any order.
 struct Tally {
   std::vector<int> dscr_breach, ltv_breach, cash_trap, funding_shortfall, first_breach;
-  int breach = 0, cash_trap_life = 0, funding_shortfall_life = 0, loss = 0, defaulted = 0, terminated = 0;
+  int breach = 0, cash_trap_life = 0, funding_shortfall_life = 0, loss = 0, defaulted = 0, terminated = 0, late = 0,
+      power_shocked = 0;
 
   explicit Tally(std::size_t quarters)
       : dscr_breach(quarters), ltv_breach(quarters), cash_trap(quarters), funding_shortfall(quarters),
@@ -236,6 +317,8 @@ struct Tally {
     loss += other.loss;
     defaulted += other.defaulted;
     terminated += other.terminated;
+    late += other.late;
+    power_shocked += other.power_shocked;
   }
 };
 
@@ -247,20 +330,16 @@ struct Plan {
   std::vector<bool> applies;     // by input: whether it can change this deal
   deal::Covenants covenants;     // the scenarios' covenants: the model's, or the DSCR test counted
   std::size_t quarters = 0;
+  std::vector<double> held;      // with fleet events: the units the model's customers hold, by month
+  // An exponential residual rule as the curve by whole month of age that with_residual_factor
+  // scales, worked out once (decimal exponentials) rather than in every scenario that draws it.
+  std::optional<deal::ResidualCurve> residual_by_age;
 };
-
-// SplitMix64: spreads neighbouring scenario numbers into unrelated seeds.
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 // The events of scenario i (deal::Events), from a generator seeded by the seed and i alone: each
 // take-or-pay contract's default and early exit as the first month of a yearly hazard.
 struct EventsDrawn {
-  bool default_drawn = false, termination_drawn = false;
+  bool default_drawn = false, termination_drawn = false, late_drawn = false, power_shock_drawn = false;
 };
 
 EventsDrawn draw_events(const deal::Events& events, std::uint64_t seed, Eigen::Index i, deal::Deal& scenario) {
@@ -300,13 +379,65 @@ EventsDrawn draw_events(const deal::Events& events, std::uint64_t seed, Eigen::I
   return drawn;
 }
 
-deal::Deal scenario_of(const Plan& plan, Eigen::Index i, EventsDrawn& events) {
+// A generator of scenario i's draws for one kind of event, seeded by the seed, i and the kind alone.
+std::mt19937_64 event_generator(std::uint64_t seed, Eigen::Index i, std::uint64_t kind) {
+  return std::mt19937_64(mix(seed ^ mix(static_cast<std::uint64_t>(i) + kind)));
+}
+
+// The fleet events (deliveries late, failures against the spares) and power shocks of scenario i.
+void draw_fleet_and_power(const Plan& plan, Eigen::Index i, deal::Deal& scenario, EventsDrawn& drawn,
+                          double& unbilled) {
+  const deal::Events& events = plan.uncertainty.events;
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  if (events.fleet_events()) {
+    const std::size_t lots = std::max<std::size_t>(1, plan.model.cluster.deliveries.size());
+    std::vector<int> months_late(lots, 0);
+    if (events.delivery_delay_months) {
+      auto generator = event_generator(plan.uncertainty.seed, i, 0x64656c6179ULL);  // "delay"
+      for (int& late : months_late)
+        late = std::max(0, static_cast<int>(std::lround(quantile(*events.delivery_delay_months, uniform(generator)))));
+    }
+    double failure_rate = 0;  // without the event, the model's spares cover its failures
+    if (events.failure_rate) {
+      auto generator = event_generator(plan.uncertainty.seed, i, 0x6661696cULL);  // "fail"
+      failure_rate = std::clamp(quantile(*events.failure_rate, uniform(generator)), 0.0, 1.0);
+      scenario.cluster.annual_failure_rate = num::from_double<deal::Decimal>(failure_rate);
+    }
+    FleetShortfall shortfall = fleet_shortfall(plan.model, months_late, failure_rate, events.repair_months,
+                                               events.late_delivery_credit, plan.held);
+    // The lots as delivered: explicit, each moved by its months late (clamped to the horizon), in date order.
+    if (scenario.cluster.deliveries.empty()) scenario.cluster.deliveries.push_back({scenario.start, scenario.cluster.servers});
+    for (std::size_t k = 0; k < scenario.cluster.deliveries.size(); ++k) {
+      auto& lot = scenario.cluster.deliveries[k];
+      lot.date = time::add_months(lot.date, shortfall.months_late[k], time::EndOfMonth::off);
+    }
+    std::stable_sort(scenario.cluster.deliveries.begin(), scenario.cluster.deliveries.end(),
+                     [](const deal::Tranche& a, const deal::Tranche& b) { return a.date < b.date; });
+    drawn.late_drawn = std::any_of(shortfall.months_late.begin(), shortfall.months_late.end(), [](int m) { return m > 0; });
+    unbilled = shortfall.unbilled_unit_months;
+    scenario.billed_share = std::move(shortfall.billed_share);
+  }
+  if (events.power_shock) {
+    scenario.power_index = power_index(*events.power_shock, scenario.horizon_months, plan.uncertainty.seed,
+                                       static_cast<std::uint64_t>(i));
+    drawn.power_shock_drawn =
+        std::any_of(scenario.power_index.begin(), scenario.power_index.end(), [](double x) { return x != 1; });
+  }
+}
+
+deal::Deal scenario_of(const Plan& plan, Eigen::Index i, EventsDrawn& events, double& unbilled) {
   deal::Deal scenario = plan.model;
-  for (std::size_t j = 0; j < plan.uncertainty.inputs.size(); ++j)
-    if (plan.applies[j])
-      scenario = with_change(scenario, plan.uncertainty.inputs[j].input, plan.draws.changes(i, static_cast<Eigen::Index>(j)));
+  for (std::size_t j = 0; j < plan.uncertainty.inputs.size(); ++j) {
+    if (!plan.applies[j]) continue;
+    const UncertainQuantity input = plan.uncertainty.inputs[j].input;
+    const double change = plan.draws.changes(i, static_cast<Eigen::Index>(j));
+    if (input == UncertainQuantity::residual && change != 0 && plan.residual_by_age)
+      scenario.assets.residual = *plan.residual_by_age;  // the same shares, read from the curve
+    scenario = with_change(scenario, input, change);
+  }
   scenario.covenants = plan.covenants;
   events = draw_events(plan.uncertainty.events, plan.uncertainty.seed, i, scenario);
+  draw_fleet_and_power(plan, i, scenario, events, unbilled);
   if (plan.uncertainty.market)
     scenario.market_index =
         market_path(*plan.uncertainty.market, scenario.horizon_months, plan.uncertainty.seed, static_cast<std::uint64_t>(i),
@@ -320,9 +451,13 @@ void evaluate(const Plan& plan, MonteCarloResult& result, std::vector<std::optio
   std::vector<char> flagged(plan.quarters);
   for (Eigen::Index i = first; i < end; ++i) {
     EventsDrawn events;
-    const deal::Deal scenario = scenario_of(plan, i, events);
+    double unbilled = 0;
+    const deal::Deal scenario = scenario_of(plan, i, events, unbilled);
     tally.defaulted += events.default_drawn;
     tally.terminated += events.termination_drawn;
+    tally.late += events.late_drawn;
+    tally.power_shocked += events.power_shock_drawn;
+    result.unbilled_by_scenario[static_cast<std::size_t>(i)] = unbilled;
     const auto ledger = engine::project<double>(scenario);
     const auto metrics = engine::metrics(scenario, ledger);
     const Outcome outcome = outcome_of(metrics);
@@ -335,7 +470,7 @@ void evaluate(const Plan& plan, MonteCarloResult& result, std::vector<std::optio
     paybacks[static_cast<std::size_t>(i)] = metrics.project_payback_months;
 
     // Covenant breaches on the test dates, by quarter.
-    const engine::CovenantReport report = engine::covenant_report(scenario, ledger);
+    const engine::CovenantReport report = engine::covenant_report(scenario, ledger, false);  // DSCR and LTV only
     int first_breach = -1;
     for (const auto& test : report.tests) {
       if (test.test != engine::CovenantTest::minimum_dscr && test.test != engine::CovenantTest::maximum_ltv) continue;
@@ -427,6 +562,9 @@ std::vector<std::string> convergence_notes(const MonteCarloResult& result, Eigen
                 static_cast<long long>(runs),
                 result.uncertainty.sampling == deal::Sampling::latin_hypercube
                     ? " (Latin hypercube: the standard errors shown are those of independent draws, an upper bound)"
+                : result.uncertainty.sampling == deal::Sampling::sobol
+                    ? " (Sobol: the standard errors shown are those of independent draws; on a smooth deal the error "
+                      "falls nearer 1/runs, compare seeds to see it)"
                     : "");
   notes.emplace_back(text);
   return notes;
@@ -460,7 +598,48 @@ void cap_utilisation(const deal::Deal& deal, const Uncertainty& uncertainty, con
            std::to_string(deal.cluster.servers) + ")"});
 }
 
+// The plan of a run: which inputs apply, the utilisation draws capped (into result.changes and
+// the draws), the covenants counted and, with fleet events, what the model's customers hold.
+Plan make_plan(const deal::Deal& deal, const Uncertainty& uncertainty, Draws& draws, MonteCarloResult& result) {
+  Plan plan{deal, uncertainty, draws, {}, deal.covenants, static_cast<std::size_t>((deal.horizon_months + 2) / 3), {}, {}};
+  for (const auto& input : uncertainty.inputs) {
+    const auto reason = inapplicable(deal, sensitivity_input(input.input));
+    if (reason) result.notes.push_back(std::string(uncertainty_key(input.input)) + ": ignored, " + *reason);
+    plan.applies.push_back(!reason);
+  }
+  if (uncertainty.events.fleet_events()) {
+    const auto ledger = engine::project<double>(deal);
+    for (int m = 0; m < ledger.months(); ++m) plan.held.push_back(ledger(engine::Line::units_contracted, m));
+  }
+  if (std::holds_alternative<deal::ResidualExponential>(deal.assets.residual)) {
+    deal::ResidualCurve curve;
+    for (int age = 0; age <= deal.horizon_months; ++age)
+      curve.share_by_age.points.push_back({age, engine::residual_share<deal::Decimal>(deal.assets.residual, age)});
+    plan.residual_by_age = std::move(curve);
+  }
+  result.changes = std::move(draws.changes);
+  cap_utilisation(deal, uncertainty, plan.applies, result);
+  draws.changes = result.changes;
+  // The DSCR and LTV tests counted: the model's, or a quarterly DSCR test that only reports.
+  result.lender.covenants_from_model = deal.covenants.any();
+  plan.covenants = tested_covenants(deal, uncertainty.dscr_covenant);
+  if (plan.covenants.minimum_dscr) result.lender.dscr_threshold = num::to_double(*plan.covenants.minimum_dscr);
+  if (plan.covenants.maximum_ltv) result.lender.ltv_threshold = num::to_double(*plan.covenants.maximum_ltv);
+
+  return plan;
+}
+
 }  // namespace
+
+deal::Deal monte_carlo_scenario(const deal::Deal& deal, const Uncertainty& uncertainty, Eigen::Index scenario) {
+  if (scenario < 0 || scenario >= uncertainty.runs) throw std::invalid_argument("no such scenario in the run");
+  MonteCarloResult scratch;
+  Draws draws = draw(uncertainty);
+  const Plan plan = make_plan(deal, uncertainty, draws, scratch);
+  EventsDrawn events;
+  double unbilled = 0;
+  return scenario_of(plan, scenario, events, unbilled);
+}
 
 MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertainty, unsigned threads,
                              const Progress& progress) {
@@ -475,22 +654,10 @@ MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertai
   result.defined = Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic>::Constant(runs, measures, false);
   result.first_breach_months.assign(static_cast<std::size_t>(runs), -1);
   result.lender_losses.assign(static_cast<std::size_t>(runs), 0.0);
+  result.unbilled_by_scenario.assign(static_cast<std::size_t>(runs), 0.0);
   std::vector<std::optional<double>> paybacks(static_cast<std::size_t>(runs));
 
-  Plan plan{deal, uncertainty, draws, {}, deal.covenants, static_cast<std::size_t>((deal.horizon_months + 2) / 3)};
-  for (const auto& input : uncertainty.inputs) {
-    const auto reason = inapplicable(deal, sensitivity_input(input.input));
-    if (reason) result.notes.push_back(std::string(uncertainty_key(input.input)) + ": ignored, " + *reason);
-    plan.applies.push_back(!reason);
-  }
-  result.changes = std::move(draws.changes);
-  cap_utilisation(deal, uncertainty, plan.applies, result);
-  draws.changes = result.changes;
-  // The DSCR and LTV tests counted: the model's, or a quarterly DSCR test that only reports.
-  result.lender.covenants_from_model = deal.covenants.any();
-  plan.covenants = tested_covenants(deal, uncertainty.dscr_covenant);
-  if (plan.covenants.minimum_dscr) result.lender.dscr_threshold = num::to_double(*plan.covenants.minimum_dscr);
-  if (plan.covenants.maximum_ltv) result.lender.ltv_threshold = num::to_double(*plan.covenants.maximum_ltv);
+  const Plan plan = make_plan(deal, uncertainty, draws, result);
 
   // Fixed-size chunks handed out in turn: each row's value depends on its own draws only.
   constexpr Eigen::Index chunk = 16;
@@ -569,6 +736,9 @@ MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertai
   lender.probability_of_loss = share(total.loss, runs);
   result.customer_default_drawn = share(total.defaulted, runs);
   result.early_termination_drawn = share(total.terminated, runs);
+  result.late_delivery_drawn = share(total.late, runs);
+  result.power_shock_drawn = share(total.power_shocked, runs);
+  result.unbilled_unit_months = mean_of(result.unbilled_by_scenario);
   result.convergence = convergence_notes(result, runs);
   return result;
 }

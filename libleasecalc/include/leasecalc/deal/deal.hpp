@@ -45,6 +45,12 @@ struct Deal {
   // (its sale and the loan's collateral) together, as the used-GPU market does. A scenario device
   // drawn in double, hence not Decimal; empty: every price as modelled.
   std::vector<double> market_index;
+  // Two more scenario devices of a Monte Carlo run, by deal month (after the last month, the last
+  // value; empty: as modelled): the power tariff relative to the model's (a price shock in force),
+  // and the share of what each customer holds that is billed, below 1 when servers the model has in
+  // service are missing (delivered late, failed with no spare left) or credited for lateness.
+  std::vector<double> power_index;
+  std::vector<double> billed_share;
 };
 
 // When the deal's advance payments are taxed: the model's rule, else the US rule (the §451(c)

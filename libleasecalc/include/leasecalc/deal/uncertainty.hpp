@@ -90,6 +90,15 @@ struct Correlations {
   std::vector<std::vector<double>> matrix;  // symmetric, unit diagonal, positive semi-definite
 };
 
+// A power-price shock: in each deal year, with `annual_probability`, a shock starts in a month drawn
+// evenly over the year and lasts `duration_months`; while it lasts the tariff is (1 + size) times
+// what it would be, `size` drawn per shock. Shocks in force together compound.
+struct PowerShock {
+  double annual_probability = 0;
+  Distribution size = Normal{};  // relative change of the tariff
+  int duration_months = 12;
+};
+
 // Events drawn per scenario, each take-or-pay contract on its own (one that the model already
 // defaults or ends early keeps the model's):
 // - customer default: in each year with the annual probability of default of the contract's credit
@@ -97,17 +106,37 @@ struct Correlations {
 //   `re_lease_after_months` and are re-leased as the contract states, at the market of the month;
 // - early termination: in each year with `early_termination_probability`; the customer pays
 //   `termination_fee_months` months of fees on the way out.
+// And for the fleet (solve::fleet_shortfall says what its customers lose):
+// - delivery delay: each delivery lot arrives `delivery_delay_months` late (drawn per lot, rounded
+//   to whole months, at the latest in the horizon's last month): paid, depreciated, drawn on by the
+//   loans (within their availability windows) and in service that much later. Customers are billed
+//   only for servers in service, and are credited `late_delivery_credit` of a month's fee for each
+//   server-month late;
+// - GPU failures: each server fails at `failure_rate` a year (drawn per scenario, replacing the
+//   model's rate, and so its replacement costs); a failed server is out for `repair_months`, its
+//   place taken by a spare while the pool (cluster spares) lasts, unbilled when none is left;
+// - power-price shocks (PowerShock).
 struct Events {
   bool customer_default = false;
   int re_lease_after_months = 6;
   double early_termination_probability = 0;  // annual
   double termination_fee_months = 0;
-  bool any() const { return customer_default || early_termination_probability > 0; }
+  std::optional<Distribution> delivery_delay_months;
+  double late_delivery_credit = 0;  // share of a month's fee per server-month late
+  std::optional<Distribution> failure_rate;  // annual, per server
+  int repair_months = 1;
+  std::optional<PowerShock> power_shock;
+  bool any() const {
+    return customer_default || early_termination_probability > 0 || fleet_events() || power_shock.has_value();
+  }
+  bool fleet_events() const { return delivery_delay_months.has_value() || failure_rate.has_value(); }
 };
 
-// Pseudo-random draws, or a Latin hypercube: each input's draws spread one to each of `runs` equal
-// slices of its probability.
-enum class Sampling { random, latin_hypercube };
+// Pseudo-random draws; a Latin hypercube: each input's draws spread one to each of `runs` equal
+// slices of its probability; or Sobol points (a low-discrepancy sequence, one coordinate per input
+// and the market's overall shock, in the section's order), each coordinate shifted at random mod 1
+// by its own stream so that estimates stay unbiased and have a standard error across seeds.
+enum class Sampling { random, latin_hypercube, sobol };
 
 struct Uncertainty {
   int runs = 2000;

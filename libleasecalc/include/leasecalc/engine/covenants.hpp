@@ -143,7 +143,7 @@ std::vector<ContractRevenue<Num>> contract_revenue(const deal::Deal& deal) {
       for (const auto& segment : segments)
         if (segment.take_or_pay == take_or_pay && segment.kind == phases::Segment::Kind::committed &&
             (with_follow_on || !segment.follow_on))
-          phases::revenue_detail::bill_committed(segment, horizon, deal.credit_classes, scratch, revenue);
+          phases::revenue_detail::bill_committed(segment, horizon, deal.credit_classes, deal.billed_share, scratch, revenue);
       std::vector<Num> by_month;
       for (int m = 0; m < horizon; ++m) by_month.push_back(lease_revenue(scratch, m));
       return by_month;
@@ -163,8 +163,10 @@ inline std::vector<int> test_months(const deal::Covenants& covenants, deal::Date
 
 }  // namespace covenant_detail
 
+// `contract_tests` false leaves out the tests that bill each contract again (minimum contract
+// fulfilment, maximum customer share): a Monte Carlo scenario counts only the DSCR and LTV tests.
 template <num::Numeric Num>
-CovenantReport covenant_report(const deal::Deal& deal, const Ledger<Num>& l) {
+CovenantReport covenant_report(const deal::Deal& deal, const Ledger<Num>& l, bool contract_tests = true) {
   CovenantReport report;
   report.terms = deal.covenants;
   const int horizon = l.months();
@@ -210,13 +212,16 @@ CovenantReport covenant_report(const deal::Deal& deal, const Ledger<Num>& l) {
   const int look_back =
       deal.covenants.look_back == deal::CovenantLookBack::trailing_12_months ? 12 : period;
   // Billed again contract by contract only for the tests that read it.
-  const auto contracts = deal.covenants.minimum_contract_fulfilment || deal.covenants.maximum_customer_share
+  const auto contracts = contract_tests && (deal.covenants.minimum_contract_fulfilment || deal.covenants.maximum_customer_share)
                              ? covenant_detail::contract_revenue<Num>(deal)
                              : std::vector<covenant_detail::ContractRevenue<Num>>{};
 
   for (const CovenantTestInfo& info : covenant_tests) {
     const auto& threshold = covenant_threshold(deal.covenants, info.test);
     if (!threshold) continue;
+    if (!contract_tests &&
+        (info.test == CovenantTest::minimum_contract_fulfilment || info.test == CovenantTest::maximum_customer_share))
+      continue;
     CovenantTestResult result{info.test, num::to_double(*threshold), {}, std::nullopt, std::nullopt};
     for (const int t : report.test_months) {
       const int window_start = std::max(0, t - look_back + 1);

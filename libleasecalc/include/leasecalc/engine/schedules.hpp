@@ -67,7 +67,8 @@ Num curve_at(const deal::Curve& curve, int month) {
   return before + (after - before) * (Num(month - prev->month) / Num(next->month - prev->month));
 }
 
-// The deal's market index in deal month `month` (deal::Deal::market_index); call only when it has one.
+// A scenario device's value in deal month `month` (deal::Deal::market_index, power_index or
+// billed_share; after its last month, the last value); call only when it has one.
 template <num::Numeric Num>
 Num market_index_at(const std::vector<double>& market_index, int month) {
   const auto index = static_cast<std::size_t>(std::clamp(month, 0, static_cast<int>(market_index.size()) - 1));

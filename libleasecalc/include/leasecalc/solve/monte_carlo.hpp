@@ -127,8 +127,13 @@ struct MonteCarloResult {
   // Among the scenarios with debt service; none without debt.
   std::optional<double> probability_dscr_below_covenant;
   LenderRisk lender;
-  // Shares of the scenarios in which a customer defaults, or leaves early (Uncertainty::events).
-  Estimate customer_default_drawn, early_termination_drawn;
+  // Shares of the scenarios in which a customer defaults, or leaves early, a delivery lot is late,
+  // a power-price shock strikes (Uncertainty::events).
+  Estimate customer_default_drawn, early_termination_drawn, late_delivery_drawn, power_shock_drawn;
+  // The server-months customers hold but are not billed for (servers late or failed with no spare
+  // left), their mean over the scenarios; kept per scenario.
+  Estimate unbilled_unit_months;
+  std::vector<double> unbilled_by_scenario;
   // Kept per scenario (for --scenarios): the first breach's deal month (-1: none) and the lenders' loss.
   std::vector<int> first_breach_months;
   std::vector<double> lender_losses;
@@ -140,6 +145,26 @@ struct MonteCarloResult {
   const std::optional<Summary>& summary(Measure measure) const { return summaries[static_cast<std::size_t>(measure)]; }
   int scenarios_without(Measure measure) const { return undefined[static_cast<std::size_t>(measure)]; }
 };
+
+// A scenario's power tariff relative to the model's by deal month [0, months) under the shocks of
+// deal::PowerShock, from a generator seeded by the run's seed and the scenario alone.
+std::vector<double> power_index(const deal::PowerShock& shock, int months, std::uint64_t seed, std::uint64_t scenario);
+
+// The fleet a scenario serves with (deal::Events: delivery delay, GPU failures): the deliveries'
+// months late, and by deal month the servers the model has in service that are missing (late, or
+// failed with no spare to stand in) and the share of what customers hold that is billed. Servers
+// idle in the model stand in first; `held` is what the customers hold by month in the model.
+struct FleetShortfall {
+  std::vector<int> months_late;  // by delivery lot, in the model's order
+  std::vector<double> late, unreplaced, billed_share;
+  double unbilled_unit_months = 0;
+};
+FleetShortfall fleet_shortfall(const deal::Deal& deal, const std::vector<int>& months_late, double failure_rate,
+                               int repair_months, double late_delivery_credit, const std::vector<double>& held);
+
+// Scenario `scenario` of the run: the deal as monte_carlo projects it (its inputs changed, its
+// events drawn, its market path and its devices), for inspection and tests.
+deal::Deal monte_carlo_scenario(const deal::Deal& deal, const Uncertainty& uncertainty, Eigen::Index scenario);
 
 // `threads` workers (at least one) share the scenarios; the result is the same on any number.
 // `progress` hears of the scenarios done as each worker finishes a batch.

@@ -121,7 +121,7 @@ Months<Num> contracted_receipts(const deal::Deal& deal) {
                        {}};
   for (const auto& segment : contract_segments(deal))
     if (segment.kind == Segment::Kind::committed && !segment.follow_on)
-      revenue_detail::bill_committed(segment, horizon, deal.credit_classes, scratch, revenue);
+      revenue_detail::bill_committed(segment, horizon, deal.credit_classes, deal.billed_share, scratch, revenue);
   Months<Num> receipts = zero_months<Num>(horizon);
   for (int m = 0; m < horizon; ++m) at(receipts, m) = scratch(Line::customer_receipts, m);
   return receipts;

@@ -122,7 +122,7 @@ Num expected_loss_rate(const Segment& segment, const deal::CreditClasses& credit
 
 template <num::Numeric Num>
 void bill_committed(const Segment& segment, int horizon, const deal::CreditClasses& credit_classes,
-                    Ledger<Num>& ledger, Revenue<Num>& revenue) {
+                    const std::vector<double>& billed_share, Ledger<Num>& ledger, Revenue<Num>& revenue) {
   const auto& contract = *segment.take_or_pay;
   const int first = segment.first_month;
   const int months = std::min(segment.end_month, horizon) - first;
@@ -161,7 +161,10 @@ void bill_committed(const Segment& segment, int horizon, const deal::CreditClass
 
   for (int k = 0; k < months; ++k) {
     const int m = first + k;
-    const Num fee = booked(terms.fee(k));
+    // Servers missing in a Monte Carlo scenario (deal::Deal::billed_share) are not billed.
+    const Num share = billed_share.empty() ? Num(1) : market_index_at<Num>(billed_share, m);
+    const Num fee = booked(billed_share.empty() ? terms.fee(k) : terms.fee(k) * share);
+    const Num units = billed_share.empty() ? terms.units(k) : terms.units(k) * share;
     const Num credit = booked(fee * credit_share);
     const Num earned = fee - credit;
     const Num vat = booked(earned * vat_rate);
@@ -170,8 +173,8 @@ void bill_committed(const Segment& segment, int horizon, const deal::CreditClass
     ledger(Line::committed_revenue, m) += fee;
     ledger(Line::sla_credits, m) -= credit;
     ledger(Line::credit_losses, m) -= lost;
-    ledger(Line::units_contracted, m) += terms.units(k);
-    at(revenue.units.committed, m) += terms.units(k);
+    ledger(Line::units_contracted, m) += units;
+    at(revenue.units.committed, m) += units;
     at(revenue.output_vat.by_month, m) += vat;
 
     Num applied(0);  // the part of this invoice settled from the prepayment
@@ -241,7 +244,7 @@ struct OnDemandPrice {
 
 template <num::Numeric Num>
 void bill_on_demand(const Segment& segment, int horizon, const std::vector<double>& market_index,
-                    Ledger<Num>& ledger, Revenue<Num>& revenue) {
+                    const std::vector<double>& billed_share, Ledger<Num>& ledger, Revenue<Num>& revenue) {
   const bool re_leased = segment.on_demand == nullptr;
   const Num bad_debt = as<Num>(re_leased ? segment.take_or_pay->expected_credit_loss : segment.on_demand->bad_debt);
   const Num vat_rate = as<Num>(re_leased ? segment.take_or_pay->vat_rate : segment.on_demand->vat_rate);
@@ -250,7 +253,9 @@ void bill_on_demand(const Segment& segment, int horizon, const std::vector<doubl
   const OnDemandPrice<Num> price(segment, market_index);
   auto& receivable = revenue.balance_flows.receivable;
   for (int m = std::max(segment.first_month, 0); m < std::min(segment.end_month, horizon); ++m) {
-    const Num used = servers * utilisation.at(m - segment.first_month);
+    const Num used = billed_share.empty() ? servers * utilisation.at(m - segment.first_month)
+                                          : servers * utilisation.at(m - segment.first_month) *
+                                                market_index_at<Num>(billed_share, m);
     const Num earned = booked(used * price.at(m));
     const Num vat = booked(earned * vat_rate);
     const Num lost = booked((earned + vat) * bad_debt);
@@ -289,8 +294,8 @@ Revenue<Num> book_revenue(const deal::Deal& deal, Ledger<Num>& ledger) {
                        {}};
   for (const auto& segment : contract_segments(deal)) {
     if (segment.kind == Segment::Kind::committed)
-      revenue_detail::bill_committed(segment, horizon, deal.credit_classes, ledger, revenue);
-    else revenue_detail::bill_on_demand(segment, horizon, deal.market_index, ledger, revenue);
+      revenue_detail::bill_committed(segment, horizon, deal.credit_classes, deal.billed_share, ledger, revenue);
+    else revenue_detail::bill_on_demand(segment, horizon, deal.market_index, deal.billed_share, ledger, revenue);
   }
   return revenue;
 }

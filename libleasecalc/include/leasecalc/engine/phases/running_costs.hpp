@@ -65,7 +65,8 @@ RunningCostsCharged charge_running_costs(const deal::Deal& deal, const CapexPaym
     if (!costs.electricity.paid_by_customer) {
       const Num kw = committed * (kw_idle + (kw_load - kw_idle) * take_or_pay_load) + on_demand * kw_load +
                      idle * kw_idle;
-      ledger(Line::electricity, m) -= booked(kw * power_price * escalation(power_escalator, year));
+      const Num price = deal.power_index.empty() ? power_price : power_price * market_index_at<Num>(deal.power_index, m);
+      ledger(Line::electricity, m) -= booked(kw * price * escalation(power_escalator, year));
     }
     const Num billed = dc.basis == deal::DataCentre::Basis::per_kw_month ? in_service * kw_load
                                                                          : num::ceil(in_service / units_per_rack);

@@ -186,7 +186,7 @@ TEST(Service, OverrideErrorsAreLocatedAndMatchTheLoader) {
 // reaches into it, whole or one field: the loader's located refusal, as for the edited file.
 TEST(Service, OverridesOfTheUncertaintySectionAreChecked) {
   for (const json& overrides : {json{{"uncertainty.runs", "0"}}, json{{"uncertainty", {{"runs", 0}}}},
-                                json{{"uncertainty.sampling", "sobol"}}}) {
+                                json{{"uncertainty.sampling", "halton"}}}) {
     const auto response = post("/v1/quote", json{{"model", standard}, {"overrides", overrides}}.dump());
     EXPECT_EQ(response.status, 422) << overrides;
     EXPECT_EQ(body_of(response)["type"], "urn:leasecalc:problem:invalid-model") << response.body;

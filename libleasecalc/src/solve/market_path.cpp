@@ -1,4 +1,5 @@
 #include "leasecalc/solve/market_path.hpp"
+#include "leasecalc/solve/scenario_seed.hpp"
 
 #include "leasecalc/solve/monte_carlo.hpp"
 
@@ -7,18 +8,6 @@
 #include <random>
 
 namespace leasecalc::solve {
-
-namespace {
-
-// SplitMix64: spreads neighbouring scenario numbers into unrelated seeds.
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-}  // namespace
 
 std::vector<double> market_path(const deal::MarketPath& market, int months, std::uint64_t seed, std::uint64_t scenario,
                                 std::optional<double> overall_shock) {
@@ -30,7 +19,7 @@ std::vector<double> market_path(const deal::MarketPath& market, int months, std:
   }
   const std::size_t steps = index.size() - 1;
   if (steps == 0) return index;
-  std::mt19937_64 generator(mix(seed ^ mix(scenario + 0x6d61726b6574ULL)));  // "market"
+  std::mt19937_64 generator(scenario_seed(seed, scenario, 0x6d61726b6574ULL));  // "market"
   std::normal_distribution<double> normal;
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   std::vector<double> shocks(steps);

@@ -9,6 +9,7 @@
 #include "leasecalc/engine/project.hpp"
 #include "leasecalc/solve/breaking_points.hpp"
 #include "leasecalc/solve/market_path.hpp"
+#include "leasecalc/solve/scenario_seed.hpp"
 
 #include <Eigen/Cholesky>
 
@@ -225,21 +226,9 @@ std::optional<Summary> summarise(std::vector<double> values) {
   return s;
 }
 
-namespace {
-
-// SplitMix64: spreads neighbouring scenario numbers into unrelated seeds.
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-}  // namespace
-
 std::vector<double> power_index(const deal::PowerShock& shock, int months, std::uint64_t seed, std::uint64_t scenario) {
   std::vector<double> index(static_cast<std::size_t>(std::max(months, 1)), 1.0);
-  std::mt19937_64 generator(mix(seed ^ mix(scenario + 0x706f776572ULL)));  // "power"
+  std::mt19937_64 generator(scenario_seed(seed, scenario, 0x706f776572ULL));  // "power"
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   for (int year = 0; 12 * year < months; ++year) {
     // Three draws every year, struck or not, so that a year's shock does not hang on the years before.
@@ -345,7 +334,7 @@ struct EventsDrawn {
 EventsDrawn draw_events(const deal::Events& events, std::uint64_t seed, Eigen::Index i, deal::Deal& scenario) {
   EventsDrawn drawn;
   if (!events.any()) return drawn;
-  std::mt19937_64 generator(mix(seed ^ mix(static_cast<std::uint64_t>(i) + 0x6576656e7473ULL)));  // "events"
+  std::mt19937_64 generator(scenario_seed(seed, static_cast<std::uint64_t>(i), 0x6576656e7473ULL));  // "events"
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   // The month (from the contract's start) of the first event of an annual probability p.
   const auto first_month = [&](double p) -> std::optional<int> {
@@ -381,7 +370,7 @@ EventsDrawn draw_events(const deal::Events& events, std::uint64_t seed, Eigen::I
 
 // A generator of scenario i's draws for one kind of event, seeded by the seed, i and the kind alone.
 std::mt19937_64 event_generator(std::uint64_t seed, Eigen::Index i, std::uint64_t kind) {
-  return std::mt19937_64(mix(seed ^ mix(static_cast<std::uint64_t>(i) + kind)));
+  return std::mt19937_64(scenario_seed(seed, static_cast<std::uint64_t>(i), kind));
 }
 
 // The fleet events (deliveries late, failures against the spares) and power shocks of scenario i.

@@ -195,6 +195,16 @@ TEST(Service, OverridesOfTheUncertaintySectionAreChecked) {
   EXPECT_EQ(post("/v1/quote", json{{"model", standard}, {"overrides", {{"uncertainty.runs", "500"}}}}.dump()).status, 200);
 }
 
+// Found by the serve fuzz target: a number beyond a double's range made the JSON reader throw
+// out of range, answered 500 as a failure of the service. It is the client's malformed body.
+TEST(Service, ANumberBeyondADoubleIsAMalformedBody) {
+  for (const char* body : {"[888E88888888888888]", R"({"model": "guosen-2025-standard-10k", "overrides": {"x": 1e999}})"}) {
+    const auto response = post("/v1/quote", body);
+    EXPECT_EQ(response.status, 400) << body;
+    EXPECT_EQ(body_of(response)["type"], "urn:leasecalc:problem:malformed-json") << response.body;
+  }
+}
+
 TEST(Service, MalformedAndUnknownRequestsAreRefusedWithTheirPlace) {
   const json malformed = body_of(post("/v1/quote", "{\"model\": \n  \"x\",, }"));
   EXPECT_EQ(malformed["status"], 400);

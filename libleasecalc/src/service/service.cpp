@@ -84,6 +84,8 @@ json parse_json_body(const std::string& body) {
     throw Refusal(400, "malformed-json", "The body is not valid JSON",
                   "line " + std::to_string(line) + ", column " + std::to_string(column) + " (byte " +
                       std::to_string(error.byte) + "): " + error.what());
+  } catch (const json::out_of_range& error) {  // a number beyond a double's range ("1e999")
+    throw Refusal(400, "malformed-json", "The body holds a number beyond a double's range", error.what());
   }
   if (deeper_than(value, max_request_nesting))
     throw Refusal(400, "malformed-json", "The body is nested too deeply",

@@ -21,9 +21,12 @@ inline int calendar_month(deal::Date start, int m) { return (static_cast<int>(st
 
 inline std::vector<TaxYear> tax_years(deal::Date start, int horizon_months, int fiscal_year_start_month) {
   std::vector<TaxYear> years;
+  // Month m starts in the fiscal year's first month when m - offset is a multiple of 12 (the
+  // start's month is read once: each read is a calendar conversion).
+  const int offset = (fiscal_year_start_month - static_cast<int>(start.month()) + 12) % 12;
   int first = 0;
   for (int m = 1; m <= horizon_months; ++m) {
-    if (m == horizon_months || calendar_month(start, m) == fiscal_year_start_month) {
+    if (m == horizon_months || (m - offset) % 12 == 0) {
       years.push_back({first, m});
       first = m;
     }

@@ -99,10 +99,11 @@ inline std::string format_date(Date date) {
   return buffer;
 }
 
-// `date` moved by `months` calendar months (negative moves back), under the end-of-month rule.
-inline Date add_months(Date date, int months, EndOfMonth rule) {
-  detail::require_valid(date, "add_months");
-  const auto ymd = date.year_month_day();  // one calendar conversion, not one per field
+namespace detail {
+
+// A date split into year, month and day, moved by `months` calendar months under the rule: the
+// one home of month arithmetic, on dates already split (each split is a calendar conversion).
+inline Date::ymd_type add_months(const Date::ymd_type& ymd, int months, EndOfMonth rule, Date date) {
   // Month index counted from year 0 so that negative moves need no special case.
   const long long index = static_cast<long long>(ymd.year) * 12 + (ymd.month - 1) + months;
   const long long year = index >= 0 ? index / 12 : -1;
@@ -116,8 +117,16 @@ inline Date add_months(Date date, int months, EndOfMonth rule) {
   const int target_length = days_in_month(target_year, target_month);
   const int day = (rule == EndOfMonth::on && is_end_of_month(ymd)) ? target_length
                                                                   : std::min(static_cast<int>(ymd.day), target_length);
-  return Date(static_cast<unsigned short>(target_year), static_cast<unsigned short>(target_month),
-              static_cast<unsigned short>(day));
+  return {static_cast<unsigned short>(target_year), static_cast<unsigned short>(target_month),
+          static_cast<unsigned short>(day)};
+}
+
+}  // namespace detail
+
+// `date` moved by `months` calendar months (negative moves back), under the end-of-month rule.
+inline Date add_months(Date date, int months, EndOfMonth rule) {
+  detail::require_valid(date, "add_months");
+  return Date(detail::add_months(date.year_month_day(), months, rule, date));
 }
 
 // Whole calendar months from `from` to `to`: the largest n with add_months(from, n, off) <= to

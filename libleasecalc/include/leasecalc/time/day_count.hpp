@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace leasecalc::time {
 
@@ -80,8 +81,7 @@ inline std::int64_t thirty_360_days(int year1, int month1, int day1, int year2, 
 // Excel documents both as "US (NASD)"; where a model must tie to an Excel workbook, check those
 // end-of-February dates.
 // (Each date is split into year, month and day once: every Date accessor recomputes all three.)
-inline std::int64_t thirty_360_us_days(Date start, Date end) {
-  const auto a = start.year_month_day(), b = end.year_month_day();
+inline std::int64_t thirty_360_us_days(const Date::ymd_type& a, const Date::ymd_type& b) {
   const bool start_last_of_february = a.month == 2 && is_end_of_month(a);
   const bool end_last_of_february = b.month == 2 && is_end_of_month(b);
   int day1 = a.day, day2 = b.day;
@@ -92,17 +92,65 @@ inline std::int64_t thirty_360_us_days(Date start, Date end) {
   return thirty_360_days(a.year, a.month, day1, b.year, b.month, day2);
 }
 
+inline std::int64_t thirty_360_us_days(Date start, Date end) {
+  return thirty_360_us_days(start.year_month_day(), end.year_month_day());
+}
+
 // 30E/360 (Eurobond basis): any 31st, start or end, becomes the 30th; February is left alone.
-inline std::int64_t thirty_e_360_days(Date start, Date end) {
-  const auto a = start.year_month_day(), b = end.year_month_day();
+inline std::int64_t thirty_e_360_days(const Date::ymd_type& a, const Date::ymd_type& b) {
   const int day1 = a.day == 31 ? 30 : static_cast<int>(a.day);
   const int day2 = b.day == 31 ? 30 : static_cast<int>(b.day);
   return thirty_360_days(a.year, a.month, day1, b.year, b.month, day2);
 }
 
+inline std::int64_t thirty_e_360_days(Date start, Date end) {
+  return thirty_e_360_days(start.year_month_day(), end.year_month_day());
+}
+
 inline std::int64_t actual_days(Date start, Date end) { return (end - start).days(); }
 
 inline int days_in_year(int year) { return is_leap_year(year) ? 366 : 365; }
+
+inline std::int64_t day_number(const Date::ymd_type& ymd) { return boost::gregorian::gregorian_calendar::day_number(ymd); }
+
+// The year fraction from `start` to `end` (not before it), each split into year, month and day
+// once: the one home of the conventions' arithmetic. The day counts are integers, so each fraction
+// is one (or, for ACT/ACT, a sum of) integer ratio(s) evaluated in Num: in double the same
+// operations QuantLib performs; in Decimal the ratio is reduced first, because Decimal division is
+// exact only between reduced operands (90/360 = 1/4 = 0.25 exactly, 31/360 to 34 digits).
+template <num::Numeric Num>
+Num year_fraction(DayCount convention, const Date::ymd_type& start, const Date::ymd_type& end) {
+  const auto ratio = [](std::int64_t days, int year_length) {
+    if constexpr (std::same_as<Num, double>) {
+      return static_cast<double>(days) / year_length;
+    } else {
+      const std::int64_t divisor = std::gcd(days, static_cast<std::int64_t>(year_length));
+      return Num(static_cast<long long>(days / divisor)) /
+             Num(static_cast<long long>(year_length / divisor));
+    }
+  };
+  const auto actual = [&] { return day_number(end) - day_number(start); };
+  switch (convention) {
+    case DayCount::act_360: return ratio(actual(), 360);
+    case DayCount::act_365_fixed: return ratio(actual(), 365);
+    case DayCount::thirty_360_us: return ratio(thirty_360_us_days(start, end), 360);
+    case DayCount::thirty_e_360: return ratio(thirty_e_360_days(start, end), 360);
+    case DayCount::act_act_isda: {
+      const int first_year = start.year, last_year = end.year;
+      if (first_year == last_year) return ratio(actual(), days_in_year(first_year));
+      // Whole years strictly between, plus the part of the first year after `start` and the
+      // part of the last year before `end`.
+      const auto new_year = [](int year) {
+        return day_number(Date::ymd_type(static_cast<unsigned short>(year), 1, 1));
+      };
+      Num sum(last_year - first_year - 1);
+      sum += ratio(new_year(first_year + 1) - day_number(start), days_in_year(first_year));
+      sum += ratio(day_number(end) - new_year(last_year), days_in_year(last_year));
+      return sum;
+    }
+  }
+  throw std::invalid_argument("unknown DayCount value");
+}
 
 }  // namespace detail
 
@@ -120,43 +168,30 @@ inline std::int64_t day_count(DayCount convention, Date start, Date end) {
   throw std::invalid_argument("unknown DayCount value");
 }
 
-// Year fraction from `start` to `end` in the caller's numeric type. The day counts are integers,
-// so each fraction is one (or, for ACT/ACT, a sum of) integer ratio(s) evaluated in Num: in double
-// the same operations QuantLib performs; in Decimal the ratio is reduced first, because Decimal
-// division is exact only between reduced operands (90/360 = 1/4 = 0.25 exactly, 31/360 to 34
-// digits).
+// Year fraction from `start` to `end` in the caller's numeric type (see detail::year_fraction).
 template <num::Numeric Num>
 Num year_fraction(DayCount convention, Date start, Date end) {
   detail::require_ordered(start, end, "year_fraction");
-  const auto ratio = [](std::int64_t days, int year_length) {
-    if constexpr (std::same_as<Num, double>) {
-      return static_cast<double>(days) / year_length;
-    } else {
-      const std::int64_t divisor = std::gcd(days, static_cast<std::int64_t>(year_length));
-      return Num(static_cast<long long>(days / divisor)) /
-             Num(static_cast<long long>(year_length / divisor));
-    }
-  };
-  switch (convention) {
-    case DayCount::act_360: return ratio(detail::actual_days(start, end), 360);
-    case DayCount::act_365_fixed: return ratio(detail::actual_days(start, end), 365);
-    case DayCount::thirty_360_us: return ratio(detail::thirty_360_us_days(start, end), 360);
-    case DayCount::thirty_e_360: return ratio(detail::thirty_e_360_days(start, end), 360);
-    case DayCount::act_act_isda: {
-      const int first_year = start.year(), last_year = end.year();
-      if (first_year == last_year)
-        return ratio(detail::actual_days(start, end), detail::days_in_year(first_year));
-      // Whole years strictly between, plus the part of the first year after `start` and the
-      // part of the last year before `end`.
-      const Date next_new_year(static_cast<unsigned short>(first_year + 1), 1, 1);
-      const Date last_new_year(static_cast<unsigned short>(last_year), 1, 1);
-      Num sum(last_year - first_year - 1);
-      sum += ratio(detail::actual_days(start, next_new_year), detail::days_in_year(first_year));
-      sum += ratio(detail::actual_days(last_new_year, end), detail::days_in_year(last_year));
-      return sum;
-    }
+  return detail::year_fraction<Num>(convention, start.year_month_day(), end.year_month_day());
+}
+
+// The year fraction of each of `months` consecutive months from `start`, month k running from
+// `start` + k months to `start` + k + 1 months under the end-of-month rule (a deal's months, whose
+// interest accrues under the day count): what year_fraction gives for each, with one calendar
+// conversion in all rather than several a month.
+template <num::Numeric Num>
+std::vector<Num> monthly_year_fractions(DayCount convention, Date start, int months) {
+  detail::require_valid(start, "monthly_year_fractions");
+  const Date::ymd_type first = start.year_month_day();
+  std::vector<Num> fractions;
+  fractions.reserve(static_cast<std::size_t>(std::max(months, 0)));
+  Date::ymd_type from = first;
+  for (int k = 0; k < months; ++k) {
+    const Date::ymd_type to = detail::add_months(first, k + 1, EndOfMonth::on, start);
+    fractions.push_back(detail::year_fraction<Num>(convention, from, to));
+    from = to;
   }
-  throw std::invalid_argument("unknown DayCount value");
+  return fractions;
 }
 
 inline double year_fraction(DayCount convention, Date start, Date end) {

@@ -111,20 +111,22 @@ Accrual<Num> accrual(const deal::DebtTranche& tranche, deal::Date start, int mon
   const Num fixed_rate = as<Num>(tranche.annual_rate);
   const deal::InterestRateSwap* swap = tranche.floating && tranche.swap ? &*tranche.swap : nullptr;
   const Num swap_share = swap ? as<Num>(swap->share) : Num(0), swap_rate = swap ? as<Num>(swap->fixed_rate) : Num(0);
-  Accrual<Num> a{zero_months<Num>(months), zero_months<Num>(months), zero_months<Num>(months), {}};
-  deal::Date from = month_start(start, 0);
+  Accrual<Num> a{zero_months<Num>(months), time::monthly_year_fractions<Num>(tranche.day_count, start, months),
+                 zero_months<Num>(months), {}};
   for (int m = 0; m < months; ++m) {
-    const deal::Date to = month_start(start, m + 1);
-    at(a.rates, m) = tranche.floating ? converted(all_in, deal::all_in_rate(*tranche.floating, from)) : fixed_rate;
-    at(a.fractions, m) = time::year_fraction<Num>(tranche.day_count, from, to);
-    at(a.factors, m) = accrual_factor(tranche, at(a.rates, m), at(a.fractions, m));
-    if (swap) {
-      const bool active = from >= swap->start && from < swap->end;
-      const Num hedged =
-          at(a.rates, m) + swap_share * (swap_rate - converted(base, deal::base_rate(*tranche.floating, from)));
-      a.hedged_factors.push_back(active ? accrual_factor(tranche, hedged, at(a.fractions, m)) : at(a.factors, m));
+    at(a.rates, m) = fixed_rate;
+    if (tranche.floating) {  // the month's start is looked up on the curve
+      const deal::Date from = month_start(start, m);
+      at(a.rates, m) = converted(all_in, deal::all_in_rate(*tranche.floating, from));
+      if (swap) {
+        const bool active = from >= swap->start && from < swap->end;
+        const Num hedged =
+            at(a.rates, m) + swap_share * (swap_rate - converted(base, deal::base_rate(*tranche.floating, from)));
+        a.hedged_factors.push_back(active ? accrual_factor(tranche, hedged, at(a.fractions, m))
+                                          : accrual_factor(tranche, at(a.rates, m), at(a.fractions, m)));
+      }
     }
-    from = to;
+    at(a.factors, m) = accrual_factor(tranche, at(a.rates, m), at(a.fractions, m));
   }
   return a;
 }

@@ -85,6 +85,10 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
     return sum;
   };
   const std::vector<TaxYear> years = tax_years(deal.start, horizon, rules.fiscal_year_start_month);
+  // The operating part of each month's base, which both assessments read.
+  Months<Num> operating_bases;
+  operating_bases.reserve(static_cast<std::size_t>(horizon));
+  for (int m = 0; m < horizon; ++m) operating_bases.push_back(month_sum(lines.operating, m));
   Num advances_taxed(0);  // taxed and not yet earned, at the tax year's end
   for (const bool levered : {true, false}) {
     std::deque<std::pair<int, Num>> losses;  // (tax year incurred, amount left)
@@ -97,7 +101,7 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
       Num base(0);
       Months<Num> month_bases;
       for (int m = first; m < end; ++m) {
-        const Num operating = month_sum(lines.operating, m);
+        const Num& operating = at(operating_bases, m);
         base += operating;
         month_bases.push_back(operating);
         if (levered) {

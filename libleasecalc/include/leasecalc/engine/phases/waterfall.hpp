@@ -124,7 +124,7 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
   }
   using waterfall_detail::govern;
   const int horizon = ledger.months(), last = horizon - 1;
-  const Ledger<Num> before_debt = ledger;
+  const Ledger<Num> before_debt = std::move(ledger);  // booked again, at the end
   Months<Num> sweep = zero_months<Num>(horizon);
   // The junior tranche (at most one): its scheduled service, which the sweep does not touch, and
   // the month factors its deferred service accrues at.
@@ -144,9 +144,9 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
   Months<Num> deferral = zero_months<Num>(horizon);  // junior service deferred (+) or deferred service paid (-)
   // The terms the debt is scheduled on: the sized ones, and the reserve's funding when the loan pays it.
   std::vector<DebtTerms<Num>> terms_in_force = sized_terms;
-  // The debt scheduled with the sweep and the deferrals decided so far, and the tax assessed on it.
-  const auto schedule = [&](Ledger<Num>& l) {
-    l = before_debt;
+  // The debt scheduled with the sweep and the deferrals decided so far, and the tax assessed on it:
+  // `book` on a ledger as it stood before the debt, `schedule` on any (it restores that first).
+  const auto book = [&](Ledger<Num>& l) {
     const DebtScheduled debt =
         lease_back_sold_fleet(deal, capex, schedule_debt(deal, capex, terms_in_force, l, sweep), l);
     if (junior != deal.debt.end()) {
@@ -166,8 +166,12 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
     }
     return assess_income_tax(deal, running_costs, vat, debt, sale_gain, l);
   };
+  const auto schedule = [&](Ledger<Num>& l) {
+    l = before_debt;
+    return book(l);
+  };
   Ledger<Num> as_scheduled = before_debt;
-  (void)schedule(as_scheduled);
+  (void)book(as_scheduled);
 
   int first_draw = -1, last_draw = -1;
   for (int m = 0; m < horizon; ++m)

@@ -3,6 +3,7 @@
 // `leasecalc run --target-irr` end to end.
 #include <leasecalc/engine/metrics.hpp>
 #include <leasecalc/engine/project.hpp>
+#include <leasecalc/io/load_deal.hpp>
 #include <leasecalc/solve/breakeven.hpp>
 
 #include "support/cli.hpp"
@@ -104,6 +105,83 @@ TEST(BreakEvenPrice, ATargetNoPriceReachesSaysSo) {
   const auto solution = solve::price_factor_for_return(deal, 0.08);
   EXPECT_FALSE(solution.factor);
   EXPECT_NE(solution.note.find("no factor"), std::string::npos) << solution.note;
+}
+
+// ---- the fast solve ---------------------------------------------------------------------------
+
+// One scaled input's NPV as the break-even solves see it, counting the projections.
+struct CountedNpv {
+  const deal::Deal& deal;
+  bool volume;
+  double annual_rate;
+  int projections = 0;
+  double operator()(double factor) {
+    ++projections;
+    const auto f = num::from_double<deal::Decimal>(factor);
+    return solve::npv(volume ? solve::with_volume_factor(deal, f) : solve::with_price_factor(deal, f),
+                      ReturnBasis::project_post_tax, annual_rate);
+  }
+};
+
+// The fast solve (the secant method from the deal's own NPV, regula falsi when it strays) against
+// TOMS 748 to 2^-44: the same factor within the fast mode's 1e-6 (docs/metrics.md), or the same
+// note when there is none; and, starting from the NPV at factor 1 as a quote does, in at most
+// `most_projections` projections. Returns whether the root lies outside factor 1's affine piece
+// (a secant step from factor 1 and a point beside it misses it by more than the tolerance).
+bool fast_agrees_with_tight(const deal::Deal& deal, bool volume, double annual_rate, int most_projections,
+                            const std::string& what) {
+  CountedNpv npv_at{deal, volume, annual_rate};
+  const double at_one = npv_at(1.0);
+  const auto tight = solve::solve_factor(std::ref(npv_at));
+  npv_at.projections = 0;
+  const auto fast = solve::solve_factor(std::ref(npv_at), solve::SolvePrecision::fast, at_one);
+  EXPECT_EQ(fast.factor.has_value(), tight.factor.has_value()) << what << ": " << fast.note << " / " << tight.note;
+  EXPECT_EQ(fast.note, tight.note) << what;
+  if (!tight.factor || !fast.factor) return false;
+  EXPECT_NEAR(*fast.factor, *tight.factor, 1e-6 * *tight.factor) << what;
+  EXPECT_LE(npv_at.projections, most_projections) << what;
+  const double beside = at_one > 0 ? 1 - 1e-3 : 1 + 1e-3;
+  const double slope_at_one = (at_one - npv_at(beside)) / (1 - beside);
+  return std::abs(1 - at_one / slope_at_one - *tight.factor) > 1e-6 * *tight.factor;
+}
+
+// Every bundled model, price and volume: where there is a break-even, two to five projections
+// from the model's own NPV where regula falsi from factor 0 took five to seven.
+TEST(FastBreakEven, AgreesWithTheTightSolveOnEveryBundledModel) {
+  int models_solved = 0, roots_in_another_piece = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(models)) {
+    if (entry.path().extension() != ".yaml") continue;
+    const auto deal = io::load_deal(entry.path());
+    for (const bool volume : {false, true}) {
+      const std::string what = entry.path().filename().string() + (volume ? " volume" : " price");
+      CountedNpv probe{deal, volume, num::to_double(deal.discount_rate)};
+      const bool solvable = solve::solve_factor(std::ref(probe)).factor.has_value();
+      roots_in_another_piece += fast_agrees_with_tight(deal, volume, num::to_double(deal.discount_rate), solvable ? 5 : 25, what);
+      models_solved += solvable;
+    }
+  }
+  EXPECT_GE(models_solved, 14);
+  EXPECT_GE(roots_in_another_piece, 10);  // the secant's second leg is exercised, not only its first
+}
+
+// The rich deal carries tax losses forward five years, so its NPV bends where a tax year's income
+// turns negative or its losses run out; across target rates the root moves through those pieces.
+TEST(FastBreakEven, AgreesWithTheTightSolveWhereLossesCarriedBendTheNpv) {
+  const auto deal = test::rich_deal();
+  int roots_in_another_piece = 0;
+  for (const double rate : {0.0, 0.05, 0.10, 0.15, 0.20, 0.30, 0.50}) {
+    for (const bool volume : {false, true}) {
+      roots_in_another_piece += fast_agrees_with_tight(deal, volume, rate, 6, "rich deal at " + std::to_string(rate) + (volume ? " volume" : " price"));
+    }
+  }
+  EXPECT_GE(roots_in_another_piece, 4);
+}
+
+// The fast solve says what the tight one says when no factor will do.
+TEST(FastBreakEven, SaysWhenThereIsNoFactor) {
+  auto deal = test::minimal_deal();
+  deal.contracts.clear();  // nothing to scale: the NPV never moves
+  EXPECT_FALSE(fast_agrees_with_tight(deal, false, 0.08, 25, "no contracts"));
 }
 
 // ---- leasecalc run --target-irr --------------------------------------------------------------

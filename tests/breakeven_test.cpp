@@ -123,45 +123,59 @@ struct CountedNpv {
   }
 };
 
+// What one fast solve took, beside the tight one.
+struct FastSolve {
+  std::optional<double> factor;
+  int projections = 0;           // from the NPV at factor 1, as a quote starts
+  bool root_in_another_piece = false;  // a secant step from factor 1 and a point beside it misses the root
+};
+
 // The fast solve (the secant method from the deal's own NPV, regula falsi when it strays) against
 // TOMS 748 to 2^-44: the same factor within the fast mode's 1e-6 (docs/metrics.md), or the same
-// note when there is none; and, starting from the NPV at factor 1 as a quote does, in at most
-// `most_projections` projections. Returns whether the root lies outside factor 1's affine piece
-// (a secant step from factor 1 and a point beside it misses it by more than the tolerance).
-bool fast_agrees_with_tight(const deal::Deal& deal, bool volume, double annual_rate, int most_projections,
-                            const std::string& what) {
+// note when there is none.
+FastSolve fast_beside_tight(const deal::Deal& deal, bool volume, double annual_rate, const std::string& what,
+                            std::optional<double> first_guess = std::nullopt) {
   CountedNpv npv_at{deal, volume, annual_rate};
   const double at_one = npv_at(1.0);
   const auto tight = solve::solve_factor(std::ref(npv_at));
   npv_at.projections = 0;
-  const auto fast = solve::solve_factor(std::ref(npv_at), solve::SolvePrecision::fast, at_one);
+  const auto fast = solve::solve_factor(std::ref(npv_at), solve::SolvePrecision::fast, at_one, first_guess);
+  FastSolve result{fast.factor, npv_at.projections};
   EXPECT_EQ(fast.factor.has_value(), tight.factor.has_value()) << what << ": " << fast.note << " / " << tight.note;
   EXPECT_EQ(fast.note, tight.note) << what;
-  if (!tight.factor || !fast.factor) return false;
+  if (!tight.factor || !fast.factor) return result;
   EXPECT_NEAR(*fast.factor, *tight.factor, 1e-6 * *tight.factor) << what;
-  EXPECT_LE(npv_at.projections, most_projections) << what;
   const double beside = at_one > 0 ? 1 - 1e-3 : 1 + 1e-3;
   const double slope_at_one = (at_one - npv_at(beside)) / (1 - beside);
-  return std::abs(1 - at_one / slope_at_one - *tight.factor) > 1e-6 * *tight.factor;
+  result.root_in_another_piece = std::abs(1 - at_one / slope_at_one - *tight.factor) > 1e-6 * *tight.factor;
+  return result;
 }
 
-// Every bundled model, price and volume: where there is a break-even, two to five projections
-// from the model's own NPV where regula falsi from factor 0 took five to seven.
+// Every bundled model, price and then volume (from the price factor, as a report solves them):
+// where there is a break-even, at most five projections from the model's own NPV where regula
+// falsi from factor 0 took five to seven.
 TEST(FastBreakEven, AgreesWithTheTightSolveOnEveryBundledModel) {
-  int models_solved = 0, roots_in_another_piece = 0;
+  int solved = 0, roots_in_another_piece = 0;
   for (const auto& entry : std::filesystem::directory_iterator(models)) {
     if (entry.path().extension() != ".yaml") continue;
     const auto deal = io::load_deal(entry.path());
-    for (const bool volume : {false, true}) {
-      const std::string what = entry.path().filename().string() + (volume ? " volume" : " price");
-      CountedNpv probe{deal, volume, num::to_double(deal.discount_rate)};
-      const bool solvable = solve::solve_factor(std::ref(probe)).factor.has_value();
-      roots_in_another_piece += fast_agrees_with_tight(deal, volume, num::to_double(deal.discount_rate), solvable ? 5 : 25, what);
-      models_solved += solvable;
+    const double rate = num::to_double(deal.discount_rate);
+    const std::string name = entry.path().filename().string();
+    const FastSolve price = fast_beside_tight(deal, false, rate, name + " price");
+    const FastSolve volume = fast_beside_tight(deal, true, rate, name + " volume", price.factor);
+    for (const FastSolve& solve : {price, volume}) {
+      if (!solve.factor) continue;
+      ++solved;
+      roots_in_another_piece += solve.root_in_another_piece;
+      EXPECT_LE(solve.projections, 5) << name;
+    }
+    // Take-or-pay only, no cost following the servers billed: the price factor is the volume's.
+    if (name == "guosen-2025-standard-10k.yaml") {
+      EXPECT_EQ(volume.projections, 1);
     }
   }
-  EXPECT_GE(models_solved, 14);
-  EXPECT_GE(roots_in_another_piece, 10);  // the secant's second leg is exercised, not only its first
+  EXPECT_GE(solved, 14);
+  EXPECT_GE(roots_in_another_piece, 10);  // the secant's later steps are exercised, not only its first
 }
 
 // The rich deal carries tax losses forward five years, so its NPV bends where a tax year's income
@@ -170,18 +184,26 @@ TEST(FastBreakEven, AgreesWithTheTightSolveWhereLossesCarriedBendTheNpv) {
   const auto deal = test::rich_deal();
   int roots_in_another_piece = 0;
   for (const double rate : {0.0, 0.05, 0.10, 0.15, 0.20, 0.30, 0.50}) {
-    for (const bool volume : {false, true}) {
-      roots_in_another_piece += fast_agrees_with_tight(deal, volume, rate, 6, "rich deal at " + std::to_string(rate) + (volume ? " volume" : " price"));
+    const std::string what = "rich deal at " + std::to_string(rate);
+    const FastSolve price = fast_beside_tight(deal, false, rate, what + " price");
+    const FastSolve volume = fast_beside_tight(deal, true, rate, what + " volume", price.factor);
+    for (const FastSolve& solve : {price, volume}) {
+      EXPECT_LE(solve.projections, 6) << what;
+      roots_in_another_piece += solve.root_in_another_piece;
     }
   }
   EXPECT_GE(roots_in_another_piece, 4);
 }
 
-// The fast solve says what the tight one says when no factor will do.
-TEST(FastBreakEven, SaysWhenThereIsNoFactor) {
-  auto deal = test::minimal_deal();
-  deal.contracts.clear();  // nothing to scale: the NPV never moves
-  EXPECT_FALSE(fast_agrees_with_tight(deal, false, 0.08, 25, "no contracts"));
+// The fast solve says what the tight one says when no factor will do, and a first guess far off
+// (or at the deal itself) costs projections, not the answer.
+TEST(FastBreakEven, SaysWhenThereIsNoFactorAndSurvivesABadGuess) {
+  auto none = test::minimal_deal();
+  none.contracts.clear();  // nothing to scale: the NPV never moves
+  EXPECT_FALSE(fast_beside_tight(none, false, 0.08, "no contracts").factor);
+  const auto deal = test::rich_deal();
+  for (const double guess : {1e-6, 0.5, 1.0, 3.0, 1e6})
+    EXPECT_TRUE(fast_beside_tight(deal, true, 0.12, "rich deal from " + std::to_string(guess), guess).factor);
 }
 
 // ---- leasecalc run --target-irr --------------------------------------------------------------

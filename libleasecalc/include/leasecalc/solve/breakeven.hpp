@@ -109,28 +109,29 @@ inline Solution solve_factor(const std::function<double(double)>& npv_at) {
 enum class SolvePrecision { tight, fast };
 
 // The NPV is piecewise affine in a price or volume factor (only the tax floor, losses carried and
-// such bend it), and the deal's own NPV at factor 1 is known: the secant method from factor 1 and a
-// point a fifth of the way toward the root lands on the root once two of its points lie in the
-// root's piece, usually in two or three projections. Each step is confirmed by its own projection:
-// a factor whose NPV is within 1e-9 of the slope times the factor, that is within 1e-9 of the root
-// (cents booked make the NPV a fine staircase, which is why not exactly zero). Nothing when a step
-// strays (a slope that is not positive, a factor outside (0, 10^6]) or six steps do not settle;
-// the bracketed solve below then takes over.
-inline std::optional<double> secant_factor(const std::function<double(double)>& npv_at, double npv_at_one) {
+// such bend it), and the deal's own NPV at factor 1 is known: the secant method from factor 1 and
+// `first_guess` (by default a fifth of the way toward the root) lands on the root once two of its
+// points lie in the root's piece, usually in two to four projections. Each point is confirmed by
+// its own projection: a factor whose NPV is within 1e-9 of the slope times the factor, that is
+// within about 1e-9 of the root (cents booked make the NPV a fine staircase, so not exactly zero).
+// Nothing when a step strays (a slope that is not positive, a factor outside (0, 10^6]) or seven
+// points do not settle; the bracketed solve below then takes over.
+inline std::optional<double> secant_factor(const std::function<double(double)>& npv_at, double npv_at_one,
+                                           std::optional<double> first_guess = std::nullopt) {
   double previous = 1.0, at_previous = npv_at_one;
   double current = npv_at_one > 0 ? 0.8 : 1.2;  // break-even prices are a fifth or so off quoted ones
+  if (first_guess && *first_guess > 0 && *first_guess <= 1e6 && *first_guess != 1.0) current = *first_guess;
   double at_current = npv_at(current);
-  for (int step = 0; step < 6; ++step) {
+  for (int point = 0; point < 7; ++point) {
     const double slope = (at_current - at_previous) / (current - previous);
     if (!(slope > 0) || !std::isfinite(slope)) return std::nullopt;  // NPV rises with the factor
+    if (std::abs(at_current) <= 1e-9 * slope * current) return current;
     const double factor = current - at_current / slope;
     if (!(factor > 0 && factor <= 1e6)) return std::nullopt;
-    const double at_factor = npv_at(factor);
-    if (std::abs(at_factor) <= 1e-9 * slope * factor) return factor;
     previous = current;
     at_previous = at_current;
     current = factor;
-    at_current = at_factor;
+    at_current = npv_at(factor);
   }
   return std::nullopt;
 }
@@ -177,15 +178,17 @@ inline Solution regula_falsi_factor(const std::function<double(double)>& npv_at,
 
 // The fast solve: the secant method from the deal's own NPV, or when it strays, regula falsi on a
 // bracket (which also says when the NPV is not negative at zero or no factor up to 10^6 is enough).
-inline Solution solve_factor_fast(const std::function<double(double)>& npv_at, std::optional<double> npv_at_one = std::nullopt) {
+inline Solution solve_factor_fast(const std::function<double(double)>& npv_at, std::optional<double> npv_at_one = std::nullopt,
+                                  std::optional<double> first_guess = std::nullopt) {
   const double at_one = npv_at_one ? *npv_at_one : npv_at(1.0);
-  if (const auto factor = secant_factor(npv_at, at_one)) return {*factor, ""};
+  if (const auto factor = secant_factor(npv_at, at_one, first_guess)) return {*factor, ""};
   return regula_falsi_factor(npv_at, at_one);
 }
 
+// `first_guess`: where the fast solve looks first (the tight one needs none).
 inline Solution solve_factor(const std::function<double(double)>& npv_at, SolvePrecision precision,
-                             std::optional<double> npv_at_one = std::nullopt) {
-  return precision == SolvePrecision::fast ? solve_factor_fast(npv_at, npv_at_one) : solve_factor(npv_at);
+                             std::optional<double> npv_at_one = std::nullopt, std::optional<double> first_guess = std::nullopt) {
+  return precision == SolvePrecision::fast ? solve_factor_fast(npv_at, npv_at_one, first_guess) : solve_factor(npv_at);
 }
 
 // Lowest price multiplier with a zero NPV at `annual_rate`: the break-even price at the deal's
@@ -199,14 +202,17 @@ inline Solution price_factor_for_return(const deal::Deal& deal, double annual_ra
   }, precision, npv_as_it_is);
 }
 
-// Lowest volume multiplier with a zero NPV at `annual_rate`.
+// Lowest volume multiplier with a zero NPV at `annual_rate`. `first_guess`, for the fast solve: the
+// price multiplier, when known; billing fewer servers and charging less for each cut the same
+// revenue, so it is the volume's too when no cost follows the volume billed.
 inline Solution volume_factor_for_return(const deal::Deal& deal, double annual_rate,
                                          ReturnBasis basis = ReturnBasis::project_post_tax,
                                          SolvePrecision precision = SolvePrecision::tight,
-                                         std::optional<double> npv_as_it_is = std::nullopt) {
+                                         std::optional<double> npv_as_it_is = std::nullopt,
+                                         std::optional<double> first_guess = std::nullopt) {
   return solve_factor([&](double factor) {
     return npv(with_volume_factor(deal, num::from_double<deal::Decimal>(factor)), basis, annual_rate);
-  }, precision, npv_as_it_is);
+  }, precision, npv_as_it_is, first_guess);
 }
 
 // Billed units over units in service, over the months with servers in service.

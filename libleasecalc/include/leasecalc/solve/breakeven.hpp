@@ -128,6 +128,12 @@ inline std::optional<double> secant_factor(const std::function<double(double)>& 
     if (std::abs(at_current) <= 1e-9 * slope * current) return current;
     const double factor = current - at_current / slope;
     if (!(factor > 0 && factor <= 1e6)) return std::nullopt;
+    // The next secant runs through the two points nearest the root: the newest and the better of
+    // the two before it (a first guess far past the root is dropped as soon as it is the worse).
+    if (std::abs(at_previous) < std::abs(at_current)) {
+      current = previous;
+      at_current = at_previous;
+    }
     previous = current;
     at_previous = at_current;
     current = factor;

@@ -738,6 +738,12 @@ SourcePosition Document::locate(std::string_view path) const {
   return position;
 }
 
+Document Document::without(std::string_view key) const {
+  YAML::Node root = YAML::Clone(root_.node_->node);
+  if (root.IsMap()) root.remove(std::string(key));
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, root_.position(), {}})), text_);
+}
+
 Document Document::with_overrides(std::span<const FieldOverride> overrides) const {
   const std::string& file = root_.file();
   YAML::Node root = YAML::Clone(root_.node_->node);

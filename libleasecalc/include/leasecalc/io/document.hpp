@@ -328,6 +328,8 @@ class Document {
   // copying reads it, and the YAML library's reads are not safe from several threads at once:
   // callers sharing one document between threads copy it under a lock.
   Document with_overrides(std::span<const FieldOverride> overrides) const;
+  // A deep copy without the top-level `key` (and its value), if there is one.
+  Document without(std::string_view key) const;
 
   // The top-level map; an empty document or a scalar at the top is an InputError.
   Object root() const;

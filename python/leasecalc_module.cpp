@@ -271,7 +271,7 @@ Model with_overrides(const Model& model, const py::object& overrides) {
   io::Document document = loaded.source;
   std::optional<deal::Uncertainty> uncertainty = io::read_uncertainty(document);
   std::vector<service::BaseModel> models;
-  models.push_back({base.name, base.file, std::move(document), base.catalogue, std::move(loaded)});
+  models.push_back(service::base_model(base.name, base.file, std::move(document), base.catalogue, std::move(loaded)));
   return {std::make_shared<const service::Service>(std::move(models), model.service->limits()), std::move(uncertainty)};
 }
 

@@ -3,6 +3,7 @@
 // `leasecalc run --target-irr` end to end.
 #include <leasecalc/engine/metrics.hpp>
 #include <leasecalc/engine/project.hpp>
+#include <leasecalc/io/load_deal.hpp>
 #include <leasecalc/solve/breakeven.hpp>
 
 #include "support/cli.hpp"
@@ -104,6 +105,105 @@ TEST(BreakEvenPrice, ATargetNoPriceReachesSaysSo) {
   const auto solution = solve::price_factor_for_return(deal, 0.08);
   EXPECT_FALSE(solution.factor);
   EXPECT_NE(solution.note.find("no factor"), std::string::npos) << solution.note;
+}
+
+// ---- the fast solve ---------------------------------------------------------------------------
+
+// One scaled input's NPV as the break-even solves see it, counting the projections.
+struct CountedNpv {
+  const deal::Deal& deal;
+  bool volume;
+  double annual_rate;
+  int projections = 0;
+  double operator()(double factor) {
+    ++projections;
+    const auto f = num::from_double<deal::Decimal>(factor);
+    return solve::npv(volume ? solve::with_volume_factor(deal, f) : solve::with_price_factor(deal, f),
+                      ReturnBasis::project_post_tax, annual_rate);
+  }
+};
+
+// What one fast solve took, beside the tight one.
+struct FastSolve {
+  std::optional<double> factor;
+  int projections = 0;           // from the NPV at factor 1, as a quote starts
+  bool root_in_another_piece = false;  // a secant step from factor 1 and a point beside it misses the root
+};
+
+// The fast solve (the secant method from the deal's own NPV, regula falsi when it strays) against
+// TOMS 748 to 2^-44: the same factor within the fast mode's 1e-6 (docs/metrics.md), or the same
+// note when there is none.
+FastSolve fast_beside_tight(const deal::Deal& deal, bool volume, double annual_rate, const std::string& what,
+                            std::optional<double> first_guess = std::nullopt) {
+  CountedNpv npv_at{deal, volume, annual_rate};
+  const double at_one = npv_at(1.0);
+  const auto tight = solve::solve_factor(std::ref(npv_at));
+  npv_at.projections = 0;
+  const auto fast = solve::solve_factor(std::ref(npv_at), solve::SolvePrecision::fast, at_one, first_guess);
+  FastSolve result{fast.factor, npv_at.projections};
+  EXPECT_EQ(fast.factor.has_value(), tight.factor.has_value()) << what << ": " << fast.note << " / " << tight.note;
+  EXPECT_EQ(fast.note, tight.note) << what;
+  if (!tight.factor || !fast.factor) return result;
+  EXPECT_NEAR(*fast.factor, *tight.factor, 1e-6 * *tight.factor) << what;
+  const double beside = at_one > 0 ? 1 - 1e-3 : 1 + 1e-3;
+  const double slope_at_one = (at_one - npv_at(beside)) / (1 - beside);
+  result.root_in_another_piece = std::abs(1 - at_one / slope_at_one - *tight.factor) > 1e-6 * *tight.factor;
+  return result;
+}
+
+// Every bundled model, price and then volume (from the price factor, as a report solves them):
+// where there is a break-even, at most five projections from the model's own NPV where regula
+// falsi from factor 0 took five to seven.
+TEST(FastBreakEven, AgreesWithTheTightSolveOnEveryBundledModel) {
+  int solved = 0, roots_in_another_piece = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(models)) {
+    if (entry.path().extension() != ".yaml") continue;
+    const auto deal = io::load_deal(entry.path());
+    const double rate = num::to_double(deal.discount_rate);
+    const std::string name = entry.path().filename().string();
+    const FastSolve price = fast_beside_tight(deal, false, rate, name + " price");
+    const FastSolve volume = fast_beside_tight(deal, true, rate, name + " volume", price.factor);
+    for (const FastSolve& solve : {price, volume}) {
+      if (!solve.factor) continue;
+      ++solved;
+      roots_in_another_piece += solve.root_in_another_piece;
+      EXPECT_LE(solve.projections, 5) << name;
+    }
+    // Take-or-pay only, no cost following the servers billed: the price factor is the volume's.
+    if (name == "guosen-2025-standard-10k.yaml") {
+      EXPECT_EQ(volume.projections, 1);
+    }
+  }
+  EXPECT_GE(solved, 14);
+  EXPECT_GE(roots_in_another_piece, 10);  // the secant's later steps are exercised, not only its first
+}
+
+// The rich deal carries tax losses forward five years, so its NPV bends where a tax year's income
+// turns negative or its losses run out; across target rates the root moves through those pieces.
+TEST(FastBreakEven, AgreesWithTheTightSolveWhereLossesCarriedBendTheNpv) {
+  const auto deal = test::rich_deal();
+  int roots_in_another_piece = 0;
+  for (const double rate : {0.0, 0.05, 0.10, 0.15, 0.20, 0.30, 0.50}) {
+    const std::string what = "rich deal at " + std::to_string(rate);
+    const FastSolve price = fast_beside_tight(deal, false, rate, what + " price");
+    const FastSolve volume = fast_beside_tight(deal, true, rate, what + " volume", price.factor);
+    for (const FastSolve& solve : {price, volume}) {
+      EXPECT_LE(solve.projections, 6) << what;
+      roots_in_another_piece += solve.root_in_another_piece;
+    }
+  }
+  EXPECT_GE(roots_in_another_piece, 4);
+}
+
+// The fast solve says what the tight one says when no factor will do, and a first guess far off
+// (or at the deal itself) costs projections, not the answer.
+TEST(FastBreakEven, SaysWhenThereIsNoFactorAndSurvivesABadGuess) {
+  auto none = test::minimal_deal();
+  none.contracts.clear();  // nothing to scale: the NPV never moves
+  EXPECT_FALSE(fast_beside_tight(none, false, 0.08, "no contracts").factor);
+  const auto deal = test::rich_deal();
+  for (const double guess : {1e-6, 0.5, 1.0, 3.0, 1e6})
+    EXPECT_TRUE(fast_beside_tight(deal, true, 0.12, "rich deal from " + std::to_string(guess), guess).factor);
 }
 
 // ---- leasecalc run --target-irr --------------------------------------------------------------

@@ -237,6 +237,21 @@ TEST(YamlErrors, DuplicateKeysAreRejected) {
   EXPECT_EQ(error_of([] { root_of("a: 1\na: 2\n"); }), R"(deal.yaml:2:1: a: duplicate key "a" (first given at line 1, column 1))");
 }
 
+// Past a few dozen keys the check looks keys up by hash rather than scanning: the same errors,
+// whether the first of the two is among the first keys or not.
+TEST(YamlErrors, DuplicateKeysAreRejectedInLargeMaps) {
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+  EXPECT_NO_THROW(root_of(text.c_str()));
+  EXPECT_EQ(error_of([&] { root_of((text + "k3: again\n").c_str()); }),
+            R"(deal.yaml:41:1: k3: duplicate key "k3" (first given at line 4, column 1))");
+  EXPECT_EQ(error_of([&] { root_of((text + "k38: again\n").c_str()); }),
+            R"(deal.yaml:41:1: k38: duplicate key "k38" (first given at line 39, column 1))");
+  io::Object root = root_of((text + "late: 1\n").c_str());
+  EXPECT_TRUE(root.has("k0") && root.has("k39") && root.has("late"));
+  EXPECT_FALSE(root.has("k40"));
+}
+
 TEST(YamlErrors, WrongTypes) {
   io::Object root = root_of("cluster: [1, 2]\ncontracts:\n  kind: x\nname: [a]\nitems: [1, {a: 1}]\nempty:\n");
   EXPECT_EQ(error_of([&] { root.object("cluster"); }), R"(deal.yaml:1:10: cluster: expected a map of keys, got a list)");

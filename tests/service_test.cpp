@@ -5,6 +5,7 @@
 #include <leasecalc/report/run_report.hpp>
 #include <leasecalc/service/service.hpp>
 #include <leasecalc/solve/bid.hpp>
+#include <leasecalc/solve/breakeven.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include <atomic>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -193,6 +195,51 @@ TEST(Service, OverridesOfTheUncertaintySectionAreChecked) {
     EXPECT_EQ(body_of(response)["field"].get<std::string>().rfind("uncertainty.", 0), 0u) << response.body;
   }
   EXPECT_EQ(post("/v1/quote", json{{"model", standard}, {"overrides", {{"uncertainty.runs", "500"}}}}.dump()).status, 200);
+}
+
+// A quote or a bid copies the model without its `uncertainty:` section when no override reaches
+// into it: the same deal (the same NPV to the last bit), the same warnings, the same located
+// errors as the copy of the whole model that a model for Monte Carlo keeps.
+TEST(Service, AQuoteCopiesTheDealSectionsToTheSameDealAndErrors) {
+  const std::vector<std::vector<io::FieldOverride>> cases = {
+      {{"contracts[0].take_or_pay.price", "60000 CNY/server-month"}},
+      {{"financing[0].rate", "6%"}, {"tax.income.rate", "30%"}},
+      {{"contracts[0].take_or_pay.price", "60000 USD/server-month"}},
+      {{"contracts[0].take_or_pay.prise", "1"}},
+      {{"contracts[7].take_or_pay.price", "1"}},
+      {{"running_costs", "{}", true}},
+      {{"uncertainty.runs", "0"}},
+  };
+  for (const service::BaseModel& model : shared_service().models()) {
+    ASSERT_TRUE(model.deal_sections) << model.name;
+    EXPECT_FALSE(model.deal_sections->root().has("uncertainty")) << model.name;
+    for (const auto& overrides : cases) {
+      const std::string what = model.name + " " + overrides.front().path;
+      std::optional<io::LoadedDeal> whole, deal_only;
+      std::string whole_error, deal_only_error;
+      try {
+        whole = service::deal_with_overrides(model, overrides, service::SourceKept::whole);
+      } catch (const io::InputError& error) {
+        whole_error = error.what() + std::string(" @ ") + error.path();
+      }
+      try {
+        deal_only = service::deal_with_overrides(model, overrides, service::SourceKept::deal_sections);
+      } catch (const io::InputError& error) {
+        deal_only_error = error.what() + std::string(" @ ") + error.path();
+      }
+      EXPECT_EQ(deal_only_error, whole_error) << what;
+      ASSERT_EQ(deal_only.has_value(), whole.has_value()) << what;
+      if (!whole) continue;
+      const double rate = num::to_double(whole->deal.discount_rate);
+      EXPECT_EQ(solve::npv(deal_only->deal, solve::ReturnBasis::equity, rate), solve::npv(whole->deal, solve::ReturnBasis::equity, rate)) << what;
+      ASSERT_EQ(deal_only->warnings.size(), whole->warnings.size()) << what;
+      for (std::size_t i = 0; i < whole->warnings.size(); ++i) {
+        EXPECT_EQ(deal_only->warnings[i].message, whole->warnings[i].message) << what;
+        EXPECT_EQ(deal_only->warnings[i].position.line, whole->warnings[i].position.line) << what;
+      }
+      EXPECT_EQ(whole->source.root().has("uncertainty"), model.document.root().has("uncertainty")) << what;
+    }
+  }
 }
 
 // Found by the serve fuzz target: a number beyond a double's range made the JSON reader throw

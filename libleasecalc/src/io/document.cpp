@@ -29,6 +29,16 @@ struct SourceNode {
   std::string path;
 };
 
+// A map's entries as Field::as_object lists them; every key is a scalar, and `name` views its text,
+// which the key node kept beside it owns.
+struct MapEntries {
+  struct Entry {
+    std::string_view name;
+    YAML::Node key, value;
+  };
+  std::vector<Entry> items;
+};
+
 namespace {
 
 SourcePosition position_of(const YAML::Mark& mark, const std::string& file) {
@@ -245,25 +255,39 @@ Object Field::as_object() const {
   const SourceNode& source = *node_;
   if (!source.node.IsMap()) throw expected_error(source, std::string(wording::object.noun));
   // yaml-cpp keeps every entry of a map but looks keys up by their first occurrence: a repeated
-  // key would silently lose its second value, so it is an error here.
-  // A hash map, not a scan: a file of 100,000 keys is checked in linear time.
-  std::unordered_map<std::string, SourcePosition> seen;
+  // key would silently lose its second value, so it is an error here. A scan over the few keys of
+  // a model's maps; a hash map past those, so that a file of 100,000 keys is checked in linear time.
+  auto entries = std::make_shared<MapEntries>();
+  entries->items.reserve(source.node.size());
+  std::unordered_map<std::string_view, std::size_t> seen;
+  constexpr std::size_t scanned = 32;
   for (const auto& entry : source.node) {
-    const SourcePosition key_position = position_of(entry.first.Mark(), source.position.file);
     if (!entry.first.IsScalar()) {
-      const SourceNode key{entry.first, key_position, source.path};
+      const SourceNode key{entry.first, position_of(entry.first.Mark(), source.position.file), source.path};
       throw expected_error(key, "a key name");
     }
     const std::string& key = entry.first.Scalar();
-    const auto first = seen.find(key);
-    if (first != seen.end())
-      throw InputError(key_position, child_path(source.path, key),
-                       "duplicate key \"" + key + "\" (first given at line " + std::to_string(first->second.line) +
-                           ", column " + std::to_string(first->second.column) + ")",
+    const std::size_t index = entries->items.size();
+    std::optional<std::size_t> first;
+    if (index < scanned) {
+      for (std::size_t i = 0; i < index && !first; ++i)
+        if (entries->items[i].name == key) first = i;
+    } else {
+      if (index == scanned)
+        for (std::size_t i = 0; i < index; ++i) seen.emplace(entries->items[i].name, i);
+      if (const auto found = seen.find(key); found != seen.end()) first = found->second;
+    }
+    if (first) {
+      const SourcePosition first_position = position_of(entries->items[*first].key.Mark(), source.position.file);
+      throw InputError(position_of(entry.first.Mark(), source.position.file), child_path(source.path, key),
+                       "duplicate key \"" + key + "\" (first given at line " + std::to_string(first_position.line) +
+                           ", column " + std::to_string(first_position.column) + ")",
                        "a key given once", key);
-    seen.emplace(key, key_position);
+    }
+    entries->items.push_back({key, entry.first, entry.second});
+    if (index >= scanned) seen.emplace(entries->items.back().name, index);
   }
-  return Object(*this);
+  return Object(*this, std::move(entries));
 }
 
 Object Field::as_object(Keys keys) const {
@@ -326,7 +350,7 @@ void Field::fail_expected(std::string_view expected) const { throw expected_erro
 
 // ---- Object ------------------------------------------------------------------------------------
 
-Object::Object(Field self) : self_(std::move(self)) {}
+Object::Object(Field self, std::shared_ptr<const MapEntries> entries) : self_(std::move(self)), entries_(std::move(entries)) {}
 
 void Object::accept(std::string_view key) {
   if (std::find(accepted_keys_.begin(), accepted_keys_.end(), key) == accepted_keys_.end())
@@ -339,9 +363,8 @@ void Object::ignore(std::string_view key) { accept(key); }
 
 std::optional<Field> Object::optional_field(std::string_view key) {
   accept(key);
-  const SourceNode& source = *self_.node_;
-  for (const auto& entry : source.node)
-    if (entry.first.Scalar() == key) return Field(entry_node(source, entry.first, entry.second));
+  for (const auto& entry : entries_->items)
+    if (entry.name == key) return Field(entry_node(*self_.node_, entry.key, entry.value));
   return std::nullopt;
 }
 
@@ -521,10 +544,9 @@ boost::gregorian::date Object::optional_date(std::string_view key, boost::gregor
 
 std::vector<std::pair<std::string, Field>> Object::entries() {
   std::vector<std::pair<std::string, Field>> entries;
-  const SourceNode& source = *self_.node_;
-  for (const auto& entry : source.node) {
-    accept(entry.first.Scalar());
-    entries.emplace_back(entry.first.Scalar(), Field(entry_node(source, entry.first, entry.second)));
+  for (const auto& entry : entries_->items) {
+    accept(entry.name);
+    entries.emplace_back(std::string(entry.name), Field(entry_node(*self_.node_, entry.key, entry.value)));
   }
   return entries;
 }
@@ -536,16 +558,16 @@ void Object::finish() const {
         throw std::logic_error("the reader of " + (path().empty() ? std::string("the document") : path()) +
                                " asks for \"" + key + "\", which its list of accepted keys lacks");
   const SourceNode& source = *self_.node_;
-  for (const auto& entry : source.node) {
-    const std::string& key = entry.first.Scalar();
-    if (std::find(accepted_keys_.begin(), accepted_keys_.end(), key) != accepted_keys_.end()) continue;
+  for (const auto& entry : entries_->items) {
+    if (std::find(accepted_keys_.begin(), accepted_keys_.end(), entry.name) != accepted_keys_.end()) continue;
+    const std::string key(entry.name);
     std::string detail = "unknown key \"" + key + "\"";
     if (const std::optional<std::string> suggestion = text::closest_match(key, accepted_keys_))
       detail += " (did you mean \"" + *suggestion + "\"?)";
     std::string accepted;
     for (const std::string& name : accepted_keys_) accepted += (accepted.empty() ? "" : ", ") + name;
     detail += accepted.empty() ? "; no keys are accepted here" : "; accepted keys: " + accepted;
-    throw InputError(position_of(entry.first.Mark(), source.position.file), child_path(source.path, key),
+    throw InputError(position_of(entry.key.Mark(), source.position.file), child_path(source.path, key),
                      std::move(detail), "one of the keys " + accepted, key);
   }
 }
@@ -714,6 +736,12 @@ SourcePosition Document::locate(std::string_view path) const {
     at = end;
   }
   return position;
+}
+
+Document Document::without(std::string_view key) const {
+  YAML::Node root = YAML::Clone(root_.node_->node);
+  if (root.IsMap()) root.remove(std::string(key));
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, root_.position(), {}})), text_);
 }
 
 Document Document::with_overrides(std::span<const FieldOverride> overrides) const {

@@ -306,7 +306,7 @@ void add_break_even(RunReport& report, const deal::Deal& deal, const solve::Retu
       report.break_even_prices.push_back(row);
     }
   }
-  const auto volume = solve::volume_factor_for_return(deal, target.annual_rate, target.basis, precision, npv_as_it_is);
+  const auto volume = solve::volume_factor_for_return(deal, target.annual_rate, target.basis, precision, npv_as_it_is, price.factor);
   report.break_even_utilisation_note = volume.note;
   if (volume.factor && report.utilisation * *volume.factor <= 1.0)
     report.break_even_utilisation = report.utilisation * *volume.factor;

@@ -319,7 +319,8 @@ std::shared_ptr<const QuoteAnswer> answer_quote(const QuoteRequest& quote, Quote
     if (auto kept = answers->find(key)) return kept;
   }
   auto answer = std::make_shared<QuoteAnswer>();
-  answer->document = quote_json(quote.model->name, deal_with_overrides(*quote.model, quote.overrides), quote.exact);
+  answer->document = quote_json(quote.model->name, deal_with_overrides(*quote.model, quote.overrides, SourceKept::deal_sections),
+                                quote.exact);
   answer->text = json_text(answer->document);
   if (answers) answers->keep(std::move(key), answer);
   return answer;
@@ -448,7 +449,7 @@ Response bid(const json& body, const std::vector<BaseModel>& models, const Limit
   bool exact = false;
   if (const json* value = request.optional("exact")) exact = required_bool(*value, "exact");
   request.finish();
-  const io::LoadedDeal loaded = deal_with_overrides(model, overrides);
+  const io::LoadedDeal loaded = deal_with_overrides(model, overrides, SourceKept::deal_sections);
   const report::BidReport result{exact ? solve::bid<num::Decimal>(loaded.deal, bid_request) : solve::bid<double>(loaded.deal, bid_request),
                                  loaded.warnings};
   std::ostringstream out;
@@ -508,23 +509,31 @@ std::vector<io::FieldOverride> read_overrides(std::string_view json_object, cons
   return overrides_of(&overrides, limits);
 }
 
-io::LoadedDeal deal_with_overrides(const BaseModel& model, std::span<const io::FieldOverride> overrides) {
+io::LoadedDeal deal_with_overrides(const BaseModel& model, std::span<const io::FieldOverride> overrides, SourceKept kept) {
   if (overrides.empty()) return model.loaded;
-  std::optional<io::Document> copy;
-  {
-    const std::lock_guard<std::mutex> lock(*model.copying);
-    copy = model.document.with_overrides(overrides);
-  }
   // The base model's `uncertainty:` section was checked when it was loaded; it is checked again
-  // only when an override reaches into it.
+  // (and copied) only when an override reaches into it.
   const auto in_uncertainty = [](const io::FieldOverride& override) {
     constexpr std::string_view section = "uncertainty";
     const std::string_view path = override.path;
     return path.starts_with(section) && (path.size() == section.size() || path[section.size()] == '.' || path[section.size()] == '[');
   };
   const bool unchanged = std::ranges::none_of(overrides, in_uncertainty);
+  const io::Document& base =
+      unchanged && kept == SourceKept::deal_sections && model.deal_sections ? *model.deal_sections : model.document;
+  std::optional<io::Document> copy;
+  {
+    const std::lock_guard<std::mutex> lock(*model.copying);
+    copy = base.with_overrides(overrides);
+  }
   return io::read_deal_with_warnings(std::move(*copy), model.catalogue,
                                      unchanged ? io::UncertaintyCheck::already_checked : io::UncertaintyCheck::check);
+}
+
+BaseModel base_model(std::string name, std::filesystem::path file, io::Document document, io::Catalogue catalogue,
+                     io::LoadedDeal loaded) {
+  std::optional<io::Document> deal_sections = document.without("uncertainty");
+  return {std::move(name), std::move(file), std::move(document), std::move(catalogue), std::move(loaded), std::move(deal_sections)};
 }
 
 std::vector<BaseModel> load_base_models(const std::filesystem::path& directory) {
@@ -544,7 +553,7 @@ std::vector<BaseModel> load_base_models(const std::filesystem::path& directory) 
     io::Document document = io::Document::parse(text, file.filename().string());
     io::Catalogue catalogue = io::catalogue_of(document, file);
     io::LoadedDeal loaded = io::read_deal_with_warnings(document, catalogue);
-    models.push_back({file.stem().string(), file, std::move(document), std::move(catalogue), std::move(loaded)});
+    models.push_back(base_model(file.stem().string(), file, std::move(document), std::move(catalogue), std::move(loaded)));
   }
   return models;
 }

@@ -40,6 +40,7 @@ namespace leasecalc::io {
 // A parsed YAML node together with its file and path; defined in the implementation so that the
 // YAML library stays private.
 struct SourceNode;
+struct MapEntries;
 
 // Domain bounds every value read from a file is held to, whatever its Range (deal::limits), and
 // the largest file read (docs/model-format.md).
@@ -247,7 +248,7 @@ class Object {
 
  private:
   friend class Field;
-  explicit Object(Field self);
+  Object(Field self, std::shared_ptr<const MapEntries> entries);
   void accept(std::string_view key);
   // The value at `key`, or an InputError at this map saying the key is missing and what it takes.
   Field required(std::string_view key, std::string_view expected);
@@ -260,6 +261,9 @@ class Object {
   }
 
   Field self_;
+  // The map's entries in file order, listed once (when the map is checked for repeated keys) so
+  // that each key asked for is a scan of short strings, not a walk of the YAML map.
+  std::shared_ptr<const MapEntries> entries_;
   std::vector<std::string> accepted_keys_;  // in the order asked, for the error message
   std::vector<std::string_view> declared_keys_;  // the keys the map takes, when declared (Keys)
 };
@@ -324,6 +328,8 @@ class Document {
   // copying reads it, and the YAML library's reads are not safe from several threads at once:
   // callers sharing one document between threads copy it under a lock.
   Document with_overrides(std::span<const FieldOverride> overrides) const;
+  // A deep copy without the top-level `key` (and its value), if there is one.
+  Document without(std::string_view key) const;
 
   // The top-level map; an empty document or a scalar at the top is an InputError.
   Object root() const;

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -48,6 +49,9 @@ struct BaseModel {
   io::Document document;  // copied (under the lock below) for each quote with overrides
   io::Catalogue catalogue;
   io::LoadedDeal loaded;  // the model as it is, for quotes without overrides and /v1/models
+  // `document` without its `uncertainty:` section, a Monte Carlo input the deal does not hold (a
+  // third of a model's YAML): what a quote or a bid copies when no override reaches into it.
+  std::optional<io::Document> deal_sections;
   // yaml-cpp's reads of one document are not safe from several threads at once (Document::with_overrides).
   std::unique_ptr<std::mutex> copying = std::make_unique<std::mutex>();
 };
@@ -94,7 +98,15 @@ std::vector<io::FieldOverride> read_overrides(std::string_view json_object, cons
 // when there are none. A path that leads nowhere or a value the loader refuses is an InputError.
 // The base model's `uncertainty:` section is taken as checked when it was loaded (load_base_models)
 // and read again only when an override reaches into it.
-io::LoadedDeal deal_with_overrides(const BaseModel& model, std::span<const io::FieldOverride> overrides);
+// With `SourceKept::deal_sections` (a quote, a bid) the LoadedDeal's `source` may leave out the
+// `uncertainty:` section; with `whole`, it is the whole model (a model that may yet run Monte Carlo).
+enum class SourceKept { whole, deal_sections };
+io::LoadedDeal deal_with_overrides(const BaseModel& model, std::span<const io::FieldOverride> overrides,
+                                   SourceKept kept = SourceKept::whole);
+
+// The model `document` a service quotes by `name`, with what it keeps beside it (deal_sections).
+BaseModel base_model(std::string name, std::filesystem::path file, io::Document document, io::Catalogue catalogue,
+                     io::LoadedDeal loaded);
 
 // An RFC 9457 problem document: `type` is a slug under urn:leasecalc:problem:, `detail` the
 // located message; `field` (the field path, also given as a JSON `pointer`) when known.

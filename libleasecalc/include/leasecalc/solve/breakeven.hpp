@@ -104,16 +104,49 @@ inline Solution solve_factor(const std::function<double(double)>& npv_at) {
 }
 
 // How closely a factor is solved. `tight`: TOMS 748 to 2^-44, the figures `run` prints. `fast`:
-// the NPV is piecewise affine in a price or volume factor (only the tax floor, losses carried and
-// such bend it), so regula falsi (the Illinois variant) on the bracket lands in the root's piece
-// and then on the root within a few projections; it stops when the NPV is within 1e-9 of its
-// swing over the bracket (cents booked make it a fine staircase) or the bracket is 1e-10 of the
-// factor wide, far inside the 1e-6 the fast mode is held to (docs/metrics.md).
+// within 1e-9 of the factor, far inside the 1e-6 the fast mode is held to (docs/metrics.md), in as
+// few projections as the NPV's shape allows (solve_factor_fast below).
 enum class SolvePrecision { tight, fast };
 
-// As solve_factor, by regula falsi; `npv_at_one`, when the caller has it (the deal as it is), saves
-// a projection.
-inline Solution solve_factor_fast(const std::function<double(double)>& npv_at, std::optional<double> npv_at_one = std::nullopt) {
+// The NPV is piecewise affine in a price or volume factor (only the tax floor, losses carried and
+// such bend it), and the deal's own NPV at factor 1 is known: the secant method from factor 1 and
+// `first_guess` (by default a fifth of the way toward the root) lands on the root once two of its
+// points lie in the root's piece, usually in two to four projections. Each point is confirmed by
+// its own projection: a factor whose NPV is within 1e-9 of the slope times the factor, that is
+// within about 1e-9 of the root (cents booked make the NPV a fine staircase, so not exactly zero).
+// Nothing when a step strays (a slope that is not positive, a factor outside (0, 10^6]) or seven
+// points do not settle; the bracketed solve below then takes over.
+inline std::optional<double> secant_factor(const std::function<double(double)>& npv_at, double npv_at_one,
+                                           std::optional<double> first_guess = std::nullopt) {
+  double previous = 1.0, at_previous = npv_at_one;
+  double current = npv_at_one > 0 ? 0.8 : 1.2;  // break-even prices are a fifth or so off quoted ones
+  if (first_guess && *first_guess > 0 && *first_guess <= 1e6 && *first_guess != 1.0) current = *first_guess;
+  double at_current = npv_at(current);
+  for (int point = 0; point < 7; ++point) {
+    const double slope = (at_current - at_previous) / (current - previous);
+    if (!(slope > 0) || !std::isfinite(slope)) return std::nullopt;  // NPV rises with the factor
+    if (std::abs(at_current) <= 1e-9 * slope * current) return current;
+    const double factor = current - at_current / slope;
+    if (!(factor > 0 && factor <= 1e6)) return std::nullopt;
+    // The next secant runs through the two points nearest the root: the newest and the better of
+    // the two before it (a first guess far past the root is dropped as soon as it is the worse).
+    if (std::abs(at_previous) < std::abs(at_current)) {
+      current = previous;
+      at_current = at_previous;
+    }
+    previous = current;
+    at_previous = at_current;
+    current = factor;
+    at_current = npv_at(factor);
+  }
+  return std::nullopt;
+}
+
+// As solve_factor, by regula falsi (the Illinois variant) on the bracket from the NPV at factor 0
+// and at 1 (doubled until positive); it stops when the NPV is within 1e-9 of its swing over the
+// bracket or the bracket is 1e-10 of the factor wide. `npv_at_one`, when the caller has it (the
+// deal as it is), saves a projection.
+inline Solution regula_falsi_factor(const std::function<double(double)>& npv_at, std::optional<double> npv_at_one = std::nullopt) {
   const double at_zero = npv_at(0.0);
   if (at_zero >= 0) return {0.0, "the NPV is not negative even at zero"};
   double low = 0.0, high = 1.0, at_low = at_zero;
@@ -149,9 +182,19 @@ inline Solution solve_factor_fast(const std::function<double(double)>& npv_at, s
   return {0.5 * (low + high), ""};
 }
 
+// The fast solve: the secant method from the deal's own NPV, or when it strays, regula falsi on a
+// bracket (which also says when the NPV is not negative at zero or no factor up to 10^6 is enough).
+inline Solution solve_factor_fast(const std::function<double(double)>& npv_at, std::optional<double> npv_at_one = std::nullopt,
+                                  std::optional<double> first_guess = std::nullopt) {
+  const double at_one = npv_at_one ? *npv_at_one : npv_at(1.0);
+  if (const auto factor = secant_factor(npv_at, at_one, first_guess)) return {*factor, ""};
+  return regula_falsi_factor(npv_at, at_one);
+}
+
+// `first_guess`: where the fast solve looks first (the tight one needs none).
 inline Solution solve_factor(const std::function<double(double)>& npv_at, SolvePrecision precision,
-                             std::optional<double> npv_at_one = std::nullopt) {
-  return precision == SolvePrecision::fast ? solve_factor_fast(npv_at, npv_at_one) : solve_factor(npv_at);
+                             std::optional<double> npv_at_one = std::nullopt, std::optional<double> first_guess = std::nullopt) {
+  return precision == SolvePrecision::fast ? solve_factor_fast(npv_at, npv_at_one, first_guess) : solve_factor(npv_at);
 }
 
 // Lowest price multiplier with a zero NPV at `annual_rate`: the break-even price at the deal's
@@ -165,14 +208,17 @@ inline Solution price_factor_for_return(const deal::Deal& deal, double annual_ra
   }, precision, npv_as_it_is);
 }
 
-// Lowest volume multiplier with a zero NPV at `annual_rate`.
+// Lowest volume multiplier with a zero NPV at `annual_rate`. `first_guess`, for the fast solve: the
+// price multiplier, when known; billing fewer servers and charging less for each cut the same
+// revenue, so it is the volume's too when no cost follows the volume billed.
 inline Solution volume_factor_for_return(const deal::Deal& deal, double annual_rate,
                                          ReturnBasis basis = ReturnBasis::project_post_tax,
                                          SolvePrecision precision = SolvePrecision::tight,
-                                         std::optional<double> npv_as_it_is = std::nullopt) {
+                                         std::optional<double> npv_as_it_is = std::nullopt,
+                                         std::optional<double> first_guess = std::nullopt) {
   return solve_factor([&](double factor) {
     return npv(with_volume_factor(deal, num::from_double<deal::Decimal>(factor)), basis, annual_rate);
-  }, precision, npv_as_it_is);
+  }, precision, npv_as_it_is, first_guess);
 }
 
 // Billed units over units in service, over the months with servers in service.

@@ -58,11 +58,41 @@ T from_double(double value) {
 
 inline double to_double(double value) { return value; }
 
+namespace detail {
+
+// Boost's conversion of a Decimal to double without its string streams, which cost microseconds
+// (most of a Monte Carlo scenario whose deal holds drawn products, such as a scaled residual
+// curve, read month by month): Boost writes the value to 19 significant digits (to nearest, an
+// exact tie to even) and reads that text back as the nearest double. Here the same two roundings
+// are made on the 19 leading digits as an integer; `scaled` is the value x 10^shift, with 17
+// digits before the point. A value within 10^-25 of a tie at the 19th digit takes Boost's own
+// path: the scaling may drop a last limb, whose digits could decide it.
+inline double boost_rounded_to_double(const Decimal& value, const Decimal& scaled, int shift) {
+  Decimal wide = boost::multiprecision::abs(scaled);
+  wide.backend().mul_unsigned_long_long(100);  // 19 digits before the point
+  Decimal whole;
+  whole.backend() = wide.backend().extract_integer_part();
+  const Decimal fraction = wide - whole;  // in [0, 1)
+  static const Decimal half("0.5"), near_tie("1e-25");
+  if (boost::multiprecision::abs(Decimal(fraction - half)) < near_tie) return value.convert_to<double>();
+  unsigned long long digits = whole.backend().extract_unsigned_long_long();
+  if (fraction > half) ++digits;  // at most 10^19, within an unsigned long long
+  char text[48];
+  char* end = std::to_chars(text, text + 24, digits).ptr;
+  *end++ = 'e';
+  end = std::to_chars(end, text + sizeof text, -(shift + 2)).ptr;
+  double magnitude = 0;
+  std::from_chars(text, end, magnitude);  // correctly rounded, as the stream's strtod
+  return value < 0 ? -magnitude : magnitude;
+}
+
+}  // namespace detail
+
 // Boost converts a Decimal to double through a string stream, which costs microseconds; the fast
 // (double) mode converts every model input, so this reads up to 17 significant digits as an exact
 // integer and divides by an exact power of ten: one correctly rounded operation for decimals of up
 // to 15 significant digits (model inputs, cent amounts below 10^13), within an ulp otherwise.
-// Longer values take Boost's path.
+// Longer values (drawn or scaled products, quotients) get Boost's own result, by its roundings.
 inline double to_double(const Decimal& value) {
   if (!boost::multiprecision::isfinite(value) || value == 0) return value.convert_to<double>();
   double mantissa = 0;
@@ -78,7 +108,7 @@ inline double to_double(const Decimal& value) {
   constexpr unsigned long long limb_powers_of_ten[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
   Decimal scaled = value;
   for (int left = shift; left > 0; left -= 7) scaled.backend().mul_unsigned_long_long(limb_powers_of_ten[std::min(left, 7)]);
-  if (!scaled.backend().isint()) return value.convert_to<double>();
+  if (!scaled.backend().isint()) return detail::boost_rounded_to_double(value, scaled, shift);
   long long digits = scaled.backend().extract_signed_long_long();
   // Without its trailing zeros, a value of up to 15 significant digits (every cent amount below
   // 10^13) is an integer below 2^53, exact in double: one rounding in all, so correctly rounded.

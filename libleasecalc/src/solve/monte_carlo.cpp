@@ -70,21 +70,28 @@ Input sensitivity_input(UncertainQuantity quantity) {
   throw std::invalid_argument("unknown uncertain quantity");
 }
 
-deal::Deal with_change(const deal::Deal& deal, UncertainQuantity quantity, double change) {
-  if (change == 0) return deal;
+void apply_change(deal::Deal& deal, UncertainQuantity quantity, double change) {
+  if (change == 0) return;
   const Input input = sensitivity_input(quantity);
-  const auto factor = num::from_double<deal::Decimal>(std::max(0.0, 1 + change));
-  const auto points = num::from_double<deal::Decimal>(change);
+  // The deal moves through the variant's function and back: changed in place, never copied.
+  const auto factor = [change] { return num::from_double<deal::Decimal>(std::max(0.0, 1 + change)); };
+  const auto points = [change] { return num::from_double<deal::Decimal>(change); };
   switch (input) {
-    case Input::contract_price: return with_price_factor(deal, factor);
-    case Input::billed_volume: return with_volume_factor(deal, factor);
-    case Input::server_price: return with_server_price_factor(deal, factor);
-    case Input::power_tariff: return with_power_tariff_factor(deal, factor);
-    case Input::residual_value: return with_residual_factor(deal, factor);
-    case Input::debt_rate: return with_debt_rate_change(deal, points);
-    case Input::price_decay: return with_price_decay_change(deal, points);
+    case Input::contract_price: deal = with_price_factor(std::move(deal), factor()); return;
+    case Input::billed_volume: deal = with_volume_factor(std::move(deal), factor()); return;
+    case Input::server_price: deal = with_server_price_factor(std::move(deal), factor()); return;
+    case Input::power_tariff: deal = with_power_tariff_factor(std::move(deal), factor()); return;
+    case Input::residual_value: deal = with_residual_factor(std::move(deal), factor()); return;
+    case Input::debt_rate: deal = with_debt_rate_change(std::move(deal), points()); return;
+    case Input::price_decay: deal = with_price_decay_change(std::move(deal), points()); return;
     default: throw std::invalid_argument("not an uncertain input: " + std::string(input_key(input)));
   }
+}
+
+deal::Deal with_change(const deal::Deal& deal, UncertainQuantity quantity, double change) {
+  deal::Deal changed = deal;
+  apply_change(changed, quantity, change);
+  return changed;
 }
 
 namespace {
@@ -414,34 +421,36 @@ void draw_fleet_and_power(const Plan& plan, Eigen::Index i, deal::Deal& scenario
   }
 }
 
-deal::Deal scenario_of(const Plan& plan, Eigen::Index i, EventsDrawn& events, double& unbilled) {
-  deal::Deal scenario = plan.model;
+// Scenario i into `scenario`, a worker's scratch deal: the model copied over what the last
+// scenario left there (into the buffers it holds), then its draws applied in place.
+void scenario_into(const Plan& plan, Eigen::Index i, deal::Deal& scenario, EventsDrawn& events, double& unbilled) {
+  scenario = plan.model;
   for (std::size_t j = 0; j < plan.uncertainty.inputs.size(); ++j) {
     if (!plan.applies[j]) continue;
     const UncertainQuantity input = plan.uncertainty.inputs[j].input;
     const double change = plan.draws.changes(i, static_cast<Eigen::Index>(j));
     if (input == UncertainQuantity::residual && change != 0 && plan.residual_by_age)
       scenario.assets.residual = *plan.residual_by_age;  // the same shares, read from the curve
-    scenario = with_change(scenario, input, change);
+    apply_change(scenario, input, change);
   }
   scenario.covenants = plan.covenants;
   events = draw_events(plan.uncertainty.events, plan.uncertainty.seed, i, scenario);
   draw_fleet_and_power(plan, i, scenario, events, unbilled);
   if (plan.uncertainty.market)
-    scenario.market_index =
-        market_path(*plan.uncertainty.market, scenario.horizon_months, plan.uncertainty.seed, static_cast<std::uint64_t>(i),
-                    plan.draws.market_shocks.size() > 0 ? std::optional<double>(plan.draws.market_shocks(i)) : std::nullopt);
-  return scenario;
+    market_path_into(*plan.uncertainty.market, scenario.horizon_months, plan.uncertainty.seed, static_cast<std::uint64_t>(i),
+                     plan.draws.market_shocks.size() > 0 ? std::optional<double>(plan.draws.market_shocks(i)) : std::nullopt,
+                     scenario.market_index);
 }
 
-// Evaluates scenarios [first, end) into the result's rows and the worker's tally.
+// Evaluates scenarios [first, end) into the result's rows and the worker's tally; `scenario` is
+// the worker's scratch deal.
 void evaluate(const Plan& plan, MonteCarloResult& result, std::vector<std::optional<double>>& paybacks, Tally& tally,
-              Eigen::Index first, Eigen::Index end) {
+              deal::Deal& scenario, Eigen::Index first, Eigen::Index end) {
   std::vector<char> flagged(plan.quarters);
   for (Eigen::Index i = first; i < end; ++i) {
     EventsDrawn events;
     double unbilled = 0;
-    const deal::Deal scenario = scenario_of(plan, i, events, unbilled);
+    scenario_into(plan, i, scenario, events, unbilled);
     tally.defaulted += events.default_drawn;
     tally.terminated += events.termination_drawn;
     tally.late += events.late_drawn;
@@ -627,7 +636,9 @@ deal::Deal monte_carlo_scenario(const deal::Deal& deal, const Uncertainty& uncer
   const Plan plan = make_plan(deal, uncertainty, draws, scratch);
   EventsDrawn events;
   double unbilled = 0;
-  return scenario_of(plan, scenario, events, unbilled);
+  deal::Deal drawn;
+  scenario_into(plan, scenario, drawn, events, unbilled);
+  return drawn;
 }
 
 MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertainty, unsigned threads,
@@ -657,9 +668,10 @@ MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertai
   std::atomic<std::size_t> done{0};
   std::vector<Tally> tallies(workers, Tally(plan.quarters));
   const auto work = [&](unsigned w) {
+    deal::Deal scenario;
     for (Eigen::Index first; (first = next.fetch_add(chunk)) < runs;) {
       try {
-        evaluate(plan, result, paybacks, tallies[w], first, std::min(runs, first + chunk));
+        evaluate(plan, result, paybacks, tallies[w], scenario, first, std::min(runs, first + chunk));
       } catch (...) {
         if (first < failed_at[w]) {
           failed_at[w] = first;

@@ -48,6 +48,8 @@ Input sensitivity_input(UncertainQuantity quantity);
 // values are kept in the input's natural range: multiples floored at zero, shares capped at 100%,
 // rates floored at zero. No change gives the deal unchanged.
 deal::Deal with_change(const deal::Deal& deal, UncertainQuantity quantity, double change);
+// The same change made to `deal` itself (a scenario loop's scratch deal, not copied).
+void apply_change(deal::Deal& deal, UncertainQuantity quantity, double change);
 
 
 // runs x inputs: each scenario's drawn change of each input.

@@ -70,8 +70,12 @@ Input sensitivity_input(UncertainQuantity quantity) {
   throw std::invalid_argument("unknown uncertain quantity");
 }
 
-void apply_change(deal::Deal& deal, UncertainQuantity quantity, double change) {
+void apply_change(deal::Deal& deal, UncertainQuantity quantity, double change,
+                  const std::optional<deal::ResidualCurve>& residual_by_age) {
   if (change == 0) return;
+  if (quantity == UncertainQuantity::residual && residual_by_age &&
+      std::holds_alternative<deal::ResidualExponential>(deal.assets.residual))
+    deal.assets.residual = *residual_by_age;  // the same shares, read from the curve
   const Input input = sensitivity_input(quantity);
   // The deal moves through the variant's function and back: changed in place, never copied.
   const auto factor = [change] { return num::from_double<deal::Decimal>(std::max(0.0, 1 + change)); };
@@ -86,6 +90,14 @@ void apply_change(deal::Deal& deal, UncertainQuantity quantity, double change) {
     case Input::price_decay: deal = with_price_decay_change(std::move(deal), points()); return;
     default: throw std::invalid_argument("not an uncertain input: " + std::string(input_key(input)));
   }
+}
+
+std::optional<deal::ResidualCurve> residual_curve_by_age(const deal::Deal& deal) {
+  if (!std::holds_alternative<deal::ResidualExponential>(deal.assets.residual)) return std::nullopt;
+  deal::ResidualCurve curve;
+  for (int age = 0; age <= deal.horizon_months; ++age)
+    curve.share_by_age.points.push_back({age, engine::residual_share<deal::Decimal>(deal.assets.residual, age)});
+  return curve;
 }
 
 deal::Deal with_change(const deal::Deal& deal, UncertainQuantity quantity, double change) {
@@ -327,9 +339,12 @@ struct Plan {
   deal::Covenants covenants;     // the scenarios' covenants: the model's, or the DSCR test counted
   std::size_t quarters = 0;
   std::vector<double> held;      // with fleet events: the units the model's customers hold, by month
-  // An exponential residual rule as the curve by whole month of age that with_residual_factor
-  // scales, worked out once (decimal exponentials) rather than in every scenario that draws it.
+  // An exponential residual rule as a curve, worked out once rather than in every scenario that draws it.
   std::optional<deal::ResidualCurve> residual_by_age;
+  // The model's capex payments, for the lenders' loss of a scenario that pays the same: one that
+  // moves neither the server price nor the deliveries (the cluster fields a scenario can change
+  // that the payments read).
+  std::optional<engine::phases::CapexPayments<double>> model_capex;
 };
 
 // The events of scenario i (deal::Events), from a generator seeded by the seed and i alone: each
@@ -428,10 +443,7 @@ void scenario_into(const Plan& plan, Eigen::Index i, deal::Deal& scenario, Event
   for (std::size_t j = 0; j < plan.uncertainty.inputs.size(); ++j) {
     if (!plan.applies[j]) continue;
     const UncertainQuantity input = plan.uncertainty.inputs[j].input;
-    const double change = plan.draws.changes(i, static_cast<Eigen::Index>(j));
-    if (input == UncertainQuantity::residual && change != 0 && plan.residual_by_age)
-      scenario.assets.residual = *plan.residual_by_age;  // the same shares, read from the curve
-    apply_change(scenario, input, change);
+    apply_change(scenario, input, plan.draws.changes(i, static_cast<Eigen::Index>(j)), plan.residual_by_age);
   }
   scenario.covenants = plan.covenants;
   events = draw_events(plan.uncertainty.events, plan.uncertainty.seed, i, scenario);
@@ -509,8 +521,12 @@ void evaluate(const Plan& plan, MonteCarloResult& result, std::vector<std::optio
       const int month = metrics.funding_shortfalls.front().month;
       const double debt = ledger(engine::Line::debt_outstanding, month);
       if (debt > 0) {
-        engine::Ledger<double> scratch = engine::empty_ledger<double>(scenario);
-        const auto capex = engine::phases::pay_capex(scenario, scratch);
+        std::optional<engine::phases::CapexPayments<double>> paid;
+        if (!plan.model_capex || scenario.cluster.price_per_server != plan.model.cluster.price_per_server) {
+          engine::Ledger<double> scratch = engine::empty_ledger<double>(scenario);
+          paid = engine::phases::pay_capex(scenario, scratch);
+        }
+        const auto& capex = paid ? *paid : *plan.model_capex;
         loss = std::max(0.0, debt - engine::phases::fleet_residual_value(scenario, capex, month));
       }
     }
@@ -599,7 +615,7 @@ void cap_utilisation(const deal::Deal& deal, const Uncertainty& uncertainty, con
 // The plan of a run: which inputs apply, the utilisation draws capped (into result.changes and
 // the draws), the covenants counted and, with fleet events, what the model's customers hold.
 Plan make_plan(const deal::Deal& deal, const Uncertainty& uncertainty, Draws& draws, MonteCarloResult& result) {
-  Plan plan{deal, uncertainty, draws, {}, deal.covenants, static_cast<std::size_t>((deal.horizon_months + 2) / 3), {}, {}};
+  Plan plan{deal, uncertainty, draws, {}, deal.covenants, static_cast<std::size_t>((deal.horizon_months + 2) / 3), {}, {}, {}};
   for (const auto& input : uncertainty.inputs) {
     const auto reason = inapplicable(deal, sensitivity_input(input.input));
     if (reason) result.notes.push_back(std::string(uncertainty_key(input.input)) + ": ignored, " + *reason);
@@ -609,11 +625,10 @@ Plan make_plan(const deal::Deal& deal, const Uncertainty& uncertainty, Draws& dr
     const auto ledger = engine::project<double>(deal);
     for (int m = 0; m < ledger.months(); ++m) plan.held.push_back(ledger(engine::Line::units_contracted, m));
   }
-  if (std::holds_alternative<deal::ResidualExponential>(deal.assets.residual)) {
-    deal::ResidualCurve curve;
-    for (int age = 0; age <= deal.horizon_months; ++age)
-      curve.share_by_age.points.push_back({age, engine::residual_share<deal::Decimal>(deal.assets.residual, age)});
-    plan.residual_by_age = std::move(curve);
+  plan.residual_by_age = residual_curve_by_age(deal);
+  if (!uncertainty.events.fleet_events()) {
+    engine::Ledger<double> scratch = engine::empty_ledger<double>(deal);
+    plan.model_capex = engine::phases::pay_capex(deal, scratch);
   }
   result.changes = std::move(draws.changes);
   cap_utilisation(deal, uncertainty, plan.applies, result);

@@ -2,16 +2,19 @@
 // One numeric policy, two instantiations: the financial code is written once as templates over
 // `Num`, instantiated for `double` (fast, for sweeps) and `Decimal` (exact, for booked money).
 
+#include <boost/core/nvp.hpp>
 #include <boost/multiprecision/cpp_dec_float.hpp>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <concepts>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 namespace leasecalc::num {
 
@@ -60,64 +63,109 @@ inline double to_double(double value) { return value; }
 
 namespace detail {
 
-// Boost's conversion of a Decimal to double without its string streams, which cost microseconds
-// (most of a Monte Carlo scenario whose deal holds drawn products, such as a scaled residual
-// curve, read month by month): Boost writes the value to 19 significant digits (to nearest, an
-// exact tie to even) and reads that text back as the nearest double. Here the same two roundings
-// are made on the 19 leading digits as an integer; `scaled` is the value x 10^shift, with 17
-// digits before the point. A value within 10^-25 of a tie at the 19th digit takes Boost's own
-// path: the scaling may drop a last limb, whose digits could decide it.
-inline double boost_rounded_to_double(const Decimal& value, const Decimal& scaled, int shift) {
-  Decimal wide = boost::multiprecision::abs(scaled);
-  wide.backend().mul_unsigned_long_long(100);  // 19 digits before the point
-  Decimal whole;
-  whole.backend() = wide.backend().extract_integer_part();
-  const Decimal fraction = wide - whole;  // in [0, 1)
-  static const Decimal half("0.5"), near_tie("1e-25");
-  if (boost::multiprecision::abs(Decimal(fraction - half)) < near_tie) return value.convert_to<double>();
-  unsigned long long digits = whole.backend().extract_unsigned_long_long();
-  if (fraction > half) ++digits;  // at most 10^19, within an unsigned long long
-  char text[48];
-  char* end = std::to_chars(text, text + 24, digits).ptr;
-  *end++ = 'e';
-  end = std::to_chars(end, text + sizeof text, -(shift + 2)).ptr;
-  double magnitude = 0;
-  std::from_chars(text, end, magnitude);  // correctly rounded, as the stream's strtod
-  return value < 0 ? -magnitude : magnitude;
-}
+constexpr double exact_powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                          1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-}  // namespace detail
-
-// Boost converts a Decimal to double through a string stream, which costs microseconds; the fast
-// (double) mode converts every model input, so this reads up to 17 significant digits as an exact
-// integer and divides by an exact power of ten: one correctly rounded operation for decimals of up
-// to 15 significant digits (model inputs, cent amounts below 10^13), within an ulp otherwise.
-// Longer values (drawn or scaled products, quotients) get Boost's own result, by its roundings.
-inline double to_double(const Decimal& value) {
-  if (!boost::multiprecision::isfinite(value) || value == 0) return value.convert_to<double>();
-  double mantissa = 0;
-  int exponent = 0;  // value ~ mantissa x 10^exponent, 1 <= |mantissa| < 10
-  value.backend().extract_parts(mantissa, exponent);
-  const int shift = 16 - exponent;  // value x 10^shift has 17 digits before the point
-  if (shift < 0 || shift > 22) return value.convert_to<double>();
-  constexpr double exact_powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                            1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  // Scaled by single-limb multiplications (a cpp_dec_float limb holds 8 digits), which Boost does
-  // in one short loop, instead of full products.
-  constexpr unsigned long long limb_powers_of_ten[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
-  Decimal scaled = value;
-  for (int left = shift; left > 0; left -= 7) scaled.backend().mul_unsigned_long_long(limb_powers_of_ten[std::min(left, 7)]);
-  if (!scaled.backend().isint()) return detail::boost_rounded_to_double(value, scaled, shift);
-  long long digits = scaled.backend().extract_signed_long_long();
-  // Without its trailing zeros, a value of up to 15 significant digits (every cent amount below
-  // 10^13) is an integer below 2^53, exact in double: one rounding in all, so correctly rounded.
+// A decimal's first 17 significant digits as an integer (`digits`, signed) over 10^shift, its
+// trailing zeros taken off first: a value of up to 15 significant digits (every cent amount below
+// 10^13) is then an integer below 2^53, exact in double, and the quotient is correctly rounded.
+inline double seventeen_digits_to_double(long long digits, int shift) {
   int power = shift;
   while (power > 0 && digits % 10 == 0) {
     digits /= 10;
     --power;
   }
   return static_cast<double>(digits) / exact_powers_of_ten[power];
+}
+
+// A Decimal's digits as Boost keeps them: limbs of 8 decimal digits, the first holding the 1 to 8
+// leading ones, the value being the sum of limb[i] x 10^(exponent - 8 i). Read through the type's
+// serialisation, its one public view of them.
+struct DecimalLimbs {
+  static constexpr int most = 16;
+  std::uint32_t limb[most] = {};
+  int limbs = 0;
+  long long exponent = 0;
+  bool negative = false;
+
+  template <class T>
+  DecimalLimbs& operator&(const boost::serialization::nvp<T>& field) {
+    const std::string_view name = field.name();
+    if constexpr (std::is_same_v<T, std::uint32_t>) {
+      if (limbs < most) limb[limbs] = field.value();
+      ++limbs;
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (name == "sign") negative = field.value();
+    } else if constexpr (std::is_integral_v<T>) {
+      if (name == "exponent") exponent = field.value();
+    }
+    return *this;
+  }
+};
+
+// Boost's own conversion (convert_to<double>) writes the value to 19 significant digits (to
+// nearest, an exact tie to even, every digit after the 20th counted) and reads that text back as
+// the nearest double, through string streams that cost microseconds. The same two roundings on
+// the digits: `digits` the value's significant digits (`count` of them, at least 20), the first
+// one's power of ten `exponent`.
+inline double boost_rounded_to_double(const char* digits, int count, long long exponent, bool negative) {
+  unsigned long long leading = 0;
+  for (int k = 0; k < 19; ++k) leading = leading * 10 + static_cast<unsigned>(digits[k] - '0');
+  const int next = digits[19] - '0';
+  bool beyond = false;
+  for (int k = 20; k < count && !beyond; ++k) beyond = digits[k] != '0';
+  if (next > 5 || (next == 5 && (beyond || leading % 2 == 1))) ++leading;  // at most 10^19
+  char text[48];
+  char* end = std::to_chars(text, text + 24, leading).ptr;
+  *end++ = 'e';
+  end = std::to_chars(end, text + sizeof text, exponent - 18).ptr;
+  double magnitude = 0;
+  std::from_chars(text, end, magnitude);  // correctly rounded, as the stream's strtod
+  return negative ? -magnitude : magnitude;
+}
+
+// The value x 10^shift by single-limb multiplications: the first 17 digits when the rest are
+// zero, else Boost's own conversion.
+inline double scaled_to_double(const Decimal& value, int shift) {
+  constexpr unsigned long long limb_powers_of_ten[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+  Decimal scaled = value;
+  for (int left = shift; left > 0; left -= 7) scaled.backend().mul_unsigned_long_long(limb_powers_of_ten[std::min(left, 7)]);
+  if (!scaled.backend().isint()) return value.convert_to<double>();
+  return seventeen_digits_to_double(scaled.backend().extract_signed_long_long(), shift);
+}
+
+}  // namespace detail
+
+// Boost converts a Decimal to double through a string stream, which costs microseconds; the fast
+// (double) mode converts every model input and every drawn product, so this reads the digits
+// themselves. A value of up to 17 significant digits is read as an exact integer divided by an
+// exact power of ten: one correctly rounded operation for decimals of up to 15 significant digits
+// (model inputs, cent amounts below 10^13), within an ulp otherwise. A longer one (a drawn or
+// scaled product, a quotient) gets Boost's own result, by its own roundings.
+inline double to_double(const Decimal& value) {
+  if (!boost::multiprecision::isfinite(value) || value == 0) return value.convert_to<double>();
+  detail::DecimalLimbs parts;
+  Decimal(value).backend().serialize(parts, 0u);
+  if (parts.limbs > detail::DecimalLimbs::most || parts.limbs < 3) return value.convert_to<double>();
+  // The significant digits in order: the first limb's, then 8 a limb.
+  char digits[8 * detail::DecimalLimbs::most];
+  char* end = std::to_chars(digits, digits + 8, parts.limb[0]).ptr;
+  for (int i = 1; i < parts.limbs; ++i, end += 8)
+    for (std::uint32_t limb = parts.limb[i], k = 8; k-- > 0; limb /= 10) end[k] = static_cast<char>('0' + limb % 10);
+  const int count = static_cast<int>(end - digits);
+  const long long exponent = parts.exponent + (count - 8 * (parts.limbs - 1)) - 1;  // of the first digit
+  const long long shift = 16 - exponent;  // value x 10^shift has 17 digits before the point
+  if (shift < 0 || shift > 22) return value.convert_to<double>();
+  // A digit after the 17th: Boost's conversion. One only in the last limb goes the way it always
+  // has, by the scaling (which can drop that limb).
+  const int last_limb = count - 8;
+  for (int k = 17; k < last_limb; ++k)
+    if (digits[k] != '0') return detail::boost_rounded_to_double(digits, count, exponent, parts.negative);
+  for (int k = std::max(17, last_limb); k < count; ++k)
+    if (digits[k] != '0') return detail::scaled_to_double(value, static_cast<int>(shift));
+  long long leading = 0;
+  for (int k = 0; k < 17; ++k) leading = leading * 10 + (digits[k] - '0');
+  return detail::seventeen_digits_to_double(parts.negative ? -leading : leading, static_cast<int>(shift));
 }
 
 // The shortest decimal text that reads back as exactly `value`, in plain (not exponent) notation:

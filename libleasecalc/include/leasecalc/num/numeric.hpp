@@ -90,35 +90,32 @@ struct DecimalLimbs {
 
   template <class T>
   DecimalLimbs& operator&(const boost::serialization::nvp<T>& field) {
-    const std::string_view name = field.name();
-    if constexpr (std::is_same_v<T, std::uint32_t>) {
+    if constexpr (std::is_same_v<T, std::uint32_t>) {  // the limbs, in order
       if (limbs < most) limb[limbs] = field.value();
       ++limbs;
-    } else if constexpr (std::is_same_v<T, bool>) {
-      if (name == "sign") negative = field.value();
-    } else if constexpr (std::is_integral_v<T>) {
-      if (name == "exponent") exponent = field.value();
+    } else if constexpr (std::is_same_v<T, bool>) {  // the sign
+      negative = field.value();
+    } else if constexpr (std::is_integral_v<T>) {  // the exponent, then the precision
+      if (!exponent_read) exponent = field.value();
+      exponent_read = true;
     }
     return *this;
   }
+  bool exponent_read = false;
 };
 
 // Boost's own conversion (convert_to<double>) writes the value to 19 significant digits (to
 // nearest, an exact tie to even, every digit after the 20th counted) and reads that text back as
 // the nearest double, through string streams that cost microseconds. The same two roundings on
-// the digits: `digits` the value's significant digits (`count` of them, at least 20), the first
-// one's power of ten `exponent`.
-inline double boost_rounded_to_double(const char* digits, int count, long long exponent, bool negative) {
-  unsigned long long leading = 0;
-  for (int k = 0; k < 19; ++k) leading = leading * 10 + static_cast<unsigned>(digits[k] - '0');
-  const int next = digits[19] - '0';
-  bool beyond = false;
-  for (int k = 20; k < count && !beyond; ++k) beyond = digits[k] != '0';
+// the digits: the first 19 as an integer, the 20th, whether any after it is not zero, and the
+// power of ten of the 19th.
+inline double boost_rounded_to_double(unsigned long long leading, unsigned next, bool beyond, long long exponent,
+                                      bool negative) {
   if (next > 5 || (next == 5 && (beyond || leading % 2 == 1))) ++leading;  // at most 10^19
   char text[48];
   char* end = std::to_chars(text, text + 24, leading).ptr;
   *end++ = 'e';
-  end = std::to_chars(end, text + sizeof text, exponent - 18).ptr;
+  end = std::to_chars(end, text + sizeof text, exponent).ptr;
   double magnitude = 0;
   std::from_chars(text, end, magnitude);  // correctly rounded, as the stream's strtod
   return negative ? -magnitude : magnitude;
@@ -143,28 +140,36 @@ inline double scaled_to_double(const Decimal& value, int shift) {
 // (model inputs, cent amounts below 10^13), within an ulp otherwise. A longer one (a drawn or
 // scaled product, a quotient) gets Boost's own result, by its own roundings.
 inline double to_double(const Decimal& value) {
-  if (!boost::multiprecision::isfinite(value) || value == 0) return value.convert_to<double>();
+  if (!boost::multiprecision::isfinite(value)) return value.convert_to<double>();
   detail::DecimalLimbs parts;
   Decimal(value).backend().serialize(parts, 0u);
-  if (parts.limbs > detail::DecimalLimbs::most || parts.limbs < 3) return value.convert_to<double>();
-  // The significant digits in order: the first limb's, then 8 a limb.
-  char digits[8 * detail::DecimalLimbs::most];
-  char* end = std::to_chars(digits, digits + 8, parts.limb[0]).ptr;
-  for (int i = 1; i < parts.limbs; ++i, end += 8)
-    for (std::uint32_t limb = parts.limb[i], k = 8; k-- > 0; limb /= 10) end[k] = static_cast<char>('0' + limb % 10);
-  const int count = static_cast<int>(end - digits);
-  const long long exponent = parts.exponent + (count - 8 * (parts.limbs - 1)) - 1;  // of the first digit
-  const long long shift = 16 - exponent;  // value x 10^shift has 17 digits before the point
+  const std::uint32_t* limb = parts.limb;
+  if (limb[0] == 0) return 0.0;  // zero: every limb is
+  if (parts.limbs > detail::DecimalLimbs::most || parts.limbs < 5) return value.convert_to<double>();
+  constexpr unsigned long long power_of_ten[] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+                                                 10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+                                                 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+                                                 100000000000000ULL, 1000000000000000ULL};
+  int first = 1;  // the first limb's digits, 1 to 8
+  while (first < 8 && limb[0] >= power_of_ten[first]) ++first;
+  const long long exponent = parts.exponent + first - 1;  // of the first digit
+  const long long shift = 16 - exponent;                  // value x 10^shift has 17 digits before the point
   if (shift < 0 || shift > 22) return value.convert_to<double>();
+  // The first four limbs, 25 to 32 digits, as high (first + 8 digits) and low (16) halves.
+  const unsigned long long high = limb[0] * power_of_ten[8] + limb[1], low = limb[2] * power_of_ten[8] + limb[3];
+  bool in_middle_limbs = false;
+  for (int i = 4; i + 1 < parts.limbs; ++i) in_middle_limbs = in_middle_limbs || limb[i] != 0;
+  const bool in_last_limb = limb[parts.limbs - 1] != 0;
   // A digit after the 17th: Boost's conversion. One only in the last limb goes the way it always
   // has, by the scaling (which can drop that limb).
-  const int last_limb = count - 8;
-  for (int k = 17; k < last_limb; ++k)
-    if (digits[k] != '0') return detail::boost_rounded_to_double(digits, count, exponent, parts.negative);
-  for (int k = std::max(17, last_limb); k < count; ++k)
-    if (digits[k] != '0') return detail::scaled_to_double(value, static_cast<int>(shift));
-  long long leading = 0;
-  for (int k = 0; k < 17; ++k) leading = leading * 10 + (digits[k] - '0');
+  if (low % power_of_ten[7 + first] != 0 || in_middle_limbs) {
+    const unsigned long long leading = high * power_of_ten[11 - first] + low / power_of_ten[5 + first];
+    const auto next = static_cast<unsigned>(low / power_of_ten[4 + first] % 10);
+    const bool beyond = low % power_of_ten[4 + first] != 0 || in_middle_limbs || in_last_limb;
+    return detail::boost_rounded_to_double(leading, next, beyond, exponent - 18, parts.negative);
+  }
+  if (in_last_limb) return detail::scaled_to_double(value, static_cast<int>(shift));
+  const auto leading = static_cast<long long>(high * power_of_ten[9 - first] + low / power_of_ten[7 + first]);
   return detail::seventeen_digits_to_double(parts.negative ? -leading : leading, static_cast<int>(shift));
 }
 

@@ -2,6 +2,7 @@
 #include <leasecalc/num/number_text.hpp>
 #include <leasecalc/num/rounding.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -114,6 +115,24 @@ TEST(Decimal, ToDoubleOfLongValuesIsBoostsOwn) {
   for (const Decimal& value : values) {
     const double expected = value.convert_to<double>();
     ASSERT_EQ(leasecalc::num::to_double(value), expected) << value.str(40, std::ios_base::scientific);
+  }
+}
+
+TEST(Decimal, FromDoubleIsBoostsReadingOfTheShortestText) {
+  // Built from the limbs, the decimal is the one Boost reads from the double's shortest text.
+  std::mt19937_64 generator(7);
+  std::vector<double> values{0.0, -0.0, 0.1, -0.0125, 2.6e6, 1e-7, 1e22, 123456789012345678.0, 5e-324, 1.7976931348623157e308};
+  for (int i = 0; i < 3000; ++i) {
+    values.push_back(std::ldexp(static_cast<double>(generator() >> 11), static_cast<int>(generator() % 120) - 100));
+    values.push_back(-static_cast<double>(generator() % 1000000) / 100);
+  }
+  for (const double value : values) {
+    char text[32];
+    const auto written = std::to_chars(text, text + sizeof text, value);
+    const Decimal read(std::string(text, written.ptr));
+    const Decimal built = leasecalc::num::from_double<Decimal>(value);
+    ASSERT_EQ(built, read) << text;
+    ASSERT_EQ(built.str(40, std::ios_base::scientific), read.str(40, std::ios_base::scientific)) << text;
   }
 }
 

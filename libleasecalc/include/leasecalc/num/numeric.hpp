@@ -29,54 +29,7 @@ concept Numeric = std::same_as<T, double> || std::same_as<T, Decimal>;
 
 // ---- conversions -----------------------------------------------------------------------------
 
-// Exact parse of a plain decimal literal ("2.6", "-1e3").
-template <Numeric T>
-T from_string(std::string_view text) {
-  if constexpr (std::same_as<T, double>) {
-    double value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size())
-      throw std::invalid_argument("not a number: '" + std::string(text) + "'");
-    return value;
-  } else {
-    // Validate with the double parser first: Boost accepts some malformed strings silently.
-    (void)from_string<double>(text);
-    return Decimal(std::string(text));
-  }
-}
-
-// A double enters the decimal world through its shortest round-trip representation, so 0.1
-// becomes exactly 0.1 rather than 0.1000000000000000055511151231257827.
-template <Numeric T>
-T from_double(double value) {
-  if constexpr (std::same_as<T, double>) {
-    return value;
-  } else {
-    if (!std::isfinite(value)) throw std::domain_error("non-finite value cannot become a Decimal");
-    char buffer[32];
-    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-    return Decimal(std::string(buffer, end));
-  }
-}
-
-inline double to_double(double value) { return value; }
-
 namespace detail {
-
-constexpr double exact_powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                          1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-// A decimal's first 17 significant digits as an integer (`digits`, signed) over 10^shift, its
-// trailing zeros taken off first: a value of up to 15 significant digits (every cent amount below
-// 10^13) is then an integer below 2^53, exact in double, and the quotient is correctly rounded.
-inline double seventeen_digits_to_double(long long digits, int shift) {
-  int power = shift;
-  while (power > 0 && digits % 10 == 0) {
-    digits /= 10;
-    --power;
-  }
-  return static_cast<double>(digits) / exact_powers_of_ten[power];
-}
 
 // A Decimal's digits as Boost keeps them: limbs of 8 decimal digits, the first holding the 1 to 8
 // leading ones, the value being the sum of limb[i] x 10^(exponent - 8 i). Read through the type's
@@ -103,6 +56,143 @@ struct DecimalLimbs {
   }
   bool exponent_read = false;
 };
+
+// Sets a Decimal's limbs, sign and exponent (through its serialisation), leaving its class and
+// precision as they are.
+struct DecimalLimbsWriter {
+  const DecimalLimbs& from;
+  int limb = 0;
+  bool exponent_written = false;
+
+  template <class T>
+  DecimalLimbsWriter& operator&(const boost::serialization::nvp<T>& field) {
+    if constexpr (std::is_same_v<T, std::uint32_t>) {
+      field.value() = limb < from.limbs ? from.limb[limb] : 0;
+      ++limb;
+    } else if constexpr (std::is_same_v<T, bool>) {
+      field.value() = from.negative;
+    } else if constexpr (std::is_integral_v<T>) {
+      if (!exponent_written) field.value() = static_cast<T>(from.exponent);
+      exponent_written = true;
+    }
+    return *this;
+  }
+};
+
+// The decimal a double's shortest text stands for ("-0.0125", "2.6e+22"), built as Boost builds
+// it from that text: limbs of 8 digits, the exponent a multiple of 8 and the first limb from 1 to
+// 10^8 - 1. Boost's own parse of the text costs microseconds. Text of another shape, or zero,
+// takes Boost's parse.
+inline Decimal decimal_from_shortest_text(const char* first, const char* last) {
+  const auto parsed_by_boost = [&] { return Decimal(std::string(first, last)); };
+  const char* p = first;
+  const bool negative = p != last && *p == '-';
+  if (negative) ++p;
+  unsigned long long digits = 0;
+  int count = 0;             // significant digits in `digits`
+  long long exponent = 0;    // value = digits x 10^exponent
+  bool point = false;
+  for (; p != last && *p != 'e'; ++p) {
+    if (*p == '.') {
+      if (point) return parsed_by_boost();
+      point = true;
+      continue;
+    }
+    if (*p < '0' || *p > '9') return parsed_by_boost();
+    if (point) --exponent;
+    if (count == 0 && *p == '0') continue;
+    if (++count > 17) return parsed_by_boost();
+    digits = digits * 10 + static_cast<unsigned>(*p - '0');
+  }
+  if (p != last) {
+    long long written = 0;
+    const char* e = p + 1;
+    if (e != last && *e == '+') ++e;
+    const auto [end, ec] = std::from_chars(e, last, written);
+    if (ec != std::errc{} || end != last || written > 400 || written < -400) return parsed_by_boost();
+    exponent += written;
+  }
+  if (digits == 0) return parsed_by_boost();
+  constexpr unsigned long long power_of_ten[] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+                                                 10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+                                                 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+                                                 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+                                                 100000000000000000ULL};
+  // The first digit's power of ten, and the limb exponent at or below it.
+  const long long leading = exponent + count - 1;
+  const long long limb_exponent = leading >= 0 ? leading / 8 * 8 : -((-leading + 7) / 8 * 8);
+  DecimalLimbs limbs;
+  limbs.limbs = DecimalLimbs::most;  // those past the digits are zero
+  limbs.negative = negative;
+  limbs.exponent = limb_exponent;
+  const long long up = exponent - limb_exponent;  // value / 10^limb_exponent = digits x 10^up, in [1, 10^8)
+  if (up >= 0) {
+    limbs.limb[0] = static_cast<std::uint32_t>(digits * power_of_ten[up]);
+  } else {
+    const long long fraction = -up;                 // digits after the first limb's, at most 16
+    const long long padded = (fraction + 7) / 8 * 8;  // to whole limbs
+    limbs.limb[0] = static_cast<std::uint32_t>(digits / power_of_ten[fraction]);
+    const unsigned long long rest = digits % power_of_ten[fraction] * power_of_ten[padded - fraction];
+    for (long long i = padded / 8; i >= 1; --i)
+      limbs.limb[i] = static_cast<std::uint32_t>(rest / power_of_ten[8 * (padded / 8 - i)] % power_of_ten[8]);
+  }
+  Decimal value;
+  DecimalLimbsWriter writer{limbs};
+  value.backend().serialize(writer, 0u);
+  return value;
+}
+
+}  // namespace detail
+
+
+// Exact parse of a plain decimal literal ("2.6", "-1e3").
+template <Numeric T>
+T from_string(std::string_view text) {
+  if constexpr (std::same_as<T, double>) {
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size())
+      throw std::invalid_argument("not a number: '" + std::string(text) + "'");
+    return value;
+  } else {
+    // Validate with the double parser first: Boost accepts some malformed strings silently.
+    (void)from_string<double>(text);
+    return Decimal(std::string(text));
+  }
+}
+
+// A double enters the decimal world through its shortest round-trip representation, so 0.1
+// becomes exactly 0.1 rather than 0.1000000000000000055511151231257827.
+template <Numeric T>
+T from_double(double value) {
+  if constexpr (std::same_as<T, double>) {
+    return value;
+  } else {
+    if (!std::isfinite(value)) throw std::domain_error("non-finite value cannot become a Decimal");
+    char buffer[32];
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return detail::decimal_from_shortest_text(buffer, end);
+  }
+}
+
+inline double to_double(double value) { return value; }
+
+namespace detail {
+
+constexpr double exact_powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                          1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// A decimal's first 17 significant digits as an integer (`digits`, signed) over 10^shift, its
+// trailing zeros taken off first: a value of up to 15 significant digits (every cent amount below
+// 10^13) is then an integer below 2^53, exact in double, and the quotient is correctly rounded.
+inline double seventeen_digits_to_double(long long digits, int shift) {
+  int power = shift;
+  while (power > 0 && digits % 10 == 0) {
+    digits /= 10;
+    --power;
+  }
+  return static_cast<double>(digits) / exact_powers_of_ten[power];
+}
 
 // Boost's own conversion (convert_to<double>) writes the value to 19 significant digits (to
 // nearest, an exact tie to even, every digit after the 20th counted) and reads that text back as

@@ -2,9 +2,12 @@
 #include <leasecalc/num/number_text.hpp>
 #include <leasecalc/num/rounding.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <random>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -89,6 +92,50 @@ TEST(Decimal, ToDoubleOfLongValuesIsWithinAnUlpOfBoost) {
   }
   EXPECT_EQ(leasecalc::num::to_double(Decimal(0)), 0.0);
 }
+TEST(Decimal, ToDoubleOfLongValuesIsBoostsOwn) {
+  // Values of more than 17 significant digits (products of two 12-digit numbers ending in 1, 3, 7
+  // or 9, quotients, exponentials) and ties at the 19th digit, to which Boost rounds to even: the
+  // same double as Boost's conversion through text, bit for bit.
+  std::mt19937_64 generator(12);
+  const auto twelve_digits = [&] {
+    const char last[] = {'1', '3', '7', '9'};
+    std::string text = std::to_string(100000000000ULL + generator() % 900000000000ULL);
+    text.back() = last[generator() % 4];
+    return dec((text + "e" + std::to_string(static_cast<int>(generator() % 24) - 18)).c_str());
+  };
+  std::vector<Decimal> values;
+  for (int i = 0; i < 2000; ++i) {
+    values.push_back(twelve_digits() * twelve_digits());
+    values.push_back(-twelve_digits() / twelve_digits());
+    values.push_back(boost::multiprecision::exp(-Decimal(i % 97) / 12 * dec("0.3")) * dec("0.9") + dec("0.1"));
+  }
+  for (const char* text : {"1234567890123456788.5e-10", "1234567890123456789.5e-10", "1234567890123456788.5000000001",
+                           "-9999999999999999999.5e-3", "9999999999999999999.49999999e-20"})
+    values.push_back(dec(text));
+  for (const Decimal& value : values) {
+    const double expected = value.convert_to<double>();
+    ASSERT_EQ(leasecalc::num::to_double(value), expected) << value.str(40, std::ios_base::scientific);
+  }
+}
+
+TEST(Decimal, FromDoubleIsBoostsReadingOfTheShortestText) {
+  // Built from the limbs, the decimal is the one Boost reads from the double's shortest text.
+  std::mt19937_64 generator(7);
+  std::vector<double> values{0.0, -0.0, 0.1, -0.0125, 2.6e6, 1e-7, 1e22, 123456789012345678.0, 5e-324, 1.7976931348623157e308};
+  for (int i = 0; i < 3000; ++i) {
+    values.push_back(std::ldexp(static_cast<double>(generator() >> 11), static_cast<int>(generator() % 120) - 100));
+    values.push_back(-static_cast<double>(generator() % 1000000) / 100);
+  }
+  for (const double value : values) {
+    char text[32];
+    const auto written = std::to_chars(text, text + sizeof text, value);
+    const Decimal read(std::string(text, written.ptr));
+    const Decimal built = leasecalc::num::from_double<Decimal>(value);
+    ASSERT_EQ(built, read) << text;
+    ASSERT_EQ(built.str(40, std::ios_base::scientific), read.str(40, std::ios_base::scientific)) << text;
+  }
+}
+
 // ---- the number grammar ----------------------------------------------------------------------
 
 using leasecalc::num::NumberTextError;

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
+#include <stdexcept>
 #include <tuple>
 #include <utility>
 #include <variant>
@@ -89,8 +91,7 @@ void describe_level(const deal::Deal& deal, UncertainQuantity quantity, Breaking
 }
 
 // The least headroom of the DSCR and LTV tests over the life: negative once one is breached.
-std::optional<double> least_headroom(const deal::Deal& deal) {
-  const auto report = engine::covenant_report(deal, engine::project<double>(deal));
+std::optional<double> least_headroom(const engine::CovenantReport& report) {
   std::optional<double> least;
   for (const auto& test : report.tests) {
     if (test.test != engine::CovenantTest::minimum_dscr && test.test != engine::CovenantTest::maximum_ltv) continue;
@@ -101,6 +102,51 @@ std::optional<double> least_headroom(const deal::Deal& deal) {
   }
   return least;
 }
+
+// The deal with one input changed, by change: each change is projected once, and its outcome and
+// covenant headroom worked out when first asked for. The three searches start from the same
+// samples of the range and a search's last steps read the changes it has tried again.
+class ChangesOfOneInput {
+ public:
+  ChangesOfOneInput(const deal::Deal& deal, UncertainQuantity input)
+      : deal_(deal), input_(input), residual_by_age_(input == UncertainQuantity::residual ? residual_curve_by_age(deal) : std::nullopt) {}
+
+  const Outcome& outcome(double change) {
+    Changed& changed = at(change);
+    if (!changed.outcome) changed.outcome = outcome_of(engine::metrics(changed.deal, changed.ledger));
+    return *changed.outcome;
+  }
+
+  std::optional<double> headroom(double change) {
+    Changed& changed = at(change);
+    if (!changed.headroom) changed.headroom = least_headroom(engine::covenant_report(changed.deal, changed.ledger));
+    return *changed.headroom;
+  }
+
+ private:
+  struct Changed {
+    deal::Deal deal;
+    engine::Ledger<double> ledger;
+    std::optional<Outcome> outcome;
+    std::optional<std::optional<double>> headroom;
+  };
+
+  Changed& at(double change) {
+    if (!std::isfinite(change)) throw std::domain_error("a change must be a finite number");
+    if (change == 0) change = 0;  // -0 and +0 change nothing alike
+    auto found = changes_.find(change);
+    if (found != changes_.end()) return found->second;
+    deal::Deal changed = deal_;
+    apply_change(changed, input_, change, residual_by_age_);
+    auto ledger = engine::project<double>(changed);
+    return changes_.emplace(change, Changed{std::move(changed), std::move(ledger), std::nullopt, std::nullopt}).first->second;
+  }
+
+  const deal::Deal& deal_;
+  UncertainQuantity input_;
+  std::optional<deal::ResidualCurve> residual_by_age_;
+  std::map<double, Changed> changes_;
+};
 
 }  // namespace
 
@@ -137,24 +183,24 @@ std::vector<BreakingPoint> breaking_points(const deal::Deal& deal, const deal::U
       points.push_back(std::move(point));
       continue;
     }
-    const auto changed = [&](const deal::Deal& base, double change) { return with_change(base, input.input, change); };
+    ChangesOfOneInput changes(tested, input.input);
     // The change at which the measure crosses the target, below the model's level and above it (a
     // measure that moves one way with the input crosses on one side only); the one nearer the model.
-    const auto breaking = [&](const std::function<std::optional<double>(const deal::Deal&)>& measure, double target) {
+    const auto breaking = [&](const std::function<std::optional<double>(double)>& measure, double target) {
       std::optional<double> nearest;
       for (const auto& [from, to] : {std::pair{0.0, point.low}, std::pair{0.0, point.high}}) {
         if (from == to) continue;
         const double lo = std::min(from, to), hi = std::max(from, to);
         if (!(lo <= 0 && 0 <= hi)) continue;
-        const TargetSolution found = input_for_target(tested, changed, measure, target, lo, hi);
+        const TargetSolution found = input_for_target(measure, target, lo, hi);
         if (found.value && (!nearest || std::abs(*found.value) < std::abs(*nearest))) nearest = found.value;
       }
       return nearest;
     };
-    point.npv_zero = breaking([](const deal::Deal& d) -> std::optional<double> { return outcome_of(d).npv; }, 0.0);
+    point.npv_zero = breaking([&](double change) -> std::optional<double> { return changes.outcome(change).npv; }, 0.0);
     point.equity_target_missed =
-        breaking([](const deal::Deal& d) { return outcome_of(d).equity_irr; }, equity_target);
-    point.first_breach = breaking(least_headroom, 0.0);
+        breaking([&](double change) { return changes.outcome(change).equity_irr; }, equity_target);
+    point.first_breach = breaking([&](double change) { return changes.headroom(change); }, 0.0);
     points.push_back(std::move(point));
   }
   return points;

@@ -9,27 +9,27 @@
 
 namespace leasecalc::solve {
 
-std::vector<double> market_path(const deal::MarketPath& market, int months, std::uint64_t seed, std::uint64_t scenario,
-                                std::optional<double> overall_shock) {
-  std::vector<double> index(static_cast<std::size_t>(std::max(months, 1)), 1.0);
+void market_path_into(const deal::MarketPath& market, int months, std::uint64_t seed, std::uint64_t scenario,
+                      std::optional<double> overall_shock, std::vector<double>& index) {
+  index.assign(static_cast<std::size_t>(std::max(months, 1)), 1.0);
   if (!market.paths.empty()) {
     const auto& given = market.paths[scenario % market.paths.size()];
     for (std::size_t m = 0; m < index.size(); ++m) index[m] = given[std::min(m, given.size() - 1)];
-    return index;
+    return;
   }
   const std::size_t steps = index.size() - 1;
-  if (steps == 0) return index;
+  if (steps == 0) return;
   std::mt19937_64 generator(scenario_seed(seed, scenario, 0x6d61726b6574ULL));  // "market"
   std::normal_distribution<double> normal;
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  std::vector<double> shocks(steps);
-  for (double& shock : shocks) shock = normal(generator);
+  // Month m's shock is kept in index[m] until the month's index is written over it.
+  for (std::size_t m = 1; m <= steps; ++m) index[m] = normal(generator);
   if (overall_shock) {
     double mean = 0;
-    for (double shock : shocks) mean += shock;
+    for (std::size_t m = 1; m <= steps; ++m) mean += index[m];
     mean /= static_cast<double>(steps);
     const double wanted = *overall_shock / std::sqrt(static_cast<double>(steps));
-    for (double& shock : shocks) shock += wanted - mean;
+    for (std::size_t m = 1; m <= steps; ++m) index[m] += wanted - mean;
   }
   constexpr double dt = 1.0 / 12;
   const double volatility = market.volatility * std::sqrt(dt);
@@ -37,11 +37,17 @@ std::vector<double> market_path(const deal::MarketPath& market, int months, std:
   auto generation = market.generation_months.begin();
   for (std::size_t m = 1; m <= steps; ++m) {
     const double years = static_cast<double>(m - 1) * dt;
-    log_index += (market.drift + market.reversion * (market.trend * years - log_index)) * dt + volatility * shocks[m - 1];
+    log_index += (market.drift + market.reversion * (market.trend * years - log_index)) * dt + volatility * index[m];
     for (; generation != market.generation_months.end() && *generation <= static_cast<int>(m); ++generation)
       if (*generation == static_cast<int>(m)) log_index += std::log1p(std::max(-0.999, quantile(market.generation_jump, uniform(generator))));
     index[m] = std::exp(log_index);
   }
+}
+
+std::vector<double> market_path(const deal::MarketPath& market, int months, std::uint64_t seed, std::uint64_t scenario,
+                                std::optional<double> overall_shock) {
+  std::vector<double> index;
+  market_path_into(market, months, seed, scenario, overall_shock, index);
   return index;
 }
 

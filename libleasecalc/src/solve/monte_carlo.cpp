@@ -70,21 +70,40 @@ Input sensitivity_input(UncertainQuantity quantity) {
   throw std::invalid_argument("unknown uncertain quantity");
 }
 
-deal::Deal with_change(const deal::Deal& deal, UncertainQuantity quantity, double change) {
-  if (change == 0) return deal;
+void apply_change(deal::Deal& deal, UncertainQuantity quantity, double change,
+                  const std::optional<deal::ResidualCurve>& residual_by_age) {
+  if (change == 0) return;
+  if (quantity == UncertainQuantity::residual && residual_by_age &&
+      std::holds_alternative<deal::ResidualExponential>(deal.assets.residual))
+    deal.assets.residual = *residual_by_age;  // the same shares, read from the curve
   const Input input = sensitivity_input(quantity);
-  const auto factor = num::from_double<deal::Decimal>(std::max(0.0, 1 + change));
-  const auto points = num::from_double<deal::Decimal>(change);
+  // The deal moves through the variant's function and back: changed in place, never copied.
+  const auto factor = [change] { return num::from_double<deal::Decimal>(std::max(0.0, 1 + change)); };
+  const auto points = [change] { return num::from_double<deal::Decimal>(change); };
   switch (input) {
-    case Input::contract_price: return with_price_factor(deal, factor);
-    case Input::billed_volume: return with_volume_factor(deal, factor);
-    case Input::server_price: return with_server_price_factor(deal, factor);
-    case Input::power_tariff: return with_power_tariff_factor(deal, factor);
-    case Input::residual_value: return with_residual_factor(deal, factor);
-    case Input::debt_rate: return with_debt_rate_change(deal, points);
-    case Input::price_decay: return with_price_decay_change(deal, points);
+    case Input::contract_price: deal = with_price_factor(std::move(deal), factor()); return;
+    case Input::billed_volume: deal = with_volume_factor(std::move(deal), factor()); return;
+    case Input::server_price: deal = with_server_price_factor(std::move(deal), factor()); return;
+    case Input::power_tariff: deal = with_power_tariff_factor(std::move(deal), factor()); return;
+    case Input::residual_value: deal = with_residual_factor(std::move(deal), factor()); return;
+    case Input::debt_rate: deal = with_debt_rate_change(std::move(deal), points()); return;
+    case Input::price_decay: deal = with_price_decay_change(std::move(deal), points()); return;
     default: throw std::invalid_argument("not an uncertain input: " + std::string(input_key(input)));
   }
+}
+
+std::optional<deal::ResidualCurve> residual_curve_by_age(const deal::Deal& deal) {
+  if (!std::holds_alternative<deal::ResidualExponential>(deal.assets.residual)) return std::nullopt;
+  deal::ResidualCurve curve;
+  for (int age = 0; age <= deal.horizon_months; ++age)
+    curve.share_by_age.points.push_back({age, engine::residual_share<deal::Decimal>(deal.assets.residual, age)});
+  return curve;
+}
+
+deal::Deal with_change(const deal::Deal& deal, UncertainQuantity quantity, double change) {
+  deal::Deal changed = deal;
+  apply_change(changed, quantity, change);
+  return changed;
 }
 
 namespace {
@@ -320,9 +339,12 @@ struct Plan {
   deal::Covenants covenants;     // the scenarios' covenants: the model's, or the DSCR test counted
   std::size_t quarters = 0;
   std::vector<double> held;      // with fleet events: the units the model's customers hold, by month
-  // An exponential residual rule as the curve by whole month of age that with_residual_factor
-  // scales, worked out once (decimal exponentials) rather than in every scenario that draws it.
+  // An exponential residual rule as a curve, worked out once rather than in every scenario that draws it.
   std::optional<deal::ResidualCurve> residual_by_age;
+  // The model's capex payments, for the lenders' loss of a scenario that pays the same: one that
+  // moves neither the server price nor the deliveries (the cluster fields a scenario can change
+  // that the payments read).
+  std::optional<engine::phases::CapexPayments<double>> model_capex;
 };
 
 // The events of scenario i (deal::Events), from a generator seeded by the seed and i alone: each
@@ -414,34 +436,33 @@ void draw_fleet_and_power(const Plan& plan, Eigen::Index i, deal::Deal& scenario
   }
 }
 
-deal::Deal scenario_of(const Plan& plan, Eigen::Index i, EventsDrawn& events, double& unbilled) {
-  deal::Deal scenario = plan.model;
+// Scenario i into `scenario`, a worker's scratch deal: the model copied over what the last
+// scenario left there (into the buffers it holds), then its draws applied in place.
+void scenario_into(const Plan& plan, Eigen::Index i, deal::Deal& scenario, EventsDrawn& events, double& unbilled) {
+  scenario = plan.model;
   for (std::size_t j = 0; j < plan.uncertainty.inputs.size(); ++j) {
     if (!plan.applies[j]) continue;
     const UncertainQuantity input = plan.uncertainty.inputs[j].input;
-    const double change = plan.draws.changes(i, static_cast<Eigen::Index>(j));
-    if (input == UncertainQuantity::residual && change != 0 && plan.residual_by_age)
-      scenario.assets.residual = *plan.residual_by_age;  // the same shares, read from the curve
-    scenario = with_change(scenario, input, change);
+    apply_change(scenario, input, plan.draws.changes(i, static_cast<Eigen::Index>(j)), plan.residual_by_age);
   }
   scenario.covenants = plan.covenants;
   events = draw_events(plan.uncertainty.events, plan.uncertainty.seed, i, scenario);
   draw_fleet_and_power(plan, i, scenario, events, unbilled);
   if (plan.uncertainty.market)
-    scenario.market_index =
-        market_path(*plan.uncertainty.market, scenario.horizon_months, plan.uncertainty.seed, static_cast<std::uint64_t>(i),
-                    plan.draws.market_shocks.size() > 0 ? std::optional<double>(plan.draws.market_shocks(i)) : std::nullopt);
-  return scenario;
+    market_path_into(*plan.uncertainty.market, scenario.horizon_months, plan.uncertainty.seed, static_cast<std::uint64_t>(i),
+                     plan.draws.market_shocks.size() > 0 ? std::optional<double>(plan.draws.market_shocks(i)) : std::nullopt,
+                     scenario.market_index);
 }
 
-// Evaluates scenarios [first, end) into the result's rows and the worker's tally.
+// Evaluates scenarios [first, end) into the result's rows and the worker's tally; `scenario` is
+// the worker's scratch deal.
 void evaluate(const Plan& plan, MonteCarloResult& result, std::vector<std::optional<double>>& paybacks, Tally& tally,
-              Eigen::Index first, Eigen::Index end) {
+              deal::Deal& scenario, Eigen::Index first, Eigen::Index end) {
   std::vector<char> flagged(plan.quarters);
   for (Eigen::Index i = first; i < end; ++i) {
     EventsDrawn events;
     double unbilled = 0;
-    const deal::Deal scenario = scenario_of(plan, i, events, unbilled);
+    scenario_into(plan, i, scenario, events, unbilled);
     tally.defaulted += events.default_drawn;
     tally.terminated += events.termination_drawn;
     tally.late += events.late_drawn;
@@ -500,8 +521,12 @@ void evaluate(const Plan& plan, MonteCarloResult& result, std::vector<std::optio
       const int month = metrics.funding_shortfalls.front().month;
       const double debt = ledger(engine::Line::debt_outstanding, month);
       if (debt > 0) {
-        engine::Ledger<double> scratch = engine::empty_ledger<double>(scenario);
-        const auto capex = engine::phases::pay_capex(scenario, scratch);
+        std::optional<engine::phases::CapexPayments<double>> paid;
+        if (!plan.model_capex || scenario.cluster.price_per_server != plan.model.cluster.price_per_server) {
+          engine::Ledger<double> scratch = engine::empty_ledger<double>(scenario);
+          paid = engine::phases::pay_capex(scenario, scratch);
+        }
+        const auto& capex = paid ? *paid : *plan.model_capex;
         loss = std::max(0.0, debt - engine::phases::fleet_residual_value(scenario, capex, month));
       }
     }
@@ -590,7 +615,7 @@ void cap_utilisation(const deal::Deal& deal, const Uncertainty& uncertainty, con
 // The plan of a run: which inputs apply, the utilisation draws capped (into result.changes and
 // the draws), the covenants counted and, with fleet events, what the model's customers hold.
 Plan make_plan(const deal::Deal& deal, const Uncertainty& uncertainty, Draws& draws, MonteCarloResult& result) {
-  Plan plan{deal, uncertainty, draws, {}, deal.covenants, static_cast<std::size_t>((deal.horizon_months + 2) / 3), {}, {}};
+  Plan plan{deal, uncertainty, draws, {}, deal.covenants, static_cast<std::size_t>((deal.horizon_months + 2) / 3), {}, {}, {}};
   for (const auto& input : uncertainty.inputs) {
     const auto reason = inapplicable(deal, sensitivity_input(input.input));
     if (reason) result.notes.push_back(std::string(uncertainty_key(input.input)) + ": ignored, " + *reason);
@@ -600,11 +625,10 @@ Plan make_plan(const deal::Deal& deal, const Uncertainty& uncertainty, Draws& dr
     const auto ledger = engine::project<double>(deal);
     for (int m = 0; m < ledger.months(); ++m) plan.held.push_back(ledger(engine::Line::units_contracted, m));
   }
-  if (std::holds_alternative<deal::ResidualExponential>(deal.assets.residual)) {
-    deal::ResidualCurve curve;
-    for (int age = 0; age <= deal.horizon_months; ++age)
-      curve.share_by_age.points.push_back({age, engine::residual_share<deal::Decimal>(deal.assets.residual, age)});
-    plan.residual_by_age = std::move(curve);
+  plan.residual_by_age = residual_curve_by_age(deal);
+  if (!uncertainty.events.fleet_events()) {
+    engine::Ledger<double> scratch = engine::empty_ledger<double>(deal);
+    plan.model_capex = engine::phases::pay_capex(deal, scratch);
   }
   result.changes = std::move(draws.changes);
   cap_utilisation(deal, uncertainty, plan.applies, result);
@@ -627,7 +651,9 @@ deal::Deal monte_carlo_scenario(const deal::Deal& deal, const Uncertainty& uncer
   const Plan plan = make_plan(deal, uncertainty, draws, scratch);
   EventsDrawn events;
   double unbilled = 0;
-  return scenario_of(plan, scenario, events, unbilled);
+  deal::Deal drawn;
+  scenario_into(plan, scenario, drawn, events, unbilled);
+  return drawn;
 }
 
 MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertainty, unsigned threads,
@@ -657,9 +683,10 @@ MonteCarloResult monte_carlo(const deal::Deal& deal, const Uncertainty& uncertai
   std::atomic<std::size_t> done{0};
   std::vector<Tally> tallies(workers, Tally(plan.quarters));
   const auto work = [&](unsigned w) {
+    deal::Deal scenario;
     for (Eigen::Index first; (first = next.fetch_add(chunk)) < runs;) {
       try {
-        evaluate(plan, result, paybacks, tallies[w], first, std::min(runs, first + chunk));
+        evaluate(plan, result, paybacks, tallies[w], scenario, first, std::min(runs, first + chunk));
       } catch (...) {
         if (first < failed_at[w]) {
           failed_at[w] = first;

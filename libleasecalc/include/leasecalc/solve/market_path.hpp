@@ -22,6 +22,9 @@ namespace leasecalc::solve {
 // `overall_shock` (a standard normal) when given.
 std::vector<double> market_path(const deal::MarketPath& market, int months, std::uint64_t seed, std::uint64_t scenario,
                                 std::optional<double> overall_shock = std::nullopt);
+// The same path written over `index` (a scenario loop's buffer, reused).
+void market_path_into(const deal::MarketPath& market, int months, std::uint64_t seed, std::uint64_t scenario,
+                      std::optional<double> overall_shock, std::vector<double>& index);
 
 // Whether the path is drawn (rather than given), and so has an overall shock to draw.
 inline bool is_drawn(const deal::MarketPath& market) { return market.paths.empty(); }

@@ -48,6 +48,14 @@ Input sensitivity_input(UncertainQuantity quantity);
 // values are kept in the input's natural range: multiples floored at zero, shares capped at 100%,
 // rates floored at zero. No change gives the deal unchanged.
 deal::Deal with_change(const deal::Deal& deal, UncertainQuantity quantity, double change);
+// The same change made to `deal` itself (a loop's scratch deal, not copied). A loop over changes
+// of the residual passes `residual_by_age` (residual_curve_by_age of the deal): an exponential
+// rule is then scaled from that curve instead of being worked out again for every change.
+void apply_change(deal::Deal& deal, UncertainQuantity quantity, double change,
+                  const std::optional<deal::ResidualCurve>& residual_by_age = std::nullopt);
+// An exponential residual rule as the curve by whole month of age, up to the horizon, that
+// with_residual_factor scales (decimal exponentials); none for a fixed share or a curve.
+std::optional<deal::ResidualCurve> residual_curve_by_age(const deal::Deal& deal);
 
 
 // runs x inputs: each scenario's drawn change of each input.

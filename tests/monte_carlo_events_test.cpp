@@ -8,6 +8,7 @@
 #include <leasecalc/solve/monte_carlo.hpp>
 
 #include "support/deals.hpp"
+#include "support/uncertainty_errors.hpp"
 
 #include <gtest/gtest.h>
 
@@ -249,16 +250,7 @@ TEST(MonteCarloSampling, SobolMeansConvergeFasterThanPlainDraws) {
   EXPECT_LT(sobol, plain / 10);
 }
 
-void expect_error(const std::string& text, int line, const std::string& path, const std::string& words) {
-  try {
-    (void)io::parse_uncertainty(text, "m.yaml");
-    ADD_FAILURE() << "accepted: " << text;
-  } catch (const io::InputError& error) {
-    EXPECT_EQ(error.line(), line) << error.what();
-    EXPECT_EQ(error.path(), path) << error.what();
-    EXPECT_NE(std::string(error.what()).find(words), std::string::npos) << error.what();
-  }
-}
+using test::expect_uncertainty_error;
 
 TEST(UncertaintyEvents, ReadsDelaysFailuresPowerShocksAndSobol) {
   const auto u = io::parse_uncertainty(
@@ -285,19 +277,19 @@ TEST(UncertaintyEvents, ReadsDelaysFailuresPowerShocksAndSobol) {
 
 TEST(UncertaintyEvents, ErrorsAreLocated) {
   const std::string head = "uncertainty:\n  events:\n";
-  expect_error(head + "    delivery_delay: {distribution: uniform, low: -1, high: 3}\n", 3,
+  expect_uncertainty_error(head + "    delivery_delay: {distribution: uniform, low: -1, high: 3}\n", 3,
                "uncertainty.events.delivery_delay.low", "");
-  expect_error(head + "    late_delivery_credit: 50%\n", 3, "uncertainty.events.late_delivery_credit",
+  expect_uncertainty_error(head + "    late_delivery_credit: 50%\n", 3, "uncertainty.events.late_delivery_credit",
                "only with a delivery_delay");
-  expect_error(head + "    failure_rate: {distribution: uniform, low: 2%, high: 120%}\n", 3,
+  expect_uncertainty_error(head + "    failure_rate: {distribution: uniform, low: 2%, high: 120%}\n", 3,
                "uncertainty.events.failure_rate.high", "");
-  expect_error(head + "    repair_months: 2\n", 3, "uncertainty.events.repair_months", "only with a failure_rate");
-  expect_error(head + "    power_shock: {probability: 150%, size: {distribution: uniform, low: 0%, high: 1%}}\n", 3,
+  expect_uncertainty_error(head + "    repair_months: 2\n", 3, "uncertainty.events.repair_months", "only with a failure_rate");
+  expect_uncertainty_error(head + "    power_shock: {probability: 150%, size: {distribution: uniform, low: 0%, high: 1%}}\n", 3,
                "uncertainty.events.power_shock.probability", "");
-  expect_error(head + "    power_shock: {probability: 10%, size: {distribution: uniform, low: -150%, high: 1%}}\n", 3,
+  expect_uncertainty_error(head + "    power_shock: {probability: 10%, size: {distribution: uniform, low: -150%, high: 1%}}\n", 3,
                "uncertainty.events.power_shock.size.low", "at least -100%");
-  expect_error(head + "    power_shock: {probability: 10%}\n", 3, "uncertainty.events.power_shock", "size");
-  expect_error("uncertainty:\n  sampling: halton\n", 2, "uncertainty.sampling", "sobol");
+  expect_uncertainty_error(head + "    power_shock: {probability: 10%}\n", 3, "uncertainty.events.power_shock", "size");
+  expect_uncertainty_error("uncertainty:\n  sampling: halton\n", 2, "uncertainty.sampling", "sobol");
 }
 
 }  // namespace

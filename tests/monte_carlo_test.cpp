@@ -12,6 +12,7 @@
 
 #include "support/cli.hpp"
 #include "support/deals.hpp"
+#include "support/uncertainty_errors.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -493,30 +494,20 @@ TEST(UncertaintySection, ReadsEveryDistribution) {
   EXPECT_FALSE(io::parse_uncertainty("deal: {name: x}\n", "m.yaml"));
 }
 
-void expect_error(const std::string& text, int line, const std::string& path, const std::string& words) {
-  try {
-    (void)io::parse_uncertainty(text, "m.yaml");
-    ADD_FAILURE() << "accepted: " << text;
-  } catch (const io::InputError& error) {
-    EXPECT_EQ(error.line(), line) << error.what();
-    EXPECT_EQ(error.path(), path) << error.what();
-    EXPECT_NE(std::string(error.what()).find(words), std::string::npos) << error.what();
-    EXPECT_EQ(std::string(error.what()).rfind("m.yaml:" + std::to_string(line) + ":", 0), 0u) << error.what();
-  }
-}
+using test::expect_uncertainty_error;
 
 TEST(UncertaintySection, ErrorsNameFileLineColumnAndPath) {
-  expect_error("uncertainty:\n  price: {distribution: triangular, low: 5%, mode: 0%, high: 10%}\n", 2,
+  expect_uncertainty_error("uncertainty:\n  price: {distribution: triangular, low: 5%, mode: 0%, high: 10%}\n", 2,
                "uncertainty.price.mode", "at least low");
-  expect_error("uncertainty:\n  runs: 100\n  prise: {distribution: uniform, low: 0%, high: 1%}\n", 3,
+  expect_uncertainty_error("uncertainty:\n  runs: 100\n  prise: {distribution: uniform, low: 0%, high: 1%}\n", 3,
                "uncertainty.prise", "price");
-  expect_error("uncertainty:\n  residual: {distribution: lognormal, low: 0%}\n", 2,
+  expect_uncertainty_error("uncertainty:\n  residual: {distribution: lognormal, low: 0%}\n", 2,
                "uncertainty.residual.distribution", "normal");
-  expect_error("uncertainty:\n  utilisation: {distribution: normal, mean: 0%, sd: -5%}\n", 2,
+  expect_uncertainty_error("uncertainty:\n  utilisation: {distribution: normal, mean: 0%, sd: -5%}\n", 2,
                "uncertainty.utilisation.sd", "");
-  expect_error("uncertainty:\n  price: {distribution: uniform, low: -120%, high: 0%}\n", 2, "uncertainty.price.low",
+  expect_uncertainty_error("uncertainty:\n  price: {distribution: uniform, low: -120%, high: 0%}\n", 2, "uncertainty.price.low",
                "-100%");
-  expect_error("uncertainty:\n  power_tariff: {distribution: normal, mean: 0%, sd: 1%, min: 50%, max: 60%}\n", 2,
+  expect_uncertainty_error("uncertainty:\n  power_tariff: {distribution: normal, mean: 0%, sd: 1%, min: 50%, max: 60%}\n", 2,
                "uncertainty.power_tariff.min", "almost none");
 }
 
@@ -554,23 +545,23 @@ TEST(UncertaintySection, MarketAndCorrelationErrorsAreLocated) {
   const std::string two = "uncertainty:\n  price: {distribution: uniform, low: 0%, high: 1%}\n"
                           "  residual: {distribution: uniform, low: 0%, high: 1%}\n"
                           "  server_price: {distribution: uniform, low: 0%, high: 1%}\n";
-  expect_error(two + "  correlations:\n    inputs: [price, residual]\n    matrix: [[1, 0.5], [0.4, 1]]\n", 7,
+  expect_uncertainty_error(two + "  correlations:\n    inputs: [price, residual]\n    matrix: [[1, 0.5], [0.4, 1]]\n", 7,
                "uncertainty.correlations.matrix[1][0]", "symmetric");
-  expect_error(two + "  correlations:\n    inputs: [price, residual]\n    matrix: [[0.9, 0.5], [0.5, 1]]\n", 7,
+  expect_uncertainty_error(two + "  correlations:\n    inputs: [price, residual]\n    matrix: [[0.9, 0.5], [0.5, 1]]\n", 7,
                "uncertainty.correlations.matrix[0][0]", "diagonal");
-  expect_error(two + "  correlations:\n    inputs: [price, power_tariff]\n    matrix: [[1, 0], [0, 1]]\n", 6,
+  expect_uncertainty_error(two + "  correlations:\n    inputs: [price, power_tariff]\n    matrix: [[1, 0], [0, 1]]\n", 6,
                "uncertainty.correlations.inputs[1]", "draws");
-  expect_error(two + "  correlations:\n    inputs: [price, residual, server_price]\n"
+  expect_uncertainty_error(two + "  correlations:\n    inputs: [price, residual, server_price]\n"
                      "    matrix: [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]\n",
                7, "uncertainty.correlations.matrix", "positive semi-definite");
-  expect_error("uncertainty:\n  market:\n    volatility: 20%\n    generations: [24, 12]\n", 4,
+  expect_uncertainty_error("uncertainty:\n  market:\n    volatility: 20%\n    generations: [24, 12]\n", 4,
                "uncertainty.market.generations[1]", "after");
-  expect_error("uncertainty:\n  market:\n    generations: [24]\n", 3, "uncertainty.market.generations",
+  expect_uncertainty_error("uncertainty:\n  market:\n    generations: [24]\n", 3, "uncertainty.market.generations",
                "generation_jump");
-  expect_error("uncertainty:\n  market:\n    volatility: 20%\n    paths: [[1, 0.9]]\n", 4, "uncertainty.market.paths",
+  expect_uncertainty_error("uncertainty:\n  market:\n    volatility: 20%\n    paths: [[1, 0.9]]\n", 4, "uncertainty.market.paths",
                "one or the other");
-  expect_error("uncertainty:\n  sampling: halton\n", 2, "uncertainty.sampling", "latin_hypercube");
-  expect_error("uncertainty:\n  events: {termination_fee_months: 6}\n", 2, "uncertainty.events.termination_fee_months",
+  expect_uncertainty_error("uncertainty:\n  sampling: halton\n", 2, "uncertainty.sampling", "latin_hypercube");
+  expect_uncertainty_error("uncertainty:\n  events: {termination_fee_months: 6}\n", 2, "uncertainty.events.termination_fee_months",
                "early_termination");
 }
 

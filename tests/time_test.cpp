@@ -336,10 +336,15 @@ TEST(DayCount, AdditiveConventionsSumOverMonthlyPeriods) {
   }
 }
 
-// A loan's months accrue by monthly_year_fractions: each month's fraction is year_fraction's over
-// that month, for a start on every day of 14 years (month ends, 29 February, the 31st) and 30 months.
+// A loan's months accrue by month_starts and monthly_year_fractions: each start is add_months's and
+// each month's fraction is year_fraction's over that month, for a start on every day of 14 years
+// (month ends, 29 February, the 31st) and 30 months.
 TEST(DayCount, MonthlyYearFractionsAreEachMonthsYearFraction) {
   for (Date start = d("2019-01-01"); start <= d("2032-12-31"); start += boost::gregorian::days(1)) {
+    const std::vector<Date::ymd_type> starts = month_starts(start, 30);
+    ASSERT_EQ(starts.size(), 31u);
+    for (int k = 0; k <= 30; ++k)
+      ASSERT_EQ(Date(starts[static_cast<std::size_t>(k)]), add_months(start, k, EndOfMonth::on)) << format_date(start);
     for (const DayCount convention : all_day_counts) {
       const std::vector<double> fractions = monthly_year_fractions<double>(convention, start, 30);
       ASSERT_EQ(fractions.size(), 30u);

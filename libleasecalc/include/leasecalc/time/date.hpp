@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace leasecalc::time {
 
@@ -127,6 +128,18 @@ inline Date::ymd_type add_months(const Date::ymd_type& ymd, int months, EndOfMon
 inline Date add_months(Date date, int months, EndOfMonth rule) {
   detail::require_valid(date, "add_months");
   return Date(detail::add_months(date.year_month_day(), months, rule, date));
+}
+
+// The first day of each month of a deal from `start`: `start` moved by k months under the
+// end-of-month rule, k = 0 to `months` (the last is where month `months` - 1 ends), split into year,
+// month and day from one calendar conversion.
+inline std::vector<Date::ymd_type> month_starts(Date start, int months) {
+  detail::require_valid(start, "month_starts");
+  const Date::ymd_type first = start.year_month_day();
+  std::vector<Date::ymd_type> starts;
+  starts.reserve(static_cast<std::size_t>(std::max(months, 0)) + 1);
+  for (int k = 0; k <= months; ++k) starts.push_back(detail::add_months(first, k, EndOfMonth::on, start));
+  return starts;
 }
 
 // Whole calendar months from `from` to `to`: the largest n with add_months(from, n, off) <= to

@@ -175,23 +175,23 @@ Num year_fraction(DayCount convention, Date start, Date end) {
   return detail::year_fraction<Num>(convention, start.year_month_day(), end.year_month_day());
 }
 
+// The year fraction of each month between consecutive `starts` (time::month_starts: a deal's months,
+// whose interest accrues under the day count): what year_fraction gives for each, without a
+// calendar conversion.
+template <num::Numeric Num>
+std::vector<Num> monthly_year_fractions(DayCount convention, const std::vector<Date::ymd_type>& starts) {
+  std::vector<Num> fractions;
+  fractions.reserve(starts.empty() ? 0 : starts.size() - 1);
+  for (std::size_t k = 1; k < starts.size(); ++k)
+    fractions.push_back(detail::year_fraction<Num>(convention, starts[k - 1], starts[k]));
+  return fractions;
+}
+
 // The year fraction of each of `months` consecutive months from `start`, month k running from
-// `start` + k months to `start` + k + 1 months under the end-of-month rule (a deal's months, whose
-// interest accrues under the day count): what year_fraction gives for each, with one calendar
-// conversion in all rather than several a month.
+// `start` + k months to `start` + k + 1 months under the end-of-month rule.
 template <num::Numeric Num>
 std::vector<Num> monthly_year_fractions(DayCount convention, Date start, int months) {
-  detail::require_valid(start, "monthly_year_fractions");
-  const Date::ymd_type first = start.year_month_day();
-  std::vector<Num> fractions;
-  fractions.reserve(static_cast<std::size_t>(std::max(months, 0)));
-  Date::ymd_type from = first;
-  for (int k = 0; k < months; ++k) {
-    const Date::ymd_type to = detail::add_months(first, k + 1, EndOfMonth::on, start);
-    fractions.push_back(detail::year_fraction<Num>(convention, from, to));
-    from = to;
-  }
-  return fractions;
+  return monthly_year_fractions<Num>(convention, month_starts(start, months));
 }
 
 inline double year_fraction(DayCount convention, Date start, Date end) {

@@ -111,12 +111,13 @@ Accrual<Num> accrual(const deal::DebtTranche& tranche, deal::Date start, int mon
   const Num fixed_rate = as<Num>(tranche.annual_rate);
   const deal::InterestRateSwap* swap = tranche.floating && tranche.swap ? &*tranche.swap : nullptr;
   const Num swap_share = swap ? as<Num>(swap->share) : Num(0), swap_rate = swap ? as<Num>(swap->fixed_rate) : Num(0);
-  Accrual<Num> a{zero_months<Num>(months), time::monthly_year_fractions<Num>(tranche.day_count, start, months),
+  const std::vector<deal::Date::ymd_type> starts = time::month_starts(start, months);
+  Accrual<Num> a{zero_months<Num>(months), time::monthly_year_fractions<Num>(tranche.day_count, starts),
                  zero_months<Num>(months), {}};
   for (int m = 0; m < months; ++m) {
     at(a.rates, m) = fixed_rate;
     if (tranche.floating) {  // the month's start is looked up on the curve
-      const deal::Date from = month_start(start, m);
+      const deal::Date from(starts[static_cast<std::size_t>(m)]);
       at(a.rates, m) = converted(all_in, deal::all_in_rate(*tranche.floating, from));
       if (swap) {
         const bool active = from >= swap->start && from < swap->end;

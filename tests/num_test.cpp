@@ -2,9 +2,11 @@
 #include <leasecalc/num/number_text.hpp>
 #include <leasecalc/num/rounding.hpp>
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -64,6 +66,26 @@ TEST(Rounding, DoubleRoundsTheScaledValueAsSpreadsheetsDo) {
   EXPECT_EQ(round_cents(2.675, Rounding::half_up), 2.68);
   EXPECT_EQ(round_cents(0.125, Rounding::half_even), 0.12);  // an exact binary tie
   EXPECT_EQ(round_cents(0.125, Rounding::half_up), 0.13);
+}
+
+// Booking rounds with an addition trick instead of a libm call: it must be nearbyint exactly.
+TEST(Rounding, NearestEvenIsNearbyintBitForBit) {
+  std::vector<double> values = {0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994,
+                                0x1p51, -0x1p51, 0x1p51 - 0.5, -(0x1p51 - 0.5), 0x1p52 + 1, 0x1p53 + 2, 1e300, -1e300,
+                                std::numeric_limits<double>::denorm_min(), -std::numeric_limits<double>::denorm_min(),
+                                std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  std::mt19937_64 random(20261201);
+  for (int i = 0; i < 200000; ++i) {
+    const double magnitude = std::ldexp(1.0, static_cast<int>(random() % 120) - 60);  // 2^-60 .. 2^59
+    const double x = (static_cast<double>(random() >> 11) * 0x1p-53 - 0.5) * magnitude;
+    values.push_back(x);
+    values.push_back(std::nearbyint(x * 4) / 4);  // quarters: many exact ties
+  }
+  for (const double x : values) {
+    const double expected = std::nearbyint(x), got = leasecalc::num::nearest_even(x);
+    ASSERT_EQ(std::bit_cast<std::uint64_t>(got), std::bit_cast<std::uint64_t>(expected)) << x;
+  }
+  EXPECT_TRUE(std::isnan(leasecalc::num::nearest_even(std::numeric_limits<double>::quiet_NaN())));
 }
 
 TEST(Rounding, CentsSumOfRoundedPartsIsExactInDecimal) {

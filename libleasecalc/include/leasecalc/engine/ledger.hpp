@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -360,6 +361,10 @@ class Ledger {
 
   Num& operator()(Line line, int month) { return values_[index(line, month)]; }
   const Num& operator()(Line line, int month) const { return values_[index(line, month)]; }
+  // A line's months, month 0 first (they are stored side by side).
+  std::span<const Num> row(Line line) const {
+    return {values_.data() + index(line, 0), static_cast<std::size_t>(months_)};
+  }
 
   // The named running costs (O&M, staff, ...); their sum is Line::other_running_costs.
   const std::vector<std::string>& running_cost_names() const { return running_cost_names_; }

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace leasecalc::engine {
@@ -172,6 +173,13 @@ inline std::optional<double> ratio(double numerator, double denominator) {
   return numerator / denominator;
 }
 
+// Cash available for debt service over the debt service (positive); none without debt service.
+template <num::Numeric Num>
+std::optional<double> coverage(const Num& available, const Num& service) {
+  if (!(service > 0)) return std::nullopt;
+  return num::to_double(available) / num::to_double(service);
+}
+
 }  // namespace detail
 
 // Debt service coverage over deal months [first, end): the cash available for debt service
@@ -186,8 +194,7 @@ std::optional<double> debt_service_coverage(const Ledger<Num>& l, int first, int
     available += operating_cash_flow(l, m);
     service -= debt_service(l, m);
   }
-  if (!(service > 0)) return std::nullopt;
-  return num::to_double(available) / num::to_double(service);
+  return detail::coverage(available, service);
 }
 
 template <num::Numeric Num>
@@ -206,19 +213,23 @@ template <num::Numeric Num>
 Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
   Metrics<Num> r{};
   const int months = l.months();
-  std::vector<Num> firm_post_tax, equity;
-  std::vector<double> firm_pre_tax_d, firm_post_tax_d, equity_d;
-  for (int m = 0; m < months; ++m) {
-    const Num post = free_cash_flow_to_firm(l, m);
-    const Num to_equity = equity_cash_flow(l, m);
-    firm_post_tax.push_back(post);
-    equity.push_back(to_equity);
-    firm_pre_tax_d.push_back(num::to_double(free_cash_flow_pre_tax(l, m)));
-    firm_post_tax_d.push_back(num::to_double(post));
-    equity_d.push_back(num::to_double(to_equity));
+  // Each month's subtotals, summed a line's row at a time (engine/statements.hpp): the same sums
+  // as month by month, at the speed of memory.
+  const std::vector<Num> firm_post_tax = monthly_sums_of_lines<in_free_cash_flow_to_firm>(l);
+  std::vector<Num> equity = monthly_sums_of_lines<is_equity_flow>(l);
+  for (Num& flow : equity) flow = -flow;  // received by the shareholders (equity_cash_flow)
+  const std::vector<Num> firm_pre_tax = monthly_sums_of_lines<in_free_cash_flow_pre_tax>(l);
+  const auto as_doubles = [](const std::vector<Num>& flows) {
+    std::vector<double> converted;
+    converted.reserve(flows.size());
+    for (const Num& flow : flows) converted.push_back(num::to_double(flow));
+    return converted;
+  };
+  const std::vector<double> firm_pre_tax_d = as_doubles(firm_pre_tax), firm_post_tax_d = as_doubles(firm_post_tax),
+                            equity_d = as_doubles(equity);
+  for (int m = 0; m < months; ++m)
     if (l(Line::equity_contributed, m) > 0 && l(Line::capex, m) == 0)
       r.funding_shortfalls.push_back({m, num::to_double(l(Line::equity_contributed, m))});
-  }
   r.total_vat_refund_income = l.total(Line::vat_refund_income);
   r.total_interest = -l.total(Line::interest);
   r.total_financing_fees = -l.total(Line::financing_fees);
@@ -230,10 +241,15 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
   }
   // Every cash line is a source when positive and a use when negative.
   for (const Line line : lines_where<is_cash>()) {
-    for (int m = 0; m < months; ++m) {
-      const Num& amount = l(line, m);
-      if (amount > 0) r.sources += amount;
-      else r.uses -= amount;
+    for (const Num& amount : l.row(line)) {
+      if constexpr (std::is_floating_point_v<Num>) {  // without a branch a flow: adding a zero changes nothing
+        r.sources += std::max(amount, Num(0));
+        r.uses -= std::min(amount, Num(0));
+      } else if (amount > 0) {
+        r.sources += amount;
+      } else {
+        r.uses -= amount;
+      }
     }
   }
   r.cash_left = l(Line::cash_balance, months - 1);
@@ -260,34 +276,36 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
   r.project_payback_months = detail::payback_months(firm_post_tax_d);
   r.equity_payback_months = detail::payback_months(equity_d);
 
-  // DSCR by deal year.
+  // DSCR by deal year (debt_service_coverage's sums, from the monthly subtotals).
   bool has_junior = false;
   for (int m = 0; m < months && !has_junior; ++m) has_junior = l(Line::junior_debt_service, m) != 0;
+  const std::vector<Num> revenues = monthly_sums_of_lines<in_revenue>(l),
+                         lease_revenues = monthly_sums_of_lines<in_lease_revenue>(l),
+                         ebitdas = monthly_sums_of_lines<in_ebitda>(l),
+                         net_incomes = monthly_sums_of_lines<in_net_income>(l),
+                         operating_cash_flows = monthly_sums_of_lines<in_operating_cash_flow>(l);
   double dscr_sum = 0;
   int dscr_years = 0;
   for (const auto& year : deal_years(months)) {
-    Num year_revenue(0), year_lease_revenue(0), year_ebitda(0), year_net(0);
+    Num year_revenue(0), year_lease_revenue(0), year_ebitda(0), year_net(0), available(0), service(0), senior(0);
     for (int m = year.first_month; m < year.end_month; ++m) {
-      year_revenue += revenue(l, m);
-      year_lease_revenue += lease_revenue(l, m);
-      year_ebitda += ebitda(l, m);
-      year_net += net_income(l, m);
+      const auto at_m = static_cast<std::size_t>(m);
+      year_revenue += revenues[at_m];
+      year_lease_revenue += lease_revenues[at_m];
+      year_ebitda += ebitdas[at_m];
+      year_net += net_incomes[at_m];
+      available += operating_cash_flows[at_m];
+      service -= debt_service(l, m);
+      if (has_junior) senior -= senior_debt_service(l, m);
     }
     r.total_lease_revenue += year_lease_revenue;
     r.total_revenue += year_revenue;
     r.total_ebitda += year_ebitda;
     r.total_net_income += year_net;
-    const std::optional<double> dscr = debt_service_coverage(l, year.first_month, year.end_month);
-    if (has_junior) {
-      Num available(0), senior(0);
-      for (int m = year.first_month; m < year.end_month; ++m) {
-        available += operating_cash_flow(l, m);
-        senior -= senior_debt_service(l, m);
-      }
-      if (senior > 0) {
-        const double senior_dscr = num::to_double(available) / num::to_double(senior);
-        r.minimum_senior_dscr = r.minimum_senior_dscr ? std::min(*r.minimum_senior_dscr, senior_dscr) : senior_dscr;
-      }
+    const std::optional<double> dscr = detail::coverage(available, service);
+    if (has_junior && senior > 0) {
+      const double senior_dscr = num::to_double(available) / num::to_double(senior);
+      r.minimum_senior_dscr = r.minimum_senior_dscr ? std::min(*r.minimum_senior_dscr, senior_dscr) : senior_dscr;
     }
     if (dscr) {
       r.minimum_dscr = r.minimum_dscr ? std::min(*r.minimum_dscr, *dscr) : *dscr;

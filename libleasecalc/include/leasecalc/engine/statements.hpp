@@ -4,6 +4,7 @@
 
 #include "leasecalc/engine/ledger.hpp"
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,24 @@ Num sum_of_lines(const Ledger<Num>& l, int m) {
   Num sum(0);
   for (const Line line : lines) sum += l(line, m);
   return sum;
+}
+
+// The sums over `lines` for every month at once, a line's row at a time: each month's sum adds the
+// lines in the same order as sum_of_lines, so each is the same number, bit for bit.
+template <num::Numeric Num>
+std::vector<Num> monthly_sums(const Ledger<Num>& l, std::span<const Line> lines) {
+  std::vector<Num> sums(static_cast<std::size_t>(l.months()), Num(0));
+  for (const Line line : lines) {
+    const std::span<const Num> row = l.row(line);
+    for (std::size_t m = 0; m < sums.size(); ++m) sums[m] += row[m];
+  }
+  return sums;
+}
+
+template <bool (*Predicate)(Line), num::Numeric Num>
+std::vector<Num> monthly_sums_of_lines(const Ledger<Num>& l) {
+  static constexpr auto lines = lines_where<Predicate>();
+  return monthly_sums(l, std::span<const Line>(lines));
 }
 
 namespace detail {

@@ -15,6 +15,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace leasecalc::fin {
@@ -129,7 +130,14 @@ Num npv(const Num& rate, std::span<const Num> values) {
   tvm_detail::require_rate_above_minus_one(rate, "NPV");
   const Num factor = Num(1) + rate;
   Num value(0);
-  for (std::size_t i = values.size(); i-- > 0;) value = (value + values[i]) / factor;  // Horner
+  if constexpr (std::is_floating_point_v<Num>) {
+    // One multiply a flow, not a divide (4 cycles against 13 on the chain); the discount factor's
+    // rounding adds at most n ulps, far inside 1e-9.
+    const Num discount = Num(1) / factor;
+    for (std::size_t i = values.size(); i-- > 0;) value = (value + values[i]) * discount;  // Horner
+  } else {
+    for (std::size_t i = values.size(); i-- > 0;) value = (value + values[i]) / factor;  // Horner
+  }
   return value;
 }
 

@@ -32,8 +32,7 @@ void fund_and_distribute_equity(time::Frequency distributions, const IncomeTaxAs
   const int last = ledger.months() - 1;
   const int period = time::months_per_period(distributions);
   const auto is_distribution_date = [&](int m) { return m % period == period - 1 || m == last; };
-  Months<Num> to_equity = zero_months<Num>(ledger.months());
-  for (int m = 0; m <= last; ++m) at(to_equity, m) = free_cash_flow_to_equity(ledger, m);
+  const Months<Num> to_equity = monthly_sums_of_lines<in_free_cash_flow_to_equity>(ledger);
   Num cash(0);
   for (int m = 0; m <= last; ++m) {
     cash += at(to_equity, m);

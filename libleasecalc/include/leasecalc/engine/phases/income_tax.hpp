@@ -79,16 +79,15 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
   const auto& rules = deal.tax.income;
   const Num offset_cap = as<Num>(rules.loss_offset_cap), tax_rate = as<Num>(rules.rate);
   const TaxBaseLines lines = tax_base_lines();
-  const auto month_sum = [&ledger](std::span<const Line> of, int m) {
-    Num sum(0);
-    for (const Line line : of) sum += ledger(line, m);
-    return sum;
-  };
   const std::vector<TaxYear> years = tax_years(deal.start, horizon, rules.fiscal_year_start_month);
-  // The operating part of each month's base, which both assessments read.
-  Months<Num> operating_bases;
-  operating_bases.reserve(static_cast<std::size_t>(horizon));
-  for (int m = 0; m < horizon; ++m) operating_bases.push_back(month_sum(lines.operating, m));
+  // Each month's base in its two parts, and its pre-tax book income (which the tax lines written
+  // below are not part of).
+  const Months<Num> operating_bases = monthly_sums(ledger, lines.operating);
+  const Months<Num> financing_bases = monthly_sums(ledger, lines.financing);
+  const Months<Num> pre_tax_incomes = monthly_sums_of_lines<detail::in_pre_tax_income>(ledger);
+  Months<Num> month_bases, book_income;  // of the tax year
+  month_bases.reserve(static_cast<std::size_t>(horizon));
+  book_income.reserve(static_cast<std::size_t>(horizon));
   Num advances_taxed(0);  // taxed and not yet earned, at the tax year's end
   for (const bool levered : {true, false}) {
     std::deque<std::pair<int, Num>> losses;  // (tax year incurred, amount left)
@@ -99,13 +98,13 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
       // The year's taxable income, summed in one fixed order (the fast ledger's tax must not
       // depend on how the months are grouped), and month by month, the weights of the accrual.
       Num base(0);
-      Months<Num> month_bases;
+      month_bases.clear();
       for (int m = first; m < end; ++m) {
         const Num& operating = at(operating_bases, m);
         base += operating;
         month_bases.push_back(operating);
         if (levered) {
-          const Num financing = month_sum(lines.financing, m);
+          const Num& financing = at(financing_bases, m);
           base += financing;
           month_bases.back() += financing;
         }
@@ -150,8 +149,7 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
         // The year's tax expense, current and deferred, recognised as the book income is: pro rata
         // to each month's pre-tax income; the deferred tax of a month is its share of the expense
         // less the current tax it accrued.
-        Months<Num> book_income;
-        for (int m = first; m < end; ++m) book_income.push_back(pre_tax_income(ledger, m));
+        book_income.assign(pre_tax_incomes.begin() + first, pre_tax_incomes.begin() + end);
         const Months<Num> expense = allocate_pro_rata(tax + liability - deferred_liability, book_income);
         Num carried = deferred_liability;
         for (int m = first; m < end; ++m) {

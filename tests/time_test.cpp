@@ -346,21 +346,21 @@ TEST(DayCount, MonthlyYearFractionsAreEachMonthsYearFraction) {
     for (int k = 0; k <= 30; ++k)
       ASSERT_EQ(Date(starts[static_cast<std::size_t>(k)]), add_months(start, k, EndOfMonth::on)) << format_date(start);
     for (const DayCount convention : all_day_counts) {
-      const std::vector<double> fractions = monthly_year_fractions<double>(convention, start, 30);
+      const std::vector<double> fractions = monthly_year_fractions<double>(convention, starts);
       ASSERT_EQ(fractions.size(), 30u);
       for (int k = 0; k < 30; ++k)
         ASSERT_EQ(fractions[static_cast<std::size_t>(k)],
                   year_fraction(convention, add_months(start, k, EndOfMonth::on), add_months(start, k + 1, EndOfMonth::on)))
             << to_string(convention) << " from " << format_date(start) << ", month " << k;
       if (start.day() % 7 != 3) continue;  // exact fractions on a sample of the days
-      const std::vector<Decimal> exact = monthly_year_fractions<Decimal>(convention, start, 14);
+      const std::vector<Decimal> exact = monthly_year_fractions<Decimal>(convention, month_starts(start, 14));
       for (int k = 0; k < 14; ++k)
         ASSERT_EQ(exact[static_cast<std::size_t>(k)],
                   year_fraction<Decimal>(convention, add_months(start, k, EndOfMonth::on),
                                          add_months(start, k + 1, EndOfMonth::on)));
     }
   }
-  EXPECT_THROW(monthly_year_fractions<double>(DayCount::act_360, d("9999-01-31"), 12), std::out_of_range);
+  EXPECT_THROW(month_starts(d("9999-01-31"), 12), std::out_of_range);
 }
 
 TEST(DayCount, ThirtyThreeSixtyWholeMonthsFromTheFirstAreThirtyDays) {

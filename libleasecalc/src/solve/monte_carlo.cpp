@@ -469,7 +469,7 @@ void evaluate(const Plan& plan, MonteCarloResult& result, std::vector<std::optio
     tally.power_shocked += events.power_shock_drawn;
     result.unbilled_by_scenario[static_cast<std::size_t>(i)] = unbilled;
     const auto ledger = engine::project<double>(scenario);
-    const auto metrics = engine::metrics(scenario, ledger);
+    const auto metrics = engine::metrics(scenario, ledger, outcome_irrs);
     const Outcome outcome = outcome_of(metrics);
     for (std::size_t k = 0; k < std::size(all_measures); ++k) {
       const auto value = value_of(outcome, all_measures[k]);

@@ -209,8 +209,17 @@ Num npv_at_annual_rate(const std::vector<Num>& monthly_flows, const Num& annual_
   return total;
 }
 
+// The IRRs metrics() solves for. Each is a root search, the dearest of the figures: a caller that
+// reads only some (a Monte Carlo scenario reads the post-tax project and the equity IRR) leaves
+// the others out, and they come back with no rate and a note saying so.
+struct IrrsWanted {
+  bool project_pre_tax = true;
+  bool project_post_tax = true;
+  bool equity = true;
+};
+
 template <num::Numeric Num>
-Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
+Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l, IrrsWanted wanted = {}) {
   Metrics<Num> r{};
   const int months = l.months();
   // Each month's subtotals, summed a line's row at a time (engine/statements.hpp): the same sums
@@ -257,9 +266,12 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l) {
   r.equity_returned = -l.total(Line::equity_distributed);
   r.capex = -l.total(Line::capex);
   r.debt_drawn = l.total(Line::debt_drawn);
-  r.project_irr_pre_tax = detail::annual_irr(firm_pre_tax_d);
-  r.project_irr_post_tax = detail::annual_irr(firm_post_tax_d);
-  r.equity_irr = detail::annual_irr(equity_d);
+  const auto irr_if = [](bool solved, const std::vector<double>& flows) {
+    return solved ? detail::annual_irr(flows) : AnnualIrr{std::nullopt, "not computed"};
+  };
+  r.project_irr_pre_tax = irr_if(wanted.project_pre_tax, firm_pre_tax_d);
+  r.project_irr_post_tax = irr_if(wanted.project_post_tax, firm_post_tax_d);
+  r.equity_irr = irr_if(wanted.equity, equity_d);
   // With no capex there is no investment for the project flows to earn a return on: whatever rate
   // solves them (-99% on a deal that only makes money) says nothing, and the note says so.
   if (r.capex == 0) {

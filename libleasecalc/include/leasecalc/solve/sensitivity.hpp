@@ -29,6 +29,9 @@ struct Outcome {
   std::optional<double> minimum_dscr;  // none without debt service
 };
 
+// The IRRs an outcome reads, for engine::metrics.
+inline constexpr engine::IrrsWanted outcome_irrs{.project_pre_tax = false};
+
 template <num::Numeric Num>
 Outcome outcome_of(const engine::Metrics<Num>& metrics) {
   return {metrics.project_irr_post_tax.rate, metrics.equity_irr.rate,

@@ -187,13 +187,6 @@ std::vector<Num> monthly_year_fractions(DayCount convention, const std::vector<D
   return fractions;
 }
 
-// The year fraction of each of `months` consecutive months from `start`, month k running from
-// `start` + k months to `start` + k + 1 months under the end-of-month rule.
-template <num::Numeric Num>
-std::vector<Num> monthly_year_fractions(DayCount convention, Date start, int months) {
-  return monthly_year_fractions<Num>(convention, month_starts(start, months));
-}
-
 inline double year_fraction(DayCount convention, Date start, Date end) {
   return year_fraction<double>(convention, start, end);
 }

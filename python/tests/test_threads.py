@@ -67,7 +67,7 @@ def test_the_gil_is_released_while_the_engine_computes():
 
     def compute():
         call["start"] = time.perf_counter()
-        model.montecarlo(runs=1000, seed=1)
+        model.montecarlo(runs=10000, seed=1)  # long enough (about 0.1 s here) to watch the GIL
         call["end"] = time.perf_counter()
         done.set()
 

@@ -113,7 +113,7 @@ class ChangesOfOneInput {
 
   const Outcome& outcome(double change) {
     Changed& changed = at(change);
-    if (!changed.outcome) changed.outcome = outcome_of(engine::metrics(changed.deal, changed.ledger, outcome_irrs));
+    if (!changed.outcome) changed.outcome = outcome_of(engine::metrics(changed.deal, changed.ledger, outcome_metrics));
     return *changed.outcome;
   }
 

@@ -19,7 +19,7 @@ void market_path_into(const deal::MarketPath& market, int months, std::uint64_t 
   }
   const std::size_t steps = index.size() - 1;
   if (steps == 0) return;
-  std::mt19937_64 generator(scenario_seed(seed, scenario, 0x6d61726b6574ULL));  // "market"
+  ScenarioGenerator generator(scenario_seed(seed, scenario, 0x6d61726b6574ULL));  // "market"
   std::normal_distribution<double> normal;
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   // Month m's shock is kept in index[m] until the month's index is written over it.

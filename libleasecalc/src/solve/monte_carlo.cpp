@@ -247,7 +247,7 @@ std::optional<Summary> summarise(std::vector<double> values) {
 
 std::vector<double> power_index(const deal::PowerShock& shock, int months, std::uint64_t seed, std::uint64_t scenario) {
   std::vector<double> index(static_cast<std::size_t>(std::max(months, 1)), 1.0);
-  std::mt19937_64 generator(scenario_seed(seed, scenario, 0x706f776572ULL));  // "power"
+  ScenarioGenerator generator(scenario_seed(seed, scenario, 0x706f776572ULL));  // "power"
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   for (int year = 0; 12 * year < months; ++year) {
     // Three draws every year, struck or not, so that a year's shock does not hang on the years before.
@@ -341,9 +341,9 @@ struct Plan {
   std::vector<double> held;      // with fleet events: the units the model's customers hold, by month
   // An exponential residual rule as a curve, worked out once rather than in every scenario that draws it.
   std::optional<deal::ResidualCurve> residual_by_age;
-  // The model's capex payments, for the lenders' loss of a scenario that pays the same: one that
-  // moves neither the server price nor the deliveries (the cluster fields a scenario can change
-  // that the payments read).
+  // The model's capex payments, for the covenant tests and the lenders' loss of a scenario that pays
+  // the same: one that moves neither the server price nor the deliveries (the cluster fields a
+  // scenario can change that the payments read).
   std::optional<engine::phases::CapexPayments<double>> model_capex;
 };
 
@@ -356,7 +356,7 @@ struct EventsDrawn {
 EventsDrawn draw_events(const deal::Events& events, std::uint64_t seed, Eigen::Index i, deal::Deal& scenario) {
   EventsDrawn drawn;
   if (!events.any()) return drawn;
-  std::mt19937_64 generator(scenario_seed(seed, static_cast<std::uint64_t>(i), 0x6576656e7473ULL));  // "events"
+  ScenarioGenerator generator(scenario_seed(seed, static_cast<std::uint64_t>(i), 0x6576656e7473ULL));  // "events"
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   // The month (from the contract's start) of the first event of an annual probability p.
   const auto first_month = [&](double p) -> std::optional<int> {
@@ -391,8 +391,8 @@ EventsDrawn draw_events(const deal::Events& events, std::uint64_t seed, Eigen::I
 }
 
 // A generator of scenario i's draws for one kind of event, seeded by the seed, i and the kind alone.
-std::mt19937_64 event_generator(std::uint64_t seed, Eigen::Index i, std::uint64_t kind) {
-  return std::mt19937_64(scenario_seed(seed, static_cast<std::uint64_t>(i), kind));
+ScenarioGenerator event_generator(std::uint64_t seed, Eigen::Index i, std::uint64_t kind) {
+  return ScenarioGenerator(scenario_seed(seed, static_cast<std::uint64_t>(i), kind));
 }
 
 // The fleet events (deliveries late, failures against the spares) and power shocks of scenario i.
@@ -469,7 +469,7 @@ void evaluate(const Plan& plan, MonteCarloResult& result, std::vector<std::optio
     tally.power_shocked += events.power_shock_drawn;
     result.unbilled_by_scenario[static_cast<std::size_t>(i)] = unbilled;
     const auto ledger = engine::project<double>(scenario);
-    const auto metrics = engine::metrics(scenario, ledger, outcome_irrs);
+    const auto metrics = engine::metrics(scenario, ledger, outcome_metrics);
     const Outcome outcome = outcome_of(metrics);
     for (std::size_t k = 0; k < std::size(all_measures); ++k) {
       const auto value = value_of(outcome, all_measures[k]);
@@ -479,8 +479,16 @@ void evaluate(const Plan& plan, MonteCarloResult& result, std::vector<std::optio
     }
     paybacks[static_cast<std::size_t>(i)] = metrics.project_payback_months;
 
+    // The scenario's capex payments: the model's unless it moves the server price or the deliveries.
+    std::optional<engine::phases::CapexPayments<double>> paid;
+    if (!plan.model_capex || scenario.cluster.price_per_server != plan.model.cluster.price_per_server) {
+      engine::Ledger<double> scratch = engine::empty_ledger<double>(scenario);
+      paid = engine::phases::pay_capex(scenario, scratch);
+    }
+    const auto& capex = paid ? *paid : *plan.model_capex;
+
     // Covenant breaches on the test dates, by quarter.
-    const engine::CovenantReport report = engine::covenant_report(scenario, ledger, false);  // DSCR and LTV only
+    const engine::CovenantReport report = engine::covenant_report(scenario, ledger, capex, false);  // DSCR and LTV only
     int first_breach = -1;
     for (const auto& test : report.tests) {
       if (test.test != engine::CovenantTest::minimum_dscr && test.test != engine::CovenantTest::maximum_ltv) continue;
@@ -520,15 +528,7 @@ void evaluate(const Plan& plan, MonteCarloResult& result, std::vector<std::optio
       ++tally.funding_shortfall_life;
       const int month = metrics.funding_shortfalls.front().month;
       const double debt = ledger(engine::Line::debt_outstanding, month);
-      if (debt > 0) {
-        std::optional<engine::phases::CapexPayments<double>> paid;
-        if (!plan.model_capex || scenario.cluster.price_per_server != plan.model.cluster.price_per_server) {
-          engine::Ledger<double> scratch = engine::empty_ledger<double>(scenario);
-          paid = engine::phases::pay_capex(scenario, scratch);
-        }
-        const auto& capex = paid ? *paid : *plan.model_capex;
-        loss = std::max(0.0, debt - engine::phases::fleet_residual_value(scenario, capex, month));
-      }
+      if (debt > 0) loss = std::max(0.0, debt - engine::phases::fleet_residual_value(scenario, capex, month));
     }
     tally.loss += loss > 0;
     result.lender_losses[static_cast<std::size_t>(i)] = loss;

@@ -9,7 +9,7 @@ namespace leasecalc::solve {
 
 Outcome outcome_of(const deal::Deal& deal) {
   const auto ledger = engine::project<double>(deal);
-  return outcome_of(engine::metrics(deal, ledger, outcome_irrs));
+  return outcome_of(engine::metrics(deal, ledger, outcome_metrics));
 }
 
 std::optional<double> value_of(const Outcome& outcome, Measure measure) {

@@ -165,14 +165,13 @@ inline std::vector<int> test_months(const deal::Covenants& covenants, deal::Date
 
 // `contract_tests` false leaves out the tests that bill each contract again (minimum contract
 // fulfilment, maximum customer share): a Monte Carlo scenario counts only the DSCR and LTV tests.
+// `capex` is the deal's capex payments (engine/phases/capex.hpp): the collateral and the drawings.
 template <num::Numeric Num>
-CovenantReport covenant_report(const deal::Deal& deal, const Ledger<Num>& l, bool contract_tests = true) {
+CovenantReport covenant_report(const deal::Deal& deal, const Ledger<Num>& l, const phases::CapexPayments<Num>& capex,
+                               bool contract_tests = true) {
   CovenantReport report;
   report.terms = deal.covenants;
   const int horizon = l.months();
-  // The capex payments again (a pure phase on a scratch ledger): the collateral and the drawings.
-  Ledger<Num> scratch = empty_ledger<Num>(deal);
-  const phases::CapexPayments<Num> capex = phases::pay_capex(deal, scratch);
   const auto first_capex = std::find_if(capex.cash.begin(), capex.cash.end(), [](const Num& c) { return c != 0; });
 
   // Each tranche against the signed contracts.
@@ -280,6 +279,13 @@ CovenantReport covenant_report(const deal::Deal& deal, const Ledger<Num>& l, boo
     report.tests.push_back(std::move(result));
   }
   return report;
+}
+
+// The same, paying the capex again (a pure phase, on a scratch ledger).
+template <num::Numeric Num>
+CovenantReport covenant_report(const deal::Deal& deal, const Ledger<Num>& l, bool contract_tests = true) {
+  Ledger<Num> scratch = empty_ledger<Num>(deal);
+  return covenant_report(deal, l, phases::pay_capex(deal, scratch), contract_tests);
 }
 
 }  // namespace leasecalc::engine

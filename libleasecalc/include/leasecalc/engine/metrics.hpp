@@ -13,11 +13,12 @@
 #include "leasecalc/engine/statements.hpp"
 #include "leasecalc/fin/irr.hpp"
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <span>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 namespace leasecalc::engine {
@@ -173,6 +174,30 @@ inline std::optional<double> ratio(double numerator, double denominator) {
   return numerator / denominator;
 }
 
+constexpr bool is_other_income(Line line) { return line_info(line).pnl == PnlGroup::other_income; }
+constexpr bool below_ebitda(Line line) { return in_net_income(line) && !in_ebitda(line); }
+inline constexpr auto other_income_lines = lines_where<is_other_income>();
+inline constexpr auto operating_cost_lines = lines_where<is_operating_cost>();
+inline constexpr auto below_ebitda_lines = lines_where<below_ebitda>();
+inline constexpr std::array<Line, 1> unlevered_tax_line{Line::unlevered_income_tax};
+
+// Whether `whole` lists `first` and then `rest`: a subtotal that continues another's monthly sums
+// adds its lines in the order summing it alone would, so it is the same number.
+template <std::size_t N, std::size_t A, std::size_t B>
+constexpr bool continues(const std::array<Line, N>& whole, const std::array<Line, A>& first,
+                         const std::array<Line, B>& rest) {
+  if (N != A + B) return false;
+  for (std::size_t i = 0; i < N; ++i)
+    if (whole[i] != (i < A ? first[i] : rest[i - A])) return false;
+  return true;
+}
+inline constexpr bool subtotals_nest =
+    continues(lines_where<in_revenue>(), lines_where<in_lease_revenue>(), other_income_lines) &&
+    continues(lines_where<in_ebitda>(), lines_where<in_revenue>(), operating_cost_lines) &&
+    continues(lines_where<in_net_income>(), lines_where<in_ebitda>(), below_ebitda_lines) &&
+    continues(lines_where<in_free_cash_flow_to_firm>(), lines_where<in_free_cash_flow_pre_tax>(), unlevered_tax_line);
+static_assert(subtotals_nest, "the line table must list each subtotal's lines after those of the one it continues");
+
 // Cash available for debt service over the debt service (positive); none without debt service.
 template <num::Numeric Num>
 std::optional<double> coverage(const Num& available, const Num& service) {
@@ -209,25 +234,28 @@ Num npv_at_annual_rate(const std::vector<Num>& monthly_flows, const Num& annual_
   return total;
 }
 
-// The IRRs metrics() solves for. Each is a root search, the dearest of the figures: a caller that
-// reads only some (a Monte Carlo scenario reads the post-tax project and the equity IRR) leaves
-// the others out, and they come back with no rate and a note saying so.
-struct IrrsWanted {
-  bool project_pre_tax = true;
-  bool project_post_tax = true;
-  bool equity = true;
+// The dearest figures metrics() gives, each of which a caller that does not read it (a Monte Carlo
+// scenario) may leave out: the IRRs, root searches, come back with no rate and a note saying so;
+// the sources and uses, a sum over every cash line of every month, as zero.
+struct MetricsWanted {
+  bool project_irr_pre_tax = true;
+  bool project_irr_post_tax = true;
+  bool equity_irr = true;
+  bool sources_and_uses = true;
 };
 
 template <num::Numeric Num>
-Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l, IrrsWanted wanted = {}) {
+Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l, MetricsWanted wanted = {}) {
   Metrics<Num> r{};
   const int months = l.months();
   // Each month's subtotals, summed a line's row at a time (engine/statements.hpp): the same sums
   // as month by month, at the speed of memory.
-  const std::vector<Num> firm_post_tax = monthly_sums_of_lines<in_free_cash_flow_to_firm>(l);
+  // The firm's flow after tax continues the pre-tax one (detail::subtotals_nest).
+  const std::vector<Num> firm_pre_tax = monthly_sums_of_lines<in_free_cash_flow_pre_tax>(l);
+  std::vector<Num> firm_post_tax = firm_pre_tax;
+  add_rows(firm_post_tax, l, std::span<const Line>(detail::unlevered_tax_line));
   std::vector<Num> equity = monthly_sums_of_lines<is_equity_flow>(l);
   for (Num& flow : equity) flow = -flow;  // received by the shareholders (equity_cash_flow)
-  const std::vector<Num> firm_pre_tax = monthly_sums_of_lines<in_free_cash_flow_pre_tax>(l);
   const auto as_doubles = [](const std::vector<Num>& flows) {
     std::vector<double> converted;
     converted.reserve(flows.size());
@@ -249,17 +277,16 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l, IrrsWanted wa
     r.peak_junior_deferred = std::max(r.peak_junior_deferred, l(Line::junior_deferred_balance, m));
   }
   // Every cash line is a source when positive and a use when negative.
-  for (const Line line : lines_where<is_cash>()) {
-    for (const Num& amount : l.row(line)) {
-      if constexpr (std::is_floating_point_v<Num>) {  // without a branch a flow: adding a zero changes nothing
-        r.sources += std::max(amount, Num(0));
-        r.uses -= std::min(amount, Num(0));
-      } else if (amount > 0) {
-        r.sources += amount;
-      } else {
-        r.uses -= amount;
+  if (wanted.sources_and_uses) {
+    Num sources(0), uses(0);
+    for (const Line line : lines_where<is_cash>()) {
+      for (const Num& amount : l.row(line)) {
+        if (amount > 0) sources += amount;
+        else if (amount < 0) uses -= amount;  // a zero changes neither sum
       }
     }
+    r.sources = sources;
+    r.uses = uses;
   }
   r.cash_left = l(Line::cash_balance, months - 1);
   r.equity_invested = l.total(Line::equity_contributed);
@@ -269,9 +296,9 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l, IrrsWanted wa
   const auto irr_if = [](bool solved, const std::vector<double>& flows) {
     return solved ? detail::annual_irr(flows) : AnnualIrr{std::nullopt, "not computed"};
   };
-  r.project_irr_pre_tax = irr_if(wanted.project_pre_tax, firm_pre_tax_d);
-  r.project_irr_post_tax = irr_if(wanted.project_post_tax, firm_post_tax_d);
-  r.equity_irr = irr_if(wanted.equity, equity_d);
+  r.project_irr_pre_tax = irr_if(wanted.project_irr_pre_tax, firm_pre_tax_d);
+  r.project_irr_post_tax = irr_if(wanted.project_irr_post_tax, firm_post_tax_d);
+  r.equity_irr = irr_if(wanted.equity_irr, equity_d);
   // With no capex there is no investment for the project flows to earn a return on: whatever rate
   // solves them (-99% on a deal that only makes money) says nothing, and the note says so.
   if (r.capex == 0) {
@@ -291,11 +318,15 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l, IrrsWanted wa
   // DSCR by deal year (debt_service_coverage's sums, from the monthly subtotals).
   bool has_junior = false;
   for (int m = 0; m < months && !has_junior; ++m) has_junior = l(Line::junior_debt_service, m) != 0;
-  const std::vector<Num> revenues = monthly_sums_of_lines<in_revenue>(l),
-                         lease_revenues = monthly_sums_of_lines<in_lease_revenue>(l),
-                         ebitdas = monthly_sums_of_lines<in_ebitda>(l),
-                         net_incomes = monthly_sums_of_lines<in_net_income>(l),
-                         operating_cash_flows = monthly_sums_of_lines<in_operating_cash_flow>(l);
+  // Each P&L subtotal continues the one before it (detail::subtotals_nest).
+  const std::vector<Num> lease_revenues = monthly_sums_of_lines<in_lease_revenue>(l);
+  std::vector<Num> revenues = lease_revenues;
+  add_rows(revenues, l, std::span<const Line>(detail::other_income_lines));
+  std::vector<Num> ebitdas = revenues;
+  add_rows(ebitdas, l, std::span<const Line>(detail::operating_cost_lines));
+  std::vector<Num> net_incomes = ebitdas;
+  add_rows(net_incomes, l, std::span<const Line>(detail::below_ebitda_lines));
+  const std::vector<Num> operating_cash_flows = monthly_sums_of_lines<in_operating_cash_flow>(l);
   double dscr_sum = 0;
   int dscr_years = 0;
   for (const auto& year : deal_years(months)) {

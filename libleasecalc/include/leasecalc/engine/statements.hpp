@@ -25,12 +25,17 @@ Num sum_of_lines(const Ledger<Num>& l, int m) {
 // The sums over `lines` for every month at once, a line's row at a time: each month's sum adds the
 // lines in the same order as sum_of_lines, so each is the same number, bit for bit.
 template <num::Numeric Num>
-std::vector<Num> monthly_sums(const Ledger<Num>& l, std::span<const Line> lines) {
-  std::vector<Num> sums(static_cast<std::size_t>(l.months()), Num(0));
+void add_rows(std::vector<Num>& sums, const Ledger<Num>& l, std::span<const Line> lines) {
   for (const Line line : lines) {
     const std::span<const Num> row = l.row(line);
     for (std::size_t m = 0; m < sums.size(); ++m) sums[m] += row[m];
   }
+}
+
+template <num::Numeric Num>
+std::vector<Num> monthly_sums(const Ledger<Num>& l, std::span<const Line> lines) {
+  std::vector<Num> sums(static_cast<std::size_t>(l.months()), Num(0));
+  add_rows(sums, l, lines);
   return sums;
 }
 

@@ -29,8 +29,8 @@ struct Outcome {
   std::optional<double> minimum_dscr;  // none without debt service
 };
 
-// The IRRs an outcome reads, for engine::metrics.
-inline constexpr engine::IrrsWanted outcome_irrs{.project_pre_tax = false};
+// What of engine::metrics an outcome reads.
+inline constexpr engine::MetricsWanted outcome_metrics{.project_irr_pre_tax = false, .sources_and_uses = false};
 
 template <num::Numeric Num>
 Outcome outcome_of(const engine::Metrics<Num>& metrics) {

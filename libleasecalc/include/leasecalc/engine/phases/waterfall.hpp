@@ -239,7 +239,7 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
         if (dscr && *dscr < num::to_double(*terms.lock_up_dscr)) govern(locked_up, test_dates, index);
       }
       if (owed && acts_on_breach) {
-        const CovenantReport report = covenant_report(deal, as_scheduled);
+        const CovenantReport report = covenant_report(deal, as_scheduled, capex);
         const auto found = std::ranges::find(report.test_months, t);
         const auto on_date = static_cast<std::size_t>(found - report.test_months.begin());
         const bool breached = found != report.test_months.end() &&

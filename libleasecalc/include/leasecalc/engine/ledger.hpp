@@ -353,8 +353,8 @@ class Ledger {
       : start_(start),
         months_(months),
         running_cost_names_(std::move(running_cost_names)),
-        values_(line_count * static_cast<std::size_t>(months), Num(0)),
-        running_costs_(running_cost_names_.size() * static_cast<std::size_t>(months), Num(0)) {}
+        values_(line_count * static_cast<std::size_t>(months)),  // zeros (value-initialised: a memset for double)
+        running_costs_(running_cost_names_.size() * static_cast<std::size_t>(months)) {}
 
   deal::Date start() const { return start_; }
   int months() const { return months_; }

@@ -34,7 +34,7 @@ void add_rows(std::vector<Num>& sums, const Ledger<Num>& l, std::span<const Line
 
 template <num::Numeric Num>
 std::vector<Num> monthly_sums(const Ledger<Num>& l, std::span<const Line> lines) {
-  std::vector<Num> sums(static_cast<std::size_t>(l.months()), Num(0));
+  std::vector<Num> sums(static_cast<std::size_t>(l.months()));  // zeros
   add_rows(sums, l, lines);
   return sums;
 }

@@ -38,7 +38,7 @@ using Months = std::vector<Num>;
 
 template <num::Numeric Num>
 Months<Num> zero_months(int horizon) {
-  return Months<Num>(static_cast<std::size_t>(horizon), Num(0));
+  return Months<Num>(static_cast<std::size_t>(horizon));  // zeros, value-initialised
 }
 
 template <num::Numeric Num>
@@ -76,7 +76,7 @@ void add_rounded_cumulatively(const std::vector<Num>& schedule, int first, std::
 // negative amount (a loss) allocate it pro rata as well, each month by its share of the sum.
 template <num::Numeric Num>
 Months<Num> allocate_pro_rata(const Num& total, const Months<Num>& weights) {
-  Months<Num> allocated(weights.size(), Num(0));
+  Months<Num> allocated(weights.size());  // zeros
   if (total == 0 || weights.empty()) return allocated;
   Num weight_sum(0);
   for (const Num& weight : weights) weight_sum += weight;

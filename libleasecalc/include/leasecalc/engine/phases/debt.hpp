@@ -101,13 +101,17 @@ struct Accrual {
 
 template <num::Numeric Num>
 Accrual<Num> accrual(const deal::DebtTranche& tranche, deal::Date start, int months) {
-  // A floating rate changes only at its curve's points and margin steps: each exact rate is
-  // converted once, when it changes, not every month (a conversion costs more than the month).
-  const auto converted = [](std::optional<std::pair<deal::Decimal, Num>>& last, const deal::Decimal& rate) {
-    if (!last || last->first != rate) last.emplace(rate, as<Num>(rate));
-    return last->second;
+  // A floating rate changes only where a point of its curve or a margin step begins: a month under
+  // the same point and step as the month before takes its rates, and each new rate is worked out
+  // (deal::all_in_rate, in exact arithmetic) and converted once, not every month.
+  const auto in_force = [](const auto& dated, deal::Date from, auto date_of) {
+    int index = -1;  // the last one begun by `from`, as deal::base_rate and deal::all_in_rate read them
+    for (std::size_t k = 0; k < dated.size(); ++k)
+      if (date_of(dated[k]) <= from) index = static_cast<int>(k);
+    return index;
   };
-  std::optional<std::pair<deal::Decimal, Num>> all_in, base;
+  std::optional<std::pair<int, int>> rates_for;  // the curve point and margin step `all_in` and `base` are for
+  Num all_in(0), base(0);
   const Num fixed_rate = as<Num>(tranche.annual_rate);
   const deal::InterestRateSwap* swap = tranche.floating && tranche.swap ? &*tranche.swap : nullptr;
   const Num swap_share = swap ? as<Num>(swap->share) : Num(0), swap_rate = swap ? as<Num>(swap->fixed_rate) : Num(0);
@@ -118,11 +122,17 @@ Accrual<Num> accrual(const deal::DebtTranche& tranche, deal::Date start, int mon
     at(a.rates, m) = fixed_rate;
     if (tranche.floating) {  // the month's start is looked up on the curve
       const deal::Date from(starts[static_cast<std::size_t>(m)]);
-      at(a.rates, m) = converted(all_in, deal::all_in_rate(*tranche.floating, from));
+      const std::pair<int, int> points{in_force(tranche.floating->base, from, [](const auto& p) { return p.date; }),
+                                       in_force(tranche.floating->margin_steps, from, [](const auto& s) { return s.from; })};
+      if (points != rates_for) {
+        rates_for = points;
+        all_in = as<Num>(deal::all_in_rate(*tranche.floating, from));
+        if (swap) base = as<Num>(deal::base_rate(*tranche.floating, from));
+      }
+      at(a.rates, m) = all_in;
       if (swap) {
         const bool active = from >= swap->start && from < swap->end;
-        const Num hedged =
-            at(a.rates, m) + swap_share * (swap_rate - converted(base, deal::base_rate(*tranche.floating, from)));
+        const Num hedged = at(a.rates, m) + swap_share * (swap_rate - base);
         a.hedged_factors.push_back(active ? accrual_factor(tranche, hedged, at(a.fractions, m))
                                           : accrual_factor(tranche, at(a.rates, m), at(a.fractions, m)));
       }

@@ -4,13 +4,18 @@
 
 #include <leasecalc/engine/metrics.hpp>
 #include <leasecalc/engine/project.hpp>
+#include <leasecalc/io/load_deal.hpp>
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <filesystem>
 #include <cstdio>
 #include <thread>
 #include <utility>
+#include <vector>
 
 namespace {
 using namespace leasecalc;
@@ -298,3 +303,58 @@ TEST_F(EngineRich, SameDealSameLedgerOnEveryThread) {
 }
 
 }  // namespace
+
+namespace {
+
+std::vector<deal::Deal> deals_to_sum() {
+  std::vector<deal::Deal> deals = {test::minimal_deal(), test::rich_deal()};
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(LEASECALC_SOURCE_DIR) / "models"))
+    if (entry.path().extension() == ".yaml") deals.push_back(io::load_deal(entry.path()));
+  EXPECT_GT(deals.size(), 10u);  // the bundled models were found
+  return deals;
+}
+
+template <bool (*Predicate)(Line)>
+void expect_monthly_sums_are_month_by_month(const engine::Ledger<double>& l, const char* what) {
+  const std::vector<double> sums = engine::monthly_sums_of_lines<Predicate>(l);
+  ASSERT_EQ(static_cast<int>(sums.size()), l.months());
+  for (int m = 0; m < l.months(); ++m)
+    ASSERT_EQ(std::bit_cast<std::uint64_t>(sums[static_cast<std::size_t>(m)]),
+              std::bit_cast<std::uint64_t>(engine::sum_of_lines<Predicate>(l, m)))
+        << what << ", month " << m;
+}
+
+}  // namespace
+
+// The subtotals summed a row at a time are the month-by-month sums, bit for bit: a double ledger's
+// figures must not depend on how its additions are grouped.
+TEST(Statements, MonthlySumsAreTheMonthByMonthSumsBitForBit) {
+  for (const deal::Deal& deal : deals_to_sum()) {
+    const auto l = engine::project<double>(deal);
+    expect_monthly_sums_are_month_by_month<engine::in_free_cash_flow_to_equity>(l, "FCFE");
+    expect_monthly_sums_are_month_by_month<engine::in_free_cash_flow_to_firm>(l, "FCFF");
+    expect_monthly_sums_are_month_by_month<engine::in_net_income>(l, "net income");
+    expect_monthly_sums_are_month_by_month<engine::in_operating_cash_flow>(l, "operating cash flow");
+  }
+}
+
+// What metrics() leaves out on request comes back empty; every other figure is the full call's.
+TEST(Metrics, LeavingOutTheUnreadFiguresChangesNoOther) {
+  for (const deal::Deal& deal : deals_to_sum()) {
+    const auto l = engine::project<double>(deal);
+    const auto all = engine::metrics(deal, l);
+    const auto some = engine::metrics(deal, l, {.project_irr_pre_tax = false, .sources_and_uses = false});
+    EXPECT_FALSE(some.project_irr_pre_tax.rate);
+    EXPECT_EQ(some.project_irr_pre_tax.note, "not computed");
+    EXPECT_EQ(some.sources, 0.0);
+    EXPECT_EQ(some.uses, 0.0);
+    EXPECT_EQ(some.project_irr_post_tax.rate, all.project_irr_post_tax.rate);
+    EXPECT_EQ(some.equity_irr.rate, all.equity_irr.rate);
+    EXPECT_EQ(some.project_npv, all.project_npv);
+    EXPECT_EQ(some.net_margin, all.net_margin);
+    EXPECT_EQ(some.dscr, all.dscr);
+    EXPECT_EQ(some.project_payback_months, all.project_payback_months);
+    // The sources and uses when asked: they differ by the cash left, which is nil.
+    EXPECT_NEAR(all.sources - all.uses, all.cash_left, 1e-6 * std::max(1.0, all.sources));
+  }
+}

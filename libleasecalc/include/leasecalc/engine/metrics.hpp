@@ -249,8 +249,8 @@ Metrics<Num> metrics(const deal::Deal& deal, const Ledger<Num>& l, MetricsWanted
   Metrics<Num> r{};
   const int months = l.months();
   // Each month's subtotals, summed a line's row at a time (engine/statements.hpp): the same sums
-  // as month by month, at the speed of memory.
-  // The firm's flow after tax continues the pre-tax one (detail::subtotals_nest).
+  // as month by month, at the speed of memory. The firm's flow after tax continues the pre-tax one
+  // (detail::subtotals_nest).
   const std::vector<Num> firm_pre_tax = monthly_sums_of_lines<in_free_cash_flow_pre_tax>(l);
   std::vector<Num> firm_post_tax = firm_pre_tax;
   add_rows(firm_post_tax, l, std::span<const Line>(detail::unlevered_tax_line));

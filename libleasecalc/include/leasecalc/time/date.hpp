@@ -136,24 +136,9 @@ inline Date add_months(Date date, int months, EndOfMonth rule) {
 inline std::vector<Date::ymd_type> month_starts(Date start, int months) {
   detail::require_valid(start, "month_starts");
   const Date::ymd_type first = start.year_month_day();
-  (void)detail::add_months(first, std::max(months, 0), EndOfMonth::on, start);  // the years the last reaches
-  // Then month by month, as add_months moves: the start's day, or the month's last day when the
-  // start is a month's last day or the month is shorter.
-  const bool month_end = is_end_of_month(first);
   std::vector<Date::ymd_type> starts;
   starts.reserve(static_cast<std::size_t>(std::max(months, 0)) + 1);
-  starts.push_back(first);
-  int year = first.year, month = first.month;
-  for (int k = 1; k <= months; ++k) {
-    if (++month > 12) {
-      month = 1;
-      ++year;
-    }
-    const int length = days_in_month(year, month);
-    const int day = month_end ? length : std::min(static_cast<int>(first.day), length);
-    starts.emplace_back(static_cast<unsigned short>(year), static_cast<unsigned short>(month),
-                        static_cast<unsigned short>(day));
-  }
+  for (int k = 0; k <= months; ++k) starts.push_back(detail::add_months(first, k, EndOfMonth::on, start));
   return starts;
 }
 

@@ -56,6 +56,13 @@ Num booked(const Num& amount) {
   return num::round_cents(amount);
 }
 
+// A share of an amount, booked: nil at a share of nil (no SLA credit, no VAT, no credit loss)
+// without the rounding, which a month's chain of charges would otherwise wait on.
+template <num::Numeric Num>
+Num booked_share(const Num& amount, const Num& share) {
+  return share == 0 ? Num(0) : booked(amount * share);
+}
+
 // Adds a schedule starting at `first` to `totals`, each month rounded to the cent such that the
 // rounded amounts add up to the rounded total: no cent is lost or invented over the life.
 template <num::Numeric Num>

@@ -165,10 +165,10 @@ void bill_committed(const Segment& segment, int horizon, const deal::CreditClass
     const Num share = billed_share.empty() ? Num(1) : market_index_at<Num>(billed_share, m);
     const Num fee = booked(billed_share.empty() ? terms.fee(k) : terms.fee(k) * share);
     const Num units = billed_share.empty() ? terms.units(k) : terms.units(k) * share;
-    const Num credit = booked(fee * credit_share);
+    const Num credit = booked_share(fee, credit_share);
     const Num earned = fee - credit;
-    const Num vat = booked(earned * vat_rate);
-    const Num lost = booked((earned + vat) * loss_share);
+    const Num vat = booked_share(earned, vat_rate);
+    const Num lost = booked_share(earned + vat, loss_share);
     const Num invoice = earned + vat - lost;
     ledger(Line::committed_revenue, m) += fee;
     ledger(Line::sla_credits, m) -= credit;
@@ -186,7 +186,7 @@ void bill_committed(const Segment& segment, int horizon, const deal::CreditClass
       unapplied -= applied;
     }
     const Num exposure = std::max(invoice - applied, Num(0));  // what the prepayment has not settled
-    const Num allowance = booked(exposure * expected_loss);
+    const Num allowance = booked_share(exposure, expected_loss);
     ledger(Line::expected_credit_loss, m) -= allowance;
     const Num owed = invoice - allowance;
     const int due = payment_month(segment, k, horizon - 1);
@@ -257,8 +257,8 @@ void bill_on_demand(const Segment& segment, int horizon, const std::vector<doubl
                                           : servers * utilisation.at(m - segment.first_month) *
                                                 market_index_at<Num>(billed_share, m);
     const Num earned = booked(used * price.at(m));
-    const Num vat = booked(earned * vat_rate);
-    const Num lost = booked((earned + vat) * bad_debt);
+    const Num vat = booked_share(earned, vat_rate);
+    const Num lost = booked_share(earned + vat, bad_debt);
     const Num invoice = earned + vat - lost;
     ledger(Line::on_demand_revenue, m) += earned;
     ledger(Line::credit_losses, m) -= lost;

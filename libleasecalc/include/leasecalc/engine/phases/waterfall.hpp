@@ -104,6 +104,9 @@ inline void govern(std::vector<bool>& months, const std::vector<int>& dates, std
   for (int m = dates[index] + 1; m <= std::min(until, last); ++m) months[static_cast<std::size_t>(m)] = true;
 }
 
+// Debt service's lines, in debt_service's order (engine/statements.hpp).
+inline constexpr Line senior_service_lines[] = {Line::interest, Line::swap_settlements, Line::principal_repaid};
+
 // The lines the walk books, kept apart until the debt and tax are booked for good.
 template <num::Numeric Num>
 struct Restricted {
@@ -172,6 +175,15 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
   };
   Ledger<Num> as_scheduled = before_debt;
   (void)book(as_scheduled);
+  // What the walk reads of the schedule in force, month by month, summed once each time it is
+  // drawn up (each month in the line table's order, as the per-month sums).
+  Months<Num> senior_service, cash_after_service;
+  const auto read_schedule = [&] {
+    senior_service = monthly_sums(as_scheduled, std::span<const Line>(waterfall_detail::senior_service_lines));
+    for (int m = 0; m < horizon; ++m) at(senior_service, m) -= as_scheduled(Line::junior_debt_service, m);
+    cash_after_service = monthly_sums_of_lines<in_free_cash_flow_to_equity>(as_scheduled);
+  };
+  read_schedule();
 
   int first_draw = -1, last_draw = -1;
   for (int m = 0; m < horizon; ++m)
@@ -182,10 +194,10 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
   const deal::Waterfall& terms = deal.waterfall;
   // The reserve's requirement at the end of month m: the senior debt service of the next
   // `reserve_months` months, to the horizon, on the schedule as it stands.
-  const auto requirement_at = [&](const Ledger<Num>& l, int m) {
+  const auto requirement_at = [&](int m) {
     Num requirement(0);
     if (terms.reserve_months > 0 && m >= first_draw && m < last)
-      for (int k = m + 1; k <= std::min(m + terms.reserve_months, last); ++k) requirement -= senior_debt_service(l, k);
+      for (int k = m + 1; k <= std::min(m + terms.reserve_months, last); ++k) requirement -= at(senior_service, k);
     return requirement;
   };
   // Funded by the loan: the first deposit is drawn with the first senior tranche's first drawing,
@@ -200,10 +212,11 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
       terms_in_force.resize(deal.debt.size());
       Num& funding = terms_in_force[static_cast<std::size_t>(senior - deal.debt.begin())].reserve_funding;
       for (int round = 0; round < 50; ++round) {
-        const Num requirement = requirement_at(as_scheduled, first_draw);
+        const Num requirement = requirement_at(first_draw);
         if (requirement == funding) break;
         funding = requirement;
         (void)schedule(as_scheduled);
+        read_schedule();
       }
     }
   }
@@ -226,7 +239,10 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
   const auto is_distribution_date = [&](int m) { return m % distribution_period == distribution_period - 1 || m == last; };
   bool stale = false;  // a sweep since the schedule was last drawn up
   for (int m = first_draw < 0 ? horizon : 0; m <= last; ++m) {
-    if (stale) (void)schedule(as_scheduled);
+    if (stale) {
+      (void)schedule(as_scheduled);
+      read_schedule();
+    }
     stale = false;
     const auto at_m = static_cast<std::size_t>(m);
     // The test at the end of the month before, on the figures as they then stood.
@@ -252,13 +268,13 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
     }
 
     // The cash after debt service, before the reserve, the sweep and the lock-up.
-    Num excess = free_cash_flow_to_equity(as_scheduled, m);
+    Num excess = at(cash_after_service, m);
 
     // The reserve: a rise of its requirement is deposited whole (the shareholders funding what the
     // cash cannot, as they fund every shortfall), a fall released. A month whose cash falls short
     // of the senior debt service draws on it (after any trapped cash, and leaving the junior's
     // service to its deferral); what a draw took is refilled from later months' cash only.
-    const Num requirement = requirement_at(as_scheduled, m);
+    const Num requirement = requirement_at(m);
     Num balance = std::min(reserve + std::max(requirement - previous_requirement, Num(0)), requirement);
     previous_requirement = requirement;
     if (balance > reserve)
@@ -269,7 +285,7 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
     if (m > last_draw && m < last && balance > 0) {
       const Num junior_due = junior != deal.debt.end() ? -at(junior_service, m) : Num(0);
       const Num shortfall = -(excess + junior_due) - trapped - undistributed;
-      const Num drawn = std::min({balance, shortfall, -senior_debt_service(as_scheduled, m)});
+      const Num drawn = std::min({balance, shortfall, -at(senior_service, m)});
       if (drawn > 0) {
         at(booked_lines.drawn, m) = drawn;
         balance -= drawn;

@@ -4,6 +4,7 @@
 
 #include "leasecalc/engine/ledger.hpp"
 
+#include <concepts>
 #include <span>
 #include <string>
 #include <vector>
@@ -26,9 +27,24 @@ Num sum_of_lines(const Ledger<Num>& l, int m) {
 // lines in the same order as sum_of_lines, so each is the same number, bit for bit.
 template <num::Numeric Num>
 void add_rows(std::vector<Num>& sums, const Ledger<Num>& l, std::span<const Line> lines) {
+  std::size_t first = 0;
+  if constexpr (std::same_as<Num, double>) {
+    // Eight months at a time held in registers across the lines, so that the sums are read and
+    // written once, not once a line (the ledger's rows are the only other traffic).
+    constexpr std::size_t block = 8;
+    for (; first + block <= sums.size(); first += block) {
+      double partial[block];
+      for (std::size_t k = 0; k < block; ++k) partial[k] = sums[first + k];
+      for (const Line line : lines) {
+        const double* row = l.row(line).data() + first;
+        for (std::size_t k = 0; k < block; ++k) partial[k] += row[k];
+      }
+      for (std::size_t k = 0; k < block; ++k) sums[first + k] = partial[k];
+    }
+  }
   for (const Line line : lines) {
     const std::span<const Num> row = l.row(line);
-    for (std::size_t m = 0; m < sums.size(); ++m) sums[m] += row[m];
+    for (std::size_t m = first; m < sums.size(); ++m) sums[m] += row[m];
   }
 }
 

@@ -102,9 +102,11 @@ inline std::string format_date(Date date) {
 
 namespace detail {
 
-// A date split into year, month and day, moved by `months` calendar months under the rule: the
-// one home of month arithmetic, on dates already split (each split is a calendar conversion).
-inline Date::ymd_type add_months(const Date::ymd_type& ymd, int months, EndOfMonth rule, Date date) {
+// A date split into year, month and day, moved by `months` calendar months: the one home of month
+// arithmetic, on dates already split (each split is a calendar conversion). `to_month_end`: the
+// end-of-month rule holds and the date is a month's last day, so the result is its month's last
+// day (a caller moving one date many times finds that once).
+inline Date::ymd_type add_months(const Date::ymd_type& ymd, int months, bool to_month_end, Date date) {
   // Month index counted from year 0 so that negative moves need no special case.
   const long long index = static_cast<long long>(ymd.year) * 12 + (ymd.month - 1) + months;
   const long long year = index >= 0 ? index / 12 : -1;
@@ -116,8 +118,7 @@ inline Date::ymd_type add_months(const Date::ymd_type& ymd, int months, EndOfMon
   const int target_year = static_cast<int>(year);
   const int target_month = static_cast<int>(index % 12) + 1;
   const int target_length = days_in_month(target_year, target_month);
-  const int day = (rule == EndOfMonth::on && is_end_of_month(ymd)) ? target_length
-                                                                  : std::min(static_cast<int>(ymd.day), target_length);
+  const int day = to_month_end ? target_length : std::min(static_cast<int>(ymd.day), target_length);
   return {static_cast<unsigned short>(target_year), static_cast<unsigned short>(target_month),
           static_cast<unsigned short>(day)};
 }
@@ -127,7 +128,8 @@ inline Date::ymd_type add_months(const Date::ymd_type& ymd, int months, EndOfMon
 // `date` moved by `months` calendar months (negative moves back), under the end-of-month rule.
 inline Date add_months(Date date, int months, EndOfMonth rule) {
   detail::require_valid(date, "add_months");
-  return Date(detail::add_months(date.year_month_day(), months, rule, date));
+  const Date::ymd_type ymd = date.year_month_day();
+  return Date(detail::add_months(ymd, months, rule == EndOfMonth::on && is_end_of_month(ymd), date));
 }
 
 // The first day of each month of a deal from `start`: `start` moved by k months under the
@@ -138,7 +140,8 @@ inline std::vector<Date::ymd_type> month_starts(Date start, int months) {
   const Date::ymd_type first = start.year_month_day();
   std::vector<Date::ymd_type> starts;
   starts.reserve(static_cast<std::size_t>(std::max(months, 0)) + 1);
-  for (int k = 0; k <= months; ++k) starts.push_back(detail::add_months(first, k, EndOfMonth::on, start));
+  const bool to_month_end = is_end_of_month(first);  // the end-of-month rule
+  for (int k = 0; k <= months; ++k) starts.push_back(detail::add_months(first, k, to_month_end, start));
   return starts;
 }
 

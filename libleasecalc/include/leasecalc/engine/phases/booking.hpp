@@ -9,6 +9,7 @@
 #include "leasecalc/time/date.hpp"
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -82,9 +83,9 @@ void add_rounded_cumulatively(const std::vector<Num>& schedule, int first, std::
 // cent in either numeric type. Weights that sum to nil spread it evenly; weights that sum to a
 // negative amount (a loss) allocate it pro rata as well, each month by its share of the sum.
 template <num::Numeric Num>
-Months<Num> allocate_pro_rata(const Num& total, const Months<Num>& weights) {
-  Months<Num> allocated(weights.size());  // zeros
-  if (total == 0 || weights.empty()) return allocated;
+void allocate_pro_rata(const Num& total, std::span<const Num> weights, Months<Num>& allocated) {
+  allocated.assign(weights.size(), Num(0));
+  if (total == 0 || weights.empty()) return;
   Num weight_sum(0);
   for (const Num& weight : weights) weight_sum += weight;
   const bool by_weight = weight_sum != 0;
@@ -96,7 +97,6 @@ Months<Num> allocate_pro_rata(const Num& total, const Months<Num>& weights) {
     allocated[k] = to_date - booked_so_far;
     booked_so_far = to_date;
   }
-  return allocated;
 }
 
 }  // namespace phases

@@ -49,7 +49,6 @@
 #include "leasecalc/engine/tax_years.hpp"
 
 #include <algorithm>
-#include <deque>
 #include <span>
 #include <utility>
 
@@ -85,12 +84,11 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
   const Months<Num> operating_bases = monthly_sums(ledger, lines.operating);
   const Months<Num> financing_bases = monthly_sums(ledger, lines.financing);
   const Months<Num> pre_tax_incomes = monthly_sums_of_lines<detail::in_pre_tax_income>(ledger);
-  Months<Num> month_bases, book_income;  // of the tax year
+  Months<Num> month_bases, accrued, expense;  // of the tax year
   month_bases.reserve(static_cast<std::size_t>(horizon));
-  book_income.reserve(static_cast<std::size_t>(horizon));
   Num advances_taxed(0);  // taxed and not yet earned, at the tax year's end
   for (const bool levered : {true, false}) {
-    std::deque<std::pair<int, Num>> losses;  // (tax year incurred, amount left)
+    std::vector<std::pair<int, Num>> losses;  // (tax year incurred, amount left), oldest first
     Num deferred_liability(0);               // at the previous tax year's end
     for (int year = 0; year < static_cast<int>(years.size()); ++year) {
       const int first = years[static_cast<std::size_t>(year)].first_month;
@@ -113,7 +111,7 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
         base += sale_gain.taxable;
         month_bases.back() += sale_gain.taxable;
       }
-      while (!losses.empty() && year - losses.front().first > rules.loss_carry_forward_years) losses.pop_front();
+      std::erase_if(losses, [&](const auto& loss) { return year - loss.first > rules.loss_carry_forward_years; });
       Num taxable = base;
       if (base < 0) {
         losses.emplace_back(year, -base);
@@ -126,13 +124,13 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
           allowance -= used;
           taxable -= used;
         }
-        while (!losses.empty() && losses.front().second == 0) losses.pop_front();
+        std::erase_if(losses, [](const auto& loss) { return loss.second == 0; });
       }
       const Num tax = booked(taxable * tax_rate);
       if (levered) {
         ledger(Line::taxable_income, close) = base;
         ledger(Line::income_tax, close) -= tax;
-        const Months<Num> accrued = allocate_pro_rata(tax, month_bases);
+        allocate_pro_rata(tax, std::span<const Num>(month_bases), accrued);
         Num payable(0);
         for (int m = first; m < end; ++m) {
           ledger(Line::current_tax, m) -= at(accrued, m - first);
@@ -149,8 +147,10 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
         // The year's tax expense, current and deferred, recognised as the book income is: pro rata
         // to each month's pre-tax income; the deferred tax of a month is its share of the expense
         // less the current tax it accrued.
-        book_income.assign(pre_tax_incomes.begin() + first, pre_tax_incomes.begin() + end);
-        const Months<Num> expense = allocate_pro_rata(tax + liability - deferred_liability, book_income);
+        allocate_pro_rata(tax + liability - deferred_liability,
+                          std::span<const Num>(pre_tax_incomes).subspan(static_cast<std::size_t>(first),
+                                                                        static_cast<std::size_t>(end - first)),
+                          expense);
         Num carried = deferred_liability;
         for (int m = first; m < end; ++m) {
           const Num deferred = at(expense, m - first) - at(accrued, m - first);

@@ -68,11 +68,14 @@ RunningCostsCharged charge_running_costs(const deal::Deal& deal, const CapexPaym
       const Num price = deal.power_index.empty() ? power_price : power_price * market_index_at<Num>(deal.power_index, m);
       ledger(Line::electricity, m) -= booked(kw * price * escalation(power_escalator, year));
     }
-    const Num billed = dc.basis == deal::DataCentre::Basis::per_kw_month ? in_service * kw_load
-                                                                         : num::ceil(in_service / units_per_rack);
-    ledger(Line::data_centre_rent, m) -= booked(billed * rent * escalation(rent_escalator, year));
-
-    ledger(Line::hardware_replacements, m) -= booked(in_service * failures_a_month * replacement_cost);
+    // (Nil rent or failures book nothing, without the rounding.)
+    if (rent != 0) {
+      const Num billed = dc.basis == deal::DataCentre::Basis::per_kw_month ? in_service * kw_load
+                                                                           : num::ceil(in_service / units_per_rack);
+      ledger(Line::data_centre_rent, m) -= booked(billed * rent * escalation(rent_escalator, year));
+    }
+    if (failures_a_month != 0)
+      ledger(Line::hardware_replacements, m) -= booked(in_service * failures_a_month * replacement_cost);
 
     const Num revenue = ledger(Line::committed_revenue, m) + ledger(Line::on_demand_revenue, m) +
                         ledger(Line::sla_credits, m);

@@ -9,6 +9,7 @@ packages=(g++ cmake ninja-build pkg-config
           libboost-dev libboost-date-time-dev libeigen3-dev libyaml-cpp-dev
           libgtest-dev libgmock-dev nlohmann-json3-dev
           libxlsxwriter-dev  # the --xlsx workbooks (report/xlsx)
+          libgoogle-perftools-dev  # tcmalloc, the programs' allocator
           libreoffice-calc-nogui  # the workbook test recalculates every bundled model's workbook
           python3 python3-jsonschema  # validates the service's answers against docs/openapi.json
           python3-dev pybind11-dev python3-pybind11  # the Python module (python/)

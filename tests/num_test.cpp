@@ -88,6 +88,23 @@ TEST(Rounding, NearestEvenIsNearbyintBitForBit) {
   EXPECT_TRUE(std::isnan(leasecalc::num::nearest_even(std::numeric_limits<double>::quiet_NaN())));
 }
 
+TEST(Decimal, TimesPowerOfTenIsTheExactShift) {
+  // Written out as text, the shift is a move of the decimal point: "123.45e-9" read by Boost is
+  // the exact value, which the scaling must equal (and undo), whatever the digits and the power.
+  std::mt19937_64 random(20261202);
+  for (int i = 0; i < 20000; ++i) {
+    const int digits = 1 + static_cast<int>(random() % 26), exponent = static_cast<int>(random() % 61) - 30;
+    std::string mantissa = random() % 2 ? "-" : "";
+    for (int d = 0; d < digits; ++d) mantissa += static_cast<char>('0' + (d == 0 ? 1 + random() % 9 : random() % 10));
+    const int point = static_cast<int>(random() % static_cast<unsigned>(digits + 1));
+    mantissa.insert(mantissa.size() - static_cast<std::size_t>(point), ".");
+    const Decimal value = dec(mantissa.c_str());
+    const Decimal scaled = leasecalc::num::times_power_of_ten(value, exponent);
+    ASSERT_EQ(scaled, Decimal((mantissa + "e" + std::to_string(exponent)).c_str())) << mantissa << "e" << exponent;
+    ASSERT_EQ(leasecalc::num::times_power_of_ten(scaled, -exponent), value) << mantissa << "e" << exponent;
+  }
+}
+
 TEST(Rounding, CentsSumOfRoundedPartsIsExactInDecimal) {
   // Split 1,000,000.00 into 7 equal parts; the rounded parts plus the remainder give it back.
   const Decimal total = dec("1000000");

@@ -108,8 +108,6 @@ NumberText require_number(Scanner& scanner) {
   return *number;
 }
 
-Decimal power_of_ten(int exponent) { return num::powi(Decimal(10), exponent); }
-
 using num::scale_exponent;
 
 bool is_currency_code(std::string_view token) {
@@ -144,7 +142,7 @@ Money scan_money(Scanner& scanner) {
       scanner.token();
       total += 8;
     }
-    money.amount *= power_of_ten(total);
+    money.amount = num::times_power_of_ten(money.amount, total);
     token = scanner.token();
   } else if (token == "m" || token == "mm" || token == "mn" || token == "MM") {
     reject("write M for million: a lower-case m could mean milli or million");
@@ -223,7 +221,7 @@ Decimal parse_percent(std::string_view text) {
     const std::string_view unit = scanner.token();
     Decimal fraction;
     if (const std::optional<int> exponent = num::percent_exponent(unit)) {
-      fraction = value * num::powi(Decimal(10), *exponent);  // an exact power of ten keeps every digit
+      fraction = num::times_power_of_ten(value, *exponent);
     } else if (unit.empty()) {
       // A plain number is the fraction itself (0.15 is 15%); from 1 up it could be meant as a
       // percentage (5 for 5%), so the unit must be written.

@@ -169,9 +169,7 @@ Quantity parse_quantity(std::string_view text, Suffixes accepted) {
 
 Decimal to_decimal(const Quantity& quantity) {
   Decimal value = to_decimal(quantity.number);
-  // Multiplying by an exact power of ten keeps every digit.
-  if (quantity.exponent != 0) value *= powi(Decimal(10), quantity.exponent);
-  return value;
+  return quantity.exponent != 0 ? times_power_of_ten(std::move(value), quantity.exponent) : value;
 }
 
 double to_double(const Quantity& quantity) {

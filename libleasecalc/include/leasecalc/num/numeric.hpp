@@ -324,4 +324,14 @@ T powi(T base, long long exponent) {
   return result;
 }
 
+// `value` x 10^exponent, exact while its digits fit: "7.5%" is 7.5 x 10^-2. A negative power is
+// divided out by whole numbers below 10^8, each one pass over the digits (a Decimal divisor costs
+// a Newton iteration for its inverse).
+inline Decimal times_power_of_ten(Decimal value, int exponent) {
+  if (exponent >= 0) return value * powi(Decimal(10), exponent);
+  constexpr unsigned long long divisors[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+  for (int left = -exponent; left > 0; left -= 7) value /= divisors[std::min(left, 7)];
+  return value;
+}
+
 }  // namespace leasecalc::num

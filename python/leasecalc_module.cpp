@@ -175,7 +175,8 @@ Model make_model(io::Document document, std::string name, std::filesystem::path 
   io::LoadedDeal loaded = io::read_deal_with_warnings(document, skus);
   std::optional<deal::Uncertainty> uncertainty = io::read_uncertainty(document);
   std::vector<service::BaseModel> models;
-  models.push_back({std::move(name), std::move(file), std::move(document), std::move(skus), std::move(loaded)});
+  // Without a copy of the deal's sections: a model loaded in Python may never be quoted.
+  models.push_back({std::move(name), std::move(file), std::move(document), std::move(skus), std::move(loaded), std::nullopt});
   return {std::make_shared<const service::Service>(std::move(models)), std::move(uncertainty)};
 }
 

@@ -417,7 +417,9 @@ TEST(TaxYears, EveryYearAfterTheFirstBeginsInTheFiscalMonth) {
           EXPECT_EQ(years[i].first_month, years[i - 1].end_month);
           EXPECT_EQ(engine::calendar_month(start, years[i].first_month), fiscal) << start_month << " " << fiscal;
         }
-        if (i + 1 < years.size()) EXPECT_EQ(engine::calendar_month(start, years[i].end_month), fiscal);
+        if (i + 1 < years.size()) {
+          EXPECT_EQ(engine::calendar_month(start, years[i].end_month), fiscal);
+        }
       }
     }
 }

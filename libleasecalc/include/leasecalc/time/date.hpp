@@ -106,21 +106,29 @@ namespace detail {
 // arithmetic, on dates already split (each split is a calendar conversion). `to_month_end`: the
 // end-of-month rule holds and the date is a month's last day, so the result is its month's last
 // day (a caller moving one date many times finds that once).
-inline Date::ymd_type add_months(const Date::ymd_type& ymd, int months, bool to_month_end, Date date) {
+// (Plain integers out, and the message of a move out of range built apart, so that the move is
+// inlined where it is used: returned from a call, the fields went out through a store the
+// processor could not forward, most of the call's time.)
+struct CalendarDay {
+  int year, month, day;
+};
+
+[[noreturn]] inline void months_out_of_range(Date date, int months) {
+  throw std::out_of_range("add_months: " + format_date(date) + " moved by " + std::to_string(months) +
+                          " months leaves the years " + std::to_string(first_supported_year) + "-" +
+                          std::to_string(last_supported_year));
+}
+
+inline CalendarDay add_months(const Date::ymd_type& ymd, int months, bool to_month_end, Date date) {
   // Month index counted from year 0 so that negative moves need no special case.
   const long long index = static_cast<long long>(ymd.year) * 12 + (ymd.month - 1) + months;
   const long long year = index >= 0 ? index / 12 : -1;
-  if (year < first_supported_year || year > last_supported_year)
-    throw std::out_of_range("add_months: " + format_date(date) + " moved by " +
-                            std::to_string(months) + " months leaves the years " +
-                            std::to_string(first_supported_year) + "-" +
-                            std::to_string(last_supported_year));
+  if (year < first_supported_year || year > last_supported_year) months_out_of_range(date, months);
   const int target_year = static_cast<int>(year);
   const int target_month = static_cast<int>(index % 12) + 1;
   const int target_length = days_in_month(target_year, target_month);
   const int day = to_month_end ? target_length : std::min(static_cast<int>(ymd.day), target_length);
-  return {static_cast<unsigned short>(target_year), static_cast<unsigned short>(target_month),
-          static_cast<unsigned short>(day)};
+  return {target_year, target_month, day};
 }
 
 }  // namespace detail
@@ -129,7 +137,8 @@ inline Date::ymd_type add_months(const Date::ymd_type& ymd, int months, bool to_
 inline Date add_months(Date date, int months, EndOfMonth rule) {
   detail::require_valid(date, "add_months");
   const Date::ymd_type ymd = date.year_month_day();
-  return Date(detail::add_months(ymd, months, rule == EndOfMonth::on && is_end_of_month(ymd), date));
+  const auto [year, month, day] = detail::add_months(ymd, months, rule == EndOfMonth::on && is_end_of_month(ymd), date);
+  return Date(static_cast<unsigned short>(year), static_cast<unsigned short>(month), static_cast<unsigned short>(day));
 }
 
 // The first day of each month of a deal from `start`: `start` moved by k months under the
@@ -141,7 +150,11 @@ inline std::vector<Date::ymd_type> month_starts(Date start, int months) {
   std::vector<Date::ymd_type> starts;
   starts.reserve(static_cast<std::size_t>(std::max(months, 0)) + 1);
   const bool to_month_end = is_end_of_month(first);  // the end-of-month rule
-  for (int k = 0; k <= months; ++k) starts.push_back(detail::add_months(first, k, to_month_end, start));
+  for (int k = 0; k <= months; ++k) {
+    const auto [year, month, day] = detail::add_months(first, k, to_month_end, start);
+    starts.emplace_back(static_cast<unsigned short>(year), static_cast<unsigned short>(month),
+                        static_cast<unsigned short>(day));
+  }
   return starts;
 }
 

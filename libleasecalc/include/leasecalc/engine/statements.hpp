@@ -142,15 +142,29 @@ Num operating_cash_flow(const Ledger<Num>& l, int m) {
 // it) and scheduled principal paid (negative). Financing
 // fees (upfront and commitment) are not debt service: they are reported as financing fees; nor is
 // the debt repaid from the sale of the fleet at the horizon, nor what the cash sweep prepays.
+inline constexpr Line debt_service_lines[] = {Line::interest, Line::swap_settlements, Line::principal_repaid};
+
 template <num::Numeric Num>
 Num debt_service(const Ledger<Num>& l, int m) {
-  return l(Line::interest, m) + l(Line::swap_settlements, m) + l(Line::principal_repaid, m);
+  Num service(0);
+  for (const Line line : debt_service_lines) service += l(line, m);
+  return service;
 }
 
 // The senior part of the debt service: what the junior tranche's scheduled service leaves.
 template <num::Numeric Num>
 Num senior_debt_service(const Ledger<Num>& l, int m) {
   return debt_service(l, m) - l(Line::junior_debt_service, m);
+}
+
+// The same for every month at once, a line's row at a time (the waterfall reads it for each
+// schedule it draws up).
+template <num::Numeric Num>
+std::vector<Num> monthly_senior_debt_service(const Ledger<Num>& l) {
+  std::vector<Num> service = monthly_sums(l, std::span<const Line>(debt_service_lines));
+  const std::span<const Num> junior = l.row(Line::junior_debt_service);
+  for (std::size_t m = 0; m < service.size(); ++m) service[m] -= junior[m];
+  return service;
 }
 
 // Free cash flow to the firm before any income tax: the project's own cash.

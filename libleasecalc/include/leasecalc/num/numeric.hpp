@@ -182,9 +182,6 @@ namespace detail {
 constexpr double exact_powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                           1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-// A decimal's first 17 significant digits as an integer (`digits`, signed) over 10^shift, its
-// trailing zeros taken off first: a value of up to 15 significant digits (every cent amount below
-// 10^13) is then an integer below 2^53, exact in double, and the quotient is correctly rounded.
 // `Zeros` trailing zeros off `digits` while they are there and the power allows; the divisor a
 // constant, so that the division is a multiplication (a hardware division was most of the cost).
 template <int Zeros, long long Divisor>
@@ -195,6 +192,9 @@ void strip_trailing_zeros(long long& digits, int& power) {
   }
 }
 
+// A decimal's first 17 significant digits as an integer (`digits`, signed) over 10^shift, its
+// trailing zeros taken off first: a value of up to 15 significant digits (every cent amount below
+// 10^13) is then an integer below 2^53, exact in double, and the quotient is correctly rounded.
 inline double seventeen_digits_to_double(long long digits, int shift) {
   // Trailing zeros come off while the power allows, eight, four, two and then one at a time (a
   // division by 10 at a time was a long chain: model inputs carry a dozen such zeros).

@@ -102,13 +102,6 @@ inline std::string format_date(Date date) {
 
 namespace detail {
 
-// A date split into year, month and day, moved by `months` calendar months: the one home of month
-// arithmetic, on dates already split (each split is a calendar conversion). `to_month_end`: the
-// end-of-month rule holds and the date is a month's last day, so the result is its month's last
-// day (a caller moving one date many times finds that once).
-// (Plain integers out, and the message of a move out of range built apart, so that the move is
-// inlined where it is used: returned from a call, the fields went out through a store the
-// processor could not forward, most of the call's time.)
 struct CalendarDay {
   int year, month, day;
 };
@@ -119,6 +112,13 @@ struct CalendarDay {
                           std::to_string(last_supported_year));
 }
 
+// A date split into year, month and day, moved by `months` calendar months: the one home of month
+// arithmetic, on dates already split (each split is a calendar conversion). `to_month_end`: the
+// end-of-month rule holds and the date is a month's last day, so the result is its month's last
+// day (a caller moving one date many times finds that once). Plain integers out, and the message
+// of a move out of range built apart, so that the move is inlined where it is used: returned from a
+// call, the fields went out through a store the processor could not forward, most of the call's
+// time.
 inline CalendarDay add_months(const Date::ymd_type& ymd, int months, bool to_month_end, Date date) {
   // Month index counted from year 0 so that negative moves need no special case.
   const long long index = static_cast<long long>(ymd.year) * 12 + (ymd.month - 1) + months;

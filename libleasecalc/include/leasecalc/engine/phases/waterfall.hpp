@@ -104,9 +104,6 @@ inline void govern(std::vector<bool>& months, const std::vector<int>& dates, std
   for (int m = dates[index] + 1; m <= std::min(until, last); ++m) months[static_cast<std::size_t>(m)] = true;
 }
 
-// Debt service's lines, in debt_service's order (engine/statements.hpp).
-inline constexpr Line senior_service_lines[] = {Line::interest, Line::swap_settlements, Line::principal_repaid};
-
 // The lines the walk books, kept apart until the debt and tax are booked for good.
 template <num::Numeric Num>
 struct Restricted {
@@ -179,8 +176,7 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
   // drawn up (each month in the line table's order, as the per-month sums).
   Months<Num> senior_service, cash_after_service;
   const auto read_schedule = [&] {
-    senior_service = monthly_sums(as_scheduled, std::span<const Line>(waterfall_detail::senior_service_lines));
-    for (int m = 0; m < horizon; ++m) at(senior_service, m) -= as_scheduled(Line::junior_debt_service, m);
+    senior_service = monthly_senior_debt_service(as_scheduled);
     cash_after_service = monthly_sums_of_lines<in_free_cash_flow_to_equity>(as_scheduled);
   };
   read_schedule();

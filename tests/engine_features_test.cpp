@@ -77,6 +77,21 @@ TEST(Billing, QuarterlyInArrearsIsPaidTheMonthAfterEachQuarter) {
   EXPECT_EQ(l(Line::receivables, 35), Decimal(0));
 }
 
+// The factor read month by month (worked out once a year) is the factor worked out afresh, whatever
+// order the years are asked in, and it compounds: each anniversary multiplies it by 1 + rate.
+TEST(Pricing, EscalationReadMonthByMonthIsTheFactorWorkedOutAfresh) {
+  for (const char* rate : {"0", "0.025", "0.07", "-0.03"}) {
+    engine::Escalation<Decimal> exact(dec(rate));
+    engine::Escalation<double> fast(num::to_double(dec(rate)));
+    for (const int year : {0, 0, 1, 1, 2, 5, 3, 3, 0, 9, 12, 11}) {
+      const Decimal factor = exact.after(year);
+      EXPECT_EQ(factor, engine::escalation(dec(rate), year)) << rate << " after " << year;
+      EXPECT_EQ(fast.after(year), engine::escalation(num::to_double(dec(rate)), year)) << rate << " after " << year;
+      EXPECT_NEAR(num::to_double(factor), std::pow(1 + num::to_double(dec(rate)), year), 1e-12);
+    }
+  }
+}
+
 TEST(Pricing, EscalatorStepsUpOnAnniversariesAndRampBillsPartOfTheFleet) {
   auto deal = test::minimal_deal();
   lease(deal).escalator.annual_rate = dec("0.05");

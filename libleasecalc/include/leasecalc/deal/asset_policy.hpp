@@ -7,13 +7,18 @@
 
 namespace leasecalc::deal {
 
-struct StraightLine {};
+struct StraightLine {
+  bool operator==(const StraightLine&) const = default;
+};
 // Declining balance and sum-of-years'-digits run by year of the asset's life, allocated to tax
 // years (engine/schedules.hpp).
 struct DecliningBalance {
   Decimal factor = 2;  // 2 = double-declining; switches to straight line when that is larger
+  bool operator==(const DecliningBalance&) const = default;
 };
-struct SumOfYearsDigits {};
+struct SumOfYearsDigits {
+  bool operator==(const SumOfYearsDigits&) const = default;
+};
 // US MACRS (GDS): the IRS percentage table for the recovery class, by tax year.
 struct Macrs {
   enum class Convention {
@@ -23,6 +28,7 @@ struct Macrs {
   };
   int recovery_years = 5;
   Convention convention = Convention::forty_percent_test;
+  bool operator==(const Macrs&) const = default;
 };
 using DepreciationMethod = std::variant<StraightLine, DecliningBalance, SumOfYearsDigits, Macrs>;
 
@@ -34,6 +40,7 @@ struct Depreciation {
   // depreciation; China's one-off deduction of equipment up to 5M CNY a unit is 100%). The method
   // depreciates the rest.
   Decimal bonus_share = 0;
+  bool operator==(const Depreciation&) const = default;
 };
 
 // Value of the hardware when it is sold at the horizon, as a share of its cost by age.

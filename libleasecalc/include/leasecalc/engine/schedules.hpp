@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -80,6 +81,26 @@ template <num::Numeric Num>
 Num escalation(const Num& annual_rate, int whole_years) {
   return num::powi(Num(1) + annual_rate, whole_years);
 }
+
+// escalation() for months walked in order: the factor changes once a year, so it is worked out at
+// each anniversary and read in the months between.
+template <num::Numeric Num>
+class Escalation {
+ public:
+  explicit Escalation(Num annual_rate) : annual_rate_(std::move(annual_rate)) {}
+  const Num& after(int whole_years) {
+    if (whole_years != years_) {
+      years_ = whole_years;
+      factor_ = escalation(annual_rate_, whole_years);
+    }
+    return factor_;
+  }
+
+ private:
+  Num annual_rate_;
+  int years_ = 0;
+  Num factor_{1};  // after no anniversary
+};
 
 // A quoted rental price as an amount per unit (server or rack) per month: the deal vocabulary's
 // one conversion (deal/cluster.hpp), also used by the loader.

@@ -79,14 +79,17 @@ SaleGain<Num> depreciate_and_sell(const deal::Deal& deal, const CapexPayments<Nu
   Num book_value(0), tax_value(0);
   Months<Num> book_total = zero_months<Num>(horizon), tax_total = zero_months<Num>(horizon);
   const std::vector<Placement> placed = placements(deal, capex);
+  const bool tax_as_book = deal.assets.tax == deal.assets.book;  // one schedule, worked out once
   for (std::size_t i = 0; i < capex.deliveries.size(); ++i) {
     const auto& payment = capex.deliveries[i];
     const int months = horizon - payment.month;
     const auto book = depreciation_schedule<Num>(deal.assets.book, payment.capitalised, months, placed[i]);
-    const auto tax = depreciation_schedule<Num>(deal.assets.tax, payment.capitalised, months, placed[i]);
     add_rounded_cumulatively(book, payment.month, book_total);
-    add_rounded_cumulatively(tax, payment.month, tax_total);
+    if (!tax_as_book)
+      add_rounded_cumulatively(depreciation_schedule<Num>(deal.assets.tax, payment.capitalised, months, placed[i]),
+                               payment.month, tax_total);
   }
+  if (tax_as_book) tax_total = book_total;
   const Num proceeds = booked(fleet_residual_value(deal, capex, last));
   const Num output_vat = booked(proceeds * as<Num>(deal::vat_rate_on_sale(deal)));
   SaleGain<Num> gain;

@@ -77,14 +77,15 @@ Num sla_credit_share(const deal::Sla& sla) {
 // A committed segment's terms in the engine's number type, converted once.
 template <num::Numeric Num>
 struct CommittedTerms {
-  Num servers, unit_month_price, escalator;
+  Num servers, unit_month_price;
   int ramp_months;
+  mutable Escalation<Num> escalator;  // the factor of the year last billed
 
   explicit CommittedTerms(const Segment& segment)
       : servers(as<Num>(segment.servers)),
         unit_month_price(as<Num>(segment.unit_month_price)),
-        escalator(as<Num>(segment.take_or_pay->escalator.annual_rate)),
-        ramp_months(segment.follow_on ? 0 : segment.take_or_pay->ramp_months) {}
+        ramp_months(segment.follow_on ? 0 : segment.take_or_pay->ramp_months),
+        escalator(as<Num>(segment.take_or_pay->escalator.annual_rate)) {}
 
   // Committed capacity billed in the k-th month of the segment (the ramp-up), in units.
   Num units(int k) const {
@@ -93,7 +94,7 @@ struct CommittedTerms {
   }
 
   // Fee for the k-th month of the segment, before service credits.
-  Num fee(int k) const { return units(k) * unit_month_price * escalation(escalator, k / 12); }
+  Num fee(int k) const { return units(k) * unit_month_price * escalator.after(k / 12); }
 };
 
 inline int billing_period(const Segment& segment) {

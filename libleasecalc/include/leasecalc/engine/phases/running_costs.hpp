@@ -38,17 +38,20 @@ RunningCostsCharged charge_running_costs(const deal::Deal& deal, const CapexPaym
   const Num replacement_cost = as<Num>(deal.cluster.replacement_cost);
   const auto& power = costs.electricity;
   const Num power_price = as<Num>(power.pue) * hours * as<Num>(power.tariff_per_kwh);
-  const Num power_escalator = as<Num>(power.escalator.annual_rate);
+  Escalation<Num> power_escalator(as<Num>(power.escalator.annual_rate));
   const auto& dc = costs.data_centre;
-  const Num rent = as<Num>(dc.price), rent_escalator = as<Num>(dc.escalator.annual_rate);
+  const Num rent = as<Num>(dc.price);
+  Escalation<Num> rent_escalator(as<Num>(dc.escalator.annual_rate));
   const Num units_per_rack = as<Num>(dc.units_per_rack);
   struct OtherCost {
-    Num value, escalator, rented_gpus;
+    Num value;
+    Escalation<Num> escalator;
+    Num rented_gpus;
     std::optional<CurveValues<Num>> utilisation;
   };
   std::vector<OtherCost> others;
   for (const auto& cost : costs.others) {
-    others.push_back({as<Num>(cost.value), as<Num>(cost.escalator.annual_rate), as<Num>(cost.rented_gpus), {}});
+    others.push_back({as<Num>(cost.value), Escalation<Num>(as<Num>(cost.escalator.annual_rate)), as<Num>(cost.rented_gpus), {}});
     if (cost.basis == deal::RunningCost::Basis::rented_gpu_month) others.back().utilisation.emplace(cost.utilisation);
   }
   Num hardware_cost(0);  // invoiced to date, VAT included: the equipment value O&M is quoted on
@@ -66,13 +69,13 @@ RunningCostsCharged charge_running_costs(const deal::Deal& deal, const CapexPaym
       const Num kw = committed * (kw_idle + (kw_load - kw_idle) * take_or_pay_load) + on_demand * kw_load +
                      idle * kw_idle;
       const Num price = deal.power_index.empty() ? power_price : power_price * market_index_at<Num>(deal.power_index, m);
-      ledger(Line::electricity, m) -= booked(kw * price * escalation(power_escalator, year));
+      ledger(Line::electricity, m) -= booked(kw * price * power_escalator.after(year));
     }
     // (Nil rent or failures book nothing, without the rounding.)
     if (rent != 0) {
       const Num billed = dc.basis == deal::DataCentre::Basis::per_kw_month ? in_service * kw_load
                                                                            : num::ceil(in_service / units_per_rack);
-      ledger(Line::data_centre_rent, m) -= booked(billed * rent * escalation(rent_escalator, year));
+      ledger(Line::data_centre_rent, m) -= booked(billed * rent * rent_escalator.after(year));
     }
     if (failures_a_month != 0)
       ledger(Line::hardware_replacements, m) -= booked(in_service * failures_a_month * replacement_cost);
@@ -92,7 +95,7 @@ RunningCostsCharged charge_running_costs(const deal::Deal& deal, const CapexPaym
           amount = others[i].rented_gpus * value * others[i].utilisation->at(m);
           break;
       }
-      const Num charge = booked(amount * escalation(others[i].escalator, year));
+      const Num charge = booked(amount * others[i].escalator.after(year));
       ledger.running_cost(i, m) -= charge;
       ledger(Line::other_running_costs, m) -= charge;
     }

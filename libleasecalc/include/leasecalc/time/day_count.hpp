@@ -119,16 +119,18 @@ inline std::int64_t day_number(const Date::ymd_type& ymd) { return boost::gregor
 // operations QuantLib performs; in Decimal the ratio is reduced first, because Decimal division is
 // exact only between reduced operands (90/360 = 1/4 = 0.25 exactly, 31/360 to 34 digits).
 template <num::Numeric Num>
+Num days_over_year(std::int64_t days, int year_length) {
+  if constexpr (std::same_as<Num, double>) {
+    return static_cast<double>(days) / year_length;
+  } else {
+    const std::int64_t divisor = std::gcd(days, static_cast<std::int64_t>(year_length));
+    return Num(static_cast<long long>(days / divisor)) / Num(static_cast<long long>(year_length / divisor));
+  }
+}
+
+template <num::Numeric Num>
 Num year_fraction(DayCount convention, const Date::ymd_type& start, const Date::ymd_type& end) {
-  const auto ratio = [](std::int64_t days, int year_length) {
-    if constexpr (std::same_as<Num, double>) {
-      return static_cast<double>(days) / year_length;
-    } else {
-      const std::int64_t divisor = std::gcd(days, static_cast<std::int64_t>(year_length));
-      return Num(static_cast<long long>(days / divisor)) /
-             Num(static_cast<long long>(year_length / divisor));
-    }
-  };
+  const auto ratio = days_over_year<Num>;
   const auto actual = [&] { return day_number(end) - day_number(start); };
   switch (convention) {
     case DayCount::act_360: return ratio(actual(), 360);
@@ -182,6 +184,17 @@ template <num::Numeric Num>
 std::vector<Num> monthly_year_fractions(DayCount convention, const std::vector<Date::ymd_type>& starts) {
   std::vector<Num> fractions;
   fractions.reserve(starts.empty() ? 0 : starts.size() - 1);
+  if (!starts.empty() && (convention == DayCount::act_360 || convention == DayCount::act_365_fixed)) {
+    // Each start's day number once, not again as the end of the month before.
+    const int year_length = convention == DayCount::act_360 ? 360 : 365;
+    std::int64_t day = detail::day_number(starts.front());
+    for (std::size_t k = 1; k < starts.size(); ++k) {
+      const std::int64_t next = detail::day_number(starts[k]);
+      fractions.push_back(detail::days_over_year<Num>(next - day, year_length));
+      day = next;
+    }
+    return fractions;
+  }
   for (std::size_t k = 1; k < starts.size(); ++k)
     fractions.push_back(detail::year_fraction<Num>(convention, starts[k - 1], starts[k]));
   return fractions;

@@ -82,6 +82,9 @@ RunningCostsCharged charge_running_costs(const deal::Deal& deal, const CapexPaym
 
     const Num revenue = ledger(Line::committed_revenue, m) + ledger(Line::on_demand_revenue, m) +
                         ledger(Line::sla_credits, m);
+    // The month's total is carried in a local and stored once: the ledger's line would be loaded
+    // and stored again for each cost (the compiler cannot tell it from the cost's own line).
+    Num other_costs = ledger(Line::other_running_costs, m);
     for (std::size_t i = 0; i < costs.others.size(); ++i) {
       const auto& cost = costs.others[i];
       const Num& value = others[i].value;
@@ -97,8 +100,9 @@ RunningCostsCharged charge_running_costs(const deal::Deal& deal, const CapexPaym
       }
       const Num charge = booked(amount * others[i].escalator.after(year));
       ledger.running_cost(i, m) -= charge;
-      ledger(Line::other_running_costs, m) -= charge;
+      other_costs -= charge;
     }
+    ledger(Line::other_running_costs, m) = other_costs;
   }
   return {};
 }

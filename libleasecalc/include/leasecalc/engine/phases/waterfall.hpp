@@ -234,6 +234,7 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
   const int distribution_period = time::months_per_period(deal.distributions);
   const auto is_distribution_date = [&](int m) { return m % distribution_period == distribution_period - 1 || m == last; };
   bool stale = false;  // a sweep since the schedule was last drawn up
+  std::size_t next_test = 0;  // the first test date not yet reached (the dates ascend)
   for (int m = first_draw < 0 ? horizon : 0; m <= last; ++m) {
     if (stale) {
       (void)schedule(as_scheduled);
@@ -242,9 +243,10 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
     stale = false;
     const auto at_m = static_cast<std::size_t>(m);
     // The test at the end of the month before, on the figures as they then stood.
-    if (const auto tested = std::ranges::find(test_dates, m - 1); m > 0 && tested != test_dates.end()) {
+    while (next_test < test_dates.size() && test_dates[next_test] < m - 1) ++next_test;
+    if (m > 0 && next_test < test_dates.size() && test_dates[next_test] == m - 1) {
       const int t = m - 1;
-      const auto index = static_cast<std::size_t>(tested - test_dates.begin());
+      const std::size_t index = next_test;
       const bool owed = as_scheduled(Line::debt_drawn, t) > 0 || (t > 0 && as_scheduled(Line::debt_outstanding, t - 1) > 0);
       if (owed && terms.lock_up_dscr) {
         const std::optional<double> dscr = debt_service_coverage(as_scheduled, std::max(0, t - look_back + 1), t + 1);

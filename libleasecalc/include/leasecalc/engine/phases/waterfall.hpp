@@ -81,6 +81,8 @@
 #include "leasecalc/engine/statements.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -124,7 +126,8 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
   }
   using waterfall_detail::govern;
   const int horizon = ledger.months(), last = horizon - 1;
-  const Ledger<Num> before_debt = std::move(ledger);  // booked again, at the end
+  const deal::Waterfall& terms = deal.waterfall;
+  const bool acts_on_breach = deal.covenants.any() && deal.covenants.on_breach != deal::BreachAction::report;
   Months<Num> sweep = zero_months<Num>(horizon);
   // The junior tranche (at most one): its scheduled service, which the sweep does not touch, and
   // the month factors its deferred service accrues at.
@@ -166,11 +169,19 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
     }
     return assess_income_tax(deal, running_costs, vat, debt, sale_gain, l);
   };
+  // The ledger as it stood before the debt, kept only where the walk may draw the schedule up
+  // again: a reserve the loan funds, a junior deferral, a sweep (of excess cash, of a lock-up's cash,
+  // on a breach). Otherwise the one schedule is booked on the ledger itself, without a copy.
+  const bool may_reschedule = junior != deal.debt.end() ||
+                              (terms.reserve_months > 0 && terms.reserve_funded_by == deal::ReserveFunding::debt) ||
+                              terms.cash_sweep != 0 || terms.lock_up_cash == deal::LockUpCash::sweep || acts_on_breach;
+  Ledger<Num> as_scheduled = std::move(ledger);
+  const std::optional<Ledger<Num>> before_debt = may_reschedule ? std::optional<Ledger<Num>>(as_scheduled) : std::nullopt;
   const auto schedule = [&](Ledger<Num>& l) {
-    l = before_debt;
+    if (!before_debt) throw std::logic_error("the waterfall drew its schedule up again without the ledger before the debt");
+    l = *before_debt;
     return book(l);
   };
-  Ledger<Num> as_scheduled = before_debt;
   (void)book(as_scheduled);
   // What the walk reads of the schedule in force, month by month, summed once each time it is
   // drawn up (each month in the line table's order, as the per-month sums).
@@ -187,7 +198,6 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
       if (first_draw < 0) first_draw = m;
       last_draw = m;
     }
-  const deal::Waterfall& terms = deal.waterfall;
   // The reserve's requirement at the end of month m: the senior debt service of the next
   // `reserve_months` months, to the horizon, on the schedule as it stands.
   const auto requirement_at = [&](int m) {
@@ -223,7 +233,6 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
   const int look_back = deal.covenants.look_back == deal::CovenantLookBack::trailing_12_months
                             ? 12
                             : time::months_per_period(deal.covenants.frequency);
-  const bool acts_on_breach = deal.covenants.any() && deal.covenants.on_breach != deal::BreachAction::report;
   std::vector<bool> locked_up(static_cast<std::size_t>(horizon), false), accelerated = locked_up;
 
   waterfall_detail::Restricted<Num> booked_lines{zero_months<Num>(horizon), zero_months<Num>(horizon),

@@ -82,8 +82,8 @@ Num escalation(const Num& annual_rate, int whole_years) {
   return num::powi(Num(1) + annual_rate, whole_years);
 }
 
-// escalation() for months walked in order: the factor changes once a year, so it is worked out at
-// each anniversary and read in the months between.
+// escalation() for a walk of the months: the factor changes once a year, so it is worked out when
+// the year changes and read in the months between (in any order of years, the same factors).
 template <num::Numeric Num>
 class Escalation {
  public:

@@ -113,11 +113,7 @@ inline int days_in_year(int year) { return is_leap_year(year) ? 366 : 365; }
 
 inline std::int64_t day_number(const Date::ymd_type& ymd) { return boost::gregorian::gregorian_calendar::day_number(ymd); }
 
-// The year fraction from `start` to `end` (not before it), each split into year, month and day
-// once: the one home of the conventions' arithmetic. The day counts are integers, so each fraction
-// is one (or, for ACT/ACT, a sum of) integer ratio(s) evaluated in Num: in double the same
-// operations QuantLib performs; in Decimal the ratio is reduced first, because Decimal division is
-// exact only between reduced operands (90/360 = 1/4 = 0.25 exactly, 31/360 to 34 digits).
+// A whole number of days over a year's length, in Num (see year_fraction below).
 template <num::Numeric Num>
 Num days_over_year(std::int64_t days, int year_length) {
   if constexpr (std::same_as<Num, double>) {
@@ -128,6 +124,11 @@ Num days_over_year(std::int64_t days, int year_length) {
   }
 }
 
+// The year fraction from `start` to `end` (not before it), each split into year, month and day
+// once: the one home of the conventions' arithmetic. The day counts are integers, so each fraction
+// is one (or, for ACT/ACT, a sum of) integer ratio(s) evaluated in Num: in double the same
+// operations QuantLib performs; in Decimal the ratio is reduced first, because Decimal division is
+// exact only between reduced operands (90/360 = 1/4 = 0.25 exactly, 31/360 to 34 digits).
 template <num::Numeric Num>
 Num year_fraction(DayCount convention, const Date::ymd_type& start, const Date::ymd_type& end) {
   const auto ratio = days_over_year<Num>;

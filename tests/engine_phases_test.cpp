@@ -7,9 +7,11 @@
 #include <leasecalc/engine/statements.hpp>
 #include <leasecalc/engine/tax_years.hpp>
 #include <leasecalc/io/load_deal.hpp>
+#include <leasecalc/solve/breakeven.hpp>
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -90,6 +92,42 @@ class Phases : public ::testing::TestWithParam<Case> {
 TEST_P(Phases, InThisOrderTheyAreTheProjection) {
   EXPECT_TRUE(same_ledger(run.ledger, engine::project<Decimal>(deal)));
   EXPECT_TRUE(same_ledger(run_phases<double>(deal).ledger, engine::project<double>(deal)));
+}
+
+// Every amount the same number with the same sign (a -0 where the other has +0 is a difference).
+template <num::Numeric Num>
+bool identical_ledger(const engine::Ledger<Num>& a, const engine::Ledger<Num>& b) {
+  const auto sign = [](const Num& value) {
+    if constexpr (std::same_as<Num, double>) return std::signbit(value);
+    else return value.backend().isneg();
+  };
+  if (!same_ledger(a, b)) return false;
+  for (std::size_t line = 0; line < engine::line_count; ++line)
+    for (int m = 0; m < a.months(); ++m)
+      if (sign(a(Line(line), m)) != sign(b(Line(line), m))) return false;
+  return true;
+}
+
+// A solve books what no contract price moves once (engine::prebook) and copies it into each
+// trial: the ledger at any price is the one booked afresh, bit for bit, in both modes, whether the
+// bookings were made at that price or at another.
+template <num::Numeric Num>
+void expect_prebooked_projections_identical(const deal::Deal& deal) {
+  const deal::Deal cheaper = solve::with_price_factor(deal, num::from_string<Decimal>("0.8317"));
+  const engine::Prebooked<Num> prebooked = engine::prebook<Num>(deal);
+  // The bookings are copied into a ledger whose lines are empty (else each trial would book afresh
+  // and this test would compare a projection with itself).
+  auto empty = engine::empty_ledger<Num>(deal);
+  EXPECT_TRUE(prebooked.capex_bookings.copy_into(empty));
+  EXPECT_TRUE(prebooked.fleet_bookings.copy_into(empty));
+  if (prebooked.stated_debt) EXPECT_TRUE(prebooked.stated_debt->copy_into(empty));
+  EXPECT_TRUE(identical_ledger(engine::project<Num>(deal, &prebooked), engine::project<Num>(deal)));
+  EXPECT_TRUE(identical_ledger(engine::project<Num>(cheaper, &prebooked), engine::project<Num>(cheaper)));
+}
+
+TEST_P(Phases, PrebookedBookingsGiveTheSameLedgerAtAnyPrice) {
+  expect_prebooked_projections_identical<double>(deal);
+  expect_prebooked_projections_identical<Decimal>(deal);
 }
 
 TEST_P(Phases, CapexPaymentsAddUpToTheCapexLineAndTheFleet) {

@@ -67,15 +67,16 @@ std::optional<double> metric_value(const engine::Metrics<Num>& metrics, BidMetri
 // NPV of its flows at the target rate: it rises with the price as the IRR does, is nearly linear
 // in the price (the secant closes it in a step or two), and exists where the IRR has several roots
 // or none. The DSCR and the margin are measured as such.
-std::optional<double> surplus(const deal::Deal& deal, const BidTarget& target) {
+// `prebooked`: what the deal books at any price (engine::prebook), booked once for the solve.
+std::optional<double> surplus(const deal::Deal& deal, const BidTarget& target, const engine::Prebooked<double>& prebooked) {
   switch (target.metric) {
-    case BidMetric::equity_irr: return npv(deal, ReturnBasis::equity, target.value);
-    case BidMetric::project_irr_post_tax: return npv(deal, ReturnBasis::project_post_tax, target.value);
-    case BidMetric::project_irr_pre_tax: return npv(deal, ReturnBasis::project_pre_tax, target.value);
+    case BidMetric::equity_irr: return npv(deal, ReturnBasis::equity, target.value, &prebooked);
+    case BidMetric::project_irr_post_tax: return npv(deal, ReturnBasis::project_post_tax, target.value, &prebooked);
+    case BidMetric::project_irr_pre_tax: return npv(deal, ReturnBasis::project_pre_tax, target.value, &prebooked);
     case BidMetric::minimum_dscr:
     case BidMetric::net_margin: break;
   }
-  const auto ledger = engine::project<double>(deal);
+  const auto ledger = engine::project<double>(deal, &prebooked);
   const std::optional<double> value = metric_value(engine::metrics(deal, ledger), target.metric);
   if (!value) return std::nullopt;
   return *value - target.value;
@@ -218,6 +219,7 @@ void set_bid_price(deal::Deal& deal, std::size_t contract, const deal::Decimal& 
 PriceSolution solve_bid_price(const deal::Deal& deal, std::size_t contract, const BidTarget& target) {
   PriceSolution solution;
   deal::Deal working = deal;  // re-priced at each price tried
+  const engine::Prebooked<double> prebooked = engine::prebook<double>(deal);
   const double model_price = unit_month_price_of(deal, contract);
   // A contract quoted at zero still needs a scale to search from: its servers' cost over its term.
   const double start = model_price > 0 ? model_price
@@ -239,7 +241,7 @@ PriceSolution solve_bid_price(const deal::Deal& deal, std::size_t contract, cons
     ++solution.projections;
     zero_tried = zero_tried || price == 0;
     set_bid_price(working, contract, num::from_double<deal::Decimal>(price));
-    std::optional<double> value = surplus(working, target);
+    std::optional<double> value = surplus(working, target, prebooked);
     if (value && !std::isfinite(*value)) value.reset();
     if (value && *value > solution.best_surplus) solution.best_surplus = *value, solution.best_price = price;
     if (value && *value >= 0) {

@@ -365,6 +365,7 @@ class Ledger {
   std::span<const Num> row(Line line) const {
     return {values_.data() + index(line, 0), static_cast<std::size_t>(months_)};
   }
+  std::span<Num> row(Line line) { return {values_.data() + index(line, 0), static_cast<std::size_t>(months_)}; }
 
   // The named running costs (O&M, staff, ...); their sum is Line::other_running_costs.
   const std::vector<std::string>& running_cost_names() const { return running_cost_names_; }

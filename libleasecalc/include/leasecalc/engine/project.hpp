@@ -32,6 +32,7 @@
 #include "leasecalc/engine/phases/waterfall.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -147,29 +148,70 @@ struct Projection {
   std::vector<TrancheSizing<Num>> debt_sizing;
 };
 
+// What a projection of the deal books the same at any price of its contracts: the capex, the
+// fleet's depreciation and sale, and the debt on its stated terms (not a tranche sized on the
+// contracts). Booked once by a solve that tries many prices (a bid, a break-even price); each trial
+// copies it (phases::Bookings), and its ledger is the one the projection without it gives, bit for
+// bit. Valid for the deal it was booked from and for any that differs from it in its contracts'
+// prices alone.
 template <num::Numeric Num>
-Projection<Num> project_with_sizing(const deal::Deal& deal) {
+struct Prebooked {
+  phases::CapexPayments<Num> capex;
+  phases::Bookings<Num> capex_bookings;
+  phases::SaleGain<Num> sale;
+  phases::Bookings<Num> fleet_bookings;
+  std::optional<phases::Bookings<Num>> stated_debt;
+};
+
+template <num::Numeric Num>
+Prebooked<Num> prebook(const deal::Deal& deal) {
+  using namespace phases;
+  require_projectable(deal);
+  Ledger<Num> alone = empty_ledger<Num>(deal);  // each phase books on it alone; its bookings are taken off
+  CapexPayments<Num> capex = pay_capex(deal, alone);
+  Bookings<Num> capex_bookings = Bookings<Num>::take(alone);
+  const SaleGain<Num> sale = depreciate_and_sell(deal, capex, alone);
+  Bookings<Num> fleet_bookings = Bookings<Num>::take(alone);
+  std::optional<Bookings<Num>> stated_debt;
+  if (std::ranges::none_of(deal.debt, [](const auto& tranche) { return tranche.sizing.has_value(); })) {
+    (void)schedule_debt(deal, capex, alone);
+    stated_debt = Bookings<Num>::take(alone);
+  }
+  return {std::move(capex), std::move(capex_bookings), sale, std::move(fleet_bookings), std::move(stated_debt)};
+}
+
+// `prebooked`: none, or the deal's prebook() (or that of a deal differing from it in its contracts'
+// prices alone).
+template <num::Numeric Num>
+Projection<Num> project_with_sizing(const deal::Deal& deal, const Prebooked<Num>* prebooked = nullptr) {
   using namespace phases;
   require_projectable(deal);
   Ledger<Num> ledger = empty_ledger<Num>(deal);
-  const CapexPayments<Num> capex = pay_capex(deal, ledger);
+  std::optional<CapexPayments<Num>> paid;
+  const CapexPayments<Num>& capex = prebooked && prebooked->capex_bookings.copy_into(ledger)
+                                        ? prebooked->capex
+                                        : paid.emplace(pay_capex(deal, ledger));
   const Revenue<Num> revenue = book_revenue(deal, ledger);
   time_advance_payments_for_tax(deal, revenue.advances, ledger);
   const RunningCostsCharged running_costs = charge_running_costs(deal, capex, revenue.units, ledger);
   buy_unsold_capacity(deal, running_costs, ledger);
-  const SaleGain<Num> sale_gain = guarantee_residual_value(deal, capex, depreciate_and_sell(deal, capex, ledger), ledger);
+  const SaleGain<Num> sold = prebooked && prebooked->fleet_bookings.copy_into(ledger)
+                                 ? prebooked->sale
+                                 : depreciate_and_sell(deal, capex, ledger);
+  const SaleGain<Num> sale_gain = guarantee_residual_value(deal, capex, sold, ledger);
   const VatSettled vat = settle_vat(deal, capex, revenue.output_vat, sale_gain, ledger);
   SizedDebt<Num> sized = size_debt(deal, capex, sale_gain, ledger);
   const IncomeTaxAssessed income_tax =
-      schedule_debt_and_waterfall(deal, capex, running_costs, vat, sale_gain, sized.terms, ledger);
+      schedule_debt_and_waterfall(deal, capex, running_costs, vat, sale_gain, sized.terms, ledger,
+                                  prebooked && prebooked->stated_debt ? &*prebooked->stated_debt : nullptr);
   carry_customer_balances(revenue.balance_flows, ledger);
   fund_and_distribute_equity(deal.distributions, income_tax, ledger);
   return {std::move(ledger), std::move(sized.sizing)};
 }
 
 template <num::Numeric Num>
-Ledger<Num> project(const deal::Deal& deal) {
-  return project_with_sizing<Num>(deal).ledger;
+Ledger<Num> project(const deal::Deal& deal, const Prebooked<Num>* prebooked = nullptr) {
+  return project_with_sizing<Num>(deal, prebooked).ledger;
 }
 
 }  // namespace leasecalc::engine

@@ -74,8 +74,9 @@ inline double npv(const engine::Ledger<double>& ledger, ReturnBasis basis, doubl
   return engine::npv_at_annual_rate(flows, annual_rate);
 }
 
-inline double npv(const deal::Deal& deal, ReturnBasis basis, double annual_rate) {
-  return npv(engine::project<double>(deal), basis, annual_rate);
+inline double npv(const deal::Deal& deal, ReturnBasis basis, double annual_rate,
+                  const engine::Prebooked<double>* prebooked = nullptr) {
+  return npv(engine::project<double>(deal, prebooked), basis, annual_rate);
 }
 
 struct Solution {
@@ -203,8 +204,9 @@ inline Solution price_factor_for_return(const deal::Deal& deal, double annual_ra
                                         ReturnBasis basis = ReturnBasis::project_post_tax,
                                         SolvePrecision precision = SolvePrecision::tight,
                                         std::optional<double> npv_as_it_is = std::nullopt) {
+  const engine::Prebooked<double> prebooked = engine::prebook<double>(deal);  // what no price moves
   return solve_factor([&](double factor) {
-    return npv(with_price_factor(deal, num::from_double<deal::Decimal>(factor)), basis, annual_rate);
+    return npv(with_price_factor(deal, num::from_double<deal::Decimal>(factor)), basis, annual_rate, &prebooked);
   }, precision, npv_as_it_is);
 }
 

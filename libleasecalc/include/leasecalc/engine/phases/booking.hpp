@@ -8,7 +8,10 @@
 #include "leasecalc/num/rounding.hpp"
 #include "leasecalc/time/date.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -98,6 +101,59 @@ void allocate_pro_rata(const Num& total, std::span<const Num> weights, Months<Nu
     booked_so_far = to_date;
   }
 }
+
+// A phase's bookings, taken off a ledger the phase alone wrote on (every line it left other than
+// nil), to be copied into other ledgers of the same deal. For a phase that a solve's trials cannot
+// move: each trial copies what it booked once instead of booking it again. The copy is the booking
+// itself, bit for bit, only where those lines are still nil (+0) in the ledger it goes into; there
+// it is made and `copy_into` says so, elsewhere nothing is copied and the phase books as usual.
+// (The named running costs are not copied: only their phase books them.)
+template <num::Numeric Num>
+class Bookings {
+ public:
+  // The bookings on `ledger`, which is left empty again for the next phase to book on alone.
+  static Bookings take(Ledger<Num>& ledger) {
+    Bookings bookings;
+    bookings.months_ = static_cast<std::size_t>(ledger.months());
+    for (std::size_t k = 0; k < line_count; ++k) {
+      const std::span<Num> row = ledger.row(static_cast<Line>(k));
+      if (nil(row)) continue;
+      bookings.lines_.push_back(static_cast<Line>(k));
+      bookings.values_.insert(bookings.values_.end(), row.begin(), row.end());
+      std::ranges::fill(row, Num(0));
+    }
+    return bookings;
+  }
+
+  bool copy_into(Ledger<Num>& ledger) const {
+    if (static_cast<std::size_t>(ledger.months()) != months_) return false;
+    for (const Line line : lines_)
+      if (!nil(ledger.row(line))) return false;
+    for (std::size_t k = 0; k < lines_.size(); ++k)
+      std::ranges::copy(std::span<const Num>(values_).subspan(k * months_, months_), ledger.row(lines_[k]).begin());
+    return true;
+  }
+
+ private:
+  // Every amount +0: a booking on -0 can give a zero of the other sign than on +0.
+  static bool nil(std::span<const Num> row) {
+    if constexpr (std::same_as<Num, double>) {
+      // +0 is the double whose bits are all nil. Four lanes, so that each OR need not wait on the last.
+      std::uint64_t lanes[4] = {};
+      std::size_t k = 0;
+      for (; k + 4 <= row.size(); k += 4)
+        for (std::size_t lane = 0; lane < 4; ++lane) lanes[lane] |= std::bit_cast<std::uint64_t>(row[k + lane]);
+      for (; k < row.size(); ++k) lanes[0] |= std::bit_cast<std::uint64_t>(row[k]);
+      return (lanes[0] | lanes[1] | lanes[2] | lanes[3]) == 0;
+    } else {
+      return std::ranges::all_of(row, [](const Num& value) { return value == 0 && !value.backend().isneg(); });
+    }
+  }
+
+  std::size_t months_ = 0;
+  std::vector<Line> lines_;
+  std::vector<Num> values_;  // the lines' rows, side by side
+};
 
 }  // namespace phases
 }  // namespace leasecalc::engine

@@ -119,9 +119,17 @@ template <num::Numeric Num>
 IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const CapexPayments<Num>& capex,
                                               const RunningCostsCharged& running_costs, const VatSettled& vat,
                                               const SaleGain<Num>& sale_gain,
-                                              const std::vector<DebtTerms<Num>>& sized_terms, Ledger<Num>& ledger) {
+                                              const std::vector<DebtTerms<Num>>& sized_terms, Ledger<Num>& ledger,
+                                              const Bookings<Num>* stated_debt = nullptr) {
+  // The schedule on the stated terms (none sized) without a sweep is copied from `stated_debt`, the
+  // bookings of schedule_debt(deal, capex, {}, ...) alone, where it is given (a bid's trial prices).
+  const auto schedule_on = [&](const std::vector<DebtTerms<Num>>& on_terms, Ledger<Num>& l, Months<Num> sweep) {
+    const bool stated = on_terms.empty() && std::ranges::all_of(sweep, [](const Num& cash) { return cash == 0; });
+    if (stated && stated_debt && stated_debt->copy_into(l)) return DebtScheduled{};
+    return schedule_debt(deal, capex, on_terms, l, std::move(sweep));
+  };
   if (!has_waterfall(deal)) {
-    const DebtScheduled debt = lease_back_sold_fleet(deal, capex, schedule_debt(deal, capex, sized_terms, ledger), ledger);
+    const DebtScheduled debt = lease_back_sold_fleet(deal, capex, schedule_on(sized_terms, ledger, {}), ledger);
     return assess_income_tax(deal, running_costs, vat, debt, sale_gain, ledger);
   }
   using waterfall_detail::govern;
@@ -151,7 +159,7 @@ IncomeTaxAssessed schedule_debt_and_waterfall(const deal::Deal& deal, const Cape
   // `book` on a ledger as it stood before the debt, `schedule` on any (it restores that first).
   const auto book = [&](Ledger<Num>& l) {
     const DebtScheduled debt =
-        lease_back_sold_fleet(deal, capex, schedule_debt(deal, capex, terms_in_force, l, sweep), l);
+        lease_back_sold_fleet(deal, capex, schedule_on(terms_in_force, l, sweep), l);
     if (junior != deal.debt.end()) {
       Num deferred(0);
       for (int m = 0; m < horizon; ++m) {

@@ -204,9 +204,13 @@ inline Solution price_factor_for_return(const deal::Deal& deal, double annual_ra
                                         ReturnBasis basis = ReturnBasis::project_post_tax,
                                         SolvePrecision precision = SolvePrecision::tight,
                                         std::optional<double> npv_as_it_is = std::nullopt) {
-  const engine::Prebooked<double> prebooked = engine::prebook<double>(deal);  // what no price moves
+  // The tight solve tries many prices: what no price moves is booked once for them all (the fast one
+  // tries one or two, fewer than booking it once would pay for).
+  const std::optional<engine::Prebooked<double>> prebooked =
+      precision == SolvePrecision::tight ? std::optional(engine::prebook<double>(deal)) : std::nullopt;
   return solve_factor([&](double factor) {
-    return npv(with_price_factor(deal, num::from_double<deal::Decimal>(factor)), basis, annual_rate, &prebooked);
+    return npv(with_price_factor(deal, num::from_double<deal::Decimal>(factor)), basis, annual_rate,
+               prebooked ? &*prebooked : nullptr);
   }, precision, npv_as_it_is);
 }
 

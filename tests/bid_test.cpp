@@ -10,6 +10,7 @@
 #include <leasecalc/report/bid.hpp>
 #include <leasecalc/report/run_report.hpp>
 #include <leasecalc/solve/bid.hpp>
+#include <leasecalc/solve/breakeven.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -131,6 +132,44 @@ void expect_same_revenue_from(const engine::Ledger<num::Decimal>& a, const engin
     for (const Line line : {Line::committed_revenue, Line::on_demand_revenue, Line::sla_credits, Line::credit_losses,
                             Line::units_contracted})
       EXPECT_EQ(a(line, m), b(line, m)) << "month " << m << ", line " << static_cast<int>(line);
+}
+
+// The solve's answer earns the target in the mode it solves in (double), and a price two of its
+// tolerances (1e-7 each) lower misses it: by the bracket the solve closes, or, where the secant
+// lands on the answer, by the line through its last two prices, when it stops without the step
+// across. Measured as the solve measures an IRR target: the NPV of its flows at the target rate.
+TEST(BidSolve, APriceTwoTolerancesBelowTheAnswerMissesTheTarget) {
+  struct Case {
+    std::string model;
+    BidMetric metric;
+    double target;
+    solve::ReturnBasis basis;
+    std::optional<int> term;
+    std::optional<deal::Decimal> prepayment;
+  };
+  const auto equity = solve::ReturnBasis::equity, project = solve::ReturnBasis::project_post_tax;
+  const Case cases[] = {
+      {"us-h100-take-or-pay", BidMetric::equity_irr, 0.15, equity, {}, {}},
+      {"us-h100-take-or-pay", BidMetric::equity_irr, 0.15, equity, 36, dec("0.15")},
+      {"us-h100-take-or-pay", BidMetric::project_irr_post_tax, 0.10, project, 48, dec("0.25")},
+      {"guosen-2025-standard-10k", BidMetric::project_irr_post_tax, 0.12, project, {}, {}},
+      {"guosen-2025-standard-10k", BidMetric::equity_irr, 0.20, equity, {}, {}},
+      {"coreweave-ddtl-ig", BidMetric::equity_irr, 0.20, equity, {}, {}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.model + ", " + std::string(solve::names_of(c.metric).name) + " " + std::to_string(c.target));
+    const deal::Deal model = io::load_deal(models + c.model + ".yaml");
+    const std::size_t contract = solve::bid_contract_index(model, std::nullopt);
+    deal::Deal deal = solve::deal_to_bid(model, contract, c.term, c.prepayment);
+    const solve::PriceSolution solution = solve::solve_bid_price(deal, contract, {c.metric, c.target});
+    ASSERT_TRUE(solution.unit_month_price) << solution.note;
+    const auto npv_at = [&](double price) {
+      solve::set_bid_price(deal, contract, num::from_double<deal::Decimal>(price));
+      return solve::npv(deal, c.basis, c.target);
+    };
+    EXPECT_GE(npv_at(*solution.unit_month_price), 0);
+    EXPECT_LT(npv_at(*solution.unit_month_price * (1 - 2e-7)), 0);
+  }
 }
 
 TEST(BidMovesOnlyItsContract, TheOnDemandReLeaseAfterAShorterTermIsTheModels) {

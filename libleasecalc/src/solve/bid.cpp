@@ -252,7 +252,8 @@ PriceSolution solve_bid_price(const deal::Deal& deal, std::size_t contract, cons
     if (value) previous = latest, latest = Point{price, *value};
     return value;
   };
-  const auto converged = [&] { return high && *high - low <= 2 * price_tolerance * *high; };
+  bool answered = false;  // by the secant's line, with no bracket as narrow as the tolerance (below)
+  const auto converged = [&] { return answered || (high && *high - low <= 2 * price_tolerance * *high); };
   const auto unreachable = [&] {
     solution.note = "no price up to the search's ceiling earns the target";
     return solution;
@@ -264,15 +265,27 @@ PriceSolution solve_bid_price(const deal::Deal& deal, std::size_t contract, cons
 
   // Secant steps through the last two prices tried. Where the measure is linear in the price
   // between them (it is, but for kinks such as a tax loss used up) the secant lands on the root, and
-  // one more price a tolerance across it closes the bracket. Before a price is known to earn the
-  // target the search goes up (doubling where the measure does not rise), to the ceiling at most;
-  // after, it stays inside the bracket, and tries a price of zero when the secant points below it.
+  // one more price a tolerance across it closes the bracket (none where the landing earns the
+  // target and the line says so by far, below). Before a price is known to earn the target the
+  // search goes up (doubling where the measure does not rise), to the ceiling at most; after, it
+  // stays inside the bracket, and tries a price of zero when the secant points below it.
   for (int step = 0; step < 40 && !converged(); ++step) {
     if (!high && low >= solution.ceiling) return unreachable();
     if (high && step >= 10) break;  // a bracket the secant does not close: TOMS 748 below
     std::optional<double> estimate;
     if (previous && latest && latest->surplus != previous->surplus)
       estimate = latest->price - latest->surplus * (latest->price - previous->price) / (latest->surplus - previous->surplus);
+    // On the last price tried, which earns the target, to within a hundredth of the tolerance, by
+    // the line through it and a price near it (within a thousandth): by that line the price a
+    // tolerance below misses the target by 99% of a tolerance step, which only a slope a hundred
+    // times flatter just below could undo. That price is the answer; the step across would only
+    // confirm it.
+    if (estimate && high && *high == latest->price &&
+        std::fabs(previous->price - latest->price) <= 1e-3 * latest->price &&
+        std::fabs(*estimate - latest->price) <= 0.01 * price_tolerance * latest->price) {
+      answered = true;
+      break;
+    }
     // On the last price tried, to within the tolerance: step the tolerance across it instead.
     if (estimate && latest && std::fabs(*estimate - latest->price) <= price_tolerance * latest->price)
       estimate = latest->price * (latest->surplus < 0 ? 1 + price_tolerance : 1 - price_tolerance);

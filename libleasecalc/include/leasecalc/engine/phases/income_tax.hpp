@@ -95,17 +95,20 @@ IncomeTaxAssessed assess_income_tax(const deal::Deal& deal, const RunningCostsCh
       const int end = years[static_cast<std::size_t>(year)].end_month, close = end - 1;
       // The year's taxable income, summed in one fixed order (the fast ledger's tax must not
       // depend on how the months are grouped), and month by month, the weights of the accrual.
+      // (Each month's base is written in place, not pushed: a push may call the allocator, and the
+      // year's sum would then be stored and loaded around it every month.)
       Num base(0);
-      month_bases.clear();
+      month_bases.resize(static_cast<std::size_t>(end - first));
       for (int m = first; m < end; ++m) {
         const Num& operating = at(operating_bases, m);
         base += operating;
-        month_bases.push_back(operating);
+        Num month_base = operating;
         if (levered) {
           const Num& financing = at(financing_bases, m);
           base += financing;
-          month_bases.back() += financing;
+          month_base += financing;
         }
+        at(month_bases, m - first) = month_base;
       }
       if (close == last) {
         base += sale_gain.taxable;

@@ -401,27 +401,30 @@ TEST(TaxYears, AreFiscalYearsCutToTheHorizon) {
   EXPECT_EQ(engine::months_left_in_fiscal_year(deal::Date(2025, 9, 1), 4, 1), 12);
 }
 
-// Whatever the start and the fiscal year: contiguous years of at most 12 months, each after the
-// first beginning in the fiscal year's first month, each before the last running a full year's end.
+// Whatever the start, the fiscal year and the horizon (one that ends a fiscal year among them):
+// contiguous years of at most 12 months, each after the first beginning in the fiscal year's first
+// month, each before the last running a full year's end.
 TEST(TaxYears, EveryYearAfterTheFirstBeginsInTheFiscalMonth) {
   for (int start_month = 1; start_month <= 12; ++start_month)
-    for (int fiscal = 1; fiscal <= 12; ++fiscal) {
-      const deal::Date start(2025, static_cast<unsigned short>(start_month), 1);
-      const auto years = engine::tax_years(start, 40, fiscal);
-      ASSERT_FALSE(years.empty());
-      EXPECT_EQ(years.front().first_month, 0);
-      EXPECT_EQ(years.back().end_month, 40);
-      for (std::size_t i = 0; i < years.size(); ++i) {
-        EXPECT_LE(years[i].end_month - years[i].first_month, 12);
-        if (i > 0) {
-          EXPECT_EQ(years[i].first_month, years[i - 1].end_month);
-          EXPECT_EQ(engine::calendar_month(start, years[i].first_month), fiscal) << start_month << " " << fiscal;
-        }
-        if (i + 1 < years.size()) {
-          EXPECT_EQ(engine::calendar_month(start, years[i].end_month), fiscal);
+    for (int fiscal = 1; fiscal <= 12; ++fiscal)
+      for (int horizon = 1; horizon <= 40; ++horizon) {
+        const deal::Date start(2025, static_cast<unsigned short>(start_month), 1);
+        const auto years = engine::tax_years(start, horizon, fiscal);
+        ASSERT_FALSE(years.empty());
+        EXPECT_EQ(years.front().first_month, 0);
+        EXPECT_EQ(years.back().end_month, horizon);
+        for (std::size_t i = 0; i < years.size(); ++i) {
+          EXPECT_LE(years[i].end_month - years[i].first_month, 12);
+          EXPECT_LT(years[i].first_month, years[i].end_month);
+          if (i > 0) {
+            EXPECT_EQ(years[i].first_month, years[i - 1].end_month);
+            EXPECT_EQ(engine::calendar_month(start, years[i].first_month), fiscal) << start_month << " " << fiscal;
+          }
+          if (i + 1 < years.size()) {
+            EXPECT_EQ(engine::calendar_month(start, years[i].end_month), fiscal);
+          }
         }
       }
-    }
 }
 
 TEST(TaxYears, TaxIsBookedAtEachFiscalYearsEnd) {

@@ -120,7 +120,9 @@ void expect_prebooked_projections_identical(const deal::Deal& deal) {
   auto empty = engine::empty_ledger<Num>(deal);
   EXPECT_TRUE(prebooked.capex_bookings.copy_into(empty));
   EXPECT_TRUE(prebooked.fleet_bookings.copy_into(empty));
-  if (prebooked.stated_debt) EXPECT_TRUE(prebooked.stated_debt->copy_into(empty));
+  if (prebooked.stated_debt) {
+    EXPECT_TRUE(prebooked.stated_debt->copy_into(empty));
+  }
   EXPECT_TRUE(identical_ledger(engine::project<Num>(deal, &prebooked), engine::project<Num>(deal)));
   EXPECT_TRUE(identical_ledger(engine::project<Num>(cheaper, &prebooked), engine::project<Num>(cheaper)));
 }

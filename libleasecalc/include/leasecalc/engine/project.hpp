@@ -71,7 +71,9 @@ inline void require_projectable(const deal::Deal& deal) {
           "a rack must hold at least one server");
   // Annual rates as the loader bounds them above, so that (1 + rate)^years stays finite; below,
   // only what keeps 1 + rate positive, as a shocked rate in a study may dip under zero.
-  const auto rate_ok = [](const deal::Decimal& rate) { return rate > -1 && rate <= max_annual_rate; };
+  // The bounds as decimals once: a comparison with an int builds the decimal afresh each time.
+  static const deal::Decimal zero(0), one(1), minus_one(-1), most_rate(max_annual_rate);
+  const auto rate_ok = [](const deal::Decimal& rate) { return rate > minus_one && rate <= most_rate; };
   const char* const rate_range = "an annual rate must be above -100% and at most 1000%";
   require(rate_ok(deal.discount_rate), rate_range);
   for (const auto* escalator : {&deal.running_costs.electricity.escalator, &deal.running_costs.data_centre.escalator})
@@ -89,7 +91,7 @@ inline void require_projectable(const deal::Deal& deal) {
   }
   require(deal.waterfall.reserve_months >= 0 && deal.waterfall.reserve_months <= max_months,
           "a debt-service reserve covers from 0 to 600 months");
-  require(deal.waterfall.cash_sweep >= 0 && deal.waterfall.cash_sweep <= 1, "a cash sweep is a share from 0% to 100%");
+  require(deal.waterfall.cash_sweep >= zero && deal.waterfall.cash_sweep <= one, "a cash sweep is a share from 0% to 100%");
   for (const auto& tranche : deal.debt) {
     require(tranche.term_months > 0, "a debt tranche's term must be at least one month");
     if (tranche.kind == deal::DebtTranche::Kind::sale_leaseback) {
@@ -113,7 +115,7 @@ inline void require_projectable(const deal::Deal& deal) {
             "a target DSCR must be above zero");
     require(!tranche.availability_months || *tranche.availability_months >= 1,
             "an availability window must be at least one month");
-    require(tranche.original_issue_discount >= 0 && tranche.original_issue_discount < 1,
+    require(tranche.original_issue_discount >= zero && tranche.original_issue_discount < one,
             "an original issue discount must be from 0% to below 100%");
     require(tranche.term_months <= max_months && tranche.grace_months >= 0 && tranche.grace_months <= max_months,
             "a debt tranche's term and grace must be at most 600 months");
@@ -128,7 +130,7 @@ inline void require_projectable(const deal::Deal& deal) {
       const auto includes_vat = [](const deal::Price& price) { return price.vat == deal::VatBasis::included; };
       require((!includes_vat(take_or_pay->price) &&
                !(take_or_pay->re_lease.market_price && includes_vat(*take_or_pay->re_lease.market_price))) ||
-                  take_or_pay->vat_rate > 0,
+                  take_or_pay->vat_rate > zero,
               "a price including VAT needs the contract's VAT rate (vat_rate above 0%)");
       require(take_or_pay->re_lease.mode != deal::ReLease::Mode::on_demand ||
                   !take_or_pay->re_lease.utilisation.points.empty(),

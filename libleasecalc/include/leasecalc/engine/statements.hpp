@@ -41,6 +41,13 @@ void add_rows(std::vector<Num>& sums, const Ledger<Num>& l, std::span<const Line
       }
       for (std::size_t k = 0; k < block; ++k) sums[first + k] = partial[k];
     }
+    // The months after the last block, one at a time, its sum held in a register across the lines
+    // (line by line, each month's sum would be stored and loaded again for every line).
+    for (; first < sums.size(); ++first) {
+      double sum = sums[first];
+      for (const Line line : lines) sum += l(line, static_cast<int>(first));
+      sums[first] = sum;
+    }
   }
   for (const Line line : lines) {
     const std::span<const Num> row = l.row(line);

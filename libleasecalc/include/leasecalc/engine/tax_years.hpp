@@ -21,15 +21,15 @@ inline int calendar_month(deal::Date start, int m) { return (static_cast<int>(st
 
 inline std::vector<TaxYear> tax_years(deal::Date start, int horizon_months, int fiscal_year_start_month) {
   std::vector<TaxYear> years;
-  // Month m starts in the fiscal year's first month when m - offset is a multiple of 12 (the
-  // start's month is read once: each read is a calendar conversion).
+  years.reserve(static_cast<std::size_t>(std::max(horizon_months, 0)) / 12 + 2);  // one allocation, not one a doubling
+  // A fiscal year begins at month m when m - offset is a multiple of 12 (the start's month is read
+  // once: each read is a calendar conversion); the first after month 0 is at the offset, or 12.
   const int offset = (fiscal_year_start_month - static_cast<int>(start.month()) + 12) % 12;
   int first = 0;
-  for (int m = 1; m <= horizon_months; ++m) {
-    if (m == horizon_months || (m - offset) % 12 == 0) {
-      years.push_back({first, m});
-      first = m;
-    }
+  for (int next = offset == 0 ? 12 : offset; first < horizon_months; next += 12) {
+    const int end = std::min(next, horizon_months);
+    years.push_back({first, end});
+    first = end;
   }
   return years;
 }

@@ -150,10 +150,18 @@ inline std::vector<Date::ymd_type> month_starts(Date start, int months) {
   std::vector<Date::ymd_type> starts;
   starts.reserve(static_cast<std::size_t>(std::max(months, 0)) + 1);
   const bool to_month_end = is_end_of_month(first);  // the end-of-month rule
+  // The calendar month steps on one at a time: detail::add_months's result, without its division.
+  int year = first.year, month = first.month;
   for (int k = 0; k <= months; ++k) {
-    const auto [year, month, day] = detail::add_months(first, k, to_month_end, start);
+    if (year > last_supported_year) detail::months_out_of_range(start, k);
+    const int length = days_in_month(year, month);
+    const int day = to_month_end ? length : std::min(static_cast<int>(first.day), length);
     starts.emplace_back(static_cast<unsigned short>(year), static_cast<unsigned short>(month),
                         static_cast<unsigned short>(day));
+    if (++month > 12) {
+      month = 1;
+      ++year;
+    }
   }
   return starts;
 }

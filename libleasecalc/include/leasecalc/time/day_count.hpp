@@ -178,26 +178,48 @@ Num year_fraction(DayCount convention, Date start, Date end) {
   return detail::year_fraction<Num>(convention, start.year_month_day(), end.year_month_day());
 }
 
+namespace detail {
+
+// Whether `to` lies in the calendar month after `from`'s, as consecutive month starts do.
+inline bool in_next_month(const Date::ymd_type& from, const Date::ymd_type& to) {
+  return from.month == 12 ? to.month == 1 && to.year == from.year + 1 : to.month == from.month + 1 && to.year == from.year;
+}
+
+// The year fraction from one month start to the next: year_fraction's, with the day count of the
+// common cases read off the days of the month rather than worked out from day numbers (a calendar
+// conversion each): the actual days are the rest of the first month and the next one's day; on a
+// 30/360 basis a day before the 28th, the same in both months, is 30 days (no 31st, no end of
+// February to move).
+template <num::Numeric Num>
+Num month_year_fraction(DayCount convention, const Date::ymd_type& from, const Date::ymd_type& to) {
+  if (in_next_month(from, to)) {
+    switch (convention) {
+      case DayCount::act_360:
+      case DayCount::act_365_fixed: {
+        const std::int64_t days = days_in_month(from.year, from.month) - from.day + to.day;
+        return days_over_year<Num>(days, convention == DayCount::act_360 ? 360 : 365);
+      }
+      case DayCount::thirty_360_us:
+      case DayCount::thirty_e_360:
+        if (from.day == to.day && from.day < 28) return days_over_year<Num>(30, 360);
+        break;
+      case DayCount::act_act_isda: break;
+    }
+  }
+  return year_fraction<Num>(convention, from, to);
+}
+
+}  // namespace detail
+
 // The year fraction of each month between consecutive `starts` (time::month_starts: a deal's months,
 // whose interest accrues under the day count): what year_fraction gives for each, without a
-// calendar conversion.
+// calendar conversion in the common cases (detail::month_year_fraction).
 template <num::Numeric Num>
 std::vector<Num> monthly_year_fractions(DayCount convention, const std::vector<Date::ymd_type>& starts) {
   std::vector<Num> fractions;
   fractions.reserve(starts.empty() ? 0 : starts.size() - 1);
-  if (!starts.empty() && (convention == DayCount::act_360 || convention == DayCount::act_365_fixed)) {
-    // Each start's day number once, not again as the end of the month before.
-    const int year_length = convention == DayCount::act_360 ? 360 : 365;
-    std::int64_t day = detail::day_number(starts.front());
-    for (std::size_t k = 1; k < starts.size(); ++k) {
-      const std::int64_t next = detail::day_number(starts[k]);
-      fractions.push_back(detail::days_over_year<Num>(next - day, year_length));
-      day = next;
-    }
-    return fractions;
-  }
   for (std::size_t k = 1; k < starts.size(); ++k)
-    fractions.push_back(detail::year_fraction<Num>(convention, starts[k - 1], starts[k]));
+    fractions.push_back(detail::month_year_fraction<Num>(convention, starts[k - 1], starts[k]));
   return fractions;
 }
 

@@ -31,18 +31,22 @@ template <num::Numeric Num>
 void fund_and_distribute_equity(time::Frequency distributions, const IncomeTaxAssessed&, Ledger<Num>& ledger) {
   const int last = ledger.months() - 1;
   const int period = time::months_per_period(distributions);
-  const auto is_distribution_date = [&](int m) { return m % period == period - 1 || m == last; };
   const Months<Num> to_equity = monthly_sums_of_lines<in_free_cash_flow_to_equity>(ledger);
   Num cash(0);
+  // Distributions fall at each period's last month and the last month: the next period's end is
+  // stepped to, not found by a division every month.
+  int period_end = period - 1;
   for (int m = 0; m <= last; ++m) {
+    const bool ends_period = m == period_end;
+    if (ends_period) period_end += period;
     cash += at(to_equity, m);
     if (cash < 0) {
       ledger(Line::equity_contributed, m) = -cash;
       cash = 0;
     }
-    if (is_distribution_date(m) && cash > 0) {
+    if ((ends_period || m == last) && cash > 0) {
       Num running(0), kept_back(0);  // the deepest call of the months before the next date
-      for (int n = m + 1; n <= last && !is_distribution_date(n); ++n) {
+      for (int n = m + 1; n < std::min(period_end, last); ++n) {
         running += at(to_equity, n);
         kept_back = std::max(kept_back, -running);
       }

@@ -216,10 +216,9 @@ Num month_year_fraction(DayCount convention, const Date::ymd_type& from, const D
 // calendar conversion in the common cases (detail::month_year_fraction).
 template <num::Numeric Num>
 std::vector<Num> monthly_year_fractions(DayCount convention, const std::vector<Date::ymd_type>& starts) {
-  std::vector<Num> fractions;
-  fractions.reserve(starts.empty() ? 0 : starts.size() - 1);
-  for (std::size_t k = 1; k < starts.size(); ++k)
-    fractions.push_back(detail::month_year_fraction<Num>(convention, starts[k - 1], starts[k]));
+  std::vector<Num> fractions(starts.empty() ? 0 : starts.size() - 1);
+  for (std::size_t k = 0; k < fractions.size(); ++k)
+    fractions[k] = detail::month_year_fraction<Num>(convention, starts[k], starts[k + 1]);
   return fractions;
 }
 

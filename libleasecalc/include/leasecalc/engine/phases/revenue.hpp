@@ -87,9 +87,10 @@ struct CommittedTerms {
         ramp_months(segment.follow_on ? 0 : segment.take_or_pay->ramp_months),
         escalator(as<Num>(segment.take_or_pay->escalator.annual_rate)) {}
 
-  // Committed capacity billed in the k-th month of the segment (the ramp-up), in units.
+  // Committed capacity billed in the k-th month of the segment (the ramp-up), in units: a share of
+  // the servers during the ramp, all of them from its last month on (without a division a month).
   Num units(int k) const {
-    const Num ramp = ramp_months > 0 ? std::min(Num(1), Num(k + 1) / Num(ramp_months)) : Num(1);
+    const Num ramp = k + 1 < ramp_months ? Num(k + 1) / Num(ramp_months) : Num(1);
     return servers * ramp;
   }
 

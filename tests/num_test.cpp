@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 #include <random>
 #include <string>
@@ -120,6 +121,22 @@ TEST(Decimal, ToDoubleIsCorrectlyRoundedForShortDecimals) {
   for (const char* text : {"0.1", "0.608", "62663", "2600000", "2.6e9", "0.0045", "-1234.57", "0.13",
                            "1e-12", "9.99999999999999e20", "0.000001", "123456789.012345"})
     EXPECT_EQ(leasecalc::num::to_double(dec(text)), std::stod(text)) << text;
+}
+
+// Decimals of one to fifteen significant digits (every cent amount below 10^13), the first digit's
+// power of ten from -6 to 16 (rates to amounts): the double strtod reads from the same text, which
+// is correctly rounded.
+TEST(Decimal, ToDoubleIsStrtodsReadingOfTheSameText) {
+  std::mt19937_64 generator(5);
+  for (int i = 0; i < 20000; ++i) {
+    const int digits = 1 + static_cast<int>(generator() % 15);
+    std::string text = generator() % 2 ? "-" : "";
+    for (int d = 0; d < digits; ++d)
+      text += static_cast<char>('0' + (d == 0 ? 1 + generator() % 9 : generator() % 10));
+    const int first_digit_power = static_cast<int>(generator() % 23) - 6;
+    text += "e" + std::to_string(first_digit_power - (digits - 1));
+    ASSERT_EQ(leasecalc::num::to_double(dec(text.c_str())), std::strtod(text.c_str(), nullptr)) << text;
+  }
 }
 
 TEST(Decimal, ToDoubleOfLongValuesIsWithinAnUlpOfBoost) {

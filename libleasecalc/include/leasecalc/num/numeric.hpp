@@ -248,6 +248,17 @@ inline double to_double(const Decimal& value) {
   const std::uint32_t* limb = parts.limb;
   if (limb[0] == 0) return 0.0;  // zero: every limb is
   if (parts.limbs > detail::DecimalLimbs::most || parts.limbs < 5) return value.convert_to<double>();
+  // Up to eight significant digits (most model inputs: 0.13, 2600000, 62663) fill the first limb
+  // alone: the value is that limb times a power of ten, both exact in double, so one operation
+  // gives the correctly rounded result without the digits being counted and the zeros stripped.
+  bool first_limb_only = true;
+  for (int i = 1; i < parts.limbs; ++i) first_limb_only = first_limb_only && limb[i] == 0;
+  if (first_limb_only && parts.exponent >= -22 && parts.exponent <= 22) {
+    const double first = static_cast<double>(limb[0]);
+    const double magnitude = parts.exponent >= 0 ? first * detail::exact_powers_of_ten[parts.exponent]
+                                                 : first / detail::exact_powers_of_ten[-parts.exponent];
+    return parts.negative ? -magnitude : magnitude;
+  }
   constexpr unsigned long long power_of_ten[] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
                                                  10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
                                                  100000000000ULL, 1000000000000ULL, 10000000000000ULL,

@@ -336,7 +336,7 @@ TEST(DayCount, AdditiveConventionsSumOverMonthlyPeriods) {
   }
 }
 
-// A loan's months accrue by month_starts and monthly_year_fractions: each start is add_months's and
+// A loan's months start at month_starts and accrue by monthly_year_fractions: each start is add_months's and
 // each month's fraction is year_fraction's over that month, for a start on every day of 14 years
 // (month ends, 29 February, the 31st) and 30 months.
 TEST(DayCount, MonthlyYearFractionsAreEachMonthsYearFraction) {
@@ -346,14 +346,14 @@ TEST(DayCount, MonthlyYearFractionsAreEachMonthsYearFraction) {
     for (int k = 0; k <= 30; ++k)
       ASSERT_EQ(Date(starts[static_cast<std::size_t>(k)]), add_months(start, k, EndOfMonth::on)) << format_date(start);
     for (const DayCount convention : all_day_counts) {
-      const std::vector<double> fractions = monthly_year_fractions<double>(convention, starts);
+      const std::vector<double> fractions = monthly_year_fractions<double>(convention, start, 30);
       ASSERT_EQ(fractions.size(), 30u);
       for (int k = 0; k < 30; ++k)
         ASSERT_EQ(fractions[static_cast<std::size_t>(k)],
                   year_fraction(convention, add_months(start, k, EndOfMonth::on), add_months(start, k + 1, EndOfMonth::on)))
             << to_string(convention) << " from " << format_date(start) << ", month " << k;
       if (start.day() % 7 != 3) continue;  // exact fractions on a sample of the days
-      const std::vector<Decimal> exact = monthly_year_fractions<Decimal>(convention, month_starts(start, 14));
+      const std::vector<Decimal> exact = monthly_year_fractions<Decimal>(convention, start, 14);
       for (int k = 0; k < 14; ++k)
         ASSERT_EQ(exact[static_cast<std::size_t>(k)],
                   year_fraction<Decimal>(convention, add_months(start, k, EndOfMonth::on),
@@ -361,6 +361,7 @@ TEST(DayCount, MonthlyYearFractionsAreEachMonthsYearFraction) {
     }
   }
   EXPECT_THROW(month_starts(d("9999-01-31"), 12), std::out_of_range);
+  EXPECT_THROW(monthly_year_fractions<double>(DayCount::act_360, d("9999-01-31"), 12), std::out_of_range);
 }
 
 TEST(DayCount, ThirtyThreeSixtyWholeMonthsFromTheFirstAreThirtyDays) {

@@ -242,11 +242,11 @@ inline double scaled_to_double(const Decimal& value, int shift) {
 // (model inputs, cent amounts below 10^13), within an ulp otherwise. A longer one (a drawn or
 // scaled product, a quotient) gets Boost's own result, by its own roundings.
 inline double to_double(const Decimal& value) {
+  if (value.is_zero()) return 0.0;  // nil inputs are common (no escalator, no failures): no digits to read
   if (!boost::multiprecision::isfinite(value)) return value.convert_to<double>();
   detail::DecimalLimbs parts;
   Decimal(value).backend().serialize(parts, 0u);
   const std::uint32_t* limb = parts.limb;
-  if (limb[0] == 0) return 0.0;  // zero: every limb is
   if (parts.limbs > detail::DecimalLimbs::most || parts.limbs < 5) return value.convert_to<double>();
   // Up to eight significant digits (most model inputs: 0.13, 2600000, 62663) fill the first limb
   // alone: the value is that limb times a power of ten, both exact in double, so one operation

@@ -141,28 +141,55 @@ inline Date add_months(Date date, int months, EndOfMonth rule) {
   return Date(static_cast<unsigned short>(year), static_cast<unsigned short>(month), static_cast<unsigned short>(day));
 }
 
+namespace detail {
+
+// The first days of a deal's months from `start`, one at a time: `start` moved by k = 0, 1, ...
+// months under the end-of-month rule. The calendar month steps on one at a time (add_months's
+// result without its division) and the day comes out as plain integers, split once.
+class MonthStarts {
+ public:
+  explicit MonthStarts(Date start)
+      : start_((require_valid(start, "month_starts"), start)),
+        first_(start.year_month_day()),
+        to_month_end_(is_end_of_month(first_)),
+        year_(first_.year),
+        month_(first_.month) {}
+
+  // The next month's first day: `start` itself on the first call.
+  CalendarDay next() {
+    if (year_ > last_supported_year) months_out_of_range(start_, k_);
+    const int length = days_in_month(year_, month_);
+    const CalendarDay day{year_, month_, to_month_end_ ? length : std::min(static_cast<int>(first_.day), length)};
+    if (++month_ > 12) {
+      month_ = 1;
+      ++year_;
+    }
+    ++k_;
+    return day;
+  }
+
+ private:
+  Date start_;
+  Date::ymd_type first_;
+  bool to_month_end_;
+  int year_, month_, k_ = 0;
+};
+
+inline Date::ymd_type to_ymd(const CalendarDay& day) {
+  return {static_cast<unsigned short>(day.year), static_cast<unsigned short>(day.month),
+          static_cast<unsigned short>(day.day)};
+}
+
+}  // namespace detail
+
 // The first day of each month of a deal from `start`: `start` moved by k months under the
 // end-of-month rule, k = 0 to `months` (the last is where month `months` - 1 ends), split into year,
 // month and day from one calendar conversion.
 inline std::vector<Date::ymd_type> month_starts(Date start, int months) {
-  detail::require_valid(start, "month_starts");
-  const Date::ymd_type first = start.year_month_day();
+  detail::MonthStarts steps(start);
   std::vector<Date::ymd_type> starts;
   starts.reserve(static_cast<std::size_t>(std::max(months, 0)) + 1);
-  const bool to_month_end = is_end_of_month(first);  // the end-of-month rule
-  // The calendar month steps on one at a time: detail::add_months's result, without its division.
-  int year = first.year, month = first.month;
-  for (int k = 0; k <= months; ++k) {
-    if (year > last_supported_year) detail::months_out_of_range(start, k);
-    const int length = days_in_month(year, month);
-    const int day = to_month_end ? length : std::min(static_cast<int>(first.day), length);
-    starts.emplace_back(static_cast<unsigned short>(year), static_cast<unsigned short>(month),
-                        static_cast<unsigned short>(day));
-    if (++month > 12) {
-      month = 1;
-      ++year;
-    }
-  }
+  for (int k = 0; k <= months; ++k) starts.push_back(detail::to_ymd(steps.next()));
   return starts;
 }
 

@@ -13,6 +13,7 @@
 #include "leasecalc/time/date.hpp"
 #include "leasecalc/text/text.hpp"
 
+#include <algorithm>
 #include <array>
 #include <concepts>
 #include <cstdint>
@@ -181,7 +182,7 @@ Num year_fraction(DayCount convention, Date start, Date end) {
 namespace detail {
 
 // Whether `to` lies in the calendar month after `from`'s, as consecutive month starts do.
-inline bool in_next_month(const Date::ymd_type& from, const Date::ymd_type& to) {
+inline bool in_next_month(const CalendarDay& from, const CalendarDay& to) {
   return from.month == 12 ? to.month == 1 && to.year == from.year + 1 : to.month == from.month + 1 && to.year == from.year;
 }
 
@@ -191,7 +192,7 @@ inline bool in_next_month(const Date::ymd_type& from, const Date::ymd_type& to) 
 // 30/360 basis a day before the 28th, the same in both months, is 30 days (no 31st, no end of
 // February to move).
 template <num::Numeric Num>
-Num month_year_fraction(DayCount convention, const Date::ymd_type& from, const Date::ymd_type& to) {
+Num month_year_fraction(DayCount convention, const CalendarDay& from, const CalendarDay& to) {
   if (in_next_month(from, to)) {
     switch (convention) {
       case DayCount::act_360:
@@ -206,19 +207,32 @@ Num month_year_fraction(DayCount convention, const Date::ymd_type& from, const D
       case DayCount::act_act_isda: break;
     }
   }
-  return year_fraction<Num>(convention, from, to);
+  return year_fraction<Num>(convention, to_ymd(from), to_ymd(to));
 }
 
 }  // namespace detail
 
-// The year fraction of each month between consecutive `starts` (time::month_starts: a deal's months,
-// whose interest accrues under the day count): what year_fraction gives for each, without a
-// calendar conversion in the common cases (detail::month_year_fraction).
+// The year fraction of each of the `months` months from `start` (a deal's months, from one
+// time::month_starts to the next, whose interest accrues under the day count): what year_fraction
+// gives for each, the months stepped on without a calendar conversion in the common cases
+// (detail::month_year_fraction).
 template <num::Numeric Num>
-std::vector<Num> monthly_year_fractions(DayCount convention, const std::vector<Date::ymd_type>& starts) {
-  std::vector<Num> fractions(starts.empty() ? 0 : starts.size() - 1);
-  for (std::size_t k = 0; k < fractions.size(); ++k)
-    fractions[k] = detail::month_year_fraction<Num>(convention, starts[k], starts[k + 1]);
+std::vector<Num> monthly_year_fractions(DayCount convention, Date start, int months) {
+  detail::MonthStarts steps(start);
+  std::vector<Num> fractions(static_cast<std::size_t>(std::max(months, 0)));
+  detail::CalendarDay from = steps.next();
+  // On a 30/360 basis, months from a day before the 28th are 30 days each (the common case: a
+  // deal starting on the 1st), once the last month start is known to be in range.
+  if ((convention == DayCount::thirty_360_us || convention == DayCount::thirty_e_360) && from.day < 28) {
+    (void)detail::add_months(detail::to_ymd(from), months, false, start);
+    std::ranges::fill(fractions, detail::days_over_year<Num>(30, 360));
+    return fractions;
+  }
+  for (Num& fraction : fractions) {
+    const detail::CalendarDay to = steps.next();
+    fraction = detail::month_year_fraction<Num>(convention, from, to);
+    from = to;
+  }
   return fractions;
 }
 

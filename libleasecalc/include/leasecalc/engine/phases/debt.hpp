@@ -115,8 +115,10 @@ Accrual<Num> accrual(const deal::DebtTranche& tranche, deal::Date start, int mon
   const Num fixed_rate = as<Num>(tranche.annual_rate);
   const deal::InterestRateSwap* swap = tranche.floating && tranche.swap ? &*tranche.swap : nullptr;
   const Num swap_share = swap ? as<Num>(swap->share) : Num(0), swap_rate = swap ? as<Num>(swap->fixed_rate) : Num(0);
-  const std::vector<deal::Date::ymd_type> starts = time::month_starts(start, months);
-  Accrual<Num> a{zero_months<Num>(months), time::monthly_year_fractions<Num>(tranche.day_count, starts),
+  // A floating rate is looked up at each month's start; a fixed one needs only the fractions.
+  const std::vector<deal::Date::ymd_type> starts =
+      tranche.floating ? time::month_starts(start, months) : std::vector<deal::Date::ymd_type>{};
+  Accrual<Num> a{zero_months<Num>(months), time::monthly_year_fractions<Num>(tranche.day_count, start, months),
                  zero_months<Num>(months), {}};
   for (int m = 0; m < months; ++m) {
     at(a.rates, m) = fixed_rate;

@@ -7,6 +7,7 @@
 #include <concepts>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace leasecalc::engine {
@@ -23,35 +24,44 @@ Num sum_of_lines(const Ledger<Num>& l, int m) {
   return sum;
 }
 
+namespace detail {
+
+// The sums of months [first, first + Block) over `lines`, held in registers across the lines, so
+// that they are read and written once, not once a line.
+template <std::size_t Block>
+void add_block_of_rows(std::vector<double>& sums, const Ledger<double>& l, std::span<const Line> lines,
+                       std::size_t first) {
+  double partial[Block];
+  for (std::size_t k = 0; k < Block; ++k) partial[k] = sums[first + k];
+  for (const Line line : lines) {
+    const double* row = l.row(line).data() + first;
+    for (std::size_t k = 0; k < Block; ++k) partial[k] += row[k];
+  }
+  for (std::size_t k = 0; k < Block; ++k) sums[first + k] = partial[k];
+}
+
+}  // namespace detail
+
 // The sums over `lines` for every month at once, a line's row at a time: each month's sum adds the
 // lines in the same order as sum_of_lines, so each is the same number, bit for bit.
 template <num::Numeric Num>
 void add_rows(std::vector<Num>& sums, const Ledger<Num>& l, std::span<const Line> lines) {
-  std::size_t first = 0;
   if constexpr (std::same_as<Num, double>) {
-    // Eight months at a time held in registers across the lines, so that the sums are read and
-    // written once, not once a line (the ledger's rows are the only other traffic).
-    constexpr std::size_t block = 8;
-    for (; first + block <= sums.size(); first += block) {
-      double partial[block];
-      for (std::size_t k = 0; k < block; ++k) partial[k] = sums[first + k];
-      for (const Line line : lines) {
-        const double* row = l.row(line).data() + first;
-        for (std::size_t k = 0; k < block; ++k) partial[k] += row[k];
-      }
-      for (std::size_t k = 0; k < block; ++k) sums[first + k] = partial[k];
+    // Each month's sum is a chain of additions, one a line, each waiting on the last: sixteen
+    // months at a time keep the processor's adders busy; the months left go in blocks of eight,
+    // four, two and one.
+    std::size_t first = 0;
+    const std::size_t months = sums.size();
+    for (; first + 16 <= months; first += 16) detail::add_block_of_rows<16>(sums, l, lines, first);
+    if (first + 8 <= months) detail::add_block_of_rows<8>(sums, l, lines, std::exchange(first, first + 8));
+    if (first + 4 <= months) detail::add_block_of_rows<4>(sums, l, lines, std::exchange(first, first + 4));
+    if (first + 2 <= months) detail::add_block_of_rows<2>(sums, l, lines, std::exchange(first, first + 2));
+    if (first < months) detail::add_block_of_rows<1>(sums, l, lines, first);
+  } else {
+    for (const Line line : lines) {
+      const std::span<const Num> row = l.row(line);
+      for (std::size_t m = 0; m < sums.size(); ++m) sums[m] += row[m];
     }
-    // The months after the last block, one at a time, its sum held in a register across the lines
-    // (line by line, each month's sum would be stored and loaded again for every line).
-    for (; first < sums.size(); ++first) {
-      double sum = sums[first];
-      for (const Line line : lines) sum += l(line, static_cast<int>(first));
-      sums[first] = sum;
-    }
-  }
-  for (const Line line : lines) {
-    const std::span<const Num> row = l.row(line);
-    for (std::size_t m = first; m < sums.size(); ++m) sums[m] += row[m];
   }
 }
 

@@ -50,7 +50,8 @@ inline void require_projectable(const deal::Deal& deal) {
   // The loader's domain bounds (deal::limits), so that month and count arithmetic cannot wrap.
   using namespace deal::limits;
   require(deal.horizon_months <= max_months, "the horizon must be at most 600 months");
-  require(deal.start.year() >= first_year && deal.start.year() <= last_year,
+  const int start_year = deal.start.year();  // a calendar conversion
+  require(start_year >= first_year && start_year <= last_year,
           "the start must lie from 1900-01-01 to 2200-12-31");
   require(deal.cluster.servers >= 0, "the cluster cannot have a negative number of servers");
   require(deal.cluster.servers <= max_count, "the cluster can have at most 10,000,000 servers");

@@ -161,17 +161,25 @@ void bill_committed(const Segment& segment, int horizon, const deal::CreditClass
   const Num spread_per_invoice = booked(prepayment / Num((term + period - 1) / period));
   Num unapplied = prepayment;
 
+  // A month's fee as billed, its credit, VAT and loss: the month before's again when its fee before
+  // rounding is (a flat fee: no ramp, no escalation that year, no servers missing), worked out
+  // afresh only when the fee changes.
+  Num month_fee(0), fee(0), credit(0), earned(0), vat(0), lost(0), invoice(0);
   for (int k = 0; k < months; ++k) {
     const int m = first + k;
     // Servers missing in a Monte Carlo scenario (deal::Deal::billed_share) are not billed.
     const Num share = billed_share.empty() ? Num(1) : market_index_at<Num>(billed_share, m);
-    const Num fee = booked(billed_share.empty() ? terms.fee(k) : terms.fee(k) * share);
     const Num units = billed_share.empty() ? terms.units(k) : terms.units(k) * share;
-    const Num credit = booked_share(fee, credit_share);
-    const Num earned = fee - credit;
-    const Num vat = booked_share(earned, vat_rate);
-    const Num lost = booked_share(earned + vat, loss_share);
-    const Num invoice = earned + vat - lost;
+    const Num this_fee = billed_share.empty() ? terms.fee(k) : terms.fee(k) * share;
+    if (k == 0 || this_fee != month_fee || this_fee == 0) {  // (a nil fee may be -0, booked as such)
+      month_fee = this_fee;
+      fee = booked(this_fee);
+      credit = booked_share(fee, credit_share);
+      earned = fee - credit;
+      vat = booked_share(earned, vat_rate);
+      lost = booked_share(earned + vat, loss_share);
+      invoice = earned + vat - lost;
+    }
     ledger(Line::committed_revenue, m) += fee;
     ledger(Line::sla_credits, m) -= credit;
     ledger(Line::credit_losses, m) -= lost;

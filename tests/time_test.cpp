@@ -362,6 +362,7 @@ TEST(DayCount, MonthlyYearFractionsAreEachMonthsYearFraction) {
   }
   EXPECT_THROW(month_starts(d("9999-01-31"), 12), std::out_of_range);
   EXPECT_THROW(monthly_year_fractions<double>(DayCount::act_360, d("9999-01-31"), 12), std::out_of_range);
+  EXPECT_THROW(monthly_year_fractions<double>(DayCount::thirty_360_us, d("9999-01-01"), 12), std::out_of_range);
 }
 
 TEST(DayCount, ThirtyThreeSixtyWholeMonthsFromTheFirstAreThirtyDays) {

@@ -164,16 +164,17 @@ void bill_committed(const Segment& segment, int horizon, const deal::CreditClass
   // A month's fee as billed, its credit, VAT and loss: the month before's again when its fee before
   // rounding is (a flat fee: no ramp, no escalation that year, no servers missing), worked out
   // afresh only when the fee changes.
-  Num month_fee(0), fee(0), credit(0), earned(0), vat(0), lost(0), invoice(0);
+  Num last_fee_before_rounding(0), fee(0), credit(0), earned(0), vat(0), lost(0), invoice(0);
   for (int k = 0; k < months; ++k) {
     const int m = first + k;
     // Servers missing in a Monte Carlo scenario (deal::Deal::billed_share) are not billed.
     const Num share = billed_share.empty() ? Num(1) : market_index_at<Num>(billed_share, m);
     const Num units = billed_share.empty() ? terms.units(k) : terms.units(k) * share;
-    const Num this_fee = billed_share.empty() ? terms.fee(k) : terms.fee(k) * share;
-    if (k == 0 || this_fee != month_fee || this_fee == 0) {  // (a nil fee may be -0, booked as such)
-      month_fee = this_fee;
-      fee = booked(this_fee);
+    const Num fee_before_rounding = billed_share.empty() ? terms.fee(k) : terms.fee(k) * share;
+    // (A nil fee, the first month's included, is always worked out: it may be -0, booked as such.)
+    if (fee_before_rounding != last_fee_before_rounding || fee_before_rounding == 0) {
+      last_fee_before_rounding = fee_before_rounding;
+      fee = booked(fee_before_rounding);
       credit = booked_share(fee, credit_share);
       earned = fee - credit;
       vat = booked_share(earned, vat_rate);

@@ -25,7 +25,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -386,11 +385,7 @@ py::object montecarlo(const Model& model, const std::optional<long long>& runs, 
     report::MonteCarloReport result =
         report::make_monte_carlo_report(deal, uncertainty, model.uncertainty.has_value(), {threads, {}, {}, {}});
     result.warnings = model.loaded().warnings;
-    {
-      // Locating a warning reads the model's parsed text, which one thread at a time may do.
-      const std::lock_guard<std::mutex> lock(*model.base().copying);
-      for (const deal::Warning& capped : result.result.warnings) result.warnings.push_back(model.loaded().locate(capped));
-    }
+    for (const deal::Warning& capped : result.result.warnings) result.warnings.push_back(model.loaded().locate(capped));
     document = report_json(result);
     const auto& mc = result.result;
     for (std::size_t m = 0; m < std::size(solve::all_measures); ++m) {

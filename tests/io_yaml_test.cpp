@@ -3,9 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace {
 
@@ -345,6 +348,61 @@ TEST(YamlDocument, EmptyOrScalarOrSeveralDocumentsAreRejected) {
 TEST(YamlDocument, ValuesOutliveTheDocument) {
   io::Object cluster = io::Document::parse("cluster: {servers: 4}\n", "d.yaml").root().object("cluster");
   EXPECT_EQ(cluster.required_count("servers"), 4);
+}
+
+// An alias reads as the value of its anchor, wherever it stands; an alias inside the map or list
+// it names would make a loop, which is refused where it is written.
+TEST(YamlDocument, AliasesReadAsTheirAnchorsAndLoopsAreRefused) {
+  io::Object root = io::Document::parse("a: &shared {servers: 4}\nb: *shared\n", "d.yaml").root();
+  EXPECT_EQ(root.object("b").required_count("servers"), 4);
+  EXPECT_EQ(root.object("a").required_count("servers"), 4);
+  EXPECT_EQ(error_of([] { io::Document::parse("a: &loop [1, *loop]\n", "d.yaml"); }),
+            "d.yaml:1:14: invalid YAML: an alias to a map or list that holds it");
+  EXPECT_EQ(error_of([] { io::Document::parse("a: &loop {b: {c: *loop}}\n", "d.yaml"); }),
+            "d.yaml:1:18: invalid YAML: an alias to a map or list that holds it");
+}
+
+// An override copies only the values on its path: the document it came from reads as before, and
+// two overridden documents do not see each other's values.
+TEST(YamlDocument, OverridesLeaveTheirDocumentAsItIs) {
+  const io::Document base = io::Document::parse("cluster: {servers: 4, sku: h100}\nlist: [1, {n: 2}]\n", "d.yaml");
+  const io::FieldOverride servers{"cluster.servers", "8"}, item{"list[1].n", "5"}, added{"cluster.rack", "r1"};
+  const io::Document eight = base.with_overrides({&servers, 1});
+  const std::vector<io::FieldOverride> both = {item, added};
+  const io::Document other = base.with_overrides(both);
+  EXPECT_EQ(eight.root().object("cluster").required_count("servers"), 8);
+  EXPECT_EQ(other.root().object("cluster").required_count("servers"), 4);
+  EXPECT_EQ(other.root().object("cluster").required_string("rack"), "r1");
+  EXPECT_FALSE(eight.root().object("cluster").has("rack"));
+  EXPECT_EQ(other.root().list("list")[1].as_object().required_count("n"), 5);
+  EXPECT_EQ(eight.root().list("list")[1].as_object().required_count("n"), 2);
+  io::Object cluster = base.root().object("cluster");
+  EXPECT_EQ(cluster.required_count("servers"), 4);
+  EXPECT_FALSE(cluster.has("rack"));
+  // The value not overridden keeps its place in the file; the overridden one has none.
+  EXPECT_EQ(eight.root().object("cluster").field("sku").line(), 1);
+  EXPECT_EQ(eight.root().object("cluster").field("servers").line(), 0);
+  EXPECT_FALSE(base.without("cluster").root().has("cluster"));
+  EXPECT_TRUE(base.root().has("cluster"));
+}
+
+// Documents are read by many threads at once (a pricing service's base models): each thread
+// overrides and reads the one document, and every thread reads its own values.
+TEST(YamlDocument, ManyThreadsReadOneDocument) {
+  const io::Document base = io::Document::parse("cluster: {servers: 4, sku: h100}\nlist: [1, 2, 3]\n", "d.yaml");
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong = 0;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 500; ++i) {
+        const io::FieldOverride servers{"cluster.servers", std::to_string(t * 1000 + i + 1)};
+        io::Object root = base.with_overrides({&servers, 1}).root();
+        if (root.object("cluster").required_count("servers") != t * 1000 + i + 1 || root.list("list").size() != 3) ++wrong;
+      }
+    });
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(base.root().object("cluster").required_count("servers"), 4);
 }
 
 class YamlFile : public ::testing::Test {

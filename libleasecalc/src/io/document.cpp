@@ -1,4 +1,5 @@
-// The validating YAML reader: yaml-cpp nodes wrapped with their file, position and field path.
+// The validating YAML reader: the document as a tree of its own (read from yaml-cpp's parser events),
+// each value wrapped with its file, position and field path.
 #include "leasecalc/io/document.hpp"
 #include "leasecalc/io/model_comments.hpp"
 
@@ -6,12 +7,13 @@
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <deque>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -23,23 +25,52 @@ namespace leasecalc::io {
 
 using num::Decimal;
 
+// One value of the document. The tree is never changed once built, so any number of threads may
+// read one document at once; an override copies only the values on its path (Document::with_overrides).
+struct Node {
+  enum class Kind : unsigned char { null, scalar, list, map };
+  Kind kind = Kind::null;
+  int line = 0, column = 0;  // from 1; 0 for a value with no place in the text (an override)
+  std::string scalar;
+  std::vector<const Node*> items;                            // a list's
+  std::vector<std::pair<const Node*, const Node*>> entries;  // a map's keys and values, in file order
+
+  bool is_null() const { return kind == Kind::null; }
+  bool is_scalar() const { return kind == Kind::scalar; }
+  bool is_list() const { return kind == Kind::list; }
+  bool is_map() const { return kind == Kind::map; }
+};
+
+// The nodes of one document, and the trees whose nodes it shares (the document it was copied from,
+// an override's value).
+struct Tree {
+  std::deque<Node> nodes;
+  std::vector<std::shared_ptr<const Tree>> shared;
+  const Node* root = nullptr;
+
+  Node& add(Node node) { return nodes.emplace_back(std::move(node)); }
+};
+
 struct SourceNode {
-  YAML::Node node;
+  const Node* node;
+  std::shared_ptr<const Tree> tree;  // keeps `node` alive
   SourcePosition position;
   std::string path;
 };
 
-// A map's entries as Field::as_object lists them; every key is a scalar, and `name` views its text,
-// which the key node kept beside it owns.
+// A map's entries as Field::as_object lists them; every key is a scalar, and `name` views its text.
 struct MapEntries {
   struct Entry {
     std::string_view name;
-    YAML::Node key, value;
+    const Node* key;
+    const Node* value;
   };
   std::vector<Entry> items;
 };
 
 namespace {
+
+SourcePosition position_of(const Node& node, const std::string& file) { return SourcePosition{file, node.line, node.column}; }
 
 SourcePosition position_of(const YAML::Mark& mark, const std::string& file) {
   if (mark.is_null() || mark.line < 0) return SourcePosition{file, 0, 0};
@@ -51,29 +82,114 @@ std::string child_path(const std::string& parent, std::string_view key) {
 }
 
 // A map entry's value. An empty value (`key:` with nothing after it) has no position of its own
-// (yaml-cpp reports the start of the next line), so it is placed at its key.
-std::shared_ptr<const SourceNode> entry_node(const SourceNode& map, const YAML::Node& key, const YAML::Node& value) {
-  const YAML::Mark mark = value.IsNull() ? key.Mark() : value.Mark();
-  return std::make_shared<const SourceNode>(
-      SourceNode{value, position_of(mark, map.position.file), child_path(map.path, key.Scalar())});
+// (the parser reports the start of the next line), so it is placed at its key.
+std::shared_ptr<const SourceNode> entry_node(const SourceNode& map, const Node& key, const Node& value) {
+  return std::make_shared<const SourceNode>(SourceNode{&value, map.tree, position_of(value.is_null() ? key : value, map.position.file),
+                                                       child_path(map.path, key.scalar)});
+}
+
+// Builds a tree from the parser's events, as yaml-cpp's own loader does: a map's entries and a
+// list's items in file order, repeated keys kept (Field::as_object refuses them), an alias sharing
+// the node of its anchor.
+class TreeBuilder : public YAML::EventHandler {
+ public:
+  explicit TreeBuilder(Tree& tree) : tree_(tree) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { place(&start(Node::Kind::null, mark, anchor)); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    const Node* node = anchor < anchors_.size() ? anchors_[anchor] : nullptr;
+    if (!node) throw YAML::ParserException(mark, "an alias to an unknown anchor");
+    // A map or list holding an alias to itself would be a loop, which no model needs.
+    if (std::ranges::find(open_, node, &Open::node) != open_.end())
+      throw YAML::ParserException(mark, "an alias to a map or list that holds it");
+    place(node);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string& value) override {
+    Node& node = start(Node::Kind::scalar, mark, anchor);
+    node.scalar = value;
+    place(&node);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open_.push_back({&start(Node::Kind::list, mark, anchor)});
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open_.push_back({&start(Node::Kind::map, mark, anchor)});
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Open {
+    Node* node;
+    const Node* key = nullptr;  // a map's key whose value comes next
+  };
+
+  Node& start(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
+    const SourcePosition position = position_of(mark, {});
+    Node& node = tree_.add(Node{kind, position.line, position.column, {}, {}, {}});
+    if (anchor) {
+      if (anchors_.size() <= anchor) anchors_.resize(anchor + 1, nullptr);
+      anchors_[anchor] = &node;
+    }
+    return node;
+  }
+  void close() {
+    const Node* node = open_.back().node;
+    open_.pop_back();
+    place(node);
+  }
+  // A finished node goes into the map or list open around it, or is the root.
+  void place(const Node* node) {
+    if (open_.empty()) {
+      tree_.root = node;
+      return;
+    }
+    Open& parent = open_.back();
+    if (parent.node->is_list()) {
+      parent.node->items.push_back(node);
+    } else if (!parent.key) {
+      parent.key = node;
+    } else {
+      parent.node->entries.emplace_back(parent.key, node);
+      parent.key = nullptr;
+    }
+  }
+
+  Tree& tree_;
+  std::vector<Open> open_;
+  std::vector<const Node*> anchors_;
+};
+
+// The first document of `text` as a tree (an empty text: a null root with no position). Parser
+// errors are yaml-cpp's exceptions.
+std::shared_ptr<const Tree> build_tree(const std::string& text) {
+  auto tree = std::make_shared<Tree>();
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  TreeBuilder builder(*tree);
+  parser.HandleNextDocument(builder);
+  if (!tree->root) tree->root = &tree->add(Node{});
+  return tree;
 }
 
 using wording::excerpt;
 
 // The offending value as the message shows it: quoted text, or what kind of thing it is.
-std::string describe_value(const YAML::Node& node) {
-  if (node.IsScalar()) return "\"" + excerpt(node.Scalar()) + "\"";
-  if (node.IsMap()) return "a map";
-  if (node.IsSequence()) return "a list";
+std::string describe_value(const Node& node) {
+  if (node.is_scalar()) return "\"" + excerpt(node.scalar) + "\"";
+  if (node.is_map()) return "a map";
+  if (node.is_list()) return "a list";
   return "an empty value";
 }
 
-std::string value_text(const YAML::Node& node) { return node.IsScalar() ? excerpt(node.Scalar()) : describe_value(node); }
+std::string value_text(const Node& node) { return node.is_scalar() ? excerpt(node.scalar) : describe_value(node); }
 
 InputError expected_error(const SourceNode& source, const std::string& expected, const std::string& note = {}) {
-  std::string detail = "expected " + expected + ", got " + describe_value(source.node);
+  std::string detail = "expected " + expected + ", got " + describe_value(*source.node);
   if (!note.empty()) detail += " (" + note + ")";
-  return InputError(source.position, source.path, std::move(detail), expected, value_text(source.node));
+  return InputError(source.position, source.path, std::move(detail), expected, value_text(*source.node));
 }
 
 // "a percentage from 0% to 100%": what a getter accepts, for range and missing-key messages.
@@ -134,9 +250,9 @@ void check_at_most(const SourceNode& source, int value, int bound, const wording
 // Parses a scalar with one of the unit parsers, re-raising its complaint at the value's position.
 template <class Parse>
 auto parse_scalar(const SourceNode& source, const wording::Kind& kind, Parse parse) {
-  if (!source.node.IsScalar()) throw expected_error(source, kind.with_examples());
+  if (!source.node->is_scalar()) throw expected_error(source, kind.with_examples());
   try {
-    return parse(source.node.Scalar());
+    return parse(source.node->scalar);
   } catch (const ParseError& error) {
     throw InputError(source.position, source.path, error.what(), error.expected(), error.text());
   }
@@ -150,15 +266,15 @@ Field::Field(std::shared_ptr<const SourceNode> node) : node_(std::move(node)) {}
 
 const SourcePosition& Field::position() const { return node_->position; }
 const std::string& Field::path() const { return node_->path; }
-bool Field::is_scalar() const { return node_->node.IsScalar(); }
-bool Field::is_object() const { return node_->node.IsMap(); }
-bool Field::is_list() const { return node_->node.IsSequence(); }
+bool Field::is_scalar() const { return node_->node->is_scalar(); }
+bool Field::is_object() const { return node_->node->is_map(); }
+bool Field::is_list() const { return node_->node->is_list(); }
 
 std::string Field::as_string() const {
   const SourceNode& source = *node_;
-  if (!source.node.IsScalar() || source.node.Scalar().empty())
+  if (!source.node->is_scalar() || source.node->scalar.empty())
     throw expected_error(source, std::string(wording::text.noun));
-  return source.node.Scalar();
+  return source.node->scalar;
 }
 
 bool Field::as_bool() const { return parse_scalar(*node_, wording::boolean, parse_bool); }
@@ -253,20 +369,20 @@ boost::gregorian::date Field::as_date() const {
 
 Object Field::as_object() const {
   const SourceNode& source = *node_;
-  if (!source.node.IsMap()) throw expected_error(source, std::string(wording::object.noun));
-  // yaml-cpp keeps every entry of a map but looks keys up by their first occurrence: a repeated
+  if (!source.node->is_map()) throw expected_error(source, std::string(wording::object.noun));
+  // The tree keeps every entry of a map, but a key is looked up by its first occurrence: a repeated
   // key would silently lose its second value, so it is an error here. A scan over the few keys of
   // a model's maps; a hash map past those, so that a file of 100,000 keys is checked in linear time.
   auto entries = std::make_shared<MapEntries>();
-  entries->items.reserve(source.node.size());
+  entries->items.reserve(source.node->entries.size());
   std::unordered_map<std::string_view, std::size_t> seen;
   constexpr std::size_t scanned = 32;
-  for (const auto& entry : source.node) {
-    if (!entry.first.IsScalar()) {
-      const SourceNode key{entry.first, position_of(entry.first.Mark(), source.position.file), source.path};
+  for (const auto& [key_node, value_node] : source.node->entries) {
+    if (!key_node->is_scalar()) {
+      const SourceNode key{key_node, source.tree, position_of(*key_node, source.position.file), source.path};
       throw expected_error(key, "a key name");
     }
-    const std::string& key = entry.first.Scalar();
+    const std::string& key = key_node->scalar;
     const std::size_t index = entries->items.size();
     std::optional<std::size_t> first;
     if (index < scanned) {
@@ -278,13 +394,13 @@ Object Field::as_object() const {
       if (const auto found = seen.find(key); found != seen.end()) first = found->second;
     }
     if (first) {
-      const SourcePosition first_position = position_of(entries->items[*first].key.Mark(), source.position.file);
-      throw InputError(position_of(entry.first.Mark(), source.position.file), child_path(source.path, key),
+      const SourcePosition first_position = position_of(*entries->items[*first].key, source.position.file);
+      throw InputError(position_of(*key_node, source.position.file), child_path(source.path, key),
                        "duplicate key \"" + key + "\" (first given at line " + std::to_string(first_position.line) +
                            ", column " + std::to_string(first_position.column) + ")",
                        "a key given once", key);
     }
-    entries->items.push_back({key, entry.first, entry.second});
+    entries->items.push_back({key, key_node, value_node});
     if (index >= scanned) seen.emplace(entries->items.back().name, index);
   }
   return Object(*this, std::move(entries));
@@ -303,16 +419,15 @@ Object Field::as_object(Keys keys) const {
 
 List Field::as_list() const {
   const SourceNode& source = *node_;
-  if (!source.node.IsSequence()) throw expected_error(source, std::string(wording::list.noun));
+  if (!source.node->is_list()) throw expected_error(source, std::string(wording::list.noun));
   std::vector<Field> items;
-  items.reserve(source.node.size());
+  items.reserve(source.node->items.size());
   std::size_t index = 0;
-  for (const YAML::Node& item : source.node) {
+  for (const Node* item : source.node->items) {
     // An empty item ("- " alone) has no position of its own: it takes the list's.
-    const SourcePosition position =
-        item.IsNull() ? source.position : position_of(item.Mark(), source.position.file);
+    const SourcePosition position = item->is_null() ? source.position : position_of(*item, source.position.file);
     items.push_back(Field(std::make_shared<const SourceNode>(
-        SourceNode{item, position, source.path + "[" + std::to_string(index) + "]"})));
+        SourceNode{item, source.tree, position, source.path + "[" + std::to_string(index) + "]"})));
     ++index;
   }
   return List(*this, std::move(items));
@@ -334,8 +449,8 @@ std::size_t Field::choose(const std::vector<std::string_view>& names) const {
   std::vector<std::string> candidates(names.begin(), names.end());
   const std::string expected = "one of " + text::join_alternatives(candidates);
   const SourceNode& source = *node_;
-  if (!source.node.IsScalar()) throw expected_error(source, expected);
-  const std::string& text = source.node.Scalar();
+  if (!source.node->is_scalar()) throw expected_error(source, expected);
+  const std::string& text = source.node->scalar;
   for (std::size_t index = 0; index < names.size(); ++index)
     if (names[index] == text) return index;
   const std::optional<std::string> suggestion = text::closest_match(text, candidates);
@@ -343,7 +458,7 @@ std::size_t Field::choose(const std::vector<std::string_view>& names) const {
 }
 
 void Field::fail(std::string_view detail) const {
-  throw InputError(node_->position, node_->path, std::string(detail), {}, value_text(node_->node));
+  throw InputError(node_->position, node_->path, std::string(detail), {}, value_text(*node_->node));
 }
 
 void Field::fail_expected(std::string_view expected) const { throw expected_error(*node_, std::string(expected)); }
@@ -364,7 +479,7 @@ void Object::ignore(std::string_view key) { accept(key); }
 std::optional<Field> Object::optional_field(std::string_view key) {
   accept(key);
   for (const auto& entry : entries_->items)
-    if (entry.name == key) return Field(entry_node(*self_.node_, entry.key, entry.value));
+    if (entry.name == key) return Field(entry_node(*self_.node_, *entry.key, *entry.value));
   return std::nullopt;
 }
 
@@ -546,7 +661,7 @@ std::vector<std::pair<std::string, Field>> Object::entries() {
   std::vector<std::pair<std::string, Field>> entries;
   for (const auto& entry : entries_->items) {
     accept(entry.name);
-    entries.emplace_back(std::string(entry.name), Field(entry_node(*self_.node_, entry.key, entry.value)));
+    entries.emplace_back(std::string(entry.name), Field(entry_node(*self_.node_, *entry.key, *entry.value)));
   }
   return entries;
 }
@@ -567,7 +682,7 @@ void Object::finish() const {
     std::string accepted;
     for (const std::string& name : accepted_keys_) accepted += (accepted.empty() ? "" : ", ") + name;
     detail += accepted.empty() ? "; no keys are accepted here" : "; accepted keys: " + accepted;
-    throw InputError(position_of(entry.key.Mark(), source.position.file), child_path(source.path, key),
+    throw InputError(position_of(*entry.key, source.position.file), child_path(source.path, key),
                      std::move(detail), "one of the keys " + accepted, key);
   }
 }
@@ -649,11 +764,11 @@ void require_one_document(const std::string& text, const std::string& file_name)
 
 Document Document::parse(std::string_view text, std::string file_name) {
   const std::string normalised = with_line_feeds(text);
-  YAML::Node root;
+  std::shared_ptr<const Tree> tree;
   try {
     // The walk first: it refuses deep nesting before the tree is built.
     require_one_document(normalised, file_name);
-    root = YAML::Load(normalised);
+    tree = build_tree(normalised);
   } catch (const YAML::DeepRecursion& error) {
     // The parser's guard against a stack overflow; its own wording ("bad file") says nothing.
     throw InputError(position_of(error.mark, file_name), {},
@@ -662,8 +777,9 @@ Document Document::parse(std::string_view text, std::string file_name) {
   } catch (const YAML::Exception& error) {
     throw InputError(position_of(error.mark, file_name), {}, "invalid YAML: " + error.msg);
   }
-  SourcePosition position = position_of(root.Mark(), file_name);
-  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(position), {}})),
+  SourcePosition position = position_of(*tree->root, file_name);
+  const Node* root = tree->root;
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(tree), std::move(position), {}})),
                   std::make_shared<const std::string>(normalised));
 }
 
@@ -703,67 +819,82 @@ Document Document::load_file(const std::filesystem::path& file) {
 }
 
 SourcePosition Document::locate(std::string_view path) const {
-  YAML::Node node = root_.node_->node;
+  const Node* node = root_.node_->node;
   SourcePosition position = root_.position();
   std::size_t at = 0;
   while (at < path.size()) {
     if (path[at] == '[') {  // a list index: "[3]"
       const std::size_t close = path.find(']', at);
-      if (close == std::string_view::npos || !node.IsSequence()) break;
+      if (close == std::string_view::npos || !node->is_list()) break;
       std::size_t index = 0;
       for (std::size_t i = at + 1; i < close; ++i) index = index * 10 + static_cast<std::size_t>(path[i] - '0');
-      if (index >= node.size()) break;
-      auto item = node.begin();
-      std::advance(item, static_cast<std::ptrdiff_t>(index));
-      node.reset(*item);  // rebinds; `=` would overwrite the node in the document
-      if (!node.IsNull()) position = position_of(node.Mark(), position.file);
+      if (index >= node->items.size()) break;
+      node = node->items[index];
+      if (!node->is_null()) position = position_of(*node, position.file);
       at = close + 1;
       continue;
     }
     if (path[at] == '.') ++at;
     const std::size_t end = std::min(path.find_first_of(".[", at), path.size());
     const std::string_view key = path.substr(at, end - at);
-    if (!node.IsMap()) break;
-    bool found = false;
-    for (const auto& entry : node) {
-      if (!entry.first.IsScalar() || entry.first.Scalar() != key) continue;
-      position = position_of(entry.second.IsNull() ? entry.first.Mark() : entry.second.Mark(), position.file);
-      node.reset(entry.second);
-      found = true;
-      break;
-    }
-    if (!found) break;
+    if (!node->is_map()) break;
+    const auto entry = std::ranges::find_if(node->entries, [&](const auto& entry) { return entry.first->is_scalar() && entry.first->scalar == key; });
+    if (entry == node->entries.end()) break;
+    position = position_of(entry->second->is_null() ? *entry->first : *entry->second, position.file);
+    node = entry->second;
     at = end;
   }
   return position;
 }
 
+namespace {
+
+// The index of the entry of `map` under the scalar key `key`, if there is one.
+std::optional<std::size_t> entry_index(const Node& map, std::string_view key) {
+  for (std::size_t i = 0; i < map.entries.size(); ++i)
+    if (map.entries[i].first->is_scalar() && map.entries[i].first->scalar == key) return i;
+  return std::nullopt;
+}
+
+}  // namespace
+
+// A changed document shares every node of this one that is not on the path of a change: the
+// nodes on the path are copied into a tree of its own, which keeps this one's alive.
 Document Document::without(std::string_view key) const {
-  YAML::Node root = YAML::Clone(root_.node_->node);
-  if (root.IsMap()) root.remove(std::string(key));
-  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, root_.position(), {}})), text_);
+  auto tree = std::make_shared<Tree>();
+  tree->shared.push_back(root_.node_->tree);
+  Node& root = tree->add(*root_.node_->node);
+  if (root.is_map())
+    if (const auto index = entry_index(root, key)) root.entries.erase(root.entries.begin() + static_cast<std::ptrdiff_t>(*index));
+  tree->root = &root;
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{&root, std::move(tree), root_.position(), {}})), text_);
 }
 
 Document Document::with_overrides(std::span<const FieldOverride> overrides) const {
   const std::string& file = root_.file();
-  YAML::Node root = YAML::Clone(root_.node_->node);
+  auto tree = std::make_shared<Tree>();
+  tree->shared.push_back(root_.node_->tree);
+  Node* root = &tree->add(*root_.node_->node);
+  tree->root = root;
   for (const FieldOverride& override : overrides) {
     const auto refuse = [&](const std::string& why) {
       throw InputError(SourcePosition{file}, override.path, why, "the path of a field of the model", override.path);
     };
     if (override.path.empty()) refuse("an override needs the path of a field, such as contracts[0].take_or_pay.price");
-    YAML::Node value;
-    if (override.structured) {
+    const Node* value = nullptr;
+    if (override.structured) {  // its positions are those within the value's own text
       try {
-        value = YAML::Load(override.value);
+        tree->shared.push_back(build_tree(override.value));
       } catch (const YAML::Exception& error) {
         refuse("invalid value: " + error.msg);
       }
+      value = tree->shared.back()->root;
     } else {
-      value = YAML::Node(override.value);
+      value = &tree->add(Node{Node::Kind::scalar, 0, 0, override.value, {}, {}});
     }
-    // Walks "a.b[2].c" one step at a time; the last step assigns.
-    YAML::Node node = root;
+    // Walks "a.b[2].c" one step at a time, copying each map or list it passes through; the last
+    // step puts the value in place.
+    Node* node = root;
     const std::string_view path = override.path;
     std::size_t at = 0;
     while (true) {
@@ -791,33 +922,38 @@ Document Document::with_overrides(std::span<const FieldOverride> overrides) cons
       }
       const bool last = at == path.size();
       if (!last && path[at] == '.' && ++at == path.size()) refuse("expected a key after the last dot of the path");
-      YAML::Node next;
+      const Node** slot = nullptr;  // where the next node of the path sits in this one
       if (index) {
-        if (!node.IsSequence())
-          refuse("no list item [" + std::to_string(*index) + "]: " + place + " is not a list");
-        if (*index >= node.size())
-          refuse("no list item [" + std::to_string(*index) + "]: " + place + " has " + std::to_string(node.size()) +
-                 " item" + (node.size() == 1 ? "" : "s"));
-        if (last) {
-          node[*index] = value;
-          break;
-        }
-        next.reset(node[*index]);
+        if (!node->is_list()) refuse("no list item [" + std::to_string(*index) + "]: " + place + " is not a list");
+        const std::size_t size = node->items.size();
+        if (*index >= size)
+          refuse("no list item [" + std::to_string(*index) + "]: " + place + " has " + std::to_string(size) + " item" +
+                 (size == 1 ? "" : "s"));
+        slot = &node->items[*index];
       } else {
-        if (!node.IsMap()) refuse("no key '" + key + "': " + place + " is not a map");
-        if (last) {
-          node[key] = value;
+        if (!node->is_map()) refuse("no key '" + key + "': " + place + " is not a map");
+        const std::optional<std::size_t> entry = entry_index(*node, key);
+        if (!entry) {
+          if (!last) refuse("the model has no " + std::string(path.substr(0, at - 1)) + " to change a field of");
+          // A missing last key is added, so that an optional field can be set.
+          node->entries.emplace_back(&tree->add(Node{Node::Kind::scalar, 0, 0, key, {}, {}}), value);
           break;
         }
-        next.reset(node[key]);
-        if (!next.IsDefined() || next.IsNull())
+        slot = &node->entries[*entry].second;
+        if (!last && (*slot)->is_null())
           refuse("the model has no " + std::string(path.substr(0, at - 1)) + " to change a field of");
       }
-      node.reset(next);  // rebinds; `=` would overwrite the node in the document
+      if (last) {
+        *slot = value;
+        break;
+      }
+      Node* copy = &tree->add(**slot);
+      *slot = copy;
+      node = copy;
     }
   }
   // The text stays: the values not overridden keep their lines, and so their comments.
-  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, root_.position(), {}})), text_);
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(tree), root_.position(), {}})), text_);
 }
 
 namespace {
@@ -835,25 +971,26 @@ class FieldLister {
     }
   }
 
-  void walk(const YAML::Node& node, const std::string& path) {
-    if (node.IsMap()) {
-      for (const auto& entry : node) {
-        if (!entry.first.IsScalar()) continue;
-        add(entry.second, child_path(path, entry.first.Scalar()), entry.first.Mark());
+  void walk(const Node& node, const std::string& path) {
+    if (node.is_map()) {
+      for (const auto& [key, value] : node.entries) {
+        if (!key->is_scalar()) continue;
+        add(*value, child_path(path, key->scalar), *key);
       }
-    } else if (node.IsSequence()) {
+    } else if (node.is_list()) {
       std::size_t index = 0;
-      for (const auto& item : node) add(item, path + "[" + std::to_string(index++) + "]", item.Mark());
+      for (const Node* item : node.items) add(*item, path + "[" + std::to_string(index++) + "]", *item);
     }
   }
 
   std::vector<WrittenField> fields;
 
  private:
-  void add(const YAML::Node& node, std::string path, const YAML::Mark& mark) {
+  // `placed`: the node whose position the field takes (a map entry's key).
+  void add(const Node& node, std::string path, const Node& placed) {
     const auto comment = comments_.find(path);
-    WrittenField field{path, node.IsScalar() ? node.Scalar() : std::string(), node.IsScalar(),
-                       position_of(mark, file_), comment == comments_.end() ? std::string() : comment->second};
+    WrittenField field{path, node.is_scalar() ? node.scalar : std::string(), node.is_scalar(),
+                       position_of(placed, file_), comment == comments_.end() ? std::string() : comment->second};
     fields.push_back(std::move(field));
     walk(node, path);
   }
@@ -866,12 +1003,12 @@ class FieldLister {
 
 std::vector<WrittenField> Document::written_fields() const {
   FieldLister lister(text_.get(), root_.file());
-  lister.walk(root_.node_->node, {});
+  lister.walk(*root_.node_->node, {});
   return std::move(lister.fields);
 }
 
 Object Document::root() const {
-  if (root_.node_->node.IsNull())
+  if (root_.node_->node->is_null())
     throw InputError(root_.position(), {}, "expected a map of keys, got an empty document", "a map of keys", {});
   return root_.as_object();
 }

@@ -521,12 +521,7 @@ io::LoadedDeal deal_with_overrides(const BaseModel& model, std::span<const io::F
   const bool unchanged = std::ranges::none_of(overrides, in_uncertainty);
   const io::Document& base =
       unchanged && kept == SourceKept::deal_sections && model.deal_sections ? *model.deal_sections : model.document;
-  std::optional<io::Document> copy;
-  {
-    const std::lock_guard<std::mutex> lock(*model.copying);
-    copy = base.with_overrides(overrides);
-  }
-  return io::read_deal_with_warnings(std::move(*copy), model.catalogue,
+  return io::read_deal_with_warnings(base.with_overrides(overrides), model.catalogue,
                                      unchanged ? io::UncertaintyCheck::already_checked : io::UncertaintyCheck::check);
 }
 

@@ -312,7 +312,8 @@ struct WrittenField {
   std::string comment;
 };
 
-// A parsed model file. Cheap to copy; values read from it stay valid on their own.
+// A parsed model file. Cheap to copy; values read from it stay valid on their own. A document is
+// never changed once parsed, so any number of threads may read one at once.
 class Document {
  public:
   // A file that is missing, unreadable, not valid YAML or holding more than one document is an
@@ -321,14 +322,13 @@ class Document {
   // `file_name` is used in error messages only.
   static Document parse(std::string_view text, std::string file_name);
 
-  // A deep copy with each override applied in turn: the key or list item at its path takes the
+  // This document with each override applied in turn: the key or list item at its path takes the
   // value (a missing last key of a map is added, so an optional field can be set). A path that
   // leads nowhere is an InputError naming it. Overridden values have no line of their own: their
-  // errors name the file and the field path. The copy shares nothing with this document, but the
-  // copying reads it, and the YAML library's reads are not safe from several threads at once:
-  // callers sharing one document between threads copy it under a lock.
+  // errors name the file and the field path. Only the maps and lists on an override's path are
+  // copied; the rest is shared with this document, which stays as it is.
   Document with_overrides(std::span<const FieldOverride> overrides) const;
-  // A deep copy without the top-level `key` (and its value), if there is one.
+  // This document without the top-level `key` (and its value), if there is one.
   Document without(std::string_view key) const;
 
   // The top-level map; an empty document or a scalar at the top is an InputError.

@@ -15,7 +15,6 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -46,14 +45,12 @@ struct Limits {
 struct BaseModel {
   std::string name;  // the file name without its extension: "guosen-2025-standard-10k"
   std::filesystem::path file;
-  io::Document document;  // copied (under the lock below) for each quote with overrides
+  io::Document document;  // what a quote's overrides change (Document::with_overrides)
   io::Catalogue catalogue;
   io::LoadedDeal loaded;  // the model as it is, for quotes without overrides and /v1/models
   // `document` without its `uncertainty:` section, a Monte Carlo input the deal does not hold (a
-  // third of a model's YAML): what a quote or a bid copies when no override reaches into it.
+  // third of a model's YAML): what a quote or a bid reads when no override reaches into it.
   std::optional<io::Document> deal_sections;
-  // yaml-cpp's reads of one document are not safe from several threads at once (Document::with_overrides).
-  std::unique_ptr<std::mutex> copying = std::make_unique<std::mutex>();
 };
 
 // Every *.yaml, *.yml and *.json model directly in `directory` (not studies or catalogues), by name.

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <fstream>
@@ -242,6 +243,26 @@ TEST(Service, AQuoteCopiesTheDealSectionsToTheSameDealAndErrors) {
   }
 }
 
+// A quote's warnings point where the model file says what they are about, as the CLI's do, with
+// or without overrides (an override copies only the values on its path; the rest keep their lines).
+TEST(Service, AQuotesWarningsAreLocatedInTheModelFile) {
+  const std::vector<service::BaseModel> models = service::load_base_models(models_dir);
+  const auto model = std::ranges::find(models, "guosen-2025-standard-10k", &service::BaseModel::name);
+  ASSERT_NE(model, models.end());
+  ASSERT_FALSE(model->loaded.warnings.empty());
+  for (const char* overrides : {"{}", R"({"contracts[0].take_or_pay.price": "50000.01 CNY/server-month"})"}) {
+    const json answer = body_of(post("/v1/quote", R"({"model": "guosen-2025-standard-10k", "overrides": )" + std::string(overrides) + "}"));
+    ASSERT_EQ(answer["warnings"].size(), model->loaded.warnings.size()) << overrides;
+    for (std::size_t i = 0; i < model->loaded.warnings.size(); ++i) {
+      const io::Warning& warning = model->loaded.warnings[i];
+      EXPECT_GT(warning.position.line, 1) << warning.message;  // each is about a field below the top
+      EXPECT_EQ(answer["warnings"][i]["line"], warning.position.line) << overrides << ": " << warning.message;
+      EXPECT_EQ(answer["warnings"][i]["column"], warning.position.column) << overrides << ": " << warning.message;
+      EXPECT_EQ(answer["warnings"][i]["field"], warning.field) << overrides;
+    }
+  }
+}
+
 // Found by the serve fuzz target: a number beyond a double's range made the JSON reader throw
 // out of range, answered 500 as a failure of the service. It is the client's malformed body.
 TEST(Service, ANumberBeyondADoubleIsAMalformedBody) {
@@ -355,7 +376,7 @@ TEST(Service, KeptQuoteAnswersAreTheComputedAnswers) {
   none.quote_answer_bytes = 0;
   const service::Service computing(service::load_base_models(models_dir), none);
   service::Limits few;
-  few.quote_answer_bytes = 64u << 10;  // some ten answers of 2 kB (a third of the bytes counted)
+  few.quote_answer_bytes = 20u << 10;  // some ten answers of 2 kB
   const service::Service keeping(service::load_base_models(models_dir), few);
   std::vector<std::string> requests;
   const auto price = [](int amount) { return std::to_string(amount) + " CNY/server-month"; };

@@ -260,9 +260,9 @@ std::string quote_key(const QuoteRequest& quote) {
 
 }  // namespace
 
-// A quote's answer: its document (for a batch) and the text of it (for /v1/quote).
+// A quote's answer, as the text of its document: /v1/quote sends it as it is, and a batch puts it
+// in its results as it is.
 struct QuoteAnswer {
-  json document;
   std::string text;
 };
 
@@ -299,8 +299,7 @@ class QuoteAnswers {
   }
 
  private:
-  // The key's and the answer's text, twice over for the document (a generous estimate of its nodes).
-  static std::size_t size_of(const std::string& key, const QuoteAnswer& answer) { return key.size() + 3 * answer.text.size(); }
+  static std::size_t size_of(const std::string& key, const QuoteAnswer& answer) { return key.size() + answer.text.size(); }
 
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<const QuoteAnswer>> answers_;
@@ -319,9 +318,8 @@ std::shared_ptr<const QuoteAnswer> answer_quote(const QuoteRequest& quote, Quote
     if (auto kept = answers->find(key)) return kept;
   }
   auto answer = std::make_shared<QuoteAnswer>();
-  answer->document = quote_json(quote.model->name, deal_with_overrides(*quote.model, quote.overrides, SourceKept::deal_sections),
-                                quote.exact);
-  answer->text = json_text(answer->document);
+  answer->text = json_text(quote_json(quote.model->name, deal_with_overrides(*quote.model, quote.overrides, SourceKept::deal_sections),
+                                      quote.exact));
   if (answers) answers->keep(std::move(key), answer);
   return answer;
 }
@@ -364,18 +362,21 @@ Response problem_response(const json& document) {
   return response;
 }
 
-// The answer to a quote, or the problem with it: one batch item.
-json quote_result(const json& item, const std::vector<BaseModel>& models, const Limits& limits, const std::string& path,
-                  QuoteAnswers* answers) {
+// The answer to a quote, or the problem with it: one batch item, as JSON text. A quote's answer is
+// put in as its text, which is what dumping its document inside the item's would write (the
+// item's keys in order: "problem" or "quote", then "status").
+std::string quote_result(const json& item, const std::vector<BaseModel>& models, const Limits& limits, const std::string& path,
+                         QuoteAnswers* answers) {
+  const auto problem_item = [](int status, const json& problem) { return json_text({{"status", status}, {"problem", problem}}); };
   try {
     const QuoteRequest quote = read_quote(item, models, limits, path);
-    return {{"status", 200}, {"quote", answer_quote(quote, answers)->document}};
+    return "{\"quote\":" + answer_quote(quote, answers)->text + ",\"status\":200}";
   } catch (const Refusal& refusal) {
-    return {{"status", refusal.status}, {"problem", problem_json(refusal.status, refusal.type, refusal.title, refusal.what(), refusal.field)}};
+    return problem_item(refusal.status, problem_json(refusal.status, refusal.type, refusal.title, refusal.what(), refusal.field));
   } catch (const io::InputError& error) {
-    return {{"status", 422}, {"problem", input_error_json(error)}};
+    return problem_item(422, input_error_json(error));
   } catch (const std::invalid_argument& error) {
-    return {{"status", 422}, {"problem", problem_json(422, "invalid-model", "The model is not valid", error.what(), {})}};
+    return problem_item(422, problem_json(422, "invalid-model", "The model is not valid", error.what(), {}));
   }
 }
 
@@ -661,15 +662,19 @@ Response Service::route(const Request& request, Clock::time_point deadline) cons
                   "quotes: a batch holds at most " + std::to_string(limits_.max_batch_quotes) + " quotes, got " +
                       std::to_string(quotes.size()),
                   "quotes");
-  json results = json::array();
+  // {"results":[...],"schema":"leasecalc.batch/1"}, as the document would be dumped (keys in order).
+  std::string results = "{\"results\":[";
   for (std::size_t i = 0; i < quotes.size(); ++i) {
     if (Clock::now() > deadline)
       throw Refusal(503, "deadline-exceeded", "The request ran past its deadline",
                     "the batch was cut short after " + std::to_string(i) + " of " + std::to_string(quotes.size()) +
                         " quotes; send smaller batches");
-    results.push_back(quote_result(quotes[i], models_, limits_, "quotes[" + std::to_string(i) + "]", quote_answers_.get()));
+    if (i > 0) results += ',';
+    results += quote_result(quotes[i], models_, limits_, "quotes[" + std::to_string(i) + "]", quote_answers_.get());
   }
-  return json_response({{"schema", "leasecalc.batch/1"}, {"results", results}});
+  Response response;
+  response.body = results + "],\"schema\":\"leasecalc.batch/1\"}";
+  return response;
 }
 
 }  // namespace leasecalc::service

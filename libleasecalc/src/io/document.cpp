@@ -44,6 +44,7 @@ struct Node {
 // The nodes of one document, and the trees whose nodes it shares (the document it was copied from,
 // an override's value).
 struct Tree {
+  std::string file;  // of a parsed document: what its values' positions name
   std::deque<Node> nodes;
   std::vector<std::shared_ptr<const Tree>> shared;
   const Node* root = nullptr;
@@ -51,11 +52,19 @@ struct Tree {
   Node& add(Node node) { return nodes.emplace_back(std::move(node)); }
 };
 
+// Where a value is written: SourcePosition without the file, which all of a document's values share.
+struct Place {
+  int line = 0, column = 0;
+};
+
 struct SourceNode {
   const Node* node;
-  std::shared_ptr<const Tree> tree;  // keeps `node` alive
-  SourcePosition position;
+  std::shared_ptr<const Tree> tree;  // keeps `node` and `file` alive
+  const std::string* file;
+  Place place;
   std::string path;
+
+  SourcePosition position() const { return {*file, place.line, place.column}; }
 };
 
 // A map's entries as Field::as_object lists them; every key is a scalar, and `name` views its text.
@@ -70,6 +79,7 @@ struct MapEntries {
 
 namespace {
 
+Place place_of(const Node& node) { return {node.line, node.column}; }
 SourcePosition position_of(const Node& node, const std::string& file) { return SourcePosition{file, node.line, node.column}; }
 
 SourcePosition position_of(const YAML::Mark& mark, const std::string& file) {
@@ -84,8 +94,8 @@ std::string child_path(const std::string& parent, std::string_view key) {
 // A map entry's value. An empty value (`key:` with nothing after it) has no position of its own
 // (the parser reports the start of the next line), so it is placed at its key.
 std::shared_ptr<const SourceNode> entry_node(const SourceNode& map, const Node& key, const Node& value) {
-  return std::make_shared<const SourceNode>(SourceNode{&value, map.tree, position_of(value.is_null() ? key : value, map.position.file),
-                                                       child_path(map.path, key.scalar)});
+  return std::make_shared<const SourceNode>(
+      SourceNode{&value, map.tree, map.file, place_of(value.is_null() ? key : value), child_path(map.path, key.scalar)});
 }
 
 // Builds a tree from the parser's events, as yaml-cpp's own loader does: a map's entries and a
@@ -164,8 +174,9 @@ class TreeBuilder : public YAML::EventHandler {
 
 // The first document of `text` as a tree (an empty text: a null root with no position). Parser
 // errors are yaml-cpp's exceptions.
-std::shared_ptr<const Tree> build_tree(const std::string& text) {
+std::shared_ptr<const Tree> build_tree(const std::string& text, std::string file = {}) {
   auto tree = std::make_shared<Tree>();
+  tree->file = std::move(file);
   std::istringstream stream(text);
   YAML::Parser parser(stream);
   TreeBuilder builder(*tree);
@@ -189,7 +200,7 @@ std::string value_text(const Node& node) { return node.is_scalar() ? excerpt(nod
 InputError expected_error(const SourceNode& source, const std::string& expected, const std::string& note = {}) {
   std::string detail = "expected " + expected + ", got " + describe_value(*source.node);
   if (!note.empty()) detail += " (" + note + ")";
-  return InputError(source.position, source.path, std::move(detail), expected, value_text(*source.node));
+  return InputError(source.position(), source.path, std::move(detail), expected, value_text(*source.node));
 }
 
 // "a percentage from 0% to 100%": what a getter accepts, for range and missing-key messages.
@@ -254,7 +265,7 @@ auto parse_scalar(const SourceNode& source, const wording::Kind& kind, Parse par
   try {
     return parse(source.node->scalar);
   } catch (const ParseError& error) {
-    throw InputError(source.position, source.path, error.what(), error.expected(), error.text());
+    throw InputError(source.position(), source.path, error.what(), error.expected(), error.text());
   }
 }
 
@@ -264,7 +275,10 @@ auto parse_scalar(const SourceNode& source, const wording::Kind& kind, Parse par
 
 Field::Field(std::shared_ptr<const SourceNode> node) : node_(std::move(node)) {}
 
-const SourcePosition& Field::position() const { return node_->position; }
+SourcePosition Field::position() const { return node_->position(); }
+const std::string& Field::file() const { return *node_->file; }
+int Field::line() const { return node_->place.line; }
+int Field::column() const { return node_->place.column; }
 const std::string& Field::path() const { return node_->path; }
 bool Field::is_scalar() const { return node_->node->is_scalar(); }
 bool Field::is_object() const { return node_->node->is_map(); }
@@ -379,7 +393,7 @@ Object Field::as_object() const {
   constexpr std::size_t scanned = 32;
   for (const auto& [key_node, value_node] : source.node->entries) {
     if (!key_node->is_scalar()) {
-      const SourceNode key{key_node, source.tree, position_of(*key_node, source.position.file), source.path};
+      const SourceNode key{key_node, source.tree, source.file, place_of(*key_node), source.path};
       throw expected_error(key, "a key name");
     }
     const std::string& key = key_node->scalar;
@@ -394,8 +408,8 @@ Object Field::as_object() const {
       if (const auto found = seen.find(key); found != seen.end()) first = found->second;
     }
     if (first) {
-      const SourcePosition first_position = position_of(*entries->items[*first].key, source.position.file);
-      throw InputError(position_of(*key_node, source.position.file), child_path(source.path, key),
+      const SourcePosition first_position = position_of(*entries->items[*first].key, *source.file);
+      throw InputError(position_of(*key_node, *source.file), child_path(source.path, key),
                        "duplicate key \"" + key + "\" (first given at line " + std::to_string(first_position.line) +
                            ", column " + std::to_string(first_position.column) + ")",
                        "a key given once", key);
@@ -425,9 +439,9 @@ List Field::as_list() const {
   std::size_t index = 0;
   for (const Node* item : source.node->items) {
     // An empty item ("- " alone) has no position of its own: it takes the list's.
-    const SourcePosition position = item->is_null() ? source.position : position_of(*item, source.position.file);
+    const Place place = item->is_null() ? source.place : place_of(*item);
     items.push_back(Field(std::make_shared<const SourceNode>(
-        SourceNode{item, source.tree, position, source.path + "[" + std::to_string(index) + "]"})));
+        SourceNode{item, source.tree, source.file, place, source.path + "[" + std::to_string(index) + "]"})));
     ++index;
   }
   return List(*this, std::move(items));
@@ -446,33 +460,39 @@ std::vector<Object> Field::as_list_of_objects(Keys keys) const {
 }
 
 std::size_t Field::choose(const std::vector<std::string_view>& names) const {
+  const SourceNode& source = *node_;
+  if (source.node->is_scalar())
+    for (std::size_t index = 0; index < names.size(); ++index)
+      if (names[index] == source.node->scalar) return index;
   std::vector<std::string> candidates(names.begin(), names.end());
   const std::string expected = "one of " + text::join_alternatives(candidates);
-  const SourceNode& source = *node_;
   if (!source.node->is_scalar()) throw expected_error(source, expected);
   const std::string& text = source.node->scalar;
-  for (std::size_t index = 0; index < names.size(); ++index)
-    if (names[index] == text) return index;
   const std::optional<std::string> suggestion = text::closest_match(text, candidates);
   throw expected_error(source, expected, suggestion ? "did you mean \"" + *suggestion + "\"?" : "");
 }
 
 void Field::fail(std::string_view detail) const {
-  throw InputError(node_->position, node_->path, std::string(detail), {}, value_text(*node_->node));
+  throw InputError(node_->position(), node_->path, std::string(detail), {}, value_text(*node_->node));
 }
 
 void Field::fail_expected(std::string_view expected) const { throw expected_error(*node_, std::string(expected)); }
 
 // ---- Object ------------------------------------------------------------------------------------
 
-Object::Object(Field self, std::shared_ptr<const MapEntries> entries) : self_(std::move(self)), entries_(std::move(entries)) {}
+Object::Object(Field self, std::shared_ptr<const MapEntries> entries) : self_(std::move(self)), entries_(std::move(entries)) {
+  accepted_keys_.reserve(entries_->items.size() + 8);  // the keys written and some left at their defaults, in one allocation
+}
 
 void Object::accept(std::string_view key) {
   if (std::find(accepted_keys_.begin(), accepted_keys_.end(), key) == accepted_keys_.end())
     accepted_keys_.emplace_back(key);
 }
 
-bool Object::has(std::string_view key) { return optional_field(key).has_value(); }
+bool Object::has(std::string_view key) {
+  accept(key);
+  return std::ranges::any_of(entries_->items, [key](const MapEntries::Entry& entry) { return entry.name == key; });
+}
 
 void Object::ignore(std::string_view key) { accept(key); }
 
@@ -682,7 +702,7 @@ void Object::finish() const {
     std::string accepted;
     for (const std::string& name : accepted_keys_) accepted += (accepted.empty() ? "" : ", ") + name;
     detail += accepted.empty() ? "; no keys are accepted here" : "; accepted keys: " + accepted;
-    throw InputError(position_of(*entry.key, source.position.file), child_path(source.path, key),
+    throw InputError(position_of(*entry.key, *source.file), child_path(source.path, key),
                      std::move(detail), "one of the keys " + accepted, key);
   }
 }
@@ -768,7 +788,7 @@ Document Document::parse(std::string_view text, std::string file_name) {
   try {
     // The walk first: it refuses deep nesting before the tree is built.
     require_one_document(normalised, file_name);
-    tree = build_tree(normalised);
+    tree = build_tree(normalised, file_name);
   } catch (const YAML::DeepRecursion& error) {
     // The parser's guard against a stack overflow; its own wording ("bad file") says nothing.
     throw InputError(position_of(error.mark, file_name), {},
@@ -777,9 +797,9 @@ Document Document::parse(std::string_view text, std::string file_name) {
   } catch (const YAML::Exception& error) {
     throw InputError(position_of(error.mark, file_name), {}, "invalid YAML: " + error.msg);
   }
-  SourcePosition position = position_of(*tree->root, file_name);
   const Node* root = tree->root;
-  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(tree), std::move(position), {}})),
+  const std::string* file = &tree->file;
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(tree), file, place_of(*root), {}})),
                   std::make_shared<const std::string>(normalised));
 }
 
@@ -867,7 +887,7 @@ Document Document::without(std::string_view key) const {
   if (root.is_map())
     if (const auto index = entry_index(root, key)) root.entries.erase(root.entries.begin() + static_cast<std::ptrdiff_t>(*index));
   tree->root = &root;
-  return Document(Field(std::make_shared<const SourceNode>(SourceNode{&root, std::move(tree), root_.position(), {}})), text_);
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{&root, std::move(tree), root_.node_->file, root_.node_->place, {}})), text_);
 }
 
 Document Document::with_overrides(std::span<const FieldOverride> overrides) const {
@@ -953,7 +973,7 @@ Document Document::with_overrides(std::span<const FieldOverride> overrides) cons
     }
   }
   // The text stays: the values not overridden keep their lines, and so their comments.
-  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(tree), root_.position(), {}})), text_);
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(tree), root_.node_->file, root_.node_->place, {}})), text_);
 }
 
 namespace {

@@ -74,10 +74,10 @@ class List;
 // One value in the file: a scalar, a map or a list.
 class Field {
  public:
-  const SourcePosition& position() const;
-  const std::string& file() const { return position().file; }
-  int line() const { return position().line; }
-  int column() const { return position().column; }
+  SourcePosition position() const;
+  const std::string& file() const;
+  int line() const;
+  int column() const;
   const std::string& path() const;  // "contracts[1].price"; empty for the document root
 
   // What is there: for schemas that accept either a scalar or a map at one key.
@@ -147,7 +147,7 @@ class Field {
 // key for finish().
 class Object {
  public:
-  const SourcePosition& position() const { return self_.position(); }
+  SourcePosition position() const { return self_.position(); }
   const std::string& file() const { return self_.file(); }
   int line() const { return self_.line(); }
   int column() const { return self_.column(); }
@@ -271,7 +271,7 @@ class Object {
 // A list of values; items have paths such as "contracts[0]".
 class List {
  public:
-  const SourcePosition& position() const { return self_.position(); }
+  SourcePosition position() const { return self_.position(); }
   const std::string& path() const { return self_.path(); }
   const Field& as_field() const { return self_; }
 

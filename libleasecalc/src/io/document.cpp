@@ -87,8 +87,20 @@ SourcePosition position_of(const YAML::Mark& mark, const std::string& file) {
   return SourcePosition{file, mark.line + 1, mark.column + 1};
 }
 
+// "contracts[0]" and "price" -> "contracts[0].price", in one allocation.
 std::string child_path(const std::string& parent, std::string_view key) {
-  return parent.empty() ? std::string(key) : parent + "." + std::string(key);
+  if (parent.empty()) return std::string(key);
+  std::string path;
+  path.reserve(parent.size() + 1 + key.size());
+  return path.append(parent).append(1, '.').append(key);
+}
+
+// "contracts" and 0 -> "contracts[0]", in one allocation.
+std::string item_path(const std::string& list, std::size_t index) {
+  const std::string number = std::to_string(index);
+  std::string path;
+  path.reserve(list.size() + number.size() + 2);
+  return path.append(list).append(1, '[').append(number).append(1, ']');
 }
 
 // A map entry's value. An empty value (`key:` with nothing after it) has no position of its own
@@ -441,7 +453,7 @@ List Field::as_list() const {
     // An empty item ("- " alone) has no position of its own: it takes the list's.
     const Place place = item->is_null() ? source.place : place_of(*item);
     items.push_back(Field(std::make_shared<const SourceNode>(
-        SourceNode{item, source.tree, source.file, place, source.path + "[" + std::to_string(index) + "]"})));
+        SourceNode{item, source.tree, source.file, place, item_path(source.path, index)})));
     ++index;
   }
   return List(*this, std::move(items));
@@ -999,7 +1011,7 @@ class FieldLister {
       }
     } else if (node.is_list()) {
       std::size_t index = 0;
-      for (const Node* item : node.items) add(*item, path + "[" + std::to_string(index++) + "]", *item);
+      for (const Node* item : node.items) add(*item, item_path(path, index++), *item);
     }
   }
 

@@ -82,9 +82,20 @@ namespace {
 Place place_of(const Node& node) { return {node.line, node.column}; }
 SourcePosition position_of(const Node& node, const std::string& file) { return SourcePosition{file, node.line, node.column}; }
 
+Place place_of(const YAML::Mark& mark) {
+  if (mark.is_null() || mark.line < 0) return {};
+  return {mark.line + 1, mark.column + 1};
+}
 SourcePosition position_of(const YAML::Mark& mark, const std::string& file) {
-  if (mark.is_null() || mark.line < 0) return SourcePosition{file, 0, 0};
-  return SourcePosition{file, mark.line + 1, mark.column + 1};
+  const Place place = place_of(mark);
+  return SourcePosition{file, place.line, place.column};
+}
+
+// The index of the entry of `map` under the scalar key `key`, if there is one.
+std::optional<std::size_t> entry_index(const Node& map, std::string_view key) {
+  for (std::size_t i = 0; i < map.entries.size(); ++i)
+    if (map.entries[i].first->is_scalar() && map.entries[i].first->scalar == key) return i;
+  return std::nullopt;
 }
 
 // "contracts[0]" and "price" -> "contracts[0].price", in one allocation.
@@ -149,8 +160,8 @@ class TreeBuilder : public YAML::EventHandler {
   };
 
   Node& start(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
-    const SourcePosition position = position_of(mark, {});
-    Node& node = tree_.add(Node{kind, position.line, position.column, {}, {}, {}});
+    const Place place = place_of(mark);
+    Node& node = tree_.add(Node{kind, place.line, place.column, {}, {}, {}});
     if (anchor) {
       if (anchors_.size() <= anchor) anchors_.resize(anchor + 1, nullptr);
       anchors_[anchor] = &node;
@@ -870,25 +881,15 @@ SourcePosition Document::locate(std::string_view path) const {
     const std::size_t end = std::min(path.find_first_of(".[", at), path.size());
     const std::string_view key = path.substr(at, end - at);
     if (!node->is_map()) break;
-    const auto entry = std::ranges::find_if(node->entries, [&](const auto& entry) { return entry.first->is_scalar() && entry.first->scalar == key; });
-    if (entry == node->entries.end()) break;
-    position = position_of(entry->second->is_null() ? *entry->first : *entry->second, position.file);
-    node = entry->second;
+    const std::optional<std::size_t> entry = entry_index(*node, key);
+    if (!entry) break;
+    const auto& [key_node, value_node] = node->entries[*entry];
+    position = position_of(value_node->is_null() ? *key_node : *value_node, position.file);
+    node = value_node;
     at = end;
   }
   return position;
 }
-
-namespace {
-
-// The index of the entry of `map` under the scalar key `key`, if there is one.
-std::optional<std::size_t> entry_index(const Node& map, std::string_view key) {
-  for (std::size_t i = 0; i < map.entries.size(); ++i)
-    if (map.entries[i].first->is_scalar() && map.entries[i].first->scalar == key) return i;
-  return std::nullopt;
-}
-
-}  // namespace
 
 // A changed document shares every node of this one that is not on the path of a change: the
 // nodes on the path are copied into a tree of its own, which keeps this one's alive.

@@ -1,22 +1,16 @@
-// The validating YAML reader: the document as a tree of its own (read from yaml-cpp's parser events),
-// each value wrapped with its file, position and field path.
+// The validating YAML reader: each value of a parsed document (yaml_tree.hpp) wrapped with its
+// file, position and field path, and read as the schema asks.
 #include "leasecalc/io/document.hpp"
 #include "leasecalc/io/model_comments.hpp"
 
 #include "wording.hpp"
-
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/parser.h>
+#include "yaml_tree.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <deque>
 #include <fstream>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <system_error>
 #include <unordered_map>
@@ -24,33 +18,6 @@
 namespace leasecalc::io {
 
 using num::Decimal;
-
-// One value of the document. The tree is never changed once built, so any number of threads may
-// read one document at once; an override copies only the values on its path (Document::with_overrides).
-struct Node {
-  enum class Kind : unsigned char { null, scalar, list, map };
-  Kind kind = Kind::null;
-  int line = 0, column = 0;  // from 1; 0 for a value with no place in the text (an override)
-  std::string scalar;
-  std::vector<const Node*> items;                            // a list's
-  std::vector<std::pair<const Node*, const Node*>> entries;  // a map's keys and values, in file order
-
-  bool is_null() const { return kind == Kind::null; }
-  bool is_scalar() const { return kind == Kind::scalar; }
-  bool is_list() const { return kind == Kind::list; }
-  bool is_map() const { return kind == Kind::map; }
-};
-
-// The nodes of one document, and the trees whose nodes it shares (the document it was copied from,
-// an override's value).
-struct Tree {
-  std::string file;  // of a parsed document: what its values' positions name
-  std::deque<Node> nodes;
-  std::vector<std::shared_ptr<const Tree>> shared;
-  const Node* root = nullptr;
-
-  Node& add(Node node) { return nodes.emplace_back(std::move(node)); }
-};
 
 // Where a value is written: SourcePosition without the file, which all of a document's values share.
 struct Place {
@@ -82,22 +49,6 @@ namespace {
 Place place_of(const Node& node) { return {node.line, node.column}; }
 SourcePosition position_of(const Node& node, const std::string& file) { return SourcePosition{file, node.line, node.column}; }
 
-Place place_of(const YAML::Mark& mark) {
-  if (mark.is_null() || mark.line < 0) return {};
-  return {mark.line + 1, mark.column + 1};
-}
-SourcePosition position_of(const YAML::Mark& mark, const std::string& file) {
-  const Place place = place_of(mark);
-  return SourcePosition{file, place.line, place.column};
-}
-
-// The index of the entry of `map` under the scalar key `key`, if there is one.
-std::optional<std::size_t> entry_index(const Node& map, std::string_view key) {
-  for (std::size_t i = 0; i < map.entries.size(); ++i)
-    if (map.entries[i].first->is_scalar() && map.entries[i].first->scalar == key) return i;
-  return std::nullopt;
-}
-
 // "contracts[0]" and "price" -> "contracts[0].price", in one allocation.
 std::string child_path(const std::string& parent, std::string_view key) {
   if (parent.empty()) return std::string(key);
@@ -119,93 +70,6 @@ std::string item_path(const std::string& list, std::size_t index) {
 std::shared_ptr<const SourceNode> entry_node(const SourceNode& map, const Node& key, const Node& value) {
   return std::make_shared<const SourceNode>(
       SourceNode{&value, map.tree, map.file, place_of(value.is_null() ? key : value), child_path(map.path, key.scalar)});
-}
-
-// Builds a tree from the parser's events, as yaml-cpp's own loader does: a map's entries and a
-// list's items in file order, repeated keys kept (Field::as_object refuses them), an alias sharing
-// the node of its anchor.
-class TreeBuilder : public YAML::EventHandler {
- public:
-  explicit TreeBuilder(Tree& tree) : tree_(tree) {}
-
-  void OnDocumentStart(const YAML::Mark&) override {}
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { place(&start(Node::Kind::null, mark, anchor)); }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    const Node* node = anchor < anchors_.size() ? anchors_[anchor] : nullptr;
-    if (!node) throw YAML::ParserException(mark, "an alias to an unknown anchor");
-    // A map or list holding an alias to itself would be a loop, which no model needs.
-    if (std::ranges::find(open_, node, &Open::node) != open_.end())
-      throw YAML::ParserException(mark, "an alias to a map or list that holds it");
-    place(node);
-  }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string& value) override {
-    Node& node = start(Node::Kind::scalar, mark, anchor);
-    node.scalar = value;
-    place(&node);
-  }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
-    open_.push_back({&start(Node::Kind::list, mark, anchor)});
-  }
-  void OnSequenceEnd() override { close(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
-    open_.push_back({&start(Node::Kind::map, mark, anchor)});
-  }
-  void OnMapEnd() override { close(); }
-
- private:
-  struct Open {
-    Node* node;
-    const Node* key = nullptr;  // a map's key whose value comes next
-  };
-
-  Node& start(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
-    const Place place = place_of(mark);
-    Node& node = tree_.add(Node{kind, place.line, place.column, {}, {}, {}});
-    if (anchor) {
-      if (anchors_.size() <= anchor) anchors_.resize(anchor + 1, nullptr);
-      anchors_[anchor] = &node;
-    }
-    return node;
-  }
-  void close() {
-    const Node* node = open_.back().node;
-    open_.pop_back();
-    place(node);
-  }
-  // A finished node goes into the map or list open around it, or is the root.
-  void place(const Node* node) {
-    if (open_.empty()) {
-      tree_.root = node;
-      return;
-    }
-    Open& parent = open_.back();
-    if (parent.node->is_list()) {
-      parent.node->items.push_back(node);
-    } else if (!parent.key) {
-      parent.key = node;
-    } else {
-      parent.node->entries.emplace_back(parent.key, node);
-      parent.key = nullptr;
-    }
-  }
-
-  Tree& tree_;
-  std::vector<Open> open_;
-  std::vector<const Node*> anchors_;
-};
-
-// The first document of `text` as a tree (an empty text: a null root with no position). Parser
-// errors are yaml-cpp's exceptions.
-std::shared_ptr<const Tree> build_tree(const std::string& text, std::string file = {}) {
-  auto tree = std::make_shared<Tree>();
-  tree->file = std::move(file);
-  std::istringstream stream(text);
-  YAML::Parser parser(stream);
-  TreeBuilder builder(*tree);
-  parser.HandleNextDocument(builder);
-  if (!tree->root) tree->root = &tree->add(Node{});
-  return tree;
 }
 
 using wording::excerpt;
@@ -743,83 +607,11 @@ std::string with_line_feeds(std::string_view text) {
   return normalised;
 }
 
-// Walks a text's documents without building them: where the second document with any content
-// starts, if there is one, and the first map or list nested deeper than limits::max_nesting
-// (an InputError there, before the tree is built). yaml-cpp's LoadAll can produce empty documents
-// without end on some malformed texts, so the walk stops after a bounded number.
-class DocumentCounter : public YAML::EventHandler {
- public:
-  explicit DocumentCounter(const std::string& file_name) : file_name_(file_name) {}
-
-  std::optional<YAML::Mark> content;  // the first node of the current document, unless it is empty
-  YAML::Mark start;                   // where the current document starts
-
-  void OnDocumentStart(const YAML::Mark& mark) override {
-    start = mark;
-    content.reset();
-  }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { note(mark); }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { note(mark); }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-    note(mark);
-    descend(mark);
-  }
-  void OnSequenceEnd() override { --depth_; }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-    note(mark);
-    descend(mark);
-  }
-  void OnMapEnd() override { --depth_; }
-
- private:
-  void note(const YAML::Mark& mark) {
-    if (!content) content = mark;
-  }
-  void descend(const YAML::Mark& mark) {
-    if (++depth_ > limits::max_nesting)
-      throw InputError(position_of(mark, file_name_), {},
-                       "nesting deeper than " + std::to_string(limits::max_nesting) +
-                           " levels of maps and lists (a model needs fewer than ten)");
-  }
-
-  const std::string& file_name_;
-  int depth_ = 0;
-};
-
-// A stray "---" at the end adds an empty document, which is harmless; a second real one is not.
-void require_one_document(const std::string& text, const std::string& file_name) {
-  constexpr int max_documents = 16;
-  std::istringstream stream(text);
-  YAML::Parser parser(stream);
-  DocumentCounter counter(file_name);
-  for (int documents = 1; parser.HandleNextDocument(counter); ++documents) {
-    if (documents > 1 && counter.content)
-      throw InputError(position_of(*counter.content, file_name), {}, "expected one YAML document, found a second one");
-    if (documents > max_documents)
-      throw InputError(position_of(counter.start, file_name), {},
-                       "expected one YAML document, found more than " + std::to_string(max_documents));
-  }
-}
-
 }  // namespace
 
 Document Document::parse(std::string_view text, std::string file_name) {
   const std::string normalised = with_line_feeds(text);
-  std::shared_ptr<const Tree> tree;
-  try {
-    // The walk first: it refuses deep nesting before the tree is built.
-    require_one_document(normalised, file_name);
-    tree = build_tree(normalised, file_name);
-  } catch (const YAML::DeepRecursion& error) {
-    // The parser's guard against a stack overflow; its own wording ("bad file") says nothing.
-    throw InputError(position_of(error.mark, file_name), {},
-                     "invalid YAML: nested too deeply (the reader stops at " + std::to_string(error.depth()) +
-                         " levels of maps and lists; a model needs fewer than ten)");
-  } catch (const YAML::Exception& error) {
-    throw InputError(position_of(error.mark, file_name), {}, "invalid YAML: " + error.msg);
-  }
+  std::shared_ptr<const Tree> tree = read_yaml(normalised, file_name);
   const Node* root = tree->root;
   const std::string* file = &tree->file;
   return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(tree), file, place_of(*root), {}})),
@@ -917,9 +709,9 @@ Document Document::with_overrides(std::span<const FieldOverride> overrides) cons
     const Node* value = nullptr;
     if (override.structured) {  // its positions are those within the value's own text
       try {
-        tree->shared.push_back(build_tree(override.value));
-      } catch (const YAML::Exception& error) {
-        refuse("invalid value: " + error.msg);
+        tree->shared.push_back(read_yaml_value(override.value));
+      } catch (const std::invalid_argument& error) {
+        refuse(std::string("invalid value: ") + error.what());
       }
       value = tree->shared.back()->root;
     } else {

@@ -363,8 +363,25 @@ TEST(Service, QuoteIsTheHeadlineOfTheRunOfEveryBundledModel) {
       for (const char* key : {"deal", "exact", "summary", "returns", "break_even", "notes", "warnings"})
         EXPECT_EQ(quote[key], document[key]) << model.name << " " << key;
       EXPECT_EQ(quote.size(), 9u) << quote;  // those, the schema and the model
+      // Written as the JSON library writes the same document: keys in order, its digits, no spaces.
+      EXPECT_EQ(response.body, quote.dump()) << model.name;
     }
   }
+}
+
+// Names from the model go into the answer as they are, whatever characters they hold: quotes,
+// backslashes, control characters and text beyond ASCII are escaped as the JSON library escapes them.
+TEST(Service, AQuotesNamesAreWrittenAsTheJsonLibraryWritesThem) {
+  // As JSON text inside the request (escapes and all): the contract's name is plain ASCII.
+  const std::string deal_name = R"(a \"quoted\" name \\ with\ttabs\u0001, 中文 and \u00e9)";
+  const std::string contract_name = R"(lease \"5 years\" / back\\slash)";
+  const auto response = post("/v1/quote", R"({"model": ")" + std::string(standard) + R"(", "overrides": {"deal.name": ")" +
+                                              deal_name + R"(", "contracts[0].take_or_pay.name": ")" + contract_name + R"("}})");
+  ASSERT_EQ(response.status, 200) << response.body;
+  const json quote = body_of(response);
+  EXPECT_EQ(quote["deal"]["name"], json::parse("\"" + deal_name + "\""));
+  EXPECT_EQ(quote["break_even"]["prices"][0]["contract"], json::parse("\"" + contract_name + "\""));
+  EXPECT_EQ(response.body, quote.dump());
 }
 
 // The answers a service keeps are the answers it computes: the same requests, asked of a service

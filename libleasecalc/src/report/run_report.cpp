@@ -1,4 +1,5 @@
 #include "leasecalc/report/run_report.hpp"
+#include "json_text.hpp"
 #include "warnings_json.hpp"
 
 #include "text.hpp"
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <memory>
 #include <ostream>
 #include <string>
 
@@ -828,38 +830,144 @@ json covenants_json(const RunReport& r) {
 
 }  // namespace
 
-nlohmann::json run_json_headline(const RunReport& r) {
-  json prices = json::array();
-  for (const auto& c : r.break_even_prices)
-    prices.push_back({{"contract", c.contract}, {"quoted_price", c.quoted_price}, {"unit", c.price_unit},
-                      {"break_even_price", c.break_even_price}});
-  json document = {
-      {"schema", "leasecalc.run/1"},
-      {"deal", {{"name", r.deal_name}, {"currency", r.currency}, {"start", r.start},
-                {"horizon_months", r.horizon_months}, {"discount_rate", r.discount_rate}}},
-      {"exact", r.exact},
-      {"summary", json::object()},
-      {"returns", json::object()},
-      {"break_even", {{"basis", solve::names_of(r.target.basis).key}, {"prices", prices},
-                      {"price_note", r.break_even_price_note}, {"utilisation_note", r.break_even_utilisation_note}}},
-      {"warnings", warnings_json(r.warnings)},
-  };
-  // Every metric in its section; an IRR as {"rate", "note"}; the reason for each missing value in
-  // "notes".
-  json notes = json::object();
-  for (const auto& metric : run_metrics()) {
-    const MetricValue value = metric.value(r);
-    json& section = document[std::string(metric.section)];
-    if (metric.format == MetricFormat::irr) section[std::string(metric.key)] = {{"rate", optional_json(value.value)}, {"note", value.note}};
-    else section[std::string(metric.key)] = optional_json(value.value);
-    if (!value.note.empty()) notes[std::string(metric.key)] = value.note;
+namespace {
+
+// The headline's objects, each with its keys in sorted order (as nlohmann's objects hold them):
+// what each key is, worked out once from the metric table.
+struct HeadlineKey {
+  enum Kind { metric, deal, exact, model, notes, schema, warnings, section, basis, prices, price_note, utilisation_note };
+  std::string_view name;
+  Kind kind;
+  const MetricInfo* info = nullptr;  // a metric's
+  const struct HeadlineSection* object = nullptr;  // a section's
+};
+
+struct HeadlineSection {
+  std::vector<HeadlineKey> keys;
+};
+
+struct HeadlineLayout {
+  std::vector<HeadlineKey> top;
+  std::vector<std::unique_ptr<HeadlineSection>> sections;
+};
+
+const HeadlineLayout& headline_layout() {
+  static const HeadlineLayout layout = [] {
+    using K = HeadlineKey;
+    HeadlineLayout built;
+    built.top = {{"deal", K::deal}, {"exact", K::exact}, {"model", K::model}, {"notes", K::notes},
+                 {"schema", K::schema}, {"warnings", K::warnings}};
+    const auto section = [&](std::string_view name) -> HeadlineSection& {
+      for (const auto& key : built.top)
+        if (key.kind == K::section && key.name == name) return const_cast<HeadlineSection&>(*key.object);
+      built.sections.push_back(std::make_unique<HeadlineSection>());
+      built.top.push_back({name, K::section, nullptr, built.sections.back().get()});
+      return *built.sections.back();
+    };
+    section("break_even").keys = {{"basis", K::basis}, {"prices", K::prices}, {"price_note", K::price_note},
+                                  {"utilisation_note", K::utilisation_note}};
+    for (const auto& metric : run_metrics()) section(metric.section).keys.push_back({metric.key, K::metric, &metric});
+    const auto by_name = [](const HeadlineKey& a, const HeadlineKey& b) { return a.name < b.name; };
+    std::sort(built.top.begin(), built.top.end(), by_name);
+    for (auto& object : built.sections) std::sort(object->keys.begin(), object->keys.end(), by_name);
+    return built;
+  }();
+  return layout;
+}
+
+void write_metric(JsonText& out, const MetricInfo& metric, const MetricValue& value) {
+  if (metric.format != MetricFormat::irr) return out.number(value.value);
+  out.begin_object();
+  out.key("note");
+  out.string(value.note);
+  out.key("rate");
+  out.number(value.value);
+  out.end_object();
+}
+
+}  // namespace
+
+std::string run_json_headline_text(const RunReport& r, std::string_view schema, std::string_view model) {
+  using K = HeadlineKey;
+  std::string text;
+  text.reserve(2048);
+  JsonText out(text);
+  out.begin_object();
+  for (const HeadlineKey& top : headline_layout().top) {
+    if (top.kind == K::model && model.empty()) continue;
+    out.key(top.name);
+    switch (top.kind) {
+      case K::deal:
+        out.begin_object();
+        out.key("currency");
+        out.string(r.currency);
+        out.key("discount_rate");
+        out.number(r.discount_rate);
+        out.key("horizon_months");
+        out.integer(r.horizon_months);
+        out.key("name");
+        out.string(r.deal_name);
+        out.key("start");
+        out.string(r.start);
+        out.end_object();
+        break;
+      case K::exact: out.boolean(r.exact); break;
+      case K::model: out.string(model); break;
+      case K::schema: out.string(schema); break;
+      case K::warnings: write_warnings(out, r.warnings); break;
+      case K::notes: {
+        // The reason for each missing value, by the metric's key.
+        std::vector<std::pair<std::string_view, std::string>> notes;
+        for (const auto& metric : run_metrics())
+          if (auto value = metric.value(r); !value.note.empty()) notes.emplace_back(metric.key, std::move(value.note));
+        std::sort(notes.begin(), notes.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        out.begin_object();
+        for (const auto& [key, note] : notes) {
+          out.key(key);
+          out.string(note);
+        }
+        out.end_object();
+        break;
+      }
+      case K::section:
+        out.begin_object();
+        for (const HeadlineKey& key : top.object->keys) {
+          out.key(key.name);
+          switch (key.kind) {
+            case K::metric: write_metric(out, *key.info, key.info->value(r)); break;
+            case K::basis: out.string(solve::names_of(r.target.basis).key); break;
+            case K::price_note: out.string(r.break_even_price_note); break;
+            case K::utilisation_note: out.string(r.break_even_utilisation_note); break;
+            case K::prices:
+              out.begin_array();
+              for (const auto& c : r.break_even_prices) {
+                out.begin_object();
+                out.key("break_even_price");
+                out.number(c.break_even_price);
+                out.key("contract");
+                out.string(c.contract);
+                out.key("quoted_price");
+                out.number(c.quoted_price);
+                out.key("unit");
+                out.string(c.price_unit);
+                out.end_object();
+              }
+              out.end_array();
+              break;
+            default: break;
+          }
+        }
+        out.end_object();
+        break;
+      default: break;
+    }
   }
-  document["notes"] = notes;
-  return document;
+  out.end_object();
+  return text;
 }
 
 nlohmann::json run_json(const RunReport& r) {
-  json document = run_json_headline(r);
+  json document = json::parse(run_json_headline_text(r, "leasecalc.run/1"));
   json shortfalls = json::array();
   for (const auto& s : r.metrics.funding_shortfalls)
     shortfalls.push_back({{"month", s.month}, {"date", r.months[static_cast<std::size_t>(s.month)]}, {"amount", s.amount}});

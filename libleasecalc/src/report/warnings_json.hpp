@@ -1,21 +1,42 @@
 #pragma once
 // The `warnings` array every JSON document carries (docs/json-output.md).
 
+#include "json_text.hpp"
+
 #include "leasecalc/io/warning.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <string>
 #include <vector>
 
 namespace leasecalc::report {
 
-// [{file, line, column, field, message}, ...]; line and column are 0 when not known.
+// [{column, field, file, line, message}, ...]; line and column are 0 when not known.
+inline void write_warnings(JsonText& out, const std::vector<io::Warning>& warnings) {
+  out.begin_array();
+  for (const io::Warning& w : warnings) {
+    out.begin_object();
+    out.key("column");
+    out.integer(w.position.column);
+    out.key("field");
+    out.string(w.field);
+    out.key("file");
+    out.string(w.position.file);
+    out.key("line");
+    out.integer(w.position.line);
+    out.key("message");
+    out.string(w.message);
+    out.end_object();
+  }
+  out.end_array();
+}
+
 inline nlohmann::json warnings_json(const std::vector<io::Warning>& warnings) {
-  nlohmann::json array = nlohmann::json::array();
-  for (const io::Warning& w : warnings)
-    array.push_back({{"file", w.position.file}, {"line", w.position.line}, {"column", w.position.column},
-                     {"field", w.field}, {"message", w.message}});
-  return array;
+  std::string text;
+  JsonText out(text);
+  write_warnings(out, warnings);
+  return nlohmann::json::parse(text);
 }
 
 }  // namespace leasecalc::report

@@ -212,14 +212,10 @@ std::string json_text(const json& document, int indent = -1) {
 std::string run_text(const report::RunReport& result) { return json_text(report::run_json(result), 2) + "\n"; }
 
 // The sections of the run document a quote answers with: the deal, the returns, the summary (with
-// the margins), the break-even figures, their notes and the warnings. The statements, the years'
-// series and the covenant tests are left to /v1/run.
-json quote_json(const std::string& model, const io::LoadedDeal& loaded, bool exact) {
-  json run = report::run_json_headline(headline_report(loaded, exact));
-  json quote = {{"schema", "leasecalc.quote/1"}, {"model", model}};
-  for (const char* key : {"deal", "exact", "summary", "returns", "break_even", "notes", "warnings"})
-    quote[key] = std::move(run[key]);
-  return quote;
+// the margins), the break-even figures, their notes and the warnings, as JSON text. The
+// statements, the years' series and the covenant tests are left to /v1/run.
+std::string quote_text(const std::string& model, const io::LoadedDeal& loaded, bool exact) {
+  return report::run_json_headline_text(headline_report(loaded, exact), "leasecalc.quote/1", model);
 }
 
 struct QuoteRequest {
@@ -318,8 +314,8 @@ std::shared_ptr<const QuoteAnswer> answer_quote(const QuoteRequest& quote, Quote
     if (auto kept = answers->find(key)) return kept;
   }
   auto answer = std::make_shared<QuoteAnswer>();
-  answer->text = json_text(quote_json(quote.model->name, deal_with_overrides(*quote.model, quote.overrides, SourceKept::deal_sections),
-                                      quote.exact));
+  answer->text = quote_text(quote.model->name, deal_with_overrides(*quote.model, quote.overrides, SourceKept::deal_sections),
+                            quote.exact);
   if (answers) answers->keep(std::move(key), answer);
   return answer;
 }

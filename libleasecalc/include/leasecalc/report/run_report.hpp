@@ -167,7 +167,7 @@ std::vector<engine::TrancheSizing<double>> to_double(const std::vector<engine::T
 // The headline of the report on a projected ledger of `deal`: the deal, the metrics, the
 // utilisation and the break-even figures (which earn `target`: by default a post-tax project IRR
 // of the discount rate), without the statements, covenants, structures, debt sizing or months.
-// What run_json_headline writes and a quote answers with.
+// What run_json_headline_text writes and a quote answers with.
 template <num::Numeric Num>
 RunReport make_headline_report(const deal::Deal& deal, const engine::Ledger<Num>& ledger,
                                std::optional<solve::ReturnTarget> target = std::nullopt) {

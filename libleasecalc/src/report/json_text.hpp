@@ -1,0 +1,105 @@
+#pragma once
+// JSON written straight to text, byte for byte as nlohmann::json's dump(-1) of the same document
+// writes it (the library's other documents), without building the document first: what a quote
+// answers with thousands of times a second. The caller writes an object's keys in sorted order,
+// as nlohmann's objects (std::map) hold them; a test parses and re-dumps the text to hold both.
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace leasecalc::report {
+
+class JsonText {
+ public:
+  explicit JsonText(std::string& out) : out_(out) {}
+
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
+  void key(std::string_view name) {
+    separate();
+    string_text(name);
+    out_ += ':';
+    after_key_ = true;
+  }
+
+  void string(std::string_view text) {
+    separate();
+    string_text(text);
+  }
+  // Not finite: null, as nlohmann writes it. Else the shortest digits that read back as the same
+  // double, by the library's own routine (so "1.0", "-0.0", "1e+20" as it writes them).
+  void number(double value) {
+    separate();
+    if (!std::isfinite(value)) {
+      out_ += "null";
+      return;
+    }
+    std::array<char, 64> buffer;
+    const char* end = nlohmann::detail::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+    out_.append(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
+  }
+  void number(std::optional<double> value) {
+    if (value) number(*value);
+    else null();
+  }
+  void integer(long long value) {
+    separate();
+    std::array<char, 24> buffer;
+    const char* end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value).ptr;
+    out_.append(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
+  }
+  void boolean(bool value) {
+    separate();
+    out_ += value ? "true" : "false";
+  }
+  void null() {
+    separate();
+    out_ += "null";
+  }
+
+ private:
+  void open(char bracket) {
+    separate();
+    out_ += bracket;
+    first_ = true;
+  }
+  void close(char bracket) {
+    out_ += bracket;
+    first_ = false;
+  }
+  // A comma before every value but the first of its object or array, and none after a key.
+  void separate() {
+    if (after_key_) after_key_ = false;
+    else if (!first_) out_ += ',';
+    first_ = false;
+  }
+  // Printable ASCII is copied, with `"` and `\` escaped; anything else (control characters, UTF-8,
+  // bytes that are not UTF-8, which become U+FFFD) is left to the library's own escaping.
+  void string_text(std::string_view text) {
+    const bool plain = std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+    if (!plain) {
+      out_ += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+    }
+    out_ += '"';
+    for (const char c : text) {
+      if (c == '"' || c == '\\') out_ += '\\';
+      out_ += c;
+    }
+    out_ += '"';
+  }
+
+  std::string& out_;
+  bool first_ = true, after_key_ = false;
+};
+
+}  // namespace leasecalc::report

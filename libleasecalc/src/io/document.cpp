@@ -24,14 +24,21 @@ struct Place {
   int line = 0, column = 0;
 };
 
+// A value of a document. Its field path ("contracts[0].price") is put together when first asked
+// for, for an error or a warning, from its parent's path and its key or index: a model read
+// without fault asks for few of them.
 struct SourceNode {
   const Node* node;
   std::shared_ptr<const Tree> tree;  // keeps `node` and `file` alive
   const std::string* file;
   Place place;
-  std::string path;
+  std::shared_ptr<const SourceNode> parent;  // none for the root and for a value given its path
+  std::string_view key;                      // its key in the parent map (text in `tree`), or
+  std::size_t index = 0;                     // its index in the parent list when `key` is empty
+  mutable std::optional<std::string> known_path = std::nullopt;
 
   SourcePosition position() const { return {*file, place.line, place.column}; }
+  const std::string& path() const;
 };
 
 // A map's entries as Field::as_object lists them; every key is a scalar, and `name` views its text.
@@ -65,11 +72,24 @@ std::string item_path(const std::string& list, std::size_t index) {
   return path.append(list).append(1, '[').append(number).append(1, ']');
 }
 
+}  // namespace
+
+const std::string& SourceNode::path() const {
+  if (!known_path) {
+    if (!parent) known_path.emplace();  // the document's root
+    else if (!key.empty()) known_path = child_path(parent->path(), key);
+    else known_path = item_path(parent->path(), index);
+  }
+  return *known_path;
+}
+
+namespace {
+
 // A map entry's value. An empty value (`key:` with nothing after it) has no position of its own
 // (the parser reports the start of the next line), so it is placed at its key.
-std::shared_ptr<const SourceNode> entry_node(const SourceNode& map, const Node& key, const Node& value) {
+std::shared_ptr<const SourceNode> entry_node(const std::shared_ptr<const SourceNode>& map, const Node& key, const Node& value) {
   return std::make_shared<const SourceNode>(
-      SourceNode{&value, map.tree, map.file, place_of(value.is_null() ? key : value), child_path(map.path, key.scalar)});
+      SourceNode{&value, map->tree, map->file, place_of(value.is_null() ? key : value), map, key.scalar});
 }
 
 using wording::excerpt;
@@ -87,7 +107,7 @@ std::string value_text(const Node& node) { return node.is_scalar() ? excerpt(nod
 InputError expected_error(const SourceNode& source, const std::string& expected, const std::string& note = {}) {
   std::string detail = "expected " + expected + ", got " + describe_value(*source.node);
   if (!note.empty()) detail += " (" + note + ")";
-  return InputError(source.position(), source.path, std::move(detail), expected, value_text(*source.node));
+  return InputError(source.position(), source.path(), std::move(detail), expected, value_text(*source.node));
 }
 
 // "a percentage from 0% to 100%": what a getter accepts, for range and missing-key messages.
@@ -152,7 +172,7 @@ auto parse_scalar(const SourceNode& source, const wording::Kind& kind, Parse par
   try {
     return parse(source.node->scalar);
   } catch (const ParseError& error) {
-    throw InputError(source.position(), source.path, error.what(), error.expected(), error.text());
+    throw InputError(source.position(), source.path(), error.what(), error.expected(), error.text());
   }
 }
 
@@ -166,7 +186,7 @@ SourcePosition Field::position() const { return node_->position(); }
 const std::string& Field::file() const { return *node_->file; }
 int Field::line() const { return node_->place.line; }
 int Field::column() const { return node_->place.column; }
-const std::string& Field::path() const { return node_->path; }
+const std::string& Field::path() const { return node_->path(); }
 bool Field::is_scalar() const { return node_->node->is_scalar(); }
 bool Field::is_object() const { return node_->node->is_map(); }
 bool Field::is_list() const { return node_->node->is_list(); }
@@ -280,7 +300,7 @@ Object Field::as_object() const {
   constexpr std::size_t scanned = 32;
   for (const auto& [key_node, value_node] : source.node->entries) {
     if (!key_node->is_scalar()) {
-      const SourceNode key{key_node, source.tree, source.file, place_of(*key_node), source.path};
+      const SourceNode key{key_node, source.tree, source.file, place_of(*key_node), {}, {}, 0, source.path()};
       throw expected_error(key, "a key name");
     }
     const std::string& key = key_node->scalar;
@@ -296,7 +316,7 @@ Object Field::as_object() const {
     }
     if (first) {
       const SourcePosition first_position = position_of(*entries->items[*first].key, *source.file);
-      throw InputError(position_of(*key_node, *source.file), child_path(source.path, key),
+      throw InputError(position_of(*key_node, *source.file), child_path(source.path(), key),
                        "duplicate key \"" + key + "\" (first given at line " + std::to_string(first_position.line) +
                            ", column " + std::to_string(first_position.column) + ")",
                        "a key given once", key);
@@ -328,7 +348,7 @@ List Field::as_list() const {
     // An empty item ("- " alone) has no position of its own: it takes the list's.
     const Place place = item->is_null() ? source.place : place_of(*item);
     items.push_back(Field(std::make_shared<const SourceNode>(
-        SourceNode{item, source.tree, source.file, place, item_path(source.path, index)})));
+        SourceNode{item, source.tree, source.file, place, node_, {}, index})));
     ++index;
   }
   return List(*this, std::move(items));
@@ -360,7 +380,7 @@ std::size_t Field::choose(const std::vector<std::string_view>& names) const {
 }
 
 void Field::fail(std::string_view detail) const {
-  throw InputError(node_->position(), node_->path, std::string(detail), {}, value_text(*node_->node));
+  throw InputError(node_->position(), node_->path(), std::string(detail), {}, value_text(*node_->node));
 }
 
 void Field::fail_expected(std::string_view expected) const { throw expected_error(*node_, std::string(expected)); }
@@ -386,7 +406,7 @@ void Object::ignore(std::string_view key) { accept(key); }
 std::optional<Field> Object::optional_field(std::string_view key) {
   accept(key);
   for (const auto& entry : entries_->items)
-    if (entry.name == key) return Field(entry_node(*self_.node_, *entry.key, *entry.value));
+    if (entry.name == key) return Field(entry_node(self_.node_, *entry.key, *entry.value));
   return std::nullopt;
 }
 
@@ -568,7 +588,7 @@ std::vector<std::pair<std::string, Field>> Object::entries() {
   std::vector<std::pair<std::string, Field>> entries;
   for (const auto& entry : entries_->items) {
     accept(entry.name);
-    entries.emplace_back(std::string(entry.name), Field(entry_node(*self_.node_, *entry.key, *entry.value)));
+    entries.emplace_back(std::string(entry.name), Field(entry_node(self_.node_, *entry.key, *entry.value)));
   }
   return entries;
 }
@@ -589,7 +609,7 @@ void Object::finish() const {
     std::string accepted;
     for (const std::string& name : accepted_keys_) accepted += (accepted.empty() ? "" : ", ") + name;
     detail += accepted.empty() ? "; no keys are accepted here" : "; accepted keys: " + accepted;
-    throw InputError(position_of(*entry.key, *source.file), child_path(source.path, key),
+    throw InputError(position_of(*entry.key, *source.file), child_path(source.path(), key),
                      std::move(detail), "one of the keys " + accepted, key);
   }
 }
@@ -614,7 +634,7 @@ Document Document::parse(std::string_view text, std::string file_name) {
   std::shared_ptr<const Tree> tree = read_yaml(normalised, file_name);
   const Node* root = tree->root;
   const std::string* file = &tree->file;
-  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(tree), file, place_of(*root), {}})),
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(tree), file, place_of(*root)})),
                   std::make_shared<const std::string>(normalised));
 }
 
@@ -692,7 +712,7 @@ Document Document::without(std::string_view key) const {
   if (root.is_map())
     if (const auto index = entry_index(root, key)) root.entries.erase(root.entries.begin() + static_cast<std::ptrdiff_t>(*index));
   tree->root = &root;
-  return Document(Field(std::make_shared<const SourceNode>(SourceNode{&root, std::move(tree), root_.node_->file, root_.node_->place, {}})), text_);
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{&root, std::move(tree), root_.node_->file, root_.node_->place})), text_);
 }
 
 Document Document::with_overrides(std::span<const FieldOverride> overrides) const {
@@ -778,7 +798,7 @@ Document Document::with_overrides(std::span<const FieldOverride> overrides) cons
     }
   }
   // The text stays: the values not overridden keep their lines, and so their comments.
-  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(tree), root_.node_->file, root_.node_->place, {}})), text_);
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(tree), root_.node_->file, root_.node_->place})), text_);
 }
 
 namespace {

@@ -141,6 +141,10 @@ const std::vector<MetricInfo>& structure_metrics();
 bool structure_present(const RunReport& report, std::string_view section);
 
 namespace detail {
+// The one sale-leaseback a model may have (the loader allows one).
+const engine::SaleLeasebackView& leaseback(const RunReport& report);
+// How a covenant's look-back is keyed in CSV and JSON.
+std::string_view look_back_key(deal::CovenantLookBack look_back);
 engine::Table<double> to_double(const engine::Table<double>& table);
 engine::Table<double> to_double(const engine::Table<num::Decimal>& table);
 std::string price_unit_name(deal::PriceUnit unit, const deal::Sku& sku);

@@ -82,20 +82,25 @@ class JsonText {
     else if (!first_) out_ += ',';
     first_ = false;
   }
-  // Printable ASCII is copied, with `"` and `\` escaped; anything else (control characters, UTF-8,
-  // bytes that are not UTF-8, which become U+FFFD) is left to the library's own escaping.
+  // Printable ASCII is copied in runs, with `"` and `\` escaped; anything else (control
+  // characters, UTF-8, bytes that are not UTF-8, which become U+FFFD) is left to the library's own
+  // escaping of the whole string.
   void string_text(std::string_view text) {
-    const bool plain = std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
-    if (!plain) {
-      out_ += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      return;
-    }
+    const std::size_t start = out_.size();
     out_ += '"';
-    for (const char c : text) {
-      if (c == '"' || c == '\\') out_ += '\\';
-      out_ += c;
+    std::size_t run = 0;  // the start of the run not yet copied
+    for (std::size_t at = 0; at < text.size(); ++at) {
+      const char c = text[at];
+      if (c == '"' || c == '\\') {
+        out_.append(text.data() + run, at - run).append(1, '\\');
+        run = at;  // the character itself starts the next run
+      } else if (c < 0x20 || c >= 0x7f) {
+        out_.resize(start);
+        out_ += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        return;
+      }
     }
-    out_ += '"';
+    out_.append(text.data() + run, text.size() - run).append(1, '"');
   }
 
   std::string& out_;

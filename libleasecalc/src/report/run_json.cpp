@@ -149,6 +149,13 @@ void write_metric(JsonText& out, const MetricInfo& metric, const MetricValue& va
 
 std::string run_json_headline_text(const RunReport& r, std::string_view schema, std::string_view model) {
   using K = HeadlineKey;
+  const std::vector<MetricInfo>& metrics = run_metrics();
+  std::vector<MetricValue> values;  // each metric's, worked out once for its section and the notes
+  values.reserve(metrics.size());
+  for (const auto& metric : metrics) values.push_back(metric.value(r));
+  const auto value_of = [&](const MetricInfo& metric) -> const MetricValue& {
+    return values[static_cast<std::size_t>(&metric - metrics.data())];
+  };
   std::string text;
   text.reserve(2048);
   JsonText out(text);
@@ -177,9 +184,9 @@ std::string run_json_headline_text(const RunReport& r, std::string_view schema, 
       case K::warnings: write_warnings(out, r.warnings); break;
       case K::notes: {
         // The reason for each missing value, by the metric's key.
-        std::vector<std::pair<std::string_view, std::string>> notes;
-        for (const auto& metric : run_metrics())
-          if (auto value = metric.value(r); !value.note.empty()) notes.emplace_back(metric.key, std::move(value.note));
+        std::vector<std::pair<std::string_view, std::string_view>> notes;
+        for (const auto& metric : metrics)
+          if (const auto& note = value_of(metric).note; !note.empty()) notes.emplace_back(metric.key, note);
         std::sort(notes.begin(), notes.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         out.begin_object();
         for (const auto& [key, note] : notes) {
@@ -194,7 +201,7 @@ std::string run_json_headline_text(const RunReport& r, std::string_view schema, 
         for (const HeadlineKey& key : top.object->keys) {
           out.key(key.name);
           switch (key.kind) {
-            case K::metric: write_metric(out, *key.info, key.info->value(r)); break;
+            case K::metric: write_metric(out, *key.info, value_of(*key.info)); break;
             case K::basis: out.string(solve::names_of(r.target.basis).key); break;
             case K::price_note: out.string(r.break_even_price_note); break;
             case K::utilisation_note: out.string(r.break_even_utilisation_note); break;

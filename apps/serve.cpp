@@ -8,10 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -120,29 +117,21 @@ class Session : public std::enable_shared_from_this<Session> {
   bool busy_ = false, draining_ = false, receiving_ = false, timed_out_ = false;
 };
 
-// One io_context a thread, each run by its own thread: a connection lives on one thread from its
-// accept to its close, so requests share no lock, no strand and no wake-up of another thread (a
-// shared context hands each ready socket from the thread waiting on epoll to another). Connections
-// are dealt to the threads in turn.
 class Server {
  public:
-  Server(int threads, const service::Service& service, const tcp::endpoint& endpoint)
-      : service_(service), contexts_(make_contexts(threads)), acceptor_(*contexts_.front()) {
+  Server(asio::io_context& context, const service::Service& service, const tcp::endpoint& endpoint)
+      : context_(context), service_(service), acceptor_(asio::make_strand(context)) {
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(endpoint);
     acceptor_.listen(asio::socket_base::max_listen_connections);
-    for (auto& context : contexts_) idle_.push_back(asio::make_work_guard(*context));
   }
   tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
   const service::Service& service() const { return service_; }
   bool stopping() const { return stopping_; }
-  // The first thread's context: the acceptor's and the signals'.
-  asio::io_context& main_context() { return *contexts_.front(); }
 
   void accept() {
-    asio::io_context& next = *contexts_[next_context_++ % contexts_.size()];
-    acceptor_.async_accept(next, [this](beast::error_code error, tcp::socket socket) {
+    acceptor_.async_accept(asio::make_strand(context_), [this](beast::error_code error, tcp::socket socket) {
       if (stopping_) return;
       if (!error) {
         auto session = std::make_shared<Session>(std::move(socket), *this);
@@ -157,41 +146,21 @@ class Server {
     });
   }
 
-  // Runs every context, the first on the calling thread, until the last connection has closed
-  // after a stop.
-  void run() {
-    std::vector<std::thread> pool;
-    for (std::size_t i = 1; i < contexts_.size(); ++i) pool.emplace_back([context = contexts_[i].get()] { context->run(); });
-    contexts_.front()->run();
-    for (auto& thread : pool) thread.join();
-  }
-
   void stop() {
     asio::post(acceptor_.get_executor(), [this] {
       stopping_ = true;
       beast::error_code ignored;
       acceptor_.close(ignored);
-      {
-        const std::lock_guard<std::mutex> lock(sessions_mutex_);
-        for (const auto& weak : sessions_) {
-          if (auto session = weak.lock()) session->drain();
-        }
+      const std::lock_guard<std::mutex> lock(sessions_mutex_);
+      for (const auto& weak : sessions_) {
+        if (auto session = weak.lock()) session->drain();
       }
-      idle_.clear();  // each thread ends once its connections have (a drain posted keeps it running)
     });
   }
 
  private:
-  static std::vector<std::unique_ptr<asio::io_context>> make_contexts(int threads) {
-    std::vector<std::unique_ptr<asio::io_context>> contexts;
-    for (int i = 0; i < threads; ++i) contexts.push_back(std::make_unique<asio::io_context>(1));  // one thread runs it
-    return contexts;
-  }
-
+  asio::io_context& context_;
   const service::Service& service_;
-  std::vector<std::unique_ptr<asio::io_context>> contexts_;
-  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> idle_;  // a thread without connections waits for one
-  std::size_t next_context_ = 0;
   tcp::acceptor acceptor_;
   std::atomic<bool> stopping_ = false;
   std::mutex sessions_mutex_;
@@ -330,14 +299,15 @@ int serve(Args args) {
     for (const auto& model : base_models) print_warnings(model.loaded.warnings);
     const service::Service service(std::move(base_models), limits);
 
+    asio::io_context context(threads);
     std::optional<Server> server;
     try {
-      server.emplace(threads, service, tcp::endpoint(address, static_cast<unsigned short>(port)));
+      server.emplace(context, service, tcp::endpoint(address, static_cast<unsigned short>(port)));
     } catch (const boost::system::system_error& error) {
       std::cerr << "leasecalc serve: cannot listen on " << bind << ":" << port << ": " << error.code().message() << "\n";
       return 1;
     }
-    asio::signal_set signals(server->main_context(), SIGINT, SIGTERM);
+    asio::signal_set signals(context, SIGINT, SIGTERM);
     signals.async_wait([&](beast::error_code error, int) {
       if (error) return;
       std::cerr << "leasecalc serve: stopping; finishing the requests under way\n";
@@ -346,7 +316,11 @@ int serve(Args args) {
     server->accept();
     std::cout << "listening on " << server->local_endpoint().address().to_string() << ":" << server->local_endpoint().port()
               << std::endl;
-    server->run();
+
+    std::vector<std::thread> pool;
+    for (int i = 1; i < threads; ++i) pool.emplace_back([&context] { context.run(); });
+    context.run();
+    for (auto& thread : pool) thread.join();
     return 0;
   });
 }

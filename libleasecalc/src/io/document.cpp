@@ -634,7 +634,7 @@ Document Document::parse(std::string_view text, std::string file_name) {
   std::shared_ptr<const Tree> tree = read_yaml(normalised, file_name);
   const Node* root = tree->root;
   const std::string* file = &tree->file;
-  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(tree), file, place_of(*root)})),
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(tree), file, place_of(*root), {}, {}, 0})),
                   std::make_shared<const std::string>(normalised));
 }
 
@@ -712,7 +712,7 @@ Document Document::without(std::string_view key) const {
   if (root.is_map())
     if (const auto index = entry_index(root, key)) root.entries.erase(root.entries.begin() + static_cast<std::ptrdiff_t>(*index));
   tree->root = &root;
-  return Document(Field(std::make_shared<const SourceNode>(SourceNode{&root, std::move(tree), root_.node_->file, root_.node_->place})), text_);
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{&root, std::move(tree), root_.node_->file, root_.node_->place, {}, {}, 0})), text_);
 }
 
 Document Document::with_overrides(std::span<const FieldOverride> overrides) const {
@@ -798,7 +798,7 @@ Document Document::with_overrides(std::span<const FieldOverride> overrides) cons
     }
   }
   // The text stays: the values not overridden keep their lines, and so their comments.
-  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(tree), root_.node_->file, root_.node_->place})), text_);
+  return Document(Field(std::make_shared<const SourceNode>(SourceNode{root, std::move(tree), root_.node_->file, root_.node_->place, {}, {}, 0})), text_);
 }
 
 namespace {

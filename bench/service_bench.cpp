@@ -1,12 +1,14 @@
 // The pricing service in-process: Service::handle of one POST /v1/quote on the standard 10k-card
 // model (what bench/serve_load.sh sends over HTTP), against the floor of one bare projection in
 // double mode. "leasecalc/quote" is a new quote each time (its price changes, so no answer is
-// reused); "leasecalc/quote_repeated" sends the same request every time.
+// reused), "leasecalc/quote_2threads" the same on two threads at once; "leasecalc/quote_repeated"
+// sends the same request every time.
 #include <leasecalc/engine/project.hpp>
 #include <leasecalc/service/service.hpp>
 
 #include <benchmark/benchmark.h>
 
+#include <atomic>
 #include <string>
 
 namespace {
@@ -28,7 +30,7 @@ void BM_QuoteDistinct(benchmark::State& state) {
   const auto& service = bundled_service();
   // A price not asked for before, in this run or an earlier one of the same process (the
   // benchmark runs the loop several times): a cent more each time.
-  static long cents = 5'000'000;
+  static std::atomic<long> cents = 5'000'000;
   for (auto _ : state) {
     const auto response = service.handle(quote_request(++cents));
     if (response.status != 200) state.SkipWithError(response.body.c_str());
@@ -36,6 +38,9 @@ void BM_QuoteDistinct(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_QuoteDistinct)->Name("leasecalc/quote")->Unit(benchmark::kMicrosecond);
+// Both cores quoting at once, as the server's two threads do: wall time a quote (what the two
+// threads answer a second, without HTTP) and the CPU each quote takes beside the other thread.
+BENCHMARK(BM_QuoteDistinct)->Name("leasecalc/quote_2threads")->Threads(2)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 void BM_QuoteRepeated(benchmark::State& state) {
   const auto& service = bundled_service();

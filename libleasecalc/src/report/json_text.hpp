@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace leasecalc::report {
 
@@ -29,6 +30,16 @@ class JsonText {
     string_text(name);
     out_ += ':';
     after_key_ = true;
+  }
+
+  // A key and its value, for the members whose value is one call.
+  template <class Value>
+  void member(std::string_view name, const Value& value) {
+    key(name);
+    if constexpr (std::is_same_v<Value, bool>) boolean(value);
+    else if constexpr (std::is_integral_v<Value>) integer(value);
+    else if constexpr (std::is_convertible_v<const Value&, std::string_view>) string(value);
+    else number(value);  // a double, or std::optional<double>
   }
 
   void string(std::string_view text) {

@@ -138,10 +138,8 @@ const HeadlineLayout& headline_layout() {
 void write_metric(JsonText& out, const MetricInfo& metric, const MetricValue& value) {
   if (metric.format != MetricFormat::irr) return out.number(value.value);
   out.begin_object();
-  out.key("note");
-  out.string(value.note);
-  out.key("rate");
-  out.number(value.value);
+  out.member("note", value.note);
+  out.member("rate", value.value);
   out.end_object();
 }
 
@@ -166,16 +164,11 @@ std::string run_json_headline_text(const RunReport& r, std::string_view schema, 
     switch (top.kind) {
       case K::deal:
         out.begin_object();
-        out.key("currency");
-        out.string(r.currency);
-        out.key("discount_rate");
-        out.number(r.discount_rate);
-        out.key("horizon_months");
-        out.integer(r.horizon_months);
-        out.key("name");
-        out.string(r.deal_name);
-        out.key("start");
-        out.string(r.start);
+        out.member("currency", r.currency);
+        out.member("discount_rate", r.discount_rate);
+        out.member("horizon_months", r.horizon_months);
+        out.member("name", r.deal_name);
+        out.member("start", r.start);
         out.end_object();
         break;
       case K::exact: out.boolean(r.exact); break;
@@ -189,10 +182,7 @@ std::string run_json_headline_text(const RunReport& r, std::string_view schema, 
           if (const auto& note = value_of(metric).note; !note.empty()) notes.emplace_back(metric.key, note);
         std::sort(notes.begin(), notes.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         out.begin_object();
-        for (const auto& [key, note] : notes) {
-          out.key(key);
-          out.string(note);
-        }
+        for (const auto& [key, note] : notes) out.member(key, note);
         out.end_object();
         break;
       }
@@ -209,14 +199,10 @@ std::string run_json_headline_text(const RunReport& r, std::string_view schema, 
               out.begin_array();
               for (const auto& c : r.break_even_prices) {
                 out.begin_object();
-                out.key("break_even_price");
-                out.number(c.break_even_price);
-                out.key("contract");
-                out.string(c.contract);
-                out.key("quoted_price");
-                out.number(c.quoted_price);
-                out.key("unit");
-                out.string(c.price_unit);
+                out.member("break_even_price", c.break_even_price);
+                out.member("contract", c.contract);
+                out.member("quoted_price", c.quoted_price);
+                out.member("unit", c.price_unit);
                 out.end_object();
               }
               out.end_array();

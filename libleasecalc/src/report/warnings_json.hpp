@@ -17,16 +17,11 @@ inline void write_warnings(JsonText& out, const std::vector<io::Warning>& warnin
   out.begin_array();
   for (const io::Warning& w : warnings) {
     out.begin_object();
-    out.key("column");
-    out.integer(w.position.column);
-    out.key("field");
-    out.string(w.field);
-    out.key("file");
-    out.string(w.position.file);
-    out.key("line");
-    out.integer(w.position.line);
-    out.key("message");
-    out.string(w.message);
+    out.member("column", w.position.column);
+    out.member("field", w.field);
+    out.member("file", w.position.file);
+    out.member("line", w.position.line);
+    out.member("message", w.message);
     out.end_object();
   }
   out.end_array();

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <memory>
+#include <map>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -98,38 +98,30 @@ struct HeadlineKey {
   enum Kind { metric, deal, exact, model, notes, schema, warnings, section, basis, prices, price_note, utilisation_note };
   std::string_view name;
   Kind kind;
-  const MetricInfo* info = nullptr;  // a metric's
-  const struct HeadlineSection* object = nullptr;  // a section's
-};
-
-struct HeadlineSection {
-  std::vector<HeadlineKey> keys;
+  const MetricInfo* info = nullptr;                // a metric's
+  const std::vector<HeadlineKey>* keys = nullptr;  // a section's
 };
 
 struct HeadlineLayout {
+  std::map<std::string_view, std::vector<HeadlineKey>> sections;  // "break_even", "returns", "summary"
   std::vector<HeadlineKey> top;
-  std::vector<std::unique_ptr<HeadlineSection>> sections;
 };
 
 const HeadlineLayout& headline_layout() {
   static const HeadlineLayout layout = [] {
     using K = HeadlineKey;
+    const auto by_name = [](const HeadlineKey& a, const HeadlineKey& b) { return a.name < b.name; };
     HeadlineLayout built;
+    built.sections["break_even"] = {{"basis", K::basis}, {"prices", K::prices}, {"price_note", K::price_note},
+                                    {"utilisation_note", K::utilisation_note}};
+    for (const auto& metric : run_metrics()) built.sections[metric.section].push_back({metric.key, K::metric, &metric});
     built.top = {{"deal", K::deal}, {"exact", K::exact}, {"model", K::model}, {"notes", K::notes},
                  {"schema", K::schema}, {"warnings", K::warnings}};
-    const auto section = [&](std::string_view name) -> HeadlineSection& {
-      for (const auto& key : built.top)
-        if (key.kind == K::section && key.name == name) return const_cast<HeadlineSection&>(*key.object);
-      built.sections.push_back(std::make_unique<HeadlineSection>());
-      built.top.push_back({name, K::section, nullptr, built.sections.back().get()});
-      return *built.sections.back();
-    };
-    section("break_even").keys = {{"basis", K::basis}, {"prices", K::prices}, {"price_note", K::price_note},
-                                  {"utilisation_note", K::utilisation_note}};
-    for (const auto& metric : run_metrics()) section(metric.section).keys.push_back({metric.key, K::metric, &metric});
-    const auto by_name = [](const HeadlineKey& a, const HeadlineKey& b) { return a.name < b.name; };
+    for (auto& [name, keys] : built.sections) {
+      std::sort(keys.begin(), keys.end(), by_name);
+      built.top.push_back({name, K::section, nullptr, &keys});
+    }
     std::sort(built.top.begin(), built.top.end(), by_name);
-    for (auto& object : built.sections) std::sort(object->keys.begin(), object->keys.end(), by_name);
     return built;
   }();
   return layout;
@@ -188,7 +180,7 @@ std::string run_json_headline_text(const RunReport& r, std::string_view schema, 
       }
       case K::section:
         out.begin_object();
-        for (const HeadlineKey& key : top.object->keys) {
+        for (const HeadlineKey& key : *top.keys) {
           out.key(key.name);
           switch (key.kind) {
             case K::metric: write_metric(out, *key.info, value_of(*key.info)); break;

@@ -29,11 +29,11 @@ struct Place {
 // without fault asks for few of them.
 struct SourceNode {
   const Node* node;
-  std::shared_ptr<const Tree> tree;  // keeps `node` and `file` alive
+  std::shared_ptr<const Tree> tree;  // the root's: every node and `file`; a value holds its parent
   const std::string* file;
   Place place;
   std::shared_ptr<const SourceNode> parent;  // none for the root and for a value given its path
-  std::string_view key;                      // its key in the parent map (text in `tree`), or
+  std::string_view key;                      // its key in the parent map (text in the tree), or
   std::size_t index = 0;                     // its index in the parent list when `key` is empty
   mutable std::optional<std::string> known_path = std::nullopt;
 
@@ -89,7 +89,7 @@ namespace {
 // (the parser reports the start of the next line), so it is placed at its key.
 std::shared_ptr<const SourceNode> entry_node(const std::shared_ptr<const SourceNode>& map, const Node& key, const Node& value) {
   return std::make_shared<const SourceNode>(
-      SourceNode{&value, map->tree, map->file, place_of(value.is_null() ? key : value), map, key.scalar});
+      SourceNode{&value, nullptr, map->file, place_of(value.is_null() ? key : value), map, key.scalar});
 }
 
 using wording::excerpt;
@@ -300,7 +300,7 @@ Object Field::as_object() const {
   constexpr std::size_t scanned = 32;
   for (const auto& [key_node, value_node] : source.node->entries) {
     if (!key_node->is_scalar()) {
-      const SourceNode key{key_node, source.tree, source.file, place_of(*key_node), {}, {}, 0, source.path()};
+      const SourceNode key{key_node, nullptr, source.file, place_of(*key_node), {}, {}, 0, source.path()};
       throw expected_error(key, "a key name");
     }
     const std::string& key = key_node->scalar;
@@ -348,7 +348,7 @@ List Field::as_list() const {
     // An empty item ("- " alone) has no position of its own: it takes the list's.
     const Place place = item->is_null() ? source.place : place_of(*item);
     items.push_back(Field(std::make_shared<const SourceNode>(
-        SourceNode{item, source.tree, source.file, place, node_, {}, index})));
+        SourceNode{item, nullptr, source.file, place, node_, {}, index})));
     ++index;
   }
   return List(*this, std::move(items));

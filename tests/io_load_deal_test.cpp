@@ -2,6 +2,7 @@
 // validation rule reports the file, line, column and field path of the offending text.
 
 #include "leasecalc/io/load_deal.hpp"
+#include "leasecalc/report/run_report.hpp"
 #include "support/model_text.hpp"
 
 #include <gtest/gtest.h>
@@ -9,7 +10,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -1529,6 +1533,112 @@ TEST(LoadDealCredit, BadFieldsAreLocated) {
   const auto unknown = error_of(edit(base_model, "financing:\n", "credit_classes:\n  prime: {}\nfinancing:\n"));
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->path(), "credit_classes.prime");
+}
+
+// ---- reading again with overrides ---------------------------------------------------------------
+
+// What a model read says: its fast run document (the deal's figures, statements, covenants,
+// structures, break-even) and its warnings with their places; or its error, with its place.
+struct Read {
+  std::string figures, warnings;
+  bool operator==(const Read&) const = default;
+  friend std::ostream& operator<<(std::ostream& out, const Read& read) { return out << read.figures << read.warnings; }
+};
+
+Read what_is_read(const std::function<io::LoadedDeal()>& read) {
+  try {
+    const io::LoadedDeal loaded = read();
+    std::ostringstream figures, warnings;
+    report::write_json(figures, report::make_run_report<double>(loaded.deal, false));
+    for (const io::Warning& warning : loaded.warnings)
+      warnings << warning.field << " " << warning.position.line << ":" << warning.position.column << " " << warning.message << "\n";
+    return {figures.str(), warnings.str()};
+  } catch (const io::InputError& error) {
+    return {std::string("error: ") + error.what() + " @ " + error.path() + " " + std::to_string(error.line()) + ":" +
+            std::to_string(error.column()), ""};
+  }
+}
+
+// The text of a field changed a little: the last digit of its first number moved by one (a price,
+// a rate, a count, a date a year on), or a word added where it has no digit (a name, a choice).
+std::string nudged(std::string text) {
+  const std::size_t digit = text.find_first_of("0123456789");
+  if (digit == std::string::npos) return text + " x";
+  const std::size_t last = std::min(text.find_first_not_of("0123456789", digit), text.size()) - 1;
+  text[last] = text[last] == '9' ? '8' : static_cast<char>(text[last] + 1);
+  return text;
+}
+
+// A service re-reads a base model with a quote's overrides only where they reach (the sections
+// they change and those that read one of them): for every written field of every bundled model,
+// set to its own text and nudged, that is the deal, warnings and errors of reading the overridden
+// model whole; and the field's own text gives the model's own figures.
+TEST(LoadDeal, ReadingAgainWithOverridesIsReadingTheOverriddenModelWhole) {
+  const io::Catalogue catalogue = bundled_catalogue();
+  int models = 0, changed = 0, refused = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(models_dir())) {
+    if (entry.path().extension() != ".yaml") continue;
+    const io::Document document = io::Document::load_file(entry.path());
+    const io::LoadedDeal base = io::read_deal_with_warnings(document, catalogue);
+    const Read as_read = what_is_read([&] { return base; });
+    ++models;
+    for (const io::WrittenField& field : document.written_fields()) {
+      if (!field.is_scalar || field.path.starts_with("uncertainty") || field.path == "catalog") continue;
+      for (const std::string& value : {field.value, nudged(field.value)}) {
+        const std::vector<io::FieldOverride> overrides{{field.path, value}};
+        const Read whole = what_is_read([&] { return io::read_deal_with_warnings(document.with_overrides(overrides), catalogue); });
+        const Read again = what_is_read([&] { return io::read_deal_with_overrides(document, base.deal, overrides, catalogue); });
+        ASSERT_EQ(again, whole) << entry.path().filename() << " " << field.path << ": " << value;
+        // The same text, the same figures (an overridden value has no line, so its warning none).
+        if (value == field.value) EXPECT_EQ(again.figures, as_read.figures) << entry.path().filename() << " " << field.path;
+        else if (again.figures.starts_with("error: ")) ++refused;
+        else if (again.figures != as_read.figures) ++changed;
+      }
+    }
+  }
+  // The nudges reach the figures and the errors of every kind of section, not only the names.
+  EXPECT_GE(models, 9);
+  EXPECT_GE(changed, 300);
+  EXPECT_GE(refused, 30);
+  std::cout << models << " models, " << changed << " nudges that change the run, " << refused << " refused\n";
+}
+
+// The sections that read the deal read so far (financing, covenants, waterfall, lessee) are read
+// again when a section before them is, though no override reaches them: each case's answer hangs
+// on one such reading (an error the whole read gives there), and reading again gives it too.
+TEST(LoadDeal, ReadingAgainRereadsTheSectionsThatReadAChangedOne) {
+  const io::Catalogue catalogue = bundled_catalogue();
+  const auto text_of = [](const char* model) {
+    std::ifstream file(models_dir() / model);
+    return std::string(std::istreambuf_iterator<char>(file), {});
+  };
+  const std::string xai = text_of("xai-spv-lease.yaml"), us = text_of("us-h100-take-or-pay.yaml");
+  std::string us_without_covenants = us;
+  us_without_covenants.erase(us.find("\ncovenants:"), us.find("\nwaterfall:") - us.find("\ncovenants:"));
+  struct Case {
+    std::string model;
+    std::vector<io::FieldOverride> overrides;
+    std::string_view error_at;  // the field of the error the whole read gives
+  };
+  const std::vector<Case> cases = {
+      // the lease must be of the whole fleet: the lessee reads the contracts
+      {xai, {{"contracts[0].take_or_pay.servers", "3300"}}, "lessee"},
+      // a tranche finances contracts by name: the financing reads the contracts
+      {edit(xai, "    upfront_fee: 1%", "    upfront_fee: 1%\n    finances: [five-year GPU lease]"),
+       {{"contracts[0].take_or_pay.name", "a renamed lease"}}, "financing[0].finances[0]"},
+      // covenants and a waterfall need debt: they read the financing
+      {us, {{"financing", "[]", true}}, "covenants"},
+      {us_without_covenants, {{"financing", "[]", true}}, "waterfall"},
+  };
+  for (const Case& c : cases) {
+    const io::Document document = io::Document::parse(c.model, "model.yaml");
+    const io::LoadedDeal base = io::read_deal_with_warnings(document, catalogue);
+    const Read whole = what_is_read([&] { return io::read_deal_with_warnings(document.with_overrides(c.overrides), catalogue); });
+    const Read again = what_is_read([&] { return io::read_deal_with_overrides(document, base.deal, c.overrides, catalogue); });
+    EXPECT_TRUE(whole.figures.starts_with("error: ") && whole.figures.find(" @ " + std::string(c.error_at) + " ") != std::string::npos)
+        << c.overrides.front().path << ": " << whole.figures;
+    EXPECT_EQ(again, whole) << c.overrides.front().path;
+  }
 }
 
 }  // namespace

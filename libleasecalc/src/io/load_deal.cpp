@@ -145,6 +145,11 @@ Catalogue read_catalogue(const Document& document) {
 
 // ---- deal --------------------------------------------------------------------------------------
 
+DealFrame frame_of(const deal::Deal& deal) {
+  return DealFrame{deal.currency, deal.start, deal.horizon_months,
+                   time::add_months(deal.start, deal.horizon_months, time::EndOfMonth::off)};
+}
+
 DealFrame read_deal_head(Object head, deal::Deal& deal) {
   deal.name = head.required_string("name");
   deal.currency = head.required_currency("currency");
@@ -156,8 +161,7 @@ DealFrame read_deal_head(Object head, deal::Deal& deal) {
       {{"monthly", time::Frequency::monthly}, {"quarterly", time::Frequency::quarterly}, {"yearly", time::Frequency::annual}},
       time::Frequency::monthly);
   head.finish();
-  return DealFrame{deal.currency, deal.start, deal.horizon_months,
-                   time::add_months(deal.start, deal.horizon_months, time::EndOfMonth::off)};
+  return frame_of(deal);
 }
 
 const deal::Sku& find_sku(const Field& sku_field, const Catalogue& catalogue) {
@@ -701,7 +705,25 @@ deal::Tax read_tax(Object object, const DealFrame& frame) {
   return tax;
 }
 
-deal::Deal read_deal(const Document& document, const Catalogue& catalogue, UncertaintyCheck uncertainty = UncertaintyCheck::check) {
+// Reading a model again with overrides: the deal read without them, and what the overrides reach.
+struct ReadAgain {
+  const deal::Deal& base;
+  std::span<const FieldOverride> overrides;
+
+  // Whether an override's path starts at the top-level key `section` ("contracts[0].take_or_pay.price").
+  bool reaches(std::string_view section) const {
+    return std::ranges::any_of(overrides, [section](const FieldOverride& override) {
+      const std::string_view path = override.path;
+      return path.substr(0, path.find_first_of(".[")) == section;
+    });
+  }
+};
+
+// `again`: a section no override reaches, and that reads no section that was read again, is the
+// base deal's: it was read from the same text with the same inputs, so reading it again would give
+// the same value, warnings and errors (none).
+deal::Deal read_deal(const Document& document, const Catalogue& catalogue, UncertaintyCheck uncertainty = UncertaintyCheck::check,
+                     const ReadAgain* again = nullptr) {
   Object root = document.root();
   // Top-level typos first: a misspelt section would otherwise surface as a missing one.
   // `uncertainty` is read by io::load_uncertainty (Monte Carlo), not into the deal; it is checked
@@ -712,21 +734,34 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue, Uncer
         "depreciation", "tax", "uncertainty"})
     (void)root.has(section);
   root.finish();
-  deal::Deal deal;
-  const DealFrame frame = read_deal_head(root.object("deal", deal_keys), deal);
-  deal.cluster = read_cluster(root.object("cluster", cluster_keys), frame, catalogue);
-  std::vector<Field> servers_fields;  // each contract's, for the fleet check
-  deal.contracts = read_contracts(root, frame, deal.cluster, servers_fields);
-  check_fleet(deal, servers_fields);
-  deal.running_costs = read_running_costs(root.optional_object("running_costs", running_costs_keys), frame);
-  deal.credit_classes = read_credit_classes(root.optional_object("credit_classes", credit_class_keys));
-  deal.debt = read_financing(root, frame, deal.cluster, deal);
-  deal.covenants = read_covenants(root.optional_object("covenants", covenants_keys), deal);
-  deal.waterfall = read_waterfall(root.optional_object("waterfall", waterfall_keys), deal);
-  deal.lessee = read_lessee(root.optional_object("lessee", lessee_keys), deal);
-  deal.guarantees = read_guarantees(root.optional_object("guarantees", guarantees_keys), frame, deal.cluster);
-  deal.assets = read_asset_policy(root.object("depreciation", depreciation_keys));
-  deal.tax = read_tax(root.object("tax", tax_keys), frame);
+  // The head and the cluster frame the other sections: an override of either reads the model whole.
+  const bool whole = !again || again->reaches("deal") || again->reaches("cluster");
+  const auto read = [&](std::string_view section) { return whole || again->reaches(section); };
+  deal::Deal deal = whole ? deal::Deal{} : again->base;
+  const DealFrame frame = whole ? read_deal_head(root.object("deal", deal_keys), deal) : frame_of(deal);
+  if (whole) deal.cluster = read_cluster(root.object("cluster", cluster_keys), frame, catalogue);
+  bool so_far = false;  // a section was read again: those that read the deal read so far are too
+  if (read("contracts")) {
+    std::vector<Field> servers_fields;  // each contract's, for the fleet check
+    deal.contracts = read_contracts(root, frame, deal.cluster, servers_fields);
+    check_fleet(deal, servers_fields);
+    so_far = true;
+  }
+  if (read("running_costs")) {
+    deal.running_costs = read_running_costs(root.optional_object("running_costs", running_costs_keys), frame);
+    so_far = true;
+  }
+  if (read("credit_classes")) {
+    deal.credit_classes = read_credit_classes(root.optional_object("credit_classes", credit_class_keys));
+    so_far = true;
+  }
+  if ((so_far = so_far || read("financing"))) deal.debt = read_financing(root, frame, deal.cluster, deal);
+  if ((so_far = so_far || read("covenants"))) deal.covenants = read_covenants(root.optional_object("covenants", covenants_keys), deal);
+  if ((so_far = so_far || read("waterfall"))) deal.waterfall = read_waterfall(root.optional_object("waterfall", waterfall_keys), deal);
+  if (so_far || read("lessee")) deal.lessee = read_lessee(root.optional_object("lessee", lessee_keys), deal);
+  if (read("guarantees")) deal.guarantees = read_guarantees(root.optional_object("guarantees", guarantees_keys), frame, deal.cluster);
+  if (read("depreciation")) deal.assets = read_asset_policy(root.object("depreciation", depreciation_keys));
+  if (read("tax")) deal.tax = read_tax(root.object("tax", tax_keys), frame);
   if (uncertainty == UncertaintyCheck::check) (void)read_uncertainty(document);
   return deal;
 }
@@ -820,6 +855,14 @@ LoadedDeal parse_deal_with_warnings(std::string_view text, std::string display_n
 LoadedDeal read_deal_with_warnings(Document document, const Catalogue& catalogue, UncertaintyCheck uncertainty) {
   deal::Deal deal = read_deal(document, catalogue, uncertainty);
   return with_warnings(std::move(deal), std::move(document));
+}
+
+LoadedDeal read_deal_with_overrides(const Document& document, const deal::Deal& base, std::span<const FieldOverride> overrides,
+                                    const Catalogue& catalogue, UncertaintyCheck uncertainty) {
+  Document overridden = document.with_overrides(overrides);
+  const ReadAgain again{base, overrides};
+  deal::Deal deal = read_deal(overridden, catalogue, uncertainty, &again);
+  return with_warnings(std::move(deal), std::move(overridden));
 }
 
 Catalogue catalogue_of(const Document& document, const std::filesystem::path& model, const CatalogueSearch& search) {

@@ -518,7 +518,7 @@ io::LoadedDeal deal_with_overrides(const BaseModel& model, std::span<const io::F
   const bool unchanged = std::ranges::none_of(overrides, in_uncertainty);
   const io::Document& base =
       unchanged && kept == SourceKept::deal_sections && model.deal_sections ? *model.deal_sections : model.document;
-  return io::read_deal_with_warnings(base.with_overrides(overrides), model.catalogue,
+  return io::read_deal_with_overrides(base, model.loaded.deal, overrides, model.catalogue,
                                      unchanged ? io::UncertaintyCheck::already_checked : io::UncertaintyCheck::check);
 }
 

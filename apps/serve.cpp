@@ -34,6 +34,12 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using Clock = service::Clock;
+// Each connection's handlers run one at a time on its strand; the concrete executor type (not the
+// type-erased any_io_executor of beast::tcp_stream) spares every operation a dynamic dispatch.
+using Strand = asio::strand<asio::io_context::executor_type>;
+using Stream = beast::basic_stream<tcp, Strand>;
+using Socket = tcp::socket::rebind_executor<Strand>::other;
+using Timer = asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>, Strand>;
 
 constexpr const char* serve_usage =
     "usage: leasecalc serve [--port 8080] [--bind 127.0.0.1] [--threads N] [--models DIR]\n"
@@ -55,7 +61,7 @@ class Server;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Server& server) : stream_(std::move(socket)), server_(server) {}
+  Session(Socket socket, Server& server) : stream_(std::move(socket)), server_(server) {}
   void start() { asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_request(); }); }
   // On a stop: an idle connection closes now, a busy one after its answer.
   void drain() {
@@ -105,7 +111,7 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   Server& server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -113,7 +119,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point started_{};
   std::string method_ = "-", target_ = "-";
   std::array<char, 16384> discard_{};
-  asio::steady_timer deadline_{stream_.get_executor()};
+  Timer deadline_{stream_.get_executor()};
   bool busy_ = false, draining_ = false, receiving_ = false, timed_out_ = false;
 };
 
@@ -131,7 +137,7 @@ class Server {
   bool stopping() const { return stopping_; }
 
   void accept() {
-    acceptor_.async_accept(asio::make_strand(context_), [this](beast::error_code error, tcp::socket socket) {
+    acceptor_.async_accept(asio::make_strand(context_.get_executor()), [this](beast::error_code error, Socket socket) {
       if (stopping_) return;
       if (!error) {
         auto session = std::make_shared<Session>(std::move(socket), *this);

@@ -18,22 +18,37 @@
 
 namespace leasecalc::solve {
 
-// The deal with every contract's price multiplied by `factor` (on-demand price curves included).
-inline deal::Deal with_price_factor(deal::Deal deal, const deal::Decimal& factor) {
-  for (auto& contract : deal.contracts) {
-    if (auto* take_or_pay = std::get_if<deal::TakeOrPay>(&contract)) {
-      take_or_pay->price.amount *= factor;
+// Every contract's price of `deal` set to that of `original` (the same contracts at other prices,
+// or `deal` itself) times `factor`, on-demand price curves included: a solve's trials reprice one
+// copy of the deal.
+inline void price_at_factor(deal::Deal& deal, const deal::Deal& original, const deal::Decimal& factor) {
+  for (std::size_t i = 0; i < deal.contracts.size(); ++i) {
+    if (auto* take_or_pay = std::get_if<deal::TakeOrPay>(&deal.contracts[i])) {
+      take_or_pay->price.amount = std::get<deal::TakeOrPay>(original.contracts[i]).price.amount * factor;
     } else {
-      for (auto& point : std::get<deal::OnDemand>(contract).price.points) point.value *= factor;
+      auto& points = std::get<deal::OnDemand>(deal.contracts[i]).price.points;
+      const auto& original_points = std::get<deal::OnDemand>(original.contracts[i]).price.points;
+      for (std::size_t k = 0; k < points.size(); ++k) points[k].value = original_points[k].value * factor;
     }
   }
+}
+
+// Every contract's billed volume (servers) of `deal` set to that of `original` times `factor`.
+inline void volume_at_factor(deal::Deal& deal, const deal::Deal& original, const deal::Decimal& factor) {
+  for (std::size_t i = 0; i < deal.contracts.size(); ++i)
+    std::visit([&](auto& c) { c.servers = std::get<std::decay_t<decltype(c)>>(original.contracts[i]).servers * factor; },
+               deal.contracts[i]);
+}
+
+// The deal with every contract's price multiplied by `factor` (on-demand price curves included).
+inline deal::Deal with_price_factor(deal::Deal deal, const deal::Decimal& factor) {
+  price_at_factor(deal, deal, factor);
   return deal;
 }
 
 // The deal with every contract's billed volume (servers) multiplied by `factor`.
 inline deal::Deal with_volume_factor(deal::Deal deal, const deal::Decimal& factor) {
-  for (auto& contract : deal.contracts)
-    std::visit([&](auto& c) { c.servers *= factor; }, contract);
+  volume_at_factor(deal, deal, factor);
   return deal;
 }
 
@@ -208,9 +223,10 @@ inline Solution price_factor_for_return(const deal::Deal& deal, double annual_ra
   // tries one or two, fewer than booking it once would pay for).
   const std::optional<engine::Prebooked<double>> prebooked =
       precision == SolvePrecision::tight ? std::optional(engine::prebook<double>(deal)) : std::nullopt;
+  deal::Deal trial = deal;
   return solve_factor([&](double factor) {
-    return npv(with_price_factor(deal, num::from_double<deal::Decimal>(factor)), basis, annual_rate,
-               prebooked ? &*prebooked : nullptr);
+    price_at_factor(trial, deal, num::from_double<deal::Decimal>(factor));
+    return npv(trial, basis, annual_rate, prebooked ? &*prebooked : nullptr);
   }, precision, npv_as_it_is);
 }
 
@@ -222,8 +238,10 @@ inline Solution volume_factor_for_return(const deal::Deal& deal, double annual_r
                                          SolvePrecision precision = SolvePrecision::tight,
                                          std::optional<double> npv_as_it_is = std::nullopt,
                                          std::optional<double> first_guess = std::nullopt) {
+  deal::Deal trial = deal;
   return solve_factor([&](double factor) {
-    return npv(with_volume_factor(deal, num::from_double<deal::Decimal>(factor)), basis, annual_rate);
+    volume_at_factor(trial, deal, num::from_double<deal::Decimal>(factor));
+    return npv(trial, basis, annual_rate);
   }, precision, npv_as_it_is, first_guess);
 }
 

@@ -1603,22 +1603,25 @@ TEST(LoadDeal, ReadingAgainWithOverridesIsReadingTheOverriddenModelWhole) {
   std::cout << models << " models, " << changed << " nudges that change the run, " << refused << " refused\n";
 }
 
-// The sections that read the deal read so far (financing, covenants, waterfall, lessee) are read
-// again when a section before them is, though no override reaches them: each case's answer hangs
-// on one such reading (an error the whole read gives there), and reading again gives it too.
+// The sections that read other sections (the financing the contracts' names and credit classes,
+// the covenants and the waterfall the financing, the lessee the contracts) are read again when an
+// override changes what they read, though none reaches them: each case's answer hangs on one such
+// reading (an error the whole read gives there, or a margin a grid gives), and reading again gives
+// it too.
 TEST(LoadDeal, ReadingAgainRereadsTheSectionsThatReadAChangedOne) {
   const io::Catalogue catalogue = bundled_catalogue();
   const auto text_of = [](const char* model) {
     std::ifstream file(models_dir() / model);
     return std::string(std::istreambuf_iterator<char>(file), {});
   };
-  const std::string xai = text_of("xai-spv-lease.yaml"), us = text_of("us-h100-take-or-pay.yaml");
+  const std::string xai = text_of("xai-spv-lease.yaml"), us = text_of("us-h100-take-or-pay.yaml"),
+                    coreweave = text_of("coreweave-ddtl-ig.yaml");
   std::string us_without_covenants = us;
   us_without_covenants.erase(us.find("\ncovenants:"), us.find("\nwaterfall:") - us.find("\ncovenants:"));
   struct Case {
     std::string model;
     std::vector<io::FieldOverride> overrides;
-    std::string_view error_at;  // the field of the error the whole read gives
+    std::string_view error_at;  // the field of the error the whole read gives; none: the figures change
   };
   const std::vector<Case> cases = {
       // the lease must be of the whole fleet: the lessee reads the contracts
@@ -1629,14 +1632,20 @@ TEST(LoadDeal, ReadingAgainRereadsTheSectionsThatReadAChangedOne) {
       // covenants and a waterfall need debt: they read the financing
       {us, {{"financing", "[]", true}}, "covenants"},
       {us_without_covenants, {{"financing", "[]", true}}, "waterfall"},
+      // a margin grid prices the loan on the credit class of the contracts it finances
+      {edit(coreweave, "margin: 6.25%", "margin: {investment_grade: 6.25%, unrated: 9%}"),
+       {{"contracts[0].take_or_pay.credit", "investment_grade"}}, ""},
   };
   for (const Case& c : cases) {
     const io::Document document = io::Document::parse(c.model, "model.yaml");
     const io::LoadedDeal base = io::read_deal_with_warnings(document, catalogue);
     const Read whole = what_is_read([&] { return io::read_deal_with_warnings(document.with_overrides(c.overrides), catalogue); });
     const Read again = what_is_read([&] { return io::read_deal_with_overrides(document, base.deal, c.overrides, catalogue); });
-    EXPECT_TRUE(whole.figures.starts_with("error: ") && whole.figures.find(" @ " + std::string(c.error_at) + " ") != std::string::npos)
-        << c.overrides.front().path << ": " << whole.figures;
+    if (c.error_at.empty())
+      EXPECT_NE(whole.figures, what_is_read([&] { return base; }).figures) << c.overrides.front().path;
+    else
+      EXPECT_TRUE(whole.figures.starts_with("error: ") && whole.figures.find(" @ " + std::string(c.error_at) + " ") != std::string::npos)
+          << c.overrides.front().path << ": " << whole.figures;
     EXPECT_EQ(again, whole) << c.overrides.front().path;
   }
 }

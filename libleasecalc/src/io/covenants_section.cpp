@@ -33,7 +33,7 @@ std::optional<Decimal> read_share_limit(Object& section, std::string_view key) {
 
 }  // namespace
 
-deal::Covenants read_covenants(std::optional<Object> section, const deal::Deal& deal) {
+deal::Covenants read_covenants(std::optional<Object> section, const DealFrame& frame, const std::vector<deal::DebtTranche>& debt) {
   deal::Covenants covenants;
   if (!section) return covenants;
   if (const std::optional<Field> frequency = section->optional_field("frequency"))
@@ -43,10 +43,9 @@ deal::Covenants read_covenants(std::optional<Object> section, const deal::Deal& 
                                                                {"annual", time::Frequency::annual}});
   if (const std::optional<Field> first_test = section->optional_field("first_test")) {
     const deal::Date date = first_test->as_date();
-    const deal::Date end = time::add_months(deal.start, deal.horizon_months, time::EndOfMonth::off);
-    if (date < deal.start || date >= end)
-      first_test->fail_expected("a date from the deal's start (" + time::format_date(deal.start) +
-                                ") to the end of its horizon (before " + time::format_date(end) + ")");
+    if (!frame.inside(date))
+      first_test->fail_expected("a date from the deal's start (" + time::format_date(frame.start) +
+                                ") to the end of its horizon (before " + time::format_date(frame.horizon_end) + ")");
     covenants.first_test = date;
   }
   covenants.look_back = section->optional_enum<deal::CovenantLookBack>(
@@ -67,7 +66,7 @@ deal::Covenants read_covenants(std::optional<Object> section, const deal::Deal& 
     section->fail(
         "expected at least one test: minimum_dscr, maximum_ltv, minimum_contract_fulfilment or "
         "maximum_customer_share");
-  if (deal.debt.empty()) section->fail("covenants need debt to test, but the model has no financing");
+  if (debt.empty()) section->fail("covenants need debt to test, but the model has no financing");
   return covenants;
 }
 

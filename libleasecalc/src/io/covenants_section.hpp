@@ -3,13 +3,14 @@
 
 #include "leasecalc/deal/deal.hpp"
 #include "leasecalc/io/document.hpp"
+#include "model_frame.hpp"
 
 #include <optional>
+#include <vector>
 
 namespace leasecalc::io {
 
-// The covenants of `deal`, whose head, horizon and financing are already read; none without the
-// section.
-deal::Covenants read_covenants(std::optional<Object> section, const deal::Deal& deal);
+// The covenants of a deal framed by `frame`, on its tranches `debt`; none without the section.
+deal::Covenants read_covenants(std::optional<Object> section, const DealFrame& frame, const std::vector<deal::DebtTranche>& debt);
 
 }  // namespace leasecalc::io

@@ -204,8 +204,17 @@ deal::DebtSizing read_sizing(Object object) {
 
 }  // namespace
 
+bool same_for_financing(const std::vector<deal::Contract>& a, const std::vector<deal::Contract>& b) {
+  return std::ranges::equal(a, b, [](const deal::Contract& x, const deal::Contract& y) {
+    const auto* lease_x = std::get_if<deal::TakeOrPay>(&x);
+    const auto* lease_y = std::get_if<deal::TakeOrPay>(&y);
+    if (!lease_x || !lease_y) return !lease_x && !lease_y;
+    return lease_x->name == lease_y->name && deal::credit_class_of(*lease_x) == deal::credit_class_of(*lease_y);
+  });
+}
+
 std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& frame, const deal::Cluster& cluster,
-                                              const deal::Deal& deal) {
+                                              const std::vector<deal::Contract>& contracts) {
   std::vector<deal::DebtTranche> tranches;
   const Decimal capex = total_capex(cluster);
   Decimal debt_share = 0;  // of the capex, over the tranches so far
@@ -267,16 +276,16 @@ std::vector<deal::DebtTranche> read_financing(Object& root, const DealFrame& fra
                          "), got tranches totalling " + format_percent(debt_share) + " of it");
 
     if (std::optional<List> financed = object.optional_list("finances"))
-      tranche.finances = read_financed_contracts(*financed, deal.contracts);
+      tranche.finances = read_financed_contracts(*financed, contracts);
     Field rate = object.field("rate");
     if (rate.is_object()) {
       Object floating = rate.as_object(floating_rate_keys);
       tranche.floating = read_floating_rate(floating);
       if (tranche.floating->margin_grid) {
         try {
-          tranche = deal::credit_priced(deal, tranche);
+          tranche = deal::credit_priced(contracts, tranche);
         } catch (const std::invalid_argument&) {
-          const deal::CreditClass credit = deal::financed_credit_class(deal, tranche).value_or(deal::CreditClass::unrated);
+          const deal::CreditClass credit = deal::financed_credit_class(contracts, tranche).value_or(deal::CreditClass::unrated);
           rate.as_object().field("margin").fail_expected(
               "a margin for " + std::string(deal::to_string(credit)) +
               ", the weakest credit class of the contracts the tranche finances (a contract with no credit is unrated)");

@@ -719,9 +719,9 @@ struct ReadAgain {
   }
 };
 
-// `again`: a section no override reaches, and that reads no section that was read again, is the
-// base deal's: it was read from the same text with the same inputs, so reading it again would give
-// the same value, warnings and errors (none).
+// `again`: a section no override reaches, and whose inputs (the sections it reads) are as they
+// were, is the base deal's: it was read from the same text with the same inputs, so reading it
+// again would give the same value, warnings and errors (none).
 deal::Deal read_deal(const Document& document, const Catalogue& catalogue, UncertaintyCheck uncertainty = UncertaintyCheck::check,
                      const ReadAgain* again = nullptr) {
   Object root = document.root();
@@ -740,25 +740,23 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue, Uncer
   deal::Deal deal = whole ? deal::Deal{} : again->base;
   const DealFrame frame = whole ? read_deal_head(root.object("deal", deal_keys), deal) : frame_of(deal);
   if (whole) deal.cluster = read_cluster(root.object("cluster", cluster_keys), frame, catalogue);
-  bool so_far = false;  // a section was read again: those that read the deal read so far are too
-  if (read("contracts")) {
+  // Each section below is read again when an override reaches it or changes what it reads.
+  const bool contracts = read("contracts");
+  if (contracts) {
     std::vector<Field> servers_fields;  // each contract's, for the fleet check
     deal.contracts = read_contracts(root, frame, deal.cluster, servers_fields);
     check_fleet(deal, servers_fields);
-    so_far = true;
   }
-  if (read("running_costs")) {
+  if (read("running_costs"))
     deal.running_costs = read_running_costs(root.optional_object("running_costs", running_costs_keys), frame);
-    so_far = true;
-  }
-  if (read("credit_classes")) {
-    deal.credit_classes = read_credit_classes(root.optional_object("credit_classes", credit_class_keys));
-    so_far = true;
-  }
-  if ((so_far = so_far || read("financing"))) deal.debt = read_financing(root, frame, deal.cluster, deal);
-  if ((so_far = so_far || read("covenants"))) deal.covenants = read_covenants(root.optional_object("covenants", covenants_keys), deal);
-  if ((so_far = so_far || read("waterfall"))) deal.waterfall = read_waterfall(root.optional_object("waterfall", waterfall_keys), deal);
-  if (so_far || read("lessee")) deal.lessee = read_lessee(root.optional_object("lessee", lessee_keys), deal);
+  if (read("credit_classes")) deal.credit_classes = read_credit_classes(root.optional_object("credit_classes", credit_class_keys));
+  const bool financing = read("financing") || (contracts && !same_for_financing(deal.contracts, again->base.contracts));
+  if (financing) deal.debt = read_financing(root, frame, deal.cluster, deal.contracts);
+  const bool covenants = financing || read("covenants");
+  if (covenants) deal.covenants = read_covenants(root.optional_object("covenants", covenants_keys), frame, deal.debt);
+  if (covenants || read("waterfall"))
+    deal.waterfall = read_waterfall(root.optional_object("waterfall", waterfall_keys), deal.debt, deal.covenants);
+  if (contracts || read("lessee")) deal.lessee = read_lessee(root.optional_object("lessee", lessee_keys), deal.contracts, deal.cluster);
   if (read("guarantees")) deal.guarantees = read_guarantees(root.optional_object("guarantees", guarantees_keys), frame, deal.cluster);
   if (read("depreciation")) deal.assets = read_asset_policy(root.object("depreciation", depreciation_keys));
   if (read("tax")) deal.tax = read_tax(root.object("tax", tax_keys), frame);

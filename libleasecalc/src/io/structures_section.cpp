@@ -19,15 +19,16 @@ constexpr auto capacity_backstop_keys = std::to_array<std::string_view>({"buyer"
 
 }  // namespace
 
-std::optional<deal::Lessee> read_lessee(std::optional<Object> object, const deal::Deal& deal) {
+std::optional<deal::Lessee> read_lessee(std::optional<Object> object, const std::vector<deal::Contract>& contracts,
+                                        const deal::Cluster& cluster) {
   if (!object) return std::nullopt;
-  const auto* lease = deal.contracts.size() == 1 ? std::get_if<deal::TakeOrPay>(&deal.contracts.front()) : nullptr;
+  const auto* lease = contracts.size() == 1 ? std::get_if<deal::TakeOrPay>(&contracts.front()) : nullptr;
   if (lease == nullptr)
     object->as_field().fail("expected a deal that leases its whole fleet to the lessee: one take-or-pay contract, got " +
-                            std::to_string(deal.contracts.size()) + " contract(s)" +
-                            (deal.contracts.size() == 1 ? " on demand" : ""));
-  if (lease->servers != Decimal(deal.cluster.servers))
-    object->as_field().fail("expected a lease of the whole fleet (" + std::to_string(deal.cluster.servers) +
+                            std::to_string(contracts.size()) + " contract(s)" +
+                            (contracts.size() == 1 ? " on demand" : ""));
+  if (lease->servers != Decimal(cluster.servers))
+    object->as_field().fail("expected a lease of the whole fleet (" + std::to_string(cluster.servers) +
                             " units), got a lease of " + format_decimal(lease->servers));
   if (lease->re_lease.mode != deal::ReLease::Mode::idle)
     object->as_field().fail("expected a lease with no re-lease after it (re_lease mode idle): the lessee's view "

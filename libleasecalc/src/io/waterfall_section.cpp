@@ -23,7 +23,8 @@ int reserve_months(const Field& months) {
 
 }  // namespace
 
-deal::Waterfall read_waterfall(std::optional<Object> section, const deal::Deal& deal) {
+deal::Waterfall read_waterfall(std::optional<Object> section, const std::vector<deal::DebtTranche>& debt,
+                               const deal::Covenants& covenants) {
   deal::Waterfall waterfall;
   if (!section) return waterfall;
   // `debt_service_reserve: 6 months`, or a map with who funds the first deposit.
@@ -37,10 +38,10 @@ deal::Waterfall read_waterfall(std::optional<Object> section, const deal::Deal& 
             {{"equity", deal::ReserveFunding::equity}, {"debt", deal::ReserveFunding::debt}});
       terms.finish();
       // The loan that funds it: the first senior tranche that is not a sale-leaseback.
-      const auto senior = std::ranges::find_if(deal.debt, [](const deal::DebtTranche& tranche) {
+      const auto senior = std::ranges::find_if(debt, [](const deal::DebtTranche& tranche) {
         return tranche.rank == deal::Rank::senior && tranche.kind != deal::DebtTranche::Kind::sale_leaseback;
       });
-      if (waterfall.reserve_funded_by == deal::ReserveFunding::debt && senior == deal.debt.end())
+      if (waterfall.reserve_funded_by == deal::ReserveFunding::debt && senior == debt.end())
         funded_by->fail("a reserve funded by debt is drawn with a senior loan's first drawing, but the model has none");
       if (waterfall.reserve_funded_by == deal::ReserveFunding::debt && senior->sizing)
         funded_by->fail("a reserve funded by debt is added to the senior loan '" + senior->name +
@@ -62,13 +63,13 @@ deal::Waterfall read_waterfall(std::optional<Object> section, const deal::Deal& 
   if (const std::optional<Field> cash = section->optional_field("lock_up_cash")) {
     waterfall.lock_up_cash = cash->as_enum<deal::LockUpCash>({{"hold", deal::LockUpCash::hold},
                                                               {"sweep", deal::LockUpCash::sweep}});
-    if (!waterfall.lock_up_dscr && deal.covenants.on_breach != deal::BreachAction::trap)
+    if (!waterfall.lock_up_dscr && covenants.on_breach != deal::BreachAction::trap)
       cash->fail("lock_up_cash applies under a lock-up: set lock_up_dscr here or covenants.on_breach: trap");
   }
   section->finish();
   if (!waterfall.any() && !section->has("lock_up_cash"))
     section->fail("expected at least one of debt_service_reserve, cash_sweep or lock_up_dscr");
-  if (deal.debt.empty()) section->fail("a waterfall needs debt to serve, but the model has no financing");
+  if (debt.empty()) section->fail("a waterfall needs debt to serve, but the model has no financing");
   return waterfall;
 }
 

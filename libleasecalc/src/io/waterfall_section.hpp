@@ -5,11 +5,12 @@
 #include "leasecalc/io/document.hpp"
 
 #include <optional>
+#include <vector>
 
 namespace leasecalc::io {
 
-// The waterfall of `deal`, whose financing and covenants are already read; none without the
-// section.
-deal::Waterfall read_waterfall(std::optional<Object> section, const deal::Deal& deal);
+// The waterfall of a deal's tranches `debt` under its `covenants`; none without the section.
+deal::Waterfall read_waterfall(std::optional<Object> section, const std::vector<deal::DebtTranche>& debt,
+                               const deal::Covenants& covenants);
 
 }  // namespace leasecalc::io

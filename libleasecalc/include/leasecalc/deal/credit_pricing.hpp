@@ -10,7 +10,9 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <variant>
+#include <vector>
 
 namespace leasecalc::deal {
 
@@ -20,9 +22,9 @@ inline bool finances(const DebtTranche& tranche, const TakeOrPay& contract) {
 }
 
 // The weakest credit class over the contracts the tranche finances; none when it finances none.
-inline std::optional<CreditClass> financed_credit_class(const Deal& deal, const DebtTranche& tranche) {
+inline std::optional<CreditClass> financed_credit_class(const std::vector<Contract>& contracts, const DebtTranche& tranche) {
   std::optional<CreditClass> weakest;
-  for (const auto& contract : deal.contracts)
+  for (const auto& contract : contracts)
     if (const auto* take_or_pay = std::get_if<TakeOrPay>(&contract); take_or_pay && finances(tranche, *take_or_pay))
       weakest = weaker(weakest.value_or(CreditClass::investment_grade), credit_class_of(*take_or_pay));
   return weakest;
@@ -30,9 +32,9 @@ inline std::optional<CreditClass> financed_credit_class(const Deal& deal, const 
 
 // The tranche with its margin set from its grid (unchanged without one). Throws
 // std::invalid_argument when the grid has no margin for the class it must price.
-inline DebtTranche credit_priced(const Deal& deal, DebtTranche tranche) {
+inline DebtTranche credit_priced(const std::vector<Contract>& contracts, DebtTranche tranche) {
   if (!tranche.floating || !tranche.floating->margin_grid) return tranche;
-  const CreditClass credit = financed_credit_class(deal, tranche).value_or(CreditClass::unrated);
+  const CreditClass credit = financed_credit_class(contracts, tranche).value_or(CreditClass::unrated);
   const std::optional<Decimal>& margin = tranche.floating->margin_grid->of(credit);
   if (!margin)
     throw std::invalid_argument("tranche '" + tranche.name + "': its margin grid has no margin for " +
@@ -40,5 +42,11 @@ inline DebtTranche credit_priced(const Deal& deal, DebtTranche tranche) {
   tranche.floating->margin = *margin;
   return tranche;
 }
+
+inline std::optional<CreditClass> financed_credit_class(const Deal& deal, const DebtTranche& tranche) {
+  return financed_credit_class(deal.contracts, tranche);
+}
+
+inline DebtTranche credit_priced(const Deal& deal, DebtTranche tranche) { return credit_priced(deal.contracts, std::move(tranche)); }
 
 }  // namespace leasecalc::deal

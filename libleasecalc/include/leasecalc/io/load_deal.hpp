@@ -80,8 +80,9 @@ LoadedDeal read_deal_with_warnings(Document document, const Catalogue& catalogue
                                    UncertaintyCheck uncertainty = UncertaintyCheck::check);
 // `document` with `overrides` (Document::with_overrides), read by the reader that read `base` from
 // `document` (a service's base model and a quote on it): the sections an override reaches, and
-// those that read one of them, are read again; the rest are `base`'s. The same deal, warnings and
-// errors as read_deal_with_warnings of the overridden document, for a fraction of the reading.
+// those whose inputs (what they read of other sections) that changes, are read again; the rest are
+// `base`'s. The same deal, warnings and errors as read_deal_with_warnings of the overridden
+// document, for a fraction of the reading.
 LoadedDeal read_deal_with_overrides(const Document& document, const deal::Deal& base, std::span<const FieldOverride> overrides,
                                     const Catalogue& catalogue, UncertaintyCheck uncertainty = UncertaintyCheck::check);
 // The catalogue the model file `model`, parsed as `document`, uses (as load_deal finds it).

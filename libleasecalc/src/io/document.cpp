@@ -715,6 +715,13 @@ Document Document::without(std::string_view key) const {
   return Document(Field(std::make_shared<const SourceNode>(SourceNode{&root, std::move(tree), root_.node_->file, root_.node_->place, {}, {}, 0})), text_);
 }
 
+bool reaches(std::span<const FieldOverride> overrides, std::string_view section) {
+  return std::ranges::any_of(overrides, [section](const FieldOverride& override) {
+    const std::string_view path = override.path;
+    return path.substr(0, path.find_first_of(".[")) == section;
+  });
+}
+
 Document Document::with_overrides(std::span<const FieldOverride> overrides) const {
   const std::string& file = root_.file();
   auto tree = std::make_shared<Tree>();

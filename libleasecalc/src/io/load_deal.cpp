@@ -710,20 +710,13 @@ struct ReadAgain {
   const deal::Deal& base;
   std::span<const FieldOverride> overrides;
 
-  // Whether an override's path starts at the top-level key `section` ("contracts[0].take_or_pay.price").
-  bool reaches(std::string_view section) const {
-    return std::ranges::any_of(overrides, [section](const FieldOverride& override) {
-      const std::string_view path = override.path;
-      return path.substr(0, path.find_first_of(".[")) == section;
-    });
-  }
+  bool reaches(std::string_view section) const { return io::reaches(overrides, section); }
 };
 
 // `again`: a section no override reaches, and whose inputs (the sections it reads) are as they
 // were, is the base deal's: it was read from the same text with the same inputs, so reading it
 // again would give the same value, warnings and errors (none).
-deal::Deal read_deal(const Document& document, const Catalogue& catalogue, UncertaintyCheck uncertainty = UncertaintyCheck::check,
-                     const ReadAgain* again = nullptr) {
+deal::Deal read_deal(const Document& document, const Catalogue& catalogue, const ReadAgain* again = nullptr) {
   Object root = document.root();
   // Top-level typos first: a misspelt section would otherwise surface as a missing one.
   // `uncertainty` is read by io::load_uncertainty (Monte Carlo), not into the deal; it is checked
@@ -760,7 +753,7 @@ deal::Deal read_deal(const Document& document, const Catalogue& catalogue, Uncer
   if (read("guarantees")) deal.guarantees = read_guarantees(root.optional_object("guarantees", guarantees_keys), frame, deal.cluster);
   if (read("depreciation")) deal.assets = read_asset_policy(root.object("depreciation", depreciation_keys));
   if (read("tax")) deal.tax = read_tax(root.object("tax", tax_keys), frame);
-  if (uncertainty == UncertaintyCheck::check) (void)read_uncertainty(document);
+  if (read("uncertainty")) (void)read_uncertainty(document);
   return deal;
 }
 
@@ -850,16 +843,16 @@ LoadedDeal parse_deal_with_warnings(std::string_view text, std::string display_n
   return with_warnings(std::move(deal), std::move(document));
 }
 
-LoadedDeal read_deal_with_warnings(Document document, const Catalogue& catalogue, UncertaintyCheck uncertainty) {
-  deal::Deal deal = read_deal(document, catalogue, uncertainty);
+LoadedDeal read_deal_with_warnings(Document document, const Catalogue& catalogue) {
+  deal::Deal deal = read_deal(document, catalogue);
   return with_warnings(std::move(deal), std::move(document));
 }
 
 LoadedDeal read_deal_with_overrides(const Document& document, const deal::Deal& base, std::span<const FieldOverride> overrides,
-                                    const Catalogue& catalogue, UncertaintyCheck uncertainty) {
+                                    const Catalogue& catalogue) {
   Document overridden = document.with_overrides(overrides);
   const ReadAgain again{base, overrides};
-  deal::Deal deal = read_deal(overridden, catalogue, uncertainty, &again);
+  deal::Deal deal = read_deal(overridden, catalogue, &again);
   return with_warnings(std::move(deal), std::move(overridden));
 }
 

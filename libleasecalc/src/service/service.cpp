@@ -508,18 +508,11 @@ std::vector<io::FieldOverride> read_overrides(std::string_view json_object, cons
 
 io::LoadedDeal deal_with_overrides(const BaseModel& model, std::span<const io::FieldOverride> overrides, SourceKept kept) {
   if (overrides.empty()) return model.loaded;
-  // The base model's `uncertainty:` section was checked when it was loaded; it is checked again
-  // (and copied) only when an override reaches into it.
-  const auto in_uncertainty = [](const io::FieldOverride& override) {
-    constexpr std::string_view section = "uncertainty";
-    const std::string_view path = override.path;
-    return path.starts_with(section) && (path.size() == section.size() || path[section.size()] == '.' || path[section.size()] == '[');
-  };
-  const bool unchanged = std::ranges::none_of(overrides, in_uncertainty);
-  const io::Document& base =
-      unchanged && kept == SourceKept::deal_sections && model.deal_sections ? *model.deal_sections : model.document;
-  return io::read_deal_with_overrides(base, model.loaded.deal, overrides, model.catalogue,
-                                     unchanged ? io::UncertaintyCheck::already_checked : io::UncertaintyCheck::check);
+  // The model without its `uncertainty:` section (less to copy), unless an override reaches into it.
+  const io::Document& base = !io::reaches(overrides, "uncertainty") && kept == SourceKept::deal_sections && model.deal_sections
+                                 ? *model.deal_sections
+                                 : model.document;
+  return io::read_deal_with_overrides(base, model.loaded.deal, overrides, model.catalogue);
 }
 
 BaseModel base_model(std::string name, std::filesystem::path file, io::Document document, io::Catalogue catalogue,

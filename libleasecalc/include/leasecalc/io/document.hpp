@@ -300,6 +300,10 @@ struct FieldOverride {
   bool structured = false;
 };
 
+// Whether one of `overrides` is at or under the top-level key `section` ("contracts[0].price"
+// reaches "contracts").
+bool reaches(std::span<const FieldOverride> overrides, std::string_view section);
+
 // A value as written in a model file, with the author's comment on it: a listing of the model's
 // inputs (the workbook's Inputs sheet, docs/xlsx.md).
 struct WrittenField {

@@ -70,21 +70,16 @@ struct LoadedDeal {
 LoadedDeal load_deal_with_warnings(const std::filesystem::path& model, const CatalogueSearch& search = {});
 LoadedDeal parse_deal_with_warnings(std::string_view text, std::string display_name, const Catalogue& catalogue);
 
-// Whether the reader checks the `uncertainty:` section, which the deal does not hold (Monte Carlo
-// reads it): always, but for a document whose section is known to be valid, such as a base model
-// a service read whole, with overrides elsewhere (a tenth of the reading saved on every quote).
-enum class UncertaintyCheck { check, already_checked };
-
-// The same from a parsed document (one a service keeps, with overrides applied: Document::with_overrides).
-LoadedDeal read_deal_with_warnings(Document document, const Catalogue& catalogue,
-                                   UncertaintyCheck uncertainty = UncertaintyCheck::check);
+// The same from a parsed document.
+LoadedDeal read_deal_with_warnings(Document document, const Catalogue& catalogue);
 // `document` with `overrides` (Document::with_overrides), read by the reader that read `base` from
 // `document` (a service's base model and a quote on it): the sections an override reaches, and
 // those whose inputs (what they read of other sections) that changes, are read again; the rest are
-// `base`'s. The same deal, warnings and errors as read_deal_with_warnings of the overridden
-// document, for a fraction of the reading.
+// `base`'s (and the `uncertainty:` section, which the deal does not hold but every reading checks,
+// is checked again only when an override reaches it). The same deal, warnings and errors as
+// read_deal_with_warnings of the overridden document, for a fraction of the reading.
 LoadedDeal read_deal_with_overrides(const Document& document, const deal::Deal& base, std::span<const FieldOverride> overrides,
-                                    const Catalogue& catalogue, UncertaintyCheck uncertainty = UncertaintyCheck::check);
+                                    const Catalogue& catalogue);
 // The catalogue the model file `model`, parsed as `document`, uses (as load_deal finds it).
 Catalogue catalogue_of(const Document& document, const std::filesystem::path& model, const CatalogueSearch& search = {});
 

@@ -118,18 +118,18 @@ TEST(MarginGrid, ALoanOverSeveralContractsTakesTheWeakestClass) {
   deal::Deal d = two_customers_on_a_grid();
   lease_of(d, 0).credit = CreditClass::investment_grade;
   lease_of(d, 1).credit = CreditClass::sub_investment_grade;
-  EXPECT_EQ(deal::financed_credit_class(d, d.debt[0]), CreditClass::sub_investment_grade);
+  EXPECT_EQ(deal::financed_credit_class(d.contracts, d.debt[0]), CreditClass::sub_investment_grade);
   expect_same_debt(project(d), project(with_plain_margin(d, "0.13")));
   // Financing the investment-grade contract only, the loan is priced on it.
   d.debt[0].finances = {"first"};
-  EXPECT_EQ(deal::financed_credit_class(d, d.debt[0]), CreditClass::investment_grade);
+  EXPECT_EQ(deal::financed_credit_class(d.contracts, d.debt[0]), CreditClass::investment_grade);
   expect_same_debt(project(d), project(with_plain_margin(d, "0.06")));
 }
 
 TEST(MarginGrid, AContractWithNoClassIsUnratedAndAGridWithoutItFails) {
   deal::Deal d = two_customers_on_a_grid();
   lease_of(d, 0).credit = CreditClass::investment_grade;  // the second states none: unrated
-  EXPECT_EQ(deal::financed_credit_class(d, d.debt[0]), CreditClass::unrated);
+  EXPECT_EQ(deal::financed_credit_class(d.contracts, d.debt[0]), CreditClass::unrated);
   EXPECT_THROW(project(d), std::invalid_argument);
   d.debt[0].floating->margin_grid->margin[deal::index_of(CreditClass::unrated)] = dec("0.15");
   expect_same_debt(project(d), project(with_plain_margin(d, "0.15")));

@@ -325,7 +325,7 @@ void set_credit_class(deal::Deal& deal, std::size_t contract, deal::CreditClass 
   // tranche's first-month rate says what it pays at this class.
   for (auto& tranche : deal.debt) {
     if (!tranche.floating || !tranche.floating->margin_grid) continue;
-    tranche = deal::credit_priced(deal, tranche);
+    tranche = deal::credit_priced(deal.contracts, tranche);
     tranche.annual_rate = deal::all_in_rate(*tranche.floating, deal.start);
   }
 }
@@ -335,7 +335,7 @@ namespace {
 std::vector<TrancheMargin> debt_margins(const deal::Deal& deal) {
   std::vector<TrancheMargin> margins;
   for (const auto& tranche : deal.debt)
-    if (tranche.floating) margins.push_back({tranche.name, num::to_double(deal::credit_priced(deal, tranche).floating->margin)});
+    if (tranche.floating) margins.push_back({tranche.name, num::to_double(deal::credit_priced(deal.contracts, tranche).floating->margin)});
   return margins;
 }
 

@@ -10,7 +10,6 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <utility>
 #include <variant>
 #include <vector>
 
@@ -42,11 +41,5 @@ inline DebtTranche credit_priced(const std::vector<Contract>& contracts, DebtTra
   tranche.floating->margin = *margin;
   return tranche;
 }
-
-inline std::optional<CreditClass> financed_credit_class(const Deal& deal, const DebtTranche& tranche) {
-  return financed_credit_class(deal.contracts, tranche);
-}
-
-inline DebtTranche credit_priced(const Deal& deal, DebtTranche tranche) { return credit_priced(deal.contracts, std::move(tranche)); }
 
 }  // namespace leasecalc::deal

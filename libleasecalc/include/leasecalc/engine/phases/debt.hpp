@@ -356,7 +356,7 @@ DebtScheduled schedule_debt(const deal::Deal& deal, const CapexPayments<Num>& ca
   for (std::size_t i = 0; i < deal.debt.size(); ++i) {
     const deal::DebtTranche& tranche = deal.debt[i];
     if (tranche.kind == deal::DebtTranche::Kind::sale_leaseback) continue;  // phases/sale_leaseback.hpp
-    debt_detail::schedule_tranche(deal::credit_priced(deal, tranche), deal.start, deal.horizon_months, capex.cash,
+    debt_detail::schedule_tranche(deal::credit_priced(deal.contracts, tranche), deal.start, deal.horizon_months, capex.cash,
                                   i < terms.size() ? terms[i] : stated, ledger,
                                   tranche.rank == deal::Rank::senior ? to_sweep : nullptr);
   }
